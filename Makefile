@@ -1,0 +1,28 @@
+# Variorum: `make demo` runs the main job on the bundled examples, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/variorum diff examples/000_3bf7e90de235531e.txt examples/001_cb855800afc0d414.txt; \
+	status=$$?; [ $$status -le 1 ] || exit $$status
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/compare.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

@@ -1,0 +1,144 @@
+"""The Article: the one value every part of Variorum shares.
+
+An Article is a text plus typed blocks (headline, byline, caption, paragraphs, …) that point into it by
+character offsets, plus whatever metadata its source had. Plain text becomes an Article through front-matter
+recognition (:meth:`Article.from_text`); extractors build one from parts (:meth:`Article.from_parts`).
+Offsets always refer to :attr:`Article.text`, which for plain text is the input itself, unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from variorum.text.frontmatter import (
+    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, Part, parse_parts,
+)
+from variorum.text.segment import block_spans
+
+BLOCK_KINDS = (HEADLINE, STANDFIRST, BYLINE, DATELINE, CAPTION, PARAGRAPH, CORRECTION)
+
+Block = Part
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink: its anchor text, its target, and the anchor's span in the article text (or -1, -1)."""
+
+    text: str
+    href: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article's text, its typed blocks, and its metadata."""
+
+    text: str
+    blocks: tuple[Block, ...]
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    fetched_at: str | None = None
+    categories: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_text(cls, text: str, **metadata: Any) -> Article:
+        """Read a plain-text article, recognising its front matter.
+
+        >>> article = Article.from_text("Rain Expected\\nBy Ann Lee\\n\\nIt will rain. Take an umbrella.")
+        >>> [(b.kind, article.block_text(b)) for b in article.blocks]
+        [('headline', 'Rain Expected'), ('byline', 'By Ann Lee'), ('paragraph', 'It will rain. Take an umbrella.')]
+        """
+        blocks = tuple(parse_parts(text, block_spans(text)))
+        if "title" not in metadata:
+            headline = next((b for b in blocks if b.kind == HEADLINE), None)
+            metadata["title"] = " ".join(text[headline.start:headline.end].split()) if headline else None
+        return cls(text=text, blocks=blocks, **metadata)
+
+    @classmethod
+    def from_parts(
+        cls, parts: Iterable[tuple[str, str]], *, links: Iterable[tuple[str, str]] = (), **metadata: Any
+    ) -> Article:
+        """Build an Article from ``(kind, text)`` parts in reading order, joined by blank lines.
+
+        Links are ``(anchor text, href)`` pairs; each is located in the text after the previous one.
+
+        >>> article = Article.from_parts([("headline", "Hi"), ("paragraph", "See the report.")],
+        ...                              links=[("the report", "https://example.org/r")])
+        >>> article.text, article.links[0].start
+        ('Hi\\n\\nSee the report.', 8)
+        """
+        pieces: list[str] = []
+        blocks: list[Block] = []
+        position = 0
+        for kind, part_text in parts:
+            if kind not in BLOCK_KINDS:
+                raise ValueError(f"unknown block kind {kind!r}")
+            part_text = part_text.strip()
+            if not part_text:
+                continue
+            if pieces:
+                pieces.append("\n\n")
+                position += 2
+            blocks.append(Block(kind, position, position + len(part_text)))
+            pieces.append(part_text)
+            position += len(part_text)
+        text = "".join(pieces)
+        located: list[Link] = []
+        search_from = 0
+        for anchor, href in links:
+            anchor = anchor.strip()
+            found = text.find(anchor, search_from) if anchor else -1
+            if found < 0 and anchor:
+                found = text.find(anchor)
+            if found >= 0:
+                located.append(Link(anchor, href, found, found + len(anchor)))
+                search_from = found + len(anchor)
+            else:
+                located.append(Link(anchor, href))
+        if "title" not in metadata:
+            metadata["title"] = next((text[b.start:b.end] for b in blocks if b.kind == HEADLINE), None)
+        return cls(text=text, blocks=tuple(blocks), links=tuple(located), **metadata)
+
+    def block_text(self, block: Block) -> str:
+        """The original text of one of this article's blocks."""
+        return self.text[block.start:block.end]
+
+    def texts_of(self, kind: str) -> list[str]:
+        """The texts of all blocks of one kind, e.g. ``article.texts_of("caption")``."""
+        return [self.text[b.start:b.end] for b in self.blocks if b.kind == kind]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Body paragraphs (corrections included), in order."""
+        return [self.text[b.start:b.end] for b in self.blocks if b.kind in (PARAGRAPH, CORRECTION)]
+
+    @property
+    def body(self) -> str:
+        """The body paragraphs joined by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form: metadata, the text, and the blocks as ``{kind, start, end}``."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "authors": list(self.authors),
+            "published": self.published,
+            "sitename": self.sitename,
+            "language": self.language,
+            "fetched_at": self.fetched_at,
+            "categories": list(self.categories),
+            "text": self.text,
+            "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in self.blocks],
+            "links": [{"text": l.text, "href": l.href, "start": l.start, "end": l.end} for l in self.links],
+        }

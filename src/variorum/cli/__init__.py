@@ -1,0 +1,1 @@
+"""The ``variorum`` command line: one module per command, registered in :mod:`variorum.cli.app`."""

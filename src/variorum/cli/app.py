@@ -1,0 +1,49 @@
+"""The ``variorum`` Typer application: registers each command and turns errors into one clear line.
+
+Exit status follows ``diff``: 0 nothing substantive, 1 substantive changes (where a command reports them),
+2 an error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from variorum.cli import diff
+from variorum.errors import VariorumError
+
+app = typer.Typer(
+    name="variorum",
+    help="Collate versions of news articles: what changed, which documents are the same story, and when.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("diff")(diff.diff_command)
+
+
+def error_exit(message: str) -> None:
+    """Print ``variorum: error: MESSAGE`` on standard error and exit with status 2."""
+    print(f"variorum: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def main() -> None:
+    """Entry point of the ``variorum`` console script."""
+    try:
+        result = app(standalone_mode=False)
+    except VariorumError as error:
+        error_exit(str(error))
+    except click.exceptions.Exit as stop:
+        raise SystemExit(stop.exit_code) from None
+    except click.exceptions.Abort:
+        print("variorum: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+    except click.ClickException as error:
+        error.show()
+        raise SystemExit(2) from None
+    except BrokenPipeError:
+        raise SystemExit(0) from None
+    raise SystemExit(result if isinstance(result, int) else 0)

@@ -1,0 +1,64 @@
+"""Reading the inputs users name on the command line: paths, ``-`` for standard input, ``file://`` URLs.
+
+Every problem becomes an :class:`InputError` naming the input: missing, a directory, too large, binary,
+undecodable. Warnings (a guessed encoding) go to the ``warn`` callback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from variorum.article import Article
+from variorum.errors import InputError
+from variorum.text.decode import decode_text
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def _local_path(name: str) -> Path:
+    if name.startswith("file://"):
+        parts = urlsplit(name)
+        if parts.netloc not in ("", "localhost"):
+            raise InputError(name, "only local file:// URLs can be read")
+        return Path(unquote(parts.path))
+    if "://" in name:
+        raise InputError(name, "not a local file; only paths, '-' and file:// URLs are read here")
+    return Path(name)
+
+
+def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of input ``name`` (a path, ``-`` or a ``file://`` URL), at most ``max_bytes`` of them."""
+    if name == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        path = _local_path(name)
+        if not path.exists():
+            raise InputError(name, "no such file")
+        if path.is_dir():
+            raise InputError(name, "is a directory, not a file")
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise InputError(name, f"file is {size:,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
+            with path.open("rb") as handle:
+                data = handle.read(max_bytes + 1)
+        except PermissionError:
+            raise InputError(name, "permission denied") from None
+        except OSError as error:
+            raise InputError(name, f"cannot be read ({error.strerror or error})") from None
+    if len(data) > max_bytes:
+        raise InputError(name, f"input is over the limit of {max_bytes:,} bytes (see --max-bytes)")
+    return data
+
+
+def load_article(
+    name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, warn: Callable[[str], None] = lambda message: None
+) -> Article:
+    """Read input ``name`` as an :class:`Article` (plain text with front-matter recognition)."""
+    text, warning = decode_text(read_bytes(name, max_bytes), name)
+    if warning:
+        warn(warning)
+    return Article.from_text(text, id=name)

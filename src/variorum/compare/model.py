@@ -1,0 +1,120 @@
+"""The values a comparison produces: :class:`Change` and :class:`Comparison`, and their JSON form."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from variorum.article import Article
+
+MAJOR, MINOR, COSMETIC = "major", "minor", "cosmetic"
+SIGNIFICANCES = (MAJOR, MINOR, COSMETIC)
+_RANK = {MAJOR: 0, MINOR: 1, COSMETIC: 2}
+
+KINDS = (
+    "headline", "byline", "caption", "dateline", "standfirst",
+    "paragraph_added", "paragraph_removed", "paragraph_moved", "paragraph_split", "paragraph_merged",
+    "wording", "number", "date", "link", "quote", "name", "punctuation", "spelling", "correction", "layout",
+)
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change between version A and version B.
+
+    ``old_span``/``new_span`` are ``(start, end)`` character offsets into the original texts of A and B.
+    A pure insertion has ``old is None`` and a zero-width ``old_span`` at the insertion point in A; a pure
+    deletion likewise has a zero-width ``new_span`` in B. ``detail`` holds kind-specific facts (the URLs
+    and differing parts of a link, the speaker of a quotation, where a moved paragraph went, …).
+    """
+
+    kind: str
+    significance: str
+    old: str | None
+    new: str | None
+    old_span: Span | None
+    new_span: Span | None
+    context: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def substantive(self) -> bool:
+        """True unless the change is cosmetic (layout, restructuring with the same words)."""
+        return self.significance != COSMETIC
+
+    def sort_key(self) -> tuple[int, int, int]:
+        """Rank: significance first, then position in B (or A for removals)."""
+        position = self.new_span[0] if self.new_span else (self.old_span[0] if self.old_span else 0)
+        return (_RANK[self.significance], position, self.old_span[0] if self.old_span else 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "significance": self.significance,
+            "old": self.old,
+            "new": self.new,
+            "old_span": list(self.old_span) if self.old_span else None,
+            "new_span": list(self.new_span) if self.new_span else None,
+            "context": self.context,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of comparing A with B: similarity, ranked changes, and a summary."""
+
+    a: Article
+    b: Article
+    similarity: float
+    changes: tuple[Change, ...]
+
+    @property
+    def substantive_changes(self) -> list[Change]:
+        """The changes that matter (major and minor), in rank order."""
+        return [c for c in self.changes if c.substantive]
+
+    @property
+    def changed(self) -> bool:
+        """True when at least one change is substantive."""
+        return any(c.substantive for c in self.changes)
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """Counts by significance and by kind, and a one-line verdict."""
+        by_significance = Counter(c.significance for c in self.changes)
+        by_kind = Counter(c.kind for c in self.changes)
+        return {
+            "verdict": self.verdict,
+            "substantive": by_significance[MAJOR] + by_significance[MINOR],
+            "by_significance": {s: by_significance[s] for s in SIGNIFICANCES},
+            "by_kind": dict(sorted(by_kind.items())),
+        }
+
+    @property
+    def verdict(self) -> str:
+        """A one-line human verdict, e.g. ``"4 substantive changes (2 major, 2 minor), 15 cosmetic"``."""
+        counts = Counter(c.significance for c in self.changes)
+        substantive = counts[MAJOR] + counts[MINOR]
+        cosmetic = f", {counts[COSMETIC]} cosmetic" if counts[COSMETIC] else ""
+        if not substantive:
+            return f"No substantive changes{cosmetic}; similarity {self.similarity:.1%}"
+        noun = "change" if substantive == 1 else "changes"
+        return (
+            f"{substantive} substantive {noun} ({counts[MAJOR]} major, {counts[MINOR]} minor){cosmetic}; "
+            f"similarity {self.similarity:.1%}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON form (see docs/json.md)."""
+        return {
+            "format": "variorum.comparison/1",
+            "a": {"id": self.a.id, "url": self.a.url, "title": self.a.title, "length": len(self.a.text)},
+            "b": {"id": self.b.id, "url": self.b.url, "title": self.b.title, "length": len(self.b.text)},
+            "similarity": round(self.similarity, 6),
+            "summary": self.summary,
+            "changes": [c.to_dict() for c in self.changes],
+        }

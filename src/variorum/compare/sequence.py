@@ -1,0 +1,248 @@
+"""Matching two sequences of hashable items in near-linear time, deterministically, with no time-out.
+
+The strategy, applied recursively to each unmatched region:
+
+1. strip the common prefix and suffix;
+2. anchor on items that occur exactly once on each side (patience diff), keeping the longest increasing
+   run of such anchors, and recurse between them;
+3. otherwise run Myers' O(ND) diff, which is exact and fast while the region has few differences;
+4. if Myers would need more than a fixed number of edit steps (a large region with no rare items and
+   many differences), anchor on the rarest common item, pairing its k-th occurrences in order, and recurse.
+
+Step 4 replaces the time-outs other tools use: its cut-off depends only on the input, so results are the
+same on every run and machine, and every common item still gets its chance to be matched.
+
+>>> matching_runs("abcxdef", "abcydef")
+[(0, 0, 3), (4, 4, 3)]
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from typing import Hashable, Sequence
+
+_MAX_MYERS_STEPS = 400
+
+Run = tuple[int, int, int]
+
+
+def longest_increasing(pairs: list[tuple[int, int]], weights: list[int] | None = None) -> list[int]:
+    """Indices of a heaviest chain of ``pairs`` increasing in both coordinates (pairs sorted by first).
+
+    Unweighted chains use patience sorting, O(n log n); weighted ones a Fenwick tree over the second
+    coordinate, also O(n log n).
+    """
+    if not pairs:
+        return []
+    if weights is None:
+        tails: list[int] = []
+        tail_index: list[int] = []
+        previous = [-1] * len(pairs)
+        for index, (_, second) in enumerate(pairs):
+            position = bisect_left(tails, second)
+            if position == len(tails):
+                tails.append(second)
+                tail_index.append(index)
+            else:
+                tails[position] = second
+                tail_index[position] = index
+            previous[index] = tail_index[position - 1] if position else -1
+        chain = []
+        index = tail_index[-1]
+        while index >= 0:
+            chain.append(index)
+            index = previous[index]
+        return chain[::-1]
+    ranks = {value: rank + 1 for rank, value in enumerate(sorted({second for _, second in pairs}))}
+    size = len(ranks)
+    tree_best = [0] * (size + 1)
+    tree_index = [-1] * (size + 1)
+    previous = [-1] * len(pairs)
+    best_total = [0] * len(pairs)
+    # Process pairs with equal first coordinate together so they cannot chain onto each other.
+    start = 0
+    while start < len(pairs):
+        stop = start
+        while stop < len(pairs) and pairs[stop][0] == pairs[start][0]:
+            stop += 1
+        for index in range(start, stop):
+            rank = ranks[pairs[index][1]] - 1
+            best, best_at = 0, -1
+            while rank > 0:
+                if tree_best[rank] > best:
+                    best, best_at = tree_best[rank], tree_index[rank]
+                rank -= rank & -rank
+            best_total[index] = best + weights[index]
+            previous[index] = best_at
+        for index in range(start, stop):
+            rank = ranks[pairs[index][1]]
+            while rank <= size:
+                if best_total[index] > tree_best[rank]:
+                    tree_best[rank], tree_index[rank] = best_total[index], index
+                rank += rank & -rank
+        start = stop
+    index = max(range(len(pairs)), key=lambda i: (best_total[i], -i))
+    chain = []
+    while index >= 0:
+        chain.append(index)
+        index = previous[index]
+    return chain[::-1]
+
+
+def _myers(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int,
+           max_steps: int) -> list[tuple[int, int]] | None:
+    """Matched index pairs of a shortest edit script of the region, or None past ``max_steps`` edits."""
+    n, m = ahi - alo, bhi - blo
+    limit = min(n + m, max_steps)
+    offset = limit + 1
+    frontier = [0] * (2 * limit + 3)
+    history: list[list[int]] = []
+    for step in range(limit + 1):
+        history.append(frontier[offset - step - 1:offset + step + 2])
+        for diagonal in range(-step, step + 1, 2):
+            k = diagonal + offset
+            if diagonal == -step or (diagonal != step and frontier[k - 1] < frontier[k + 1]):
+                x = frontier[k + 1]
+            else:
+                x = frontier[k - 1] + 1
+            y = x - diagonal
+            while x < n and y < m and a[alo + x] == b[blo + y]:
+                x += 1
+                y += 1
+            frontier[k] = x
+            if x >= n and y >= m:
+                return _myers_backtrack(history, step, n, m, a, alo, b, blo)
+    return None
+
+
+def _myers_backtrack(history: list[list[int]], last_step: int, n: int, m: int,
+                     a: Sequence[Hashable], alo: int, b: Sequence[Hashable], blo: int) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    x, y = n, m
+    for step in range(last_step, 0, -1):
+        saved = history[step]  # frontier before this step, covering diagonals -step-1 .. step+1
+        diagonal = x - y
+
+        def at(d: int) -> int:
+            return saved[d + step + 1]
+
+        if diagonal == -step or (diagonal != step and at(diagonal - 1) < at(diagonal + 1)):
+            prev_diagonal = diagonal + 1
+        else:
+            prev_diagonal = diagonal - 1
+        prev_x = at(prev_diagonal)
+        prev_y = prev_x - prev_diagonal
+        start_x = prev_x if prev_diagonal == diagonal + 1 else prev_x + 1
+        start_y = start_x - diagonal
+        while x > start_x and y > start_y:
+            x -= 1
+            y -= 1
+            pairs.append((alo + x, blo + y))
+        x, y = prev_x, prev_y
+    while x > 0 and y > 0:
+        x -= 1
+        y -= 1
+        pairs.append((alo + x, blo + y))
+    pairs.reverse()
+    return pairs
+
+
+def _rarest_anchors(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int,
+                    counts_a: Counter) -> list[tuple[int, int]]:
+    counts_b = Counter(b[blo:bhi])
+    common = [(counts_a[item] + counts_b[item], index) for index, item in enumerate(a[alo:ahi]) if item in counts_b]
+    if not common:
+        return []
+    _, first_index = min(common)
+    item = a[alo + first_index]
+    in_a = [i for i in range(alo, ahi) if a[i] == item]
+    in_b = [j for j in range(blo, bhi) if b[j] == item]
+    if len(in_a) > len(in_b):  # spread the fewer occurrences evenly over the more numerous ones
+        in_a = [in_a[(k * len(in_a)) // len(in_b)] for k in range(len(in_b))]
+    else:
+        in_b = [in_b[(k * len(in_b)) // len(in_a)] for k in range(len(in_a))]
+    return list(zip(in_a, in_b))
+
+
+def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """All matched index pairs ``(i, j)`` with ``a[i] == b[j]``, increasing in both ``i`` and ``j``."""
+    pairs: list[tuple[int, int]] = []
+    stack = [(0, len(a), 0, len(b))]
+    pending_suffixes: list[tuple[int, int, int]] = []
+    # Regions are processed left to right; each pushes its sub-regions in reverse order.
+    work: list[tuple[str, tuple[int, ...]]] = [("region", stack.pop())]
+    while work:
+        action, payload = work.pop()
+        if action == "pairs":
+            i, j, n = payload
+            pairs.extend((i + k, j + k) for k in range(n))
+            continue
+        alo, ahi, blo, bhi = payload
+        start_a, start_b = alo, blo
+        while alo < ahi and blo < bhi and a[alo] == b[blo]:
+            alo += 1
+            blo += 1
+        pairs.extend((start_a + k, start_b + k) for k in range(alo - start_a))
+        end_a, end_b = ahi, bhi
+        while ahi > alo and bhi > blo and a[ahi - 1] == b[bhi - 1]:
+            ahi -= 1
+            bhi -= 1
+        suffix = (ahi, bhi, end_a - ahi)
+        if alo == ahi or blo == bhi:
+            if suffix[2]:
+                work.append(("pairs", suffix))
+            continue
+        counts_a = Counter(a[alo:ahi])
+        counts_b = Counter(b[blo:bhi])
+        unique_b = {item: j for j, item in enumerate(b[blo:bhi], blo) if counts_b[item] == 1}
+        candidates = [(i, unique_b[item]) for i, item in enumerate(a[alo:ahi], alo)
+                      if counts_a[item] == 1 and item in unique_b]
+        anchors = [candidates[k] for k in longest_increasing(candidates)]
+        if not anchors:
+            myers = _myers(a, alo, ahi, b, blo, bhi, _MAX_MYERS_STEPS)
+            if myers is not None:
+                pairs.extend(myers)
+                if suffix[2]:
+                    work.append(("pairs", suffix))
+                continue
+            anchors = _rarest_anchors(a, alo, ahi, b, blo, bhi, counts_a)
+        if suffix[2]:
+            work.append(("pairs", suffix))
+        # Push the regions between anchors (and the anchors) in reverse so they pop left to right.
+        boundaries = [(alo - 1, blo - 1)] + anchors + [(ahi, bhi)]
+        for index in range(len(boundaries) - 1, 0, -1):
+            prev_i, prev_j = boundaries[index - 1]
+            next_i, next_j = boundaries[index]
+            if index < len(boundaries) - 1:
+                work.append(("pairs", (next_i, next_j, 1)))
+            if prev_i + 1 < next_i or prev_j + 1 < next_j:
+                work.append(("region", (prev_i + 1, next_i, prev_j + 1, next_j)))
+    del pending_suffixes
+    return pairs
+
+
+def matching_runs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Run]:
+    """Matched runs ``(i, j, n)``: ``a[i:i+n] == b[j:j+n]``, in increasing order, maximal and disjoint."""
+    runs: list[Run] = []
+    for i, j in matched_pairs(a, b):
+        if runs and runs[-1][0] + runs[-1][2] == i and runs[-1][1] + runs[-1][2] == j:
+            last_i, last_j, n = runs[-1]
+            runs[-1] = (last_i, last_j, n + 1)
+        else:
+            runs.append((i, j, 1))
+    return runs
+
+
+def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[str, int, int, int, int]]:
+    """difflib-style opcodes (``equal``, ``replace``, ``delete``, ``insert``) covering both sequences."""
+    result: list[tuple[str, int, int, int, int]] = []
+    i = j = 0
+    for run_i, run_j, n in matching_runs(a, b) + [(len(a), len(b), 0)]:
+        if i < run_i or j < run_j:
+            tag = "replace" if i < run_i and j < run_j else ("delete" if i < run_i else "insert")
+            result.append((tag, i, run_i, j, run_j))
+        if n:
+            result.append(("equal", run_i, run_i + n, run_j, run_j + n))
+        i, j = run_i + n, run_j + n
+    return result

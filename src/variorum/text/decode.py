@@ -1,0 +1,57 @@
+"""Bytes to text: the encodings users' files really arrive in, and a clear error for the ones we cannot read."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from variorum.errors import InputError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when ``data`` is not text in any encoding we would guess: NUL bytes without a UTF-16/32 BOM."""
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    return b"\x00" in head
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
+    """Decode ``data`` read from ``source``; return the text and a warning when the encoding was guessed.
+
+    Tries a BOM, then UTF-8, then a detected legacy encoding (with a warning). Binary data and bytes that
+    no encoding explains raise :class:`InputError`.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), None
+            except UnicodeDecodeError as error:
+                raise InputError(source, f"invalid {encoding} text after its byte-order mark ({error.reason})")
+    if looks_binary(data):
+        raise InputError(source, "binary data, not text")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None or best.encoding is None:
+        raise InputError(source, "not valid UTF-8 and no other text encoding fits")
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise InputError(source, f"not valid UTF-8, and not valid {best.encoding} either") from None
+    controls = sum(1 for ch in text[:100_000] if ord(ch) < 32 and ch not in _CONTROL_OK)
+    if controls > 0.01 * min(len(text), 100_000):
+        raise InputError(source, "binary data, not text")
+    return text, f"{source}: not UTF-8; read as {best.encoding}"

@@ -1,0 +1,146 @@
+"""Plain-text front matter: the headline, standfirst, photo credit, byline and dateline before the body.
+
+Scraped and syndicated plain text keeps these as short lines ahead of the first real paragraph, e.g.::
+
+     Putin's Syria Peace Conference
+    Boycotted by Assad Opponents
+     Kremlin Press Service
+
+    (Bloomberg) — Russia is hosting a Syria peace summit ...
+
+Here the indented lines start items and the unindented line continues the headline; the credit is
+recognised by its wording; ``(Bloomberg) —`` opens the first paragraph and becomes a dateline block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from variorum.text.segment import ends_sentence
+
+HEADLINE, STANDFIRST, BYLINE, DATELINE, CAPTION, PARAGRAPH, CORRECTION = (
+    "headline", "standfirst", "byline", "dateline", "caption", "paragraph", "correction",
+)
+
+_BYLINE_RE = re.compile(r"^(?:By|BY|by|Written by|Reporting by|From)\s+[A-Z\w]")
+_CREDIT_RE = re.compile(
+    r"(?i)(?:\b(?:photo(?:graph)?s?|image|picture|credit|getty|reuters|afp|ap photo|associated press|"
+    r"shutterstock|epa|courtesy|press service|pool|file photo|handout|illustration)\b|©)"
+)
+_AGENCY_DATELINE_RE = re.compile(
+    r"^\s*((?:[A-Z][A-Za-z.'\- ]{1,40}?,?\s*)?\([A-Z][\w.&' /-]{1,40}\)\s*[—–-]{1,2})\s*"
+)
+_CITY_DATELINE_RE = re.compile(r"^\s*([A-Z][A-Z.'\- ]{1,40}[A-Z.](?:,\s*[A-Z][\w.]*(?: [A-Z][\w.]*)*)?\s*[—–]{1,2})\s*")
+_CORRECTION_RE = re.compile(
+    r"^\W{0,3}(?:(?:correction|clarification|update|updated|editor['’]s note)s?\b"
+    r"|this (?:article|story|report) (?:has been|was) (?:updated|corrected|amended))",
+    re.IGNORECASE,
+)
+_MAX_FRONT_WORDS = 40
+_MAX_FRONT_BLOCKS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A typed span of the text: its kind (headline, paragraph, …) and ``[start, end)``."""
+
+    kind: str
+    start: int
+    end: int
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def is_correction(text: str) -> bool:
+    """True for an appended correction, clarification or "Updated:" note."""
+    return bool(_CORRECTION_RE.match(text))
+
+
+def dateline_end(text: str, start: int, end: int) -> int | None:
+    """Where a dateline such as ``(Bloomberg) —`` or ``WASHINGTON —`` at ``text[start:]`` ends, if any."""
+    window = text[start:min(end, start + 120)]
+    for pattern in (_AGENCY_DATELINE_RE, _CITY_DATELINE_RE):
+        match = pattern.match(window)
+        if match and match.end() < len(window):
+            return start + match.end(1)
+    return None
+
+
+def _is_front_block(text: str) -> bool:
+    return _words(text) <= _MAX_FRONT_WORDS and (
+        not ends_sentence(text) or bool(_BYLINE_RE.match(text)) or bool(_CREDIT_RE.search(text))
+    )
+
+
+def _front_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a front-matter block into items: indented lines start items, unindented lines continue them."""
+    lines: list[tuple[int, int, bool]] = []  # (start, end, indented)
+    position = start
+    for raw in text[start:end].split("\n"):
+        line_start, line_end = position, position + len(raw)
+        position = line_end + 1
+        stripped_start = line_start + (len(raw) - len(raw.lstrip()))
+        stripped_end = line_start + len(raw.rstrip())
+        if stripped_start < stripped_end:
+            lines.append((stripped_start, stripped_end, stripped_start > line_start))
+    indentation_marks_items = any(indented for _, _, indented in lines)
+    items: list[list[int]] = []
+    for line_start, line_end, indented in lines:
+        line = text[line_start:line_end]
+        starts_item = (
+            not items
+            or _BYLINE_RE.match(line) is not None
+            or _CREDIT_RE.search(line) is not None
+            or (indented if indentation_marks_items else not line[:1].islower())
+        )
+        if starts_item:
+            items.append([line_start, line_end])
+        else:
+            items[-1][1] = line_end
+    return [(s, e) for s, e in items]
+
+
+def _item_kind(text: str, has_headline: bool) -> str:
+    if _BYLINE_RE.match(text):
+        return BYLINE
+    if _CREDIT_RE.search(text) and (has_headline or _words(text) <= 8):
+        return CAPTION
+    if dateline_end(text + " x", 0, len(text) + 2) is not None and _words(text) <= 4:
+        return DATELINE
+    if not has_headline:
+        return HEADLINE
+    return STANDFIRST
+
+
+def parse_parts(text: str, spans: list[tuple[int, int]]) -> list[Part]:
+    """Type the blocks of a plain-text article: front matter first, then paragraphs and corrections."""
+    parts: list[Part] = []
+    index = 0
+    has_headline = False
+    while index < min(len(spans), _MAX_FRONT_BLOCKS) and index < len(spans) - 1:
+        start, end = spans[index]
+        if not _is_front_block(text[start:end]):
+            break
+        for item_start, item_end in _front_items(text, start, end):
+            kind = _item_kind(text[item_start:item_end], has_headline)
+            has_headline = has_headline or kind == HEADLINE
+            parts.append(Part(kind, item_start, item_end))
+        index += 1
+    first_body = True
+    for start, end in spans[index:]:
+        if first_body:
+            first_body = False
+            dateline = dateline_end(text, start, end)
+            if dateline is not None:
+                parts.append(Part(DATELINE, start, dateline))
+                body_start = dateline
+                while body_start < end and text[body_start].isspace():
+                    body_start += 1
+                parts.append(Part(PARAGRAPH, body_start, end))
+                continue
+        kind = CORRECTION if is_correction(text[start:end]) else PARAGRAPH
+        parts.append(Part(kind, start, end))
+    return parts

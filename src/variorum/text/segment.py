@@ -1,0 +1,88 @@
+"""Blocks and sentences: where paragraphs and sentences begin and end in the original text.
+
+Blocks are separated by blank lines (hard-wrapped lines inside a block are one paragraph). A text without
+any blank line whose lines are long is read one paragraph per line, as scraped text usually is.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BLANK_LINE_RE = re.compile(r"\n[^\S\n]*(?:\r?\n[^\S\n]*)+|\r\n[^\S\r\n]*(?:\r\n[^\S\r\n]*)+")
+_LINE_RE = re.compile(r"[^\r\n]+")
+_LONG_LINE = 160
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr prof gen col lt sgt capt sen rep gov pres rev fr inc corp co ltd bros vs no nos "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m etc approx dept est fig".split()
+)
+_SENTENCE_END_RE = re.compile(r"""[.!?…]+["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9])""")
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def block_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the paragraphs of ``text``, leading and trailing whitespace excluded.
+
+    >>> text = "Title\\n\\nFirst line\\nwrapped.\\n\\n  Second.  "
+    >>> [text[s:e] for s, e in block_spans(text)]
+    ['Title', 'First line\\nwrapped.', 'Second.']
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for separator in _BLANK_LINE_RE.finditer(text):
+        spans.append(_strip_span(text, position, separator.start()))
+        position = separator.end()
+    spans.append(_strip_span(text, position, len(text)))
+    spans = [span for span in spans if span[0] < span[1]]
+    if len(spans) == 1:
+        lines = [_strip_span(text, m.start(), m.end()) for m in _LINE_RE.finditer(text)]
+        lines = [line for line in lines if line[0] < line[1]]
+        if len(lines) > 1 and sum(e - s for s, e in lines) / len(lines) >= _LONG_LINE:
+            return lines
+    return spans
+
+
+def _ends_abbreviation(text: str, end: int) -> bool:
+    """True when the period ending at ``end`` closes an abbreviation or an initial, not a sentence."""
+    start = end - 1
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start:end].rstrip(".!?…\"”’')]").lstrip("\"“‘'([").lower()
+    if len(word) == 1 and word.isalpha():
+        return True
+    return word in _ABBREVIATIONS
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the sentences in ``text[start:end]``.
+
+    >>> text = "Mr. Smith went to Washington. He said “no.” Then left."
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['Mr. Smith went to Washington.', 'He said “no.”', 'Then left.']
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    position = start
+    for match in _SENTENCE_END_RE.finditer(text, start, end):
+        if text[match.start()] == "." and match.end() - match.start() == 1 and _ends_abbreviation(text, match.start()):
+            continue
+        span = _strip_span(text, position, match.end())
+        if span[0] < span[1]:
+            spans.append(span)
+        position = match.end()
+    span = _strip_span(text, position, end)
+    if span[0] < span[1]:
+        spans.append(span)
+    return spans
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends like a finished sentence (terminal punctuation, maybe inside quotes)."""
+    return bool(re.search(r"""[.!?…:]["”’')\]]*\s*$""", text))
