@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from variorum.cli import diff
@@ -21,6 +20,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _variorum() -> None:
+    """Collate versions of news articles: what changed, which documents are the same story, and when."""
+
+
 app.command("diff")(diff.diff_command)
 
 
@@ -33,17 +39,11 @@ def error_exit(message: str) -> None:
 def main() -> None:
     """Entry point of the ``variorum`` console script."""
     try:
-        result = app(standalone_mode=False)
+        app()
     except VariorumError as error:
         error_exit(str(error))
-    except click.exceptions.Exit as stop:
-        raise SystemExit(stop.exit_code) from None
-    except click.exceptions.Abort:
+    except KeyboardInterrupt:
         print("variorum: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
-    except click.ClickException as error:
-        error.show()
-        raise SystemExit(2) from None
     except BrokenPipeError:
         raise SystemExit(0) from None
-    raise SystemExit(result if isinstance(result, int) else 0)

@@ -1,0 +1,69 @@
+"""``variorum diff A B``: compare two versions and report what changed.
+
+Exit status as ``diff``: 0 no substantive change, 1 substantive changes, 2 an error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article
+from variorum.compare import compare
+from variorum.errors import InputError
+from variorum.render.html import render_html
+from variorum.render.json import render_json
+from variorum.render.markdown import render_markdown
+from variorum.render.terminal import render_plain, render_rich
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    html = "html"
+    markdown = "markdown"
+
+
+def _warn(message: str) -> None:
+    print(f"variorum: warning: {message}", file=sys.stderr)
+
+
+def diff_command(
+    a: Annotated[str, typer.Argument(help="Version A: a file, '-' for standard input, or a file:// URL.")],
+    b: Annotated[str, typer.Argument(help="Version B: a file, '-' for standard input, or a file:// URL.")],
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Report format.")] = DiffFormat.text,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list cosmetic changes (layout, splits, merges).")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")] = DEFAULT_MAX_BYTES,
+) -> None:
+    """Compare two versions of an article: every real change, classified and ranked; layout noise ignored."""
+    if a == "-" and b == "-":
+        raise typer.BadParameter("only one of A and B can be standard input")
+    old = load_article(a, max_bytes=max_bytes, warn=_warn)
+    new = load_article(b, max_bytes=max_bytes, warn=_warn)
+    comparison = compare(old, new)
+    status = 1 if comparison.changed else 0
+    if output_format is DiffFormat.text and output is None and sys.stdout.isatty():
+        render_rich(comparison, Console(), show_all)
+        raise typer.Exit(status)
+    if output_format is DiffFormat.json:
+        report = render_json(comparison)
+    elif output_format is DiffFormat.html:
+        report = render_html(comparison, show_all)
+    elif output_format is DiffFormat.markdown:
+        report = render_markdown(comparison, show_all)
+    else:
+        report = render_plain(comparison, show_all)
+    if output is None:
+        sys.stdout.write(report)
+    else:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as error:
+            raise InputError(str(output), f"cannot write the report ({error.strerror or error})") from None
+    raise typer.Exit(status)

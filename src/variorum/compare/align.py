@@ -1,0 +1,176 @@
+"""Aligning the blocks (paragraphs, headline, captions, …) of two versions, moves and splits included.
+
+Steps, each near-linear in the number of blocks:
+
+1. match identical blocks in order (:mod:`variorum.compare.sequence` over block keys);
+2. pair identical blocks left over on both sides: paragraphs that moved unchanged;
+3. find blocks split in two or more, or merged, with their words unchanged;
+4. pair the remaining blocks by word similarity, found through an inverted index (no all-pairs scan);
+5. keep the heaviest chain of pairs that is in order on both sides "in place"; every other pair moved.
+
+What is left unpaired was removed from A or added in B.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from variorum.compare.sequence import longest_increasing, matched_pairs
+
+BlockKey = tuple[str, ...]
+
+_SIMILAR_ENOUGH = 0.5
+_CANDIDATES_PER_BLOCK = 8
+_COMMON_WORD_POSTINGS = 64
+_URL_PARTS_RE = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Block ``a`` of version A corresponds to block ``b`` of version B."""
+
+    a: int
+    b: int
+    identical: bool
+    in_place: bool
+
+
+@dataclass
+class Alignment:
+    """How the blocks of two versions correspond."""
+
+    pairs: list[Pair] = field(default_factory=list)
+    splits: list[tuple[int, list[int]]] = field(default_factory=list)  # one A block → consecutive B blocks
+    merges: list[tuple[list[int], int]] = field(default_factory=list)  # consecutive A blocks → one B block
+    removed: list[int] = field(default_factory=list)
+    added: list[int] = field(default_factory=list)
+
+
+def bag_of_words(key: BlockKey) -> Counter[str]:
+    """Lower-cased words of a block for similarity, URLs broken into their parts (host, path segments…)."""
+    bag: Counter[str] = Counter()
+    for token in key:
+        if "://" in token or token.startswith("www."):
+            bag.update(part.lower() for part in _URL_PARTS_RE.findall(token))
+        elif token[:1].isalnum():
+            bag[token.lower()] += 1
+    return bag
+
+
+def dice(left: Counter[str], right: Counter[str]) -> float:
+    """Dice coefficient of two word bags: 1.0 for the same words, 0.0 for none in common."""
+    total = sum(left.values()) + sum(right.values())
+    if not total:
+        return 1.0
+    return 2 * sum((left & right).values()) / total
+
+
+def _concatenation_matches(target: BlockKey, pieces: Sequence[BlockKey]) -> bool:
+    return sum(len(p) for p in pieces) == len(target) and tuple(t for p in pieces for t in p) == target
+
+
+def _find_joins(
+    whole_keys: Sequence[BlockKey], whole_free: list[int], part_keys: Sequence[BlockKey], part_free: set[int]
+) -> list[tuple[int, list[int]]]:
+    """Blocks on one side equal to a run of two or more consecutive unpaired blocks on the other."""
+    by_prefix: dict[BlockKey, list[int]] = defaultdict(list)
+    for index in sorted(part_free):
+        if part_keys[index]:
+            by_prefix[part_keys[index][:3]].append(index)
+    joins: list[tuple[int, list[int]]] = []
+    for whole in whole_free:
+        target = whole_keys[whole]
+        for first in by_prefix.get(target[:3], ()):
+            if first not in part_free:
+                continue
+            run = [first]
+            length = len(part_keys[first])
+            while length < len(target) and run[-1] + 1 in part_free:
+                run.append(run[-1] + 1)
+                length += len(part_keys[run[-1]])
+            while len(run) > 1 and not _concatenation_matches(target, [part_keys[i] for i in run]):
+                length -= len(part_keys[run.pop()])
+            if len(run) > 1 and _concatenation_matches(target, [part_keys[i] for i in run]):
+                joins.append((whole, run))
+                part_free.difference_update(run)
+                break
+    return joins
+
+
+def _similar_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequence[BlockKey],
+                   free_b: list[int]) -> list[tuple[int, int]]:
+    bags_a = {i: bag_of_words(keys_a[i]) for i in free_a}
+    bags_b = {j: bag_of_words(keys_b[j]) for j in free_b}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for j in free_b:
+        for word in bags_b[j]:
+            postings[word].append(j)
+    scored: list[tuple[float, int, int]] = []
+    for i in free_a:
+        shared: Counter[int] = Counter()
+        for word in bags_a[i]:
+            blocks = postings.get(word, ())
+            if len(blocks) <= _COMMON_WORD_POSTINGS:
+                shared.update(blocks)
+        for j, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATES_PER_BLOCK]:
+            score = dice(bags_a[i], bags_b[j])
+            if score >= _SIMILAR_ENOUGH:
+                scored.append((score, i, j))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    chosen = []
+    for _, i, j in scored:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            chosen.append((i, j))
+    return chosen
+
+
+def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey]) -> Alignment:
+    """Align two versions given each block's token keys (see the module docstring for the method)."""
+    alignment = Alignment()
+    candidates: list[tuple[int, int, bool]] = [(i, j, True) for i, j in matched_pairs(keys_a, keys_b)]
+    paired_a = {i for i, _, _ in candidates}
+    paired_b = {j for _, j, _ in candidates}
+
+    unpaired_b_by_key: dict[BlockKey, list[int]] = defaultdict(list)
+    for j in range(len(keys_b)):
+        if j not in paired_b:
+            unpaired_b_by_key[keys_b[j]].append(j)
+    for i in range(len(keys_a)):
+        if i not in paired_a and unpaired_b_by_key.get(keys_a[i]):
+            j = unpaired_b_by_key[keys_a[i]].pop(0)
+            candidates.append((i, j, True))
+            paired_a.add(i)
+            paired_b.add(j)
+
+    free_a = [i for i in range(len(keys_a)) if i not in paired_a]
+    free_b_set = {j for j in range(len(keys_b)) if j not in paired_b}
+    alignment.splits = _find_joins(keys_a, free_a, keys_b, free_b_set)
+    split_a = {i for i, _ in alignment.splits}
+    free_a_set = {i for i in free_a if i not in split_a}
+    free_b = sorted(free_b_set)
+    alignment.merges = [(run, j) for j, run in _find_joins(keys_b, free_b, keys_a, free_a_set)]
+    merged_b = {j for _, j in alignment.merges}
+    free_a = sorted(free_a_set)
+    free_b = [j for j in free_b if j not in merged_b]
+
+    for i, j in _similar_pairs(keys_a, free_a, keys_b, free_b):
+        candidates.append((i, j, False))
+        free_a_set.discard(i)
+        merged_b.add(j)
+    alignment.removed = sorted(free_a_set)
+    alignment.added = [j for j in free_b if j not in merged_b]
+
+    candidates.sort()
+    weights = [max(1, len(keys_a[i])) for i, _, _ in candidates]
+    in_place = set(longest_increasing([(i, j) for i, j, _ in candidates], weights))
+    alignment.pairs = [
+        Pair(i, j, identical, index in in_place) for index, (i, j, identical) in enumerate(candidates)
+    ]
+    return alignment

@@ -1,0 +1,296 @@
+"""``compare(a, b)``: align two versions, diff what differs word by word, classify and rank every change.
+
+The steps follow DESIGN.md: tokens keyed for layout-free comparison (:mod:`variorum.text.tokens`), blocks
+aligned with moves, splits and merges (:mod:`.align`), word-level edits inside paired blocks (:mod:`.diff`),
+each edit classified (:mod:`.classify`), and the changes ranked by significance.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections import defaultdict
+from typing import Any
+
+from variorum.article import Article
+from variorum.compare.align import Alignment, align_blocks
+from variorum.compare.classify import (
+    classify_edit, classify_link, find_speaker, quote_regions, region_touching,
+)
+from variorum.compare.diff import word_edits
+from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
+from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
+from variorum.text.segment import ends_sentence, sentence_spans
+from variorum.text.tokens import Token, fold, tokenize
+
+_WHOLE_BLOCK_KINDS = {HEADLINE: MAJOR, BYLINE: MAJOR, CAPTION: MINOR, DATELINE: MINOR}
+_ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: MINOR, CORRECTION: MAJOR}
+_LONG_PARAGRAPH_WORDS = 8
+_CONTEXT_CHARS = 240
+_QUOTE_CHARS = set("'\"‘’“”„‟«»‹›′″`´ʼ")
+_DASH_CHARS = set("-‐‑‒–—―−")
+_INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Version:
+    """One side of a comparison: the article, its tokens, and each block's token range and key."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.text = article.text
+        self.tokens = tokenize(article.text)
+        starts = [token.start for token in self.tokens]
+        self.blocks = list(article.blocks)
+        self.ranges = [(bisect_left(starts, b.start), bisect_left(starts, b.end)) for b in self.blocks]
+        self.keys = [tuple(t.key for t in self.tokens[low:high]) for low, high in self.ranges]
+        self._quotes: dict[int, list[tuple[int, int]]] = {}
+
+    def block_tokens(self, index: int) -> list[Token]:
+        low, high = self.ranges[index]
+        return self.tokens[low:high]
+
+    def raw(self, index: int) -> str:
+        block = self.blocks[index]
+        return self.text[block.start:block.end]
+
+    def span(self, index: int) -> Span:
+        block = self.blocks[index]
+        return block.start, block.end
+
+    def quotes(self, index: int) -> list[tuple[int, int]]:
+        if index not in self._quotes:
+            self._quotes[index] = quote_regions(self.block_tokens(index))
+        return self._quotes[index]
+
+    def word_count(self, index: int) -> int:
+        return sum(1 for key in self.keys[index] if key[:1].isalnum())
+
+    def context(self, index: int, span: Span) -> str:
+        """The sentence(s) of block ``index`` around ``span``, whitespace folded, trimmed around the change."""
+        block = self.blocks[index]
+        sentences = sentence_spans(self.text, block.start, block.end) or [(block.start, block.end)]
+        covering = [s for s in sentences if s[0] <= span[1] and span[0] <= s[1]] or sentences[:1]
+        start, end = covering[0][0], covering[-1][1]
+        if end - start > _CONTEXT_CHARS:
+            start = max(start, span[0] - _CONTEXT_CHARS // 2)
+            end = min(end, max(span[1], start) + _CONTEXT_CHARS // 2)
+            return "…" + _collapse(self.text[start:end]) + "…"
+        return _collapse(self.text[start:end])
+
+
+def _as_article(value: str | Article) -> Article:
+    if isinstance(value, Article):
+        return value
+    if isinstance(value, str):
+        return Article.from_text(value)
+    raise TypeError(f"compare() takes str or Article, not {type(value).__name__}")
+
+
+def _layout_differences(old: str, new: str) -> list[str]:
+    """What kind of layout noise separates two blocks whose words are the same."""
+    found = []
+    if old.split() != new.split():
+        old_chars, new_chars = set(old), set(new)
+        changed = old_chars ^ new_chars
+        if changed & _QUOTE_CHARS:
+            found.append("quotes")
+        if changed & _DASH_CHARS:
+            found.append("dashes")
+        if changed & _INVISIBLE_CHARS:
+            found.append("invisible characters")
+        if unicodedata.normalize("NFC", old) != old or unicodedata.normalize("NFC", new) != new:
+            found.append("unicode normalization")
+        if not found:
+            found.append("characters")
+    if [len(w) for w in re.findall(r"\s+", old)] != [len(w) for w in re.findall(r"\s+", new)] or (
+        old.count("\n") != new.count("\n")
+    ):
+        found.append("line breaks" if old.count("\n") != new.count("\n") else "spacing")
+    return found
+
+
+def _insertion_points(alignment: Alignment, a: _Version, b: _Version) -> list[int]:
+    """For each block of B, the offset in A after which it belongs (end of the nearest anchored block)."""
+    anchored: dict[int, int] = {}
+    for pair in alignment.pairs:
+        if pair.in_place:
+            anchored[pair.b] = a.blocks[pair.a].end
+    for whole, pieces in alignment.splits:
+        for piece in pieces:
+            anchored[piece] = a.blocks[whole].end
+    for run, whole in alignment.merges:
+        anchored[whole] = a.blocks[run[-1]].end
+    points = []
+    last = 0
+    for index in range(len(b.blocks)):
+        points.append(last)
+        last = anchored.get(index, last)
+    return points
+
+
+class _Collector:
+    """Builds the list of changes for one comparison."""
+
+    def __init__(self, a: _Version, b: _Version, alignment: Alignment) -> None:
+        self.a, self.b, self.alignment = a, b, alignment
+        self.changes: list[Change] = []
+        self.matched_tokens = 0
+        self.insert_at = _insertion_points(alignment, a, b)
+
+    def add(self, kind: str, significance: str, old_span: Span | None, new_span: Span | None,
+            context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
+        old = _collapse(self.a.text[old_span[0]:old_span[1]]) if with_text and old_span and old_span[0] < old_span[1] else None
+        new = _collapse(self.b.text[new_span[0]:new_span[1]]) if with_text and new_span and new_span[0] < new_span[1] else None
+        self.changes.append(Change(kind, significance, old, new, old_span, new_span, context, detail or {}))
+
+    def identical_pair(self, i: int, j: int, in_place: bool) -> None:
+        self.matched_tokens += len(self.a.keys[i])
+        if not in_place:
+            self.moved(i, j, edited=False)
+        old_raw, new_raw = self.a.raw(i), self.b.raw(j)
+        if old_raw != new_raw:
+            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), self.b.context(j, self.b.span(j)),
+                     {"differences": _layout_differences(old_raw, new_raw)}, with_text=False)
+
+    def moved(self, i: int, j: int, *, edited: bool) -> None:
+        self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                 {"insert_at": self.insert_at[j], "edited": edited})
+
+    def edited_pair(self, i: int, j: int, in_place: bool) -> None:
+        old_tokens, new_tokens = self.a.block_tokens(i), self.b.block_tokens(j)
+        edits, equal = word_edits(old_tokens, new_tokens)
+        self.matched_tokens += equal
+        if not in_place:
+            self.moved(i, j, edited=True)
+        kind = self.a.blocks[i].kind
+        if kind in _WHOLE_BLOCK_KINDS:
+            self.add(kind, _WHOLE_BLOCK_KINDS[kind], self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
+            return
+        for i1, i2, j1, j2 in edits:
+            old_span = self._token_span(self.a, i, old_tokens, i1, i2)
+            new_span = self._token_span(self.b, j, new_tokens, j1, j2)
+            quote = self._quote(i, j, i1, i2, j1, j2)
+            found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote)
+            context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
+            self.add(found.kind, found.significance, old_span, new_span, context, found.detail)
+
+    @staticmethod
+    def _token_span(version: _Version, index: int, tokens: list[Token], start: int, stop: int) -> Span:
+        if start < stop:
+            return tokens[start].start, tokens[stop - 1].end
+        position = tokens[start - 1].end if start > 0 else version.blocks[index].start
+        return position, position
+
+    def _quote(self, i: int, j: int, i1: int, i2: int, j1: int, j2: int) -> dict[str, Any] | None:
+        for version, index, start, stop in ((self.b, j, j1, j2), (self.a, i, i1, i2)):
+            region = region_touching(version.quotes(index), start, stop)
+            if region is None:
+                continue
+            tokens = version.block_tokens(index)
+            quote_start, quote_end = tokens[region[0]].start, tokens[region[1]].end
+            block = version.blocks[index]
+            inner_start = quote_start + 1 if region[1] > region[0] else quote_start
+            inner_end = quote_end - 1 if tokens[region[1]].key == '"' and region[1] > region[0] else quote_end
+            return {
+                "quote": _collapse(version.text[inner_start:inner_end]),
+                "speaker": find_speaker(version.text, quote_start, quote_end, block.start, block.end),
+            }
+        return None
+
+    def joined(self, whole_version: _Version, whole: int, parts_version: _Version, parts: list[int],
+               kind: str) -> None:
+        """A split (one A block into several B blocks) or a merge (several A blocks into one B block)."""
+        self.matched_tokens += len(whole_version.keys[whole])
+        at_sentence = any(ends_sentence(parts_version.raw(p)) for p in parts[:-1])
+        first, last = parts_version.blocks[parts[0]], parts_version.blocks[parts[-1]]
+        whole_span = whole_version.span(whole)
+        parts_span = (first.start, last.end)
+        old_span, new_span = (whole_span, parts_span) if kind == "paragraph_split" else (parts_span, whole_span)
+        context = _collapse(self.b.text[new_span[0]:new_span[1]])[:_CONTEXT_CHARS]
+        detail = {"pieces": len(parts), "at_sentence_boundary": at_sentence}
+        if not at_sentence:
+            detail["differences"] = ["paragraph break inside a sentence"]
+        self.add(kind if at_sentence else "layout", COSMETIC, old_span, new_span, context, detail, with_text=False)
+
+    def removed(self, i: int) -> None:
+        block_kind = self.a.blocks[i].kind
+        kind = block_kind if block_kind in _ADDED_OR_REMOVED_KINDS else "paragraph_removed"
+        significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
+            MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
+        )
+        position = self._position_in_b(i)
+        self.add(kind, significance, self.a.span(i), (position, position), _collapse(self.a.raw(i))[:_CONTEXT_CHARS])
+
+    def added(self, j: int) -> None:
+        block_kind = self.b.blocks[j].kind
+        kind = block_kind if block_kind in _ADDED_OR_REMOVED_KINDS else "paragraph_added"
+        significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
+            MAJOR if self.b.word_count(j) >= _LONG_PARAGRAPH_WORDS else MINOR
+        )
+        point = self.insert_at[j]
+        self.add(kind, significance, (point, point), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                 {"insert_at": point})
+
+    def _position_in_b(self, i: int) -> int:
+        """Where in B a removed A block would have been: after the B block paired with its predecessor."""
+        before = {pair.a: self.b.blocks[pair.b].end for pair in self.alignment.pairs if pair.in_place}
+        for previous in range(i - 1, -1, -1):
+            if previous in before:
+                return before[previous]
+        return 0
+
+    def links(self) -> None:
+        """Links whose anchor text stayed but whose target changed (articles extracted from HTML)."""
+        targets: dict[str, list[tuple[str, Span | None]]] = defaultdict(list)
+        for link in self.a.article.links:
+            targets[fold(_collapse(link.text))].append((link.href, (link.start, link.end) if link.start >= 0 else None))
+        seen: dict[str, int] = defaultdict(int)
+        for link in self.b.article.links:
+            anchor = fold(_collapse(link.text))
+            olds = targets.get(anchor)
+            if not olds or seen[anchor] >= len(olds):
+                continue
+            old_href, old_span = olds[seen[anchor]]
+            seen[anchor] += 1
+            if old_href == link.href:
+                continue
+            found = classify_link(old_href, link.href)
+            new_span = (link.start, link.end) if link.start >= 0 else None
+            self.changes.append(Change("link", found.significance, old_href, link.href, old_span, new_span,
+                                       _collapse(link.text), found.detail))
+
+
+def compare(a: str | Article, b: str | Article) -> Comparison:
+    """Compare version ``a`` with version ``b`` (plain text or :class:`Article`) and rank what changed.
+
+    >>> result = compare("Officials said 12 people died.", "Officials said 14 people died.")
+    >>> change = result.changes[0]
+    >>> change.kind, change.significance, change.old, change.new, change.old_span
+    ('number', 'major', '12', '14', (15, 17))
+    """
+    old, new = _Version(_as_article(a)), _Version(_as_article(b))
+    alignment = align_blocks(old.keys, new.keys)
+    collector = _Collector(old, new, alignment)
+    for pair in alignment.pairs:
+        if pair.identical:
+            collector.identical_pair(pair.a, pair.b, pair.in_place)
+        else:
+            collector.edited_pair(pair.a, pair.b, pair.in_place)
+    for whole, pieces in alignment.splits:
+        collector.joined(old, whole, new, pieces, "paragraph_split")
+    for run, whole in alignment.merges:
+        collector.joined(new, whole, old, run, "paragraph_merged")
+    for index in alignment.removed:
+        collector.removed(index)
+    for index in alignment.added:
+        collector.added(index)
+    collector.links()
+    total = len(old.tokens) + len(new.tokens)
+    similarity = 1.0 if total == 0 else min(1.0, 2 * collector.matched_tokens / total)
+    changes = tuple(sorted(collector.changes, key=Change.sort_key))
+    return Comparison(old.article, new.article, similarity, changes)

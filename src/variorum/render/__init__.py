@@ -1,0 +1,1 @@
+"""Showing a Comparison: Rich or plain text for terminals, JSON, self-contained HTML, Markdown."""

@@ -1,0 +1,115 @@
+"""The HTML report: one self-contained page (no external assets) with side-by-side and inline views.
+
+Every piece of article text is escaped: the texts compared may contain markup or script, and the report
+shows it as text. Each change has an anchor (``#c3``) so a link can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from variorum.compare.model import Change, Comparison
+from variorum.render.common import describe, label, quote_note, visible_changes
+
+_ENVIRONMENT = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_CONTAINERS = {"paragraph_moved", "layout", "paragraph_split", "paragraph_merged"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    start: int
+    end: int
+    html_open: str
+    html_close: str
+    before: str = ""
+
+
+def _markup(text: str, markers: list[_Marker]) -> Markup:
+    """``text`` escaped, with markers wrapped around their spans; overlapping markers keep the first."""
+    pieces: list[str] = []
+    position = 0
+    for marker in sorted(markers, key=lambda m: (m.start, m.end)):
+        if marker.start < position:
+            continue
+        pieces.append(escape(text[position:marker.start]))
+        pieces.append(marker.before)
+        pieces.append(marker.html_open + escape(text[marker.start:marker.end]) + marker.html_close)
+        position = marker.end
+    pieces.append(escape(text[position:]))
+    return Markup("".join(pieces))
+
+
+def _side_markers(changes: list[tuple[int, Change]], side: str) -> list[_Marker]:
+    markers: list[_Marker] = []
+    tag = "del" if side == "a" else "ins"
+    ordered = [item for item in changes if item[1].kind not in _CONTAINERS] + [
+        item for item in changes if item[1].kind in _CONTAINERS
+    ]
+    taken: list[tuple[int, int]] = []
+    for number, change in ordered:
+        span = change.old_span if side == "a" else change.new_span
+        if span is None:
+            continue
+        if any(span[0] < end and start < span[1] for start, end in taken):
+            continue
+        taken.append(span)
+        anchor = f'id="{side}-c{number}" ' if side == "a" else f'id="c{number}" '
+        css = f"change {change.significance} kind-{change.kind}"
+        title = escape(f"#{number} {label(change)}", quote=True)
+        if span[0] == span[1]:
+            markers.append(_Marker(span[0], span[1], f'<a {anchor}class="{css} point" href="#list-c{number}" title="{title}">', "</a>"))
+        else:
+            markers.append(_Marker(span[0], span[1], f'<{tag} {anchor}class="{css}" title="{title}">', f"</{tag}>"))
+    return markers
+
+
+def _inline_markers(changes: list[tuple[int, Change]]) -> list[_Marker]:
+    markers = []
+    for number, change in changes:
+        if change.kind in _CONTAINERS or change.new_span is None:
+            continue
+        css = f"change {change.significance} kind-{change.kind}"
+        removed = f'<del class="{css}">{escape(change.old)}</del>' if change.old else ""
+        start, end = change.new_span
+        markers.append(_Marker(start, end, f'<ins id="i-c{number}" class="{css}">', "</ins>",
+                               before=f'<span id="inline-c{number}"></span>{removed}'))
+    return markers
+
+
+def render_html(comparison: Comparison, show_all: bool = False) -> str:
+    """The comparison as one self-contained HTML page."""
+    shown = list(enumerate(visible_changes(comparison, show_all), 1))
+    rows = [
+        {
+            "number": number,
+            "significance": change.significance,
+            "label": label(change),
+            "description": describe(change),
+            "note": quote_note(change),
+            "context": change.context,
+            "substantive": change.substantive,
+        }
+        for number, change in shown
+    ]
+    template = _ENVIRONMENT.get_template("comparison.html")
+    return template.render(
+        title_a=comparison.a.id or "A",
+        title_b=comparison.b.id or "B",
+        verdict=comparison.verdict,
+        summary=comparison.summary,
+        rows=rows,
+        side_a=_markup(comparison.a.text, _side_markers(shown, "a")),
+        side_b=_markup(comparison.b.text, _side_markers(shown, "b")),
+        inline=_markup(comparison.b.text, _inline_markers(shown)),
+        show_all=show_all,
+    )
