@@ -1,0 +1,96 @@
+"""Locality-sensitive hashing: bands of MinHash rows, chosen from a threshold, and the candidate pairs they give.
+
+Two documents with Jaccard similarity ``s`` share at least one of ``b`` bands of ``r`` rows with probability
+``1 - (1 - s**r)**b``. :func:`optimal_params` picks ``(b, r)`` with ``b * r <= num_perm`` minimizing the
+weighted area of false positives below the threshold plus false negatives above it (the criterion datasketch
+uses). :func:`bucket_pairs` turns ``(band, key, document)`` triples into candidate pairs; it is a pure
+function of the triples it is given, so triples can be split into shards by key and processed anywhere.
+
+>>> optimal_params(0.5, 128)
+(25, 5)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import combinations
+
+import numpy as np
+
+_GRID = 1001
+
+
+def _band_probability(similarity: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    return 1.0 - (1.0 - similarity**rows) ** bands
+
+
+@lru_cache(maxsize=64)
+def optimal_params(
+    threshold: float, num_perm: int, false_positive_weight: float = 0.5, false_negative_weight: float = 0.5
+) -> tuple[int, int]:
+    """The ``(bands, rows)`` minimizing weighted false-positive plus false-negative probability mass."""
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be between 0 and 1 (exclusive), not {threshold}")
+    below = np.linspace(0.0, threshold, _GRID)
+    above = np.linspace(threshold, 1.0, _GRID)
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            false_positive = np.trapezoid(_band_probability(below, bands, rows), below)
+            false_negative = np.trapezoid(1.0 - _band_probability(above, bands, rows), above)
+            error = false_positive_weight * false_positive + false_negative_weight * false_negative
+            if best is None or error < best[0]:
+                best = (error, bands, rows)
+    assert best is not None
+    return best[1], best[2]
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """A ``(documents × bands)`` uint64 array: each band's rows mixed into one 64-bit key."""
+    wide = signatures.astype(np.uint64)
+    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(rows):
+            column = wide[:, row:bands * rows:rows]
+            keys = (keys ^ column) * np.uint64(0x9E3779B97F4A7C15)
+            keys ^= keys >> np.uint64(29)
+    return keys
+
+
+def band_triples(signatures: np.ndarray, documents: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """The ``(band, key, document)`` rows (as a ``(n × 3)`` uint64 array) for documents ``documents``."""
+    keys = band_keys(signatures, bands, rows)
+    band_ids = np.broadcast_to(np.arange(bands, dtype=np.uint64), keys.shape)
+    owners = np.broadcast_to(documents.astype(np.uint64)[:, None], keys.shape)
+    return np.stack([band_ids.ravel(), keys.ravel(), owners.ravel()], axis=1)
+
+
+def bucket_pairs(triples: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Candidate pairs ``(i, j)``, ``i < j``, sorted and distinct, from documents sharing a band key.
+
+    A bucket of up to ``max_bucket`` documents gives all its pairs; a larger one (boilerplate that many
+    documents share) gives each member paired with the first and with the next, so a bucket of a million
+    documents costs two million pairs, not half a trillion.
+    """
+    if len(triples) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    order = np.lexsort((triples[:, 2], triples[:, 1], triples[:, 0]))
+    ordered = triples[order]
+    new_bucket = np.ones(len(ordered), dtype=bool)
+    new_bucket[1:] = (ordered[1:, 0] != ordered[:-1, 0]) | (ordered[1:, 1] != ordered[:-1, 1])
+    starts = np.flatnonzero(new_bucket)
+    lengths = np.diff(np.append(starts, len(ordered)))
+    documents = ordered[:, 2].astype(np.int64)
+    found: list[np.ndarray] = []
+    for start, length in zip(starts[lengths > 1], lengths[lengths > 1]):
+        members = np.unique(documents[start:start + length])
+        if len(members) < 2:
+            continue
+        if len(members) <= max_bucket:
+            found.append(np.array(list(combinations(members.tolist(), 2)), dtype=np.int64))
+        else:
+            found.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
+            found.append(np.stack([members[1:-1], members[2:]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
