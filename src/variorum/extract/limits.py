@@ -7,6 +7,7 @@ hostile or broken input (a 100 MB page, a gzip bomb, a line without an end) from
 from __future__ import annotations
 
 import io
+import zlib
 from typing import BinaryIO
 
 from variorum.errors import InputError
@@ -20,26 +21,59 @@ MAX_EXPANSION = 100
 EXPANSION_FLOOR = 256 * 1024 * 1024
 """Decompressed bytes always allowed, whatever the ratio, so that small repetitive files are fine."""
 
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+CHUNK_BYTES = 256 * 1024
 
-class CappedReader(io.RawIOBase):
-    """A readable stream over ``inner`` that fails once more than ``limit`` bytes have come out of it.
 
-    Wrap a decompressing stream with it to stop gzip bombs: ``limit`` is the most decompressed output the
-    input may plausibly produce.
+class GzipStream(io.RawIOBase):
+    """The decompressed bytes of a gzip file (all its members, as WARC files have one per record).
+
+    Fails with :class:`InputError` naming ``source`` once more than ``limit`` bytes have come out (a gzip
+    bomb), and when the compressed data ends in the middle of a member (a truncated file) — never with
+    ``EOFError``, which readers downstream would take for a clean end.
     """
 
-    def __init__(self, inner: BinaryIO, limit: int, source: str) -> None:
+    def __init__(self, raw: BinaryIO, limit: int, source: str) -> None:
         super().__init__()
-        self._inner = inner
+        self._raw = raw
         self._limit = limit
         self._source = source
+        self._decompressor = zlib.decompressobj(GZIP_WBITS)
+        self._pending = b""
+        self._in_member = False
         self.produced = 0
 
     def readable(self) -> bool:
         return True
 
+    def _next_output(self, size: int) -> bytes:
+        while True:
+            if self._pending and not self._decompressor.eof:
+                self._in_member = True
+                data = self._decompressor.decompress(self._pending, size)
+                self._pending = self._decompressor.unconsumed_tail
+                if self._decompressor.eof:
+                    self._in_member = False
+                    self._pending = self._decompressor.unused_data
+                if data:
+                    return data
+                continue
+            if self._decompressor.eof and self._pending.strip(b"\x00"):
+                self._decompressor = zlib.decompressobj(GZIP_WBITS)
+                self._pending = self._pending.lstrip(b"\x00")
+                continue
+            chunk = self._raw.read(CHUNK_BYTES)
+            if not chunk:
+                if self._in_member:
+                    raise InputError(self._source, "compressed data ends early (truncated file)")
+                return b""
+            self._pending += chunk
+
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        data = self._inner.read(len(buffer))
+        try:
+            data = self._next_output(len(buffer))
+        except zlib.error as error:
+            raise InputError(self._source, f"corrupt compressed data ({error})") from None
         self.produced += len(data)
         if self.produced > self._limit:
             raise InputError(
