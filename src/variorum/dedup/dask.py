@@ -1,0 +1,114 @@
+"""The dedup pipeline on a Dask cluster: sketches per partition, band keys shuffled into shards, pairs merged.
+
+Each partition of documents is sketched on a worker (:func:`variorum.dedup.pipeline.sketch`). Exact-duplicate
+groups are found from the gathered keys; each partition then emits its ``(band, key, document)`` triples split
+into shards by key, and each shard's candidate pairs are found on a worker by the same
+:func:`variorum.dedup.lsh.bucket_pairs` the local run uses. Every bucket lies wholly in one shard, so the
+union of the shards' pairs is exactly the local candidate set, and the clusters are identical.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from variorum.dedup.lsh import band_triples, bucket_pairs
+from variorum.dedup.pipeline import DedupConfig, Deduper, Document, Sketch, exact_edges, lsh_members, sketch
+from variorum.errors import VariorumError
+
+CONNECT_TIMEOUT = 5.0
+
+
+class DaskError(VariorumError):
+    """A Dask cluster that cannot be started or reached."""
+
+
+def parse_address(spec: str) -> tuple[str, int | None]:
+    """``local`` / ``local:N`` → ``("local", N or None)``; ``tcp://HOST:PORT`` → ``(address, None)``.
+
+    >>> parse_address("local:2"), parse_address("tcp://10.0.0.5:8786")
+    (('local', 2), ('tcp://10.0.0.5:8786', None))
+    """
+    if spec == "local":
+        return "local", None
+    if spec.startswith("local:"):
+        count = spec.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise DaskError(f"--dask {spec}: the number of workers must be a positive integer")
+        return "local", int(count)
+    if "://" in spec and spec.rsplit(":", 1)[-1].isdigit():
+        return spec, None
+    raise DaskError(f"--dask {spec}: expected local, local:N or a scheduler address such as tcp://HOST:8786")
+
+
+@contextmanager
+def connect(spec: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``spec`` (starting a LocalCluster of processes for ``local[:N]``)."""
+    from distributed import Client, LocalCluster
+
+    address, workers = parse_address(spec)
+    if address == "local":
+        with LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(address, timeout=timeout)
+    except (OSError, TimeoutError) as error:
+        raise DaskError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({error})") from None
+    with client:
+        yield client
+
+
+def _partition_triples(part: Sketch, members: np.ndarray, offset: int, config: DedupConfig, shards: int) -> list[
+    np.ndarray
+]:
+    bands, rows = config.bands_rows
+    triples = band_triples(part.signatures[members - offset], members, bands, rows)
+    shard_of = triples[:, 1] % np.uint64(shards)
+    return [triples[shard_of == shard] for shard in range(shards)]
+
+
+def _shard_pairs(shard: int, max_bucket: int, *partitions: list[np.ndarray]) -> np.ndarray:
+    return bucket_pairs(np.concatenate([p[shard] for p in partitions]), max_bucket)
+
+
+def dedup_on_dask(
+    documents: Iterable[Document], config: DedupConfig, client: Any, partition_size: int = 2000
+) -> tuple[Deduper, np.ndarray]:
+    """Sketch and pair ``documents`` on the cluster behind ``client``.
+
+    Returns the :class:`Deduper` holding every sketch and the candidate pairs; ``deduper.clusters(pairs)``
+    gives the clusters.
+    """
+    deduper = Deduper(config)
+    futures: list[Any] = []
+    metadata: list[tuple[list[str], list[str | None]]] = []
+    stream = iter(documents)
+    while batch := list(islice(stream, partition_size)):
+        metadata.append(([d.id for d in batch], [d.published for d in batch]))
+        futures.append(client.submit(sketch, [d.text for d in batch], config, pure=False))
+    parts: list[Sketch] = client.gather(futures)
+    for (ids, published), part in zip(metadata, parts):
+        deduper.add_sketch(ids, published, part)
+    whole = deduper.sketch()
+    _, first = exact_edges(whole.keys, whole.word_counts)
+    members = lsh_members(whole, first)
+    shards = max(1, 2 * len(client.scheduler_info().get("workers", {})))
+    triple_futures = []
+    offset = 0
+    for part_future, part in zip(futures, parts):
+        size = len(part.keys)
+        local = members[(members >= offset) & (members < offset + size)]
+        triple_futures.append(client.submit(_partition_triples, part_future, local, offset, config, shards))
+        offset += size
+    pair_futures = [
+        client.submit(_shard_pairs, shard, config.max_bucket, *triple_futures) for shard in range(shards)
+    ]
+    pairs = [p for p in client.gather(pair_futures) if len(p)]
+    candidates = np.unique(np.concatenate(pairs), axis=0) if pairs else np.empty((0, 2), np.int64)
+    return deduper, candidates

@@ -1,0 +1,212 @@
+"""The near-duplicate pipeline, in steps that run the same locally and per partition under Dask.
+
+``sketch`` (words → exact key, shingle sets, MinHash signatures) runs per batch of texts; ``lsh_members``
+picks one document per exact-duplicate group (so a million identical documents enter LSH once);
+``band_triples``/``bucket_pairs`` (in :mod:`variorum.dedup.lsh`) give candidate pairs; ``verified_edges``
+keeps the pairs at or above the threshold; :func:`variorum.dedup.cluster.build_clusters` joins them.
+:class:`Deduper` strings these together over a stream of documents, keeping per document only its sketch
+(a signature of ``num_perm`` 32-bit values and a few counters), never its text.
+
+>>> deduper = Deduper(DedupConfig(threshold=0.5, ngram=2))
+>>> deduper.add([Document("a", "The cat sat on the mat today."), Document("b", "The cat sat on the mat today!"),
+...              Document("c", "Something else entirely, about dogs.")])
+>>> [[deduper.ids[i] for i in c.members] for c in deduper.clusters()]
+[['a', 'b'], ['c']]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from variorum.dedup.cluster import (
+    KEEP, MEASURES, Cluster, build_clusters, estimated_similarity, exact_similarity, lsh_threshold,
+)
+from variorum.dedup.lsh import band_triples, bucket_pairs, optimal_params
+from variorum.dedup.minhash import signatures
+from variorum.dedup.shingle import ShingleSets, WordHasher, exact_key, shingle_sets, words
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Parameters of a run. Defaults were chosen on ``bench/dedup.py`` (see docs/dedup.md)."""
+
+    threshold: float = 0.5
+    ngram: int = 5
+    num_perm: int = 128
+    measure: str = "containment"
+    keep: str = "first"
+    verify: bool = False
+    seed: int = 1
+    max_bucket: int = 50
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold must be between 0 and 1 (exclusive), not {self.threshold}")
+        if self.ngram < 1:
+            raise ValueError(f"ngram must be at least 1, not {self.ngram}")
+        if self.num_perm < 2:
+            raise ValueError(f"num_perm must be at least 2, not {self.num_perm}")
+        if self.measure not in MEASURES:
+            raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {self.measure!r}")
+        if self.keep not in KEEP:
+            raise ValueError(f"keep must be one of {', '.join(KEEP)}, not {self.keep!r}")
+
+    @property
+    def bands_rows(self) -> tuple[int, int]:
+        """The LSH ``(bands, rows)`` for this measure and threshold."""
+        return optimal_params(lsh_threshold(self.measure, self.threshold), self.num_perm)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document: its id, its text and its publication date (ISO 8601) when known."""
+
+    id: str
+    text: str
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What the pipeline keeps of a batch of documents (arrays aligned by document)."""
+
+    keys: np.ndarray  # uint64 exact-duplicate keys
+    word_counts: np.ndarray  # int64
+    sizes: np.ndarray  # int64 distinct shingles
+    lengths: np.ndarray  # int64 characters
+    signatures: np.ndarray  # uint32 (documents × num_perm)
+    sets: ShingleSets | None = None  # kept only when verifying exactly
+
+
+def sketch(texts: Sequence[str], config: DedupConfig, hasher: WordHasher | None = None) -> Sketch:
+    """The sketch of a batch of texts."""
+    word_lists = [words(text) for text in texts]
+    sets = shingle_sets(word_lists, config.ngram, hasher or WordHasher())
+    return Sketch(
+        keys=np.fromiter((exact_key(w) for w in word_lists), dtype=np.uint64, count=len(texts)),
+        word_counts=np.fromiter((len(w) for w in word_lists), dtype=np.int64, count=len(texts)),
+        sizes=sets.sizes,
+        lengths=np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)),
+        signatures=signatures(sets, config.num_perm, config.seed),
+        sets=sets if config.verify else None,
+    )
+
+
+def concat_sketches(parts: Sequence[Sketch], num_perm: int) -> Sketch:
+    """One sketch of the documents of ``parts``, in order."""
+    sets: ShingleSets | None = None
+    if parts and all(part.sets is not None for part in parts):
+        offsets = [np.zeros(1, dtype=np.int64)]
+        base = 0
+        for part in parts:
+            assert part.sets is not None
+            offsets.append(part.sets.offsets[1:] + base)
+            base += int(part.sets.offsets[-1])
+        sets = ShingleSets(
+            np.concatenate([p.sets.values for p in parts if p.sets is not None] or [np.empty(0, np.uint64)]),
+            np.concatenate(offsets),
+        )
+
+    def joined(name: str, dtype: type, width: int = 0) -> np.ndarray:
+        arrays = [getattr(part, name) for part in parts]
+        if arrays:
+            return np.concatenate(arrays)
+        return np.empty((0, width) if width else 0, dtype=dtype)
+
+    return Sketch(
+        keys=joined("keys", np.uint64),
+        word_counts=joined("word_counts", np.int64),
+        sizes=joined("sizes", np.int64),
+        lengths=joined("lengths", np.int64),
+        signatures=joined("signatures", np.uint32, num_perm),
+        sets=sets,
+    )
+
+
+def exact_edges(keys: np.ndarray, word_counts: np.ndarray) -> tuple[list[tuple[int, int, float]], np.ndarray]:
+    """Edges joining exact duplicates to their group's first document, and whether each document is first.
+
+    Empty documents (no words) are never duplicates of anything: each stays alone.
+    """
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    first = np.ones(len(keys), dtype=bool)
+    if len(keys):
+        first_in_order = np.ones(len(keys), dtype=bool)
+        first_in_order[1:] = ordered[1:] != ordered[:-1]
+        group_start = order[np.maximum.accumulate(np.where(first_in_order, np.arange(len(keys)), 0))]
+        first[order] = first_in_order
+        duplicates = np.flatnonzero(~first_in_order)
+        edges = [
+            (int(group_start[i]), int(order[i]), 1.0) for i in duplicates if word_counts[order[i]] > 0
+        ]
+        first |= word_counts == 0
+    else:
+        edges = []
+    return edges, first
+
+
+def lsh_members(sketch_: Sketch, first: np.ndarray) -> np.ndarray:
+    """The documents that enter LSH: the first of each exact group, with at least one shingle."""
+    return np.flatnonzero(first & (sketch_.sizes > 0))
+
+
+def candidate_pairs(sketch_: Sketch, members: np.ndarray, config: DedupConfig) -> np.ndarray:
+    """Candidate pairs among ``members`` from LSH banding of their signatures (the local, one-shard form)."""
+    bands, rows = config.bands_rows
+    return bucket_pairs(band_triples(sketch_.signatures[members], members, bands, rows), config.max_bucket)
+
+
+def verified_edges(sketch_: Sketch, pairs: np.ndarray, config: DedupConfig) -> list[tuple[int, int, float]]:
+    """The candidate pairs whose similarity reaches the threshold, with that similarity (rounded to 4 places)."""
+    if len(pairs) == 0:
+        return []
+    if config.verify and sketch_.sets is not None:
+        sets = sketch_.sets
+        scores = np.array([exact_similarity(config.measure, sets[int(i)], sets[int(j)]) for i, j in pairs])
+    else:
+        scores = estimated_similarity(config.measure, sketch_.signatures, sketch_.sizes, pairs)
+    keep = scores >= config.threshold
+    return [(int(i), int(j), round(float(s), 4)) for (i, j), s in zip(pairs[keep], scores[keep])]
+
+
+@dataclass
+class Deduper:
+    """Near-duplicate clusters over a stream of documents, added in batches."""
+
+    config: DedupConfig = field(default_factory=DedupConfig)
+    ids: list[str] = field(default_factory=list)
+    published: list[str | None] = field(default_factory=list)
+    _parts: list[Sketch] = field(default_factory=list)
+    _hasher: WordHasher = field(default_factory=WordHasher)
+
+    def add(self, documents: Iterable[Document]) -> None:
+        """Sketch a batch of documents and remember their ids and dates."""
+        batch = list(documents)
+        if batch:
+            self.add_sketch([d.id for d in batch], [d.published for d in batch],
+                            sketch([d.text for d in batch], self.config, self._hasher))
+
+    def add_sketch(self, ids: Sequence[str], published: Sequence[str | None], part: Sketch) -> None:
+        """Add documents already sketched elsewhere (e.g. on a Dask worker)."""
+        self.ids.extend(ids)
+        self.published.extend(published)
+        self._parts.append(part)
+
+    def sketch(self) -> Sketch:
+        """The sketch of every document added so far."""
+        if len(self._parts) > 1:
+            self._parts = [concat_sketches(self._parts, self.config.num_perm)]
+        return self._parts[0] if self._parts else concat_sketches([], self.config.num_perm)
+
+    def clusters(self, candidates: np.ndarray | None = None) -> list[Cluster]:
+        """The clusters, every document in exactly one; ``candidates`` replaces the local LSH step."""
+        whole = self.sketch()
+        edges, first = exact_edges(whole.keys, whole.word_counts)
+        if candidates is None:
+            candidates = candidate_pairs(whole, lsh_members(whole, first), self.config)
+        edges.extend(verified_edges(whole, candidates, self.config))
+        return build_clusters(len(self.ids), edges, self.config.keep, whole.lengths.tolist(), self.published)
