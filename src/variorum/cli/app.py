@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from variorum.cli import diff
+from variorum.cli import diff, extract
 from variorum.errors import VariorumError
 
 app = typer.Typer(
@@ -28,6 +28,7 @@ def _variorum() -> None:
 
 
 app.command("diff")(diff.diff_command)
+app.command("extract")(extract.extract_command)
 
 
 def error_exit(message: str) -> None:
