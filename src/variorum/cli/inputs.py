@@ -13,6 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from variorum.article import Article
 from variorum.errors import InputError
+from variorum.extract.formats import sniff
+from variorum.extract.html import article_from_html
+from variorum.extract.records import HTML, NO_ARTICLE_TEXT
 from variorum.text.decode import decode_text
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -54,11 +57,23 @@ def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
+def _is_html(name: str, data: bytes) -> bool:
+    extension = Path(urlsplit(name).path if name.startswith("file://") else name).suffix.lower()
+    return extension in (".html", ".htm", ".xhtml", ".shtml") or sniff(data[:4096]) == HTML
+
+
 def load_article(
     name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, warn: Callable[[str], None] = lambda message: None
 ) -> Article:
-    """Read input ``name`` as an :class:`Article` (plain text with front-matter recognition)."""
-    text, warning = decode_text(read_bytes(name, max_bytes), name)
+    """Read input ``name`` as an :class:`Article`: an HTML page (by extension or by its first bytes) through
+    the HTML extractor, anything else as plain text with front-matter recognition."""
+    data = read_bytes(name, max_bytes)
+    if _is_html(name, data):
+        article = article_from_html(data, source=name, max_bytes=max_bytes, id=name)
+        if not article.body:
+            raise InputError(name, NO_ARTICLE_TEXT)
+        return article
+    text, warning = decode_text(data, name)
     if warning:
         warn(warning)
     return Article.from_text(text, id=name)
