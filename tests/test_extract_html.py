@@ -1,0 +1,178 @@
+"""HTML extraction: what a page gives (text, metadata, links, captions) and how bad pages are handled."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from variorum.errors import InputError
+from variorum.extract import Record, article_from_html, contract, extract_record
+from variorum.extract.html import decode_html, parse_html
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark"
+needs_corpus = pytest.mark.skipif(
+    not (CORPUS / "ground-truth.json").exists(),
+    reason=f"shared article-extraction-benchmark corpus not found at {CORPUS}",
+)
+
+BODY_ONE = ("It will rain tomorrow across the region, forecasters said on Tuesday, urging people to "
+            '<a href="/advice/umbrella">take an umbrella</a> when they leave home in the morning.')
+BODY_TWO = ("The rain is expected to last until Thursday, when a dry spell begins and temperatures climb "
+            "again, according to the national weather service in its latest bulletin.")
+PAGE = f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Rain expected | Daily Planet</title>
+<meta name="author" content="Ann Lee"><meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<meta property="og:site_name" content="Daily Planet"><meta property="article:section" content="Weather"></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article><h1>Rain expected</h1>
+<p>{BODY_ONE}</p>
+<figure><img src="/img/cloud.jpg" alt="Dark clouds"><figcaption>Clouds over the city on Monday.</figcaption></figure>
+<p>{BODY_TWO}</p>
+<p><img src="/img/map.png" alt="A map of the expected rainfall"></p>
+<p>Correction: An earlier version of this article misstated the day the rain begins.</p>
+</article>
+<footer>Copyright 2024 Daily Planet. All rights reserved. <a href="/privacy">Privacy</a></footer></body></html>"""
+URL = "https://planet.example/news/rain"
+
+
+def test_page_gives_typed_blocks_and_metadata() -> None:
+    article = article_from_html(PAGE.encode(), url=URL, id="rain")
+    kinds = [block.kind for block in article.blocks]
+    assert kinds[0] == "headline" and kinds[-1] == "correction"
+    assert article.title == "Rain expected"
+    assert article.authors == ("Ann Lee",)
+    assert article.published == "2024-03-05"
+    assert article.sitename == "Daily Planet"
+    assert article.language == "en-GB"
+    assert article.id == "rain" and article.url == URL
+    assert article.paragraphs[0].startswith("It will rain tomorrow")
+    assert "Copyright" not in article.text and "Home" not in article.text
+
+
+def test_links_keep_anchor_text_absolute_href_and_offsets() -> None:
+    article = article_from_html(PAGE.encode(), url=URL)
+    link = next(link for link in article.links if link.text == "take an umbrella")
+    assert link.href == "https://planet.example/advice/umbrella"
+    assert article.text[link.start:link.end] == "take an umbrella"
+    assert all("privacy" not in link.href for link in article.links)
+
+
+def test_captions_come_from_figcaption_else_alt_text() -> None:
+    article = article_from_html(PAGE.encode(), url=URL)
+    assert article.texts_of("caption") == ["Clouds over the city on Monday.", "A map of the expected rainfall"]
+    assert "Clouds over the city" not in article.body
+
+
+def test_contract_fields() -> None:
+    extraction = extract_record(Record("html", "rain", "rain.html", PAGE.encode(), URL))
+    out = contract(extraction)
+    assert set(out) >= {"id", "url", "title", "authors", "published", "sitename", "language", "text",
+                        "captions", "links", "status", "error"}
+    assert out["status"] == "ok" and out["error"] is None
+    assert out["links"][0] == {"text": "take an umbrella", "href": "https://planet.example/advice/umbrella"}
+    assert out["text"].split("\n\n")[0].startswith("It will rain")
+    json.dumps(out)
+
+
+@pytest.mark.parametrize("page", [
+    b"",
+    b"   \n ",
+    b"<html><head><title>Nothing</title></head></html>",
+    b"<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav><footer>(c) 2024</footer></body></html>",
+])
+def test_pages_without_article_text_are_empty_not_errors(page: bytes) -> None:
+    extraction = extract_record(Record("html", "p", "p.html", page))
+    assert extraction.status == "empty"
+    assert extraction.error == "no article text found"
+
+
+def test_truncated_and_malformed_html_still_extracts() -> None:
+    truncated = PAGE.encode()[: PAGE.index(BODY_TWO) + 80]
+    article = article_from_html(truncated)
+    assert "It will rain tomorrow" in article.body and "a dry spell begins" in article.body
+    malformed = f"<p>{BODY_ONE}<div><p>{BODY_TWO}</span></b></td>".encode()
+    assert "dry spell" in article_from_html(malformed).body
+
+
+def test_page_without_body_tag() -> None:
+    article = article_from_html(f"<title>Rain</title><p>{BODY_ONE}</p><p>{BODY_TWO}</p>".encode())
+    assert "dry spell begins" in article.body
+
+
+def test_undeclared_latin1_and_meta_declared_cp1251_are_detected() -> None:
+    latin = f"<html><body><article><p>Le café de la gare a fermé hier soir. {BODY_TWO}</p></article></body></html>"
+    assert "café de la gare a fermé" in article_from_html(latin.encode("latin-1")).body
+    russian = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1251'></head>"
+               "<body><article><p>" + "Дождь ожидается завтра во всём регионе, сообщили синоптики. " * 6
+               + "</p></article></body></html>")
+    assert "Дождь ожидается завтра" in article_from_html(russian.encode("cp1251")).body
+
+
+def test_transport_charset_wins_over_guessing() -> None:
+    text = "<html><body><p>Žluťoučký kůň úpěl ďábelské ódy. " + BODY_TWO + "</p></body></html>"
+    assert decode_html(text.encode("iso-8859-2"), "iso-8859-2") == text
+
+
+def test_page_over_the_size_cap_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match="over the limit of 1,000"):
+        article_from_html(PAGE.encode(), source="big.html", max_bytes=1000)
+    failed = extract_record(Record("html", "big", "big.html", b"<p>" + b"x" * 2000), max_bytes=1000)
+    assert failed.status == "failed" and "over the limit" in (failed.error or "")
+
+
+def test_entity_bomb_and_external_entities_are_never_expanded(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    page = (f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY l0 "lol">{laughs}'
+            f'<!ENTITY xxe SYSTEM "file://{secret}">]><html><body><article><p>{BODY_TWO} &l9; &xxe;</p>'
+            "</article></body></html>").encode()
+    tree = parse_html(page.decode())
+    assert tree is not None
+    text = tree.text_content()
+    assert "TOP-SECRET-VALUE" not in text and "lollollol" not in text
+    extraction = extract_record(Record("html", "bomb", "bomb.html", page))
+    assert "TOP-SECRET-VALUE" not in json.dumps(contract(extraction))
+    assert len(json.dumps(contract(extraction))) < 10_000
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=3000),
+    st.text(max_size=1500).map(lambda s: f"<html><body><p>{s}</p></body></html>".encode("utf-8", "surrogatepass")),
+    st.lists(st.sampled_from(["<p>", "</p>", "<div>", "<a href='x'>", "<img alt='y' src='z.jpg'>", "&amp;",
+                              "<figure>", "<figcaption>", "word ", "\x00", "<!ENTITY", "<![CDATA[", "<table><td>"]),
+             max_size=200).map(lambda parts: "".join(parts).encode()),
+))
+def test_extraction_never_raises_on_arbitrary_bytes(data: bytes) -> None:
+    extraction = extract_record(Record("html", "any", "any.html", data))
+    assert extraction.status in ("ok", "empty", "failed")
+    out = contract(extraction)
+    assert (out["text"] != "") == (extraction.status == "ok")
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text)
+    return Counter(tuple(tokens[i:i + 4]) for i in range(max(1, len(tokens) - 3)))
+
+
+@needs_corpus
+def test_real_pages_match_the_human_ground_truth() -> None:
+    truth = json.loads((CORPUS / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = sorted((CORPUS / "html").glob("*.html.gz"))[:6]
+    f1s = []
+    for path in pages:
+        key = path.name.split(".")[0]
+        article = article_from_html(gzip.decompress(path.read_bytes()), url=truth[key]["url"])
+        expected, found = _shingles(truth[key]["articleBody"]), _shingles(article.body)
+        overlap = sum((expected & found).values())
+        f1s.append(2 * overlap / (sum(expected.values()) + sum(found.values())))
+        assert article.title, path.name
+    assert sum(f1s) / len(f1s) > 0.85
