@@ -1,27 +1,13 @@
 """Variorum collates versions of news articles: what changed, which documents are the same story, and when.
 
-The public API is imported lazily, so ``import variorum.text`` (e.g. in a Dask worker) stays light.
+>>> from variorum import compare
+>>> compare("Rain on Monday.", "Rain on Tuesday.").changes[0].kind
+'date'
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import Any
+from variorum.article import Article, Block, Link
+from variorum.compare import Change, Comparison
+from variorum.compare import compare as compare  # the function, not the subpackage of the same name
 
 __version__ = "0.1.0"
-
-_PUBLIC = {
-    "Article": "variorum.article",
-    "Block": "variorum.article",
-    "Link": "variorum.article",
-    "compare": "variorum.compare",
-    "Comparison": "variorum.compare",
-    "Change": "variorum.compare",
-}
-__all__ = sorted(_PUBLIC)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        return getattr(import_module(_PUBLIC[name]), name)
-    raise AttributeError(f"module 'variorum' has no attribute {name!r}")
+__all__ = ["Article", "Block", "Link", "Change", "Comparison", "compare"]

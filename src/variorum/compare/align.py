@@ -5,8 +5,10 @@ Steps, each near-linear in the number of blocks:
 1. match identical blocks in order (:mod:`variorum.compare.sequence` over block keys);
 2. pair identical blocks left over on both sides: paragraphs that moved unchanged;
 3. find blocks split in two or more, or merged, with their words unchanged;
-4. pair the remaining blocks by word similarity, found through an inverted index (no all-pairs scan);
-5. keep the heaviest chain of pairs that is in order on both sides "in place"; every other pair moved.
+4. pair the remaining blocks by word similarity, found through an inverted index (no all-pairs scan),
+   and a headline (byline, …) with the other version's only remaining one of the same kind;
+5. keep the longest chain of pairs that is in order on both sides "in place" (ties: the most words);
+   every other pair moved.
 
 What is left unpaired was removed from A or added in B.
 """
@@ -23,6 +25,7 @@ from variorum.compare.sequence import longest_increasing, matched_pairs
 BlockKey = tuple[str, ...]
 
 _SIMILAR_ENOUGH = 0.5
+_LONE_KINDS = ("headline", "standfirst", "byline", "dateline", "caption")
 _CANDIDATES_PER_BLOCK = 8
 _COMMON_WORD_POSTINGS = 64
 _URL_PARTS_RE = re.compile(r"[^\W_]+")
@@ -131,8 +134,24 @@ def _similar_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequen
     return chosen
 
 
-def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey]) -> Alignment:
-    """Align two versions given each block's token keys (see the module docstring for the method)."""
+def _pair_lone_kinds(kinds_a: Sequence[str], free_a: set[int], kinds_b: Sequence[str],
+                     free_b: set[int]) -> list[tuple[int, int]]:
+    """Pair a rewritten headline (byline, caption, …) with its successor: the only one of its kind left."""
+    pairs = []
+    for kind in _LONE_KINDS:
+        left = [i for i in sorted(free_a) if kinds_a[i] == kind]
+        right = [j for j in sorted(free_b) if kinds_b[j] == kind]
+        if len(left) == 1 and len(right) == 1:
+            pairs.append((left[0], right[0]))
+    return pairs
+
+
+def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
+                 kinds_a: Sequence[str] = (), kinds_b: Sequence[str] = ()) -> Alignment:
+    """Align two versions given each block's token keys and kinds (see the module docstring for the method).
+
+    Kinds (headline, byline, …) are optional; with them, a rewritten headline still pairs with the old one.
+    """
     alignment = Alignment()
     candidates: list[tuple[int, int, bool]] = [(i, j, True) for i, j in matched_pairs(keys_a, keys_b)]
     paired_a = {i for i, _, _ in candidates}
@@ -164,11 +183,17 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey]) -> Alig
         candidates.append((i, j, False))
         free_a_set.discard(i)
         merged_b.add(j)
+    if kinds_a and kinds_b:
+        for i, j in _pair_lone_kinds(kinds_a, free_a_set, kinds_b, {j for j in free_b if j not in merged_b}):
+            candidates.append((i, j, False))
+            free_a_set.discard(i)
+            merged_b.add(j)
     alignment.removed = sorted(free_a_set)
     alignment.added = [j for j in free_b if j not in merged_b]
 
     candidates.sort()
-    weights = [max(1, len(keys_a[i])) for i, _, _ in candidates]
+    # Keep as many blocks in place as possible; among equal counts, the larger ones.
+    weights = [1_000_000 + len(keys_a[i]) for i, _, _ in candidates]
     in_place = set(longest_increasing([(i, j) for i, j, _ in candidates], weights))
     alignment.pairs = [
         Pair(i, j, identical, index in in_place) for index, (i, j, identical) in enumerate(candidates)

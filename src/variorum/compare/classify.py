@@ -144,6 +144,10 @@ def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
         while (suffix < min(len(old_segments), len(new_segments)) - prefix
                and old_segments[-1 - suffix] == new_segments[-1 - suffix]):
             suffix += 1
+        while prefix > 0 and old_segments[prefix - 1].isdigit():  # widen to the whole date, e.g. 2024/01/02
+            prefix -= 1
+        while suffix > 0 and old_segments[-suffix].isdigit():
+            suffix -= 1
         old_part = "/".join(old_segments[prefix:len(old_segments) - suffix])
         new_part = "/".join(new_segments[prefix:len(new_segments) - suffix])
         is_date = all(re.fullmatch(r"\d{1,4}(?:/\d{1,2}){0,2}", p or "x") for p in (old_part, new_part))

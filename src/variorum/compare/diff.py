@@ -2,7 +2,7 @@
 
 A minimal diff of words often threads through incidental matches ("the", ",") and splits one rewrite
 into fragments. As diff-match-patch's semantic clean-up does for characters, an equal run of at most two
-tokens that is shorter than the edits on both sides of it is folded into one edit.
+tokens that is no longer than the edits on both sides of it is folded into one edit.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def word_edits(old: Sequence[Token], new: Sequence[Token]) -> tuple[list[Edit], 
             last = merged[-1]
             last_size = max(last[1] - last[0], last[3] - last[2])
             size = max(i2 - i1, j2 - j1)
-            if pending_equal <= _FOLDABLE_EQUAL and pending_equal < min(last_size, size):
+            if pending_equal <= _FOLDABLE_EQUAL and pending_equal <= min(last_size, size):
                 last[1], last[3] = i2, j2
                 pending_equal = 0
                 continue

@@ -274,7 +274,7 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
     ('number', 'major', '12', '14', (15, 17))
     """
     old, new = _Version(_as_article(a)), _Version(_as_article(b))
-    alignment = align_blocks(old.keys, new.keys)
+    alignment = align_blocks(old.keys, new.keys, [b.kind for b in old.blocks], [b.kind for b in new.blocks])
     collector = _Collector(old, new, alignment)
     for pair in alignment.pairs:
         if pair.identical:

@@ -1,0 +1,147 @@
+"""One test per change kind: what each edit is called and how much it matters."""
+
+from __future__ import annotations
+
+import pytest
+
+from variorum import Article, compare
+
+BODY = [
+    "The council voted on Tuesday to close the old library, officials said.",
+    "About 1,200 residents signed a petition against the plan, which would save $300,000 a year.",
+    "\"We will not give up,\" said Maria Lopez, who organised the petition.",
+    "The library opened in 1952 and was rebuilt after a fire.",
+]
+
+
+def article(paragraphs: list[str], headline: str = "Council Votes to Close Library") -> str:
+    return headline + "\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def only_change(before: str, after: str):
+    changes = compare(before, after).substantive_changes
+    assert len(changes) == 1, [(c.kind, c.old, c.new) for c in changes]
+    return changes[0]
+
+
+def edited(index: int, old: str, new: str) -> str:
+    paragraphs = list(BODY)
+    assert old in paragraphs[index]
+    paragraphs[index] = paragraphs[index].replace(old, new)
+    return article(paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("index", "old", "new", "kind", "significance"),
+    [
+        (1, "1,200", "1,500", "number", "major"),
+        (1, "$300,000", "$250,000", "number", "major"),
+        (0, "Tuesday", "Wednesday", "date", "major"),
+        (3, "1952", "1953", "date", "major"),
+        (2, "Maria Lopez", "Maria Gomez", "name", "major"),
+        (2, "will not give up", "will never give in", "quote", "major"),
+        (0, "close the old library", "sell the old library", "wording", "minor"),
+        (0, "to close the old library", "to keep the historic library open", "wording", "major"),
+        (3, "rebuilt", "rebiult", "spelling", "minor"),
+        (1, "signed a petition", "signed the petition", "wording", "minor"),
+        (3, "rebuilt after a fire.", "rebuilt after a fire!", "punctuation", "minor"),
+        (0, "officials said", "officials did not say", "wording", "major"),
+    ],
+)
+def test_edit_kinds(index, old, new, kind, significance):
+    change = only_change(article(BODY), edited(index, old, new))
+    assert (change.kind, change.significance) == (kind, significance)
+
+
+def test_quote_change_names_its_speaker():
+    change = only_change(article(BODY), edited(2, "will not give up", "will never give in"))
+    assert change.detail == {"quote": "We will never give in,", "speaker": "Maria Lopez"}
+
+
+def test_headline_change_is_one_headline_change():
+    change = only_change(article(BODY), article(BODY, headline="Council Backs Library Closure"))
+    assert change.kind == "headline" and change.significance == "major"
+    assert (change.old, change.new) == ("Council Votes to Close Library", "Council Backs Library Closure")
+
+
+def test_byline_and_caption_and_dateline_are_recognised():
+    before = "Storm Hits Coast\nBy Ann Lee\n\nWASHINGTON — The storm hit the coast at dawn, flooding roads.\n"
+    after = "Storm Hits Coast\nBy Ann Lee and Tom Ray\n\nBALTIMORE — The storm hit the coast at dawn, flooding roads.\n"
+    kinds = {c.kind for c in compare(before, after).substantive_changes}
+    assert kinds == {"byline", "dateline"}
+    with_credit = "Storm Hits Coast\n Photo: Getty Images\n\nThe storm hit the coast at dawn, flooding roads.\n"
+    without = "Storm Hits Coast\n\nThe storm hit the coast at dawn, flooding roads.\n"
+    change = only_change(with_credit, without)
+    assert (change.kind, change.old) == ("caption", "Photo: Getty Images")
+
+
+def test_paragraph_added_and_removed():
+    longer = article(BODY + ["A new branch will open downtown next year, the mayor promised residents."])
+    change = only_change(article(BODY), longer)
+    assert change.kind == "paragraph_added" and change.significance == "major"
+    assert change.old is None and change.old_span[0] == change.old_span[1]
+    change = only_change(longer, article(BODY))
+    assert change.kind == "paragraph_removed"
+
+
+def test_correction_note_appended():
+    corrected = article(BODY + ["Correction: An earlier version misstated the year the library opened."])
+    change = only_change(article(BODY), corrected)
+    assert (change.kind, change.significance) == ("correction", "major")
+
+
+def test_moved_paragraph_is_one_move_even_when_edited():
+    moved = [BODY[0], BODY[2], BODY[3], BODY[1].replace("1,200", "1,300")]
+    changes = compare(article(BODY), article(moved)).substantive_changes
+    assert sorted(c.kind for c in changes) == ["number", "paragraph_moved"]
+    move = next(c for c in changes if c.kind == "paragraph_moved")
+    assert move.detail["edited"] is True
+    assert "residents signed" in move.new
+
+
+def test_split_and_merge_keep_the_words():
+    clean_split = [BODY[0], BODY[1], BODY[2], "The library opened in 1952", "and was rebuilt after a fire."]
+    result = compare(article(BODY), article(clean_split))
+    assert not result.changed
+    assert [c.kind for c in result.changes] == ["layout"]
+    sentence_split = [*BODY[:3], "The library opened in 1952.", "It was rebuilt after a fire."]
+    joined = [*BODY[:3], "The library opened in 1952. It was rebuilt after a fire."]
+    result = compare(article(joined), article(sentence_split))
+    assert [(c.kind, c.significance) for c in result.changes] == [("paragraph_split", "cosmetic")]
+    result = compare(article(sentence_split), article(joined))
+    assert [(c.kind, c.significance) for c in result.changes] == [("paragraph_merged", "cosmetic")]
+
+
+def test_link_change_in_html_articles_with_same_anchor_text():
+    parts = [("headline", "Budget passed"), ("paragraph", "Read the full report for details.")]
+    old = Article.from_parts(parts, links=[("full report", "https://example.org/2024/01/02/report")])
+    new = Article.from_parts(parts, links=[("full report", "https://example.org/2024/03/04/report")])
+    change = only_change(old, new)
+    assert change.kind == "link"
+    assert change.detail["changed"] == [{"part": "date", "old": "2024/01/02", "new": "2024/03/04"}]
+    assert old.text[change.old_span[0]:change.old_span[1]] == "full report"
+
+
+def test_tracking_parameters_in_a_link_are_cosmetic():
+    before = article(BODY + ["Source: https://example.org/story?id=7"])
+    after = article(BODY + ["Source: https://example.org/story?id=7&utm_source=feed"])
+    result = compare(before, after)
+    assert not result.changed
+    assert [(c.kind, c.significance) for c in result.changes] == [("link", "cosmetic")]
+
+
+def test_ranked_by_significance():
+    after = edited(3, "rebuilt", "rebiult").replace("1,200", "1,900")
+    kinds = [c.significance for c in compare(article(BODY), after).changes]
+    assert kinds == sorted(kinds, key=["major", "minor", "cosmetic"].index)
+
+
+def test_similarity_bounds():
+    assert compare(article(BODY), article(BODY)).similarity == 1.0
+    assert compare("alpha beta gamma", "delta epsilon zeta").similarity == 0.0
+    assert 0.8 < compare(article(BODY), edited(0, "Tuesday", "Monday")).similarity < 1.0
+
+
+def test_rejects_other_types():
+    with pytest.raises(TypeError):
+        compare(b"bytes", "text")  # type: ignore[arg-type]

@@ -1,0 +1,114 @@
+"""Properties that hold for every input: identity, layout blindness, completeness (round trip), moves."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from variorum import compare
+from variorum.compare.patch import patch
+from variorum.text.tokens import token_keys
+
+VOCABULARY = [
+    "the", "council", "said", "on", "Tuesday", "that", "it", "would", "close", "library", "Maria", "Lopez",
+    "1,200", "residents", "$300", "café", "naïve", "Zürich", "it’s", "don't", "U.S.", "al-Assad", "mid-term",
+    "“we", "will", "fight”", ",", "and", "percent", "2024", "report", "https://example.org/a/b",
+]
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+words = st.lists(st.sampled_from(VOCABULARY), min_size=6, max_size=30)
+paragraph = words.map(lambda ws: " ".join(ws) + ".")
+documents = st.lists(paragraph, min_size=1, max_size=8)
+
+
+def join(paragraphs: list[str]) -> str:
+    return "\n\n".join(paragraphs) + "\n"
+
+
+@SETTINGS
+@given(documents)
+def test_a_version_compared_with_itself_has_no_changes(paragraphs):
+    result = compare(join(paragraphs), join(paragraphs))
+    assert result.changes == ()
+    assert result.similarity == 1.0
+
+
+def _curly(text: str) -> str:
+    return text.replace("'", "’").replace(" “", ' "').replace("”", '"')
+
+
+@SETTINGS
+@given(documents, st.integers(min_value=20, max_value=90), st.sampled_from(["wrap", "quotes", "nfd", "crlf", "nbsp", "soft"]))
+def test_layout_only_rewrites_give_only_layout_changes(paragraphs, width, rewrite):
+    original = join(paragraphs)
+    if rewrite == "wrap":
+        rewritten = "\n\n\n".join(textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False) for p in paragraphs) + "   \n"
+    elif rewrite == "quotes":
+        rewritten = _curly(original)
+    elif rewrite == "nfd":
+        rewritten = unicodedata.normalize("NFD", original)
+    elif rewrite == "crlf":
+        rewritten = original.replace("\n", "\r\n")
+    elif rewrite == "nbsp":
+        rewritten = original.replace(" the ", "\u00a0the\u00a0")
+    else:
+        rewritten = original.replace("library", "lib\u00adrary")
+    result = compare(original, rewritten)
+    assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
+    assert {c.kind for c in result.changes} <= {"layout"}
+
+
+edit = st.tuples(
+    st.sampled_from(["replace", "insert", "delete", "add_paragraph", "drop_paragraph", "move_paragraph"]),
+    st.integers(min_value=0, max_value=10_000),
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(VOCABULARY),
+)
+
+
+def _apply(paragraphs: list[str], edits) -> list[str]:
+    paragraphs = list(paragraphs)
+    for action, x, y, word in edits:
+        if not paragraphs:
+            paragraphs.append(f"{word} fresh start of a brand new story.")
+            continue
+        p = x % len(paragraphs)
+        tokens = paragraphs[p].split(" ")
+        if action == "replace":
+            tokens[y % len(tokens)] = word
+        elif action == "insert":
+            tokens.insert(y % (len(tokens) + 1), word)
+        elif action == "delete" and len(tokens) > 1:
+            del tokens[y % len(tokens)]
+        elif action == "add_paragraph":
+            paragraphs.insert(y % (len(paragraphs) + 1), f"An entirely new paragraph mentions {word} and more.")
+            continue
+        elif action == "drop_paragraph":
+            del paragraphs[p]
+            continue
+        elif action == "move_paragraph":
+            paragraphs.insert(y % len(paragraphs), paragraphs.pop(p))
+            continue
+        paragraphs[p] = " ".join(tokens)
+    return paragraphs
+
+
+@SETTINGS
+@given(documents, st.lists(edit, min_size=1, max_size=6))
+def test_applying_the_changes_to_a_reproduces_b(paragraphs, edits):
+    a, b = join(paragraphs), join(_apply(paragraphs, edits))
+    assert token_keys(patch(a, compare(a, b).changes)) == token_keys(b)
+
+
+@SETTINGS
+@given(st.lists(paragraph, min_size=3, max_size=8, unique=True), st.data())
+def test_moving_a_paragraph_gives_one_move(paragraphs, data):
+    source = data.draw(st.integers(min_value=0, max_value=len(paragraphs) - 1))
+    target = data.draw(st.integers(min_value=0, max_value=len(paragraphs) - 1).filter(lambda t: t != source))
+    moved = list(paragraphs)
+    moved.insert(target, moved.pop(source))
+    changes = compare(join(paragraphs), join(moved)).substantive_changes
+    assert [c.kind for c in changes] == ["paragraph_moved"]
