@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from variorum.cli import diff, extract
+from variorum.cli import dedup, diff, extract
 from variorum.errors import VariorumError
 
 app = typer.Typer(
@@ -29,6 +29,8 @@ def _variorum() -> None:
 
 app.command("diff")(diff.diff_command)
 app.command("extract")(extract.extract_command)
+app.command("dedup")(dedup.dedup_command)
+app.add_typer(dedup.index_app, name="index")
 
 
 def error_exit(message: str) -> None:
