@@ -96,11 +96,12 @@ def detect_format(path: Path) -> tuple[str | None, bool]:
     return sniff(_head(path, gzipped)), gzipped
 
 
-def _open(path: Path, gzipped: bool, source: str) -> BinaryIO:
+def _open(path: Path, gzipped: bool, source: str, buffered: bool = True) -> BinaryIO:
     raw = path.open("rb")
     if not gzipped:
         return raw
-    return io.BufferedReader(GzipStream(raw, expansion_limit(path.stat().st_size), source), 1024 * 1024)
+    stream = GzipStream(raw, expansion_limit(path.stat().st_size), source)
+    return io.BufferedReader(stream, 1024 * 1024) if buffered else stream  # type: ignore[return-value]
 
 
 def _text(value: Any) -> str | None:
@@ -170,7 +171,7 @@ def _charset(content_type: str | None) -> str | None:
 
 def read_warc(path: Path, gzipped: bool, name: str, max_bytes: int) -> Iterator[Record]:
     """Records of a WARC file: its HTML response and resource records; other records are skipped."""
-    with _open(path, gzipped, name) as stream:
+    with _open(path, gzipped, name, buffered=False) as stream:
         iterator = iter(ArchiveIterator(stream, check_digests=False))
         number = 0
         while True:
@@ -209,6 +210,7 @@ def read_warc(path: Path, gzipped: bool, name: str, max_bytes: int) -> Iterator[
                 yield Record(BROKEN, record_id, where, url=url, error=f"record is over the limit of {max_bytes:,} bytes")
             elif getattr(warc.raw_stream, "limit", 0):
                 yield Record(BROKEN, record_id, where, url=url, error="record is truncated")
+                return
             else:
                 yield Record(HTML, record_id, where, payload, url, _charset(content_type),
                              warc.rec_headers.get_header("WARC-Date"))
@@ -278,22 +280,25 @@ def read_directory(root: Path, name: str, fields: Fields, max_bytes: int = MAX_P
     Files that cannot be read become broken records; files that are not articles (images, scripts, …)
     become skipped records, so they are counted rather than silently lost.
     """
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        for file_name in sorted(f for f in files if not f.startswith(".")):
-            path = Path(folder) / file_name
-            relative = path.relative_to(root).as_posix()
-            shown = os.path.join(name, relative)
-            try:
-                kind, _ = detect_format(path)
-                if kind is None or (kind == TEXT and _suffixes(path)[0] not in _EXTENSIONS and path.suffix):
-                    yield Record(SKIPPED, relative, shown, error="not an article file")
-                    continue
-                yield from read_file(path, relative, shown, fields, max_bytes)
-            except InputError as error:
-                yield Record(BROKEN, relative, shown, error=error.problem)
-            except OSError as error:
-                yield Record(BROKEN, relative, shown, error=f"cannot be read ({error.strerror or error})")
+    paths = sorted(
+        (path for path in root.rglob("*") if not any(p.startswith(".") for p in path.relative_to(root).parts)),
+        key=lambda path: path.relative_to(root).as_posix(),
+    )
+    for path in paths:
+        if not path.is_file():
+            continue
+        relative = path.relative_to(root).as_posix()
+        shown = os.path.join(name, relative)
+        try:
+            kind, _ = detect_format(path)
+            if kind is None or (kind == TEXT and _suffixes(path)[0] not in _EXTENSIONS and path.suffix):
+                yield Record(SKIPPED, relative, shown, error="not an article file")
+                continue
+            yield from read_file(path, relative, shown, fields, max_bytes)
+        except InputError as error:
+            yield Record(BROKEN, relative, shown, error=error.problem)
+        except OSError as error:
+            yield Record(BROKEN, relative, shown, error=f"cannot be read ({error.strerror or error})")
 
 
 def local_path(name: str) -> Path:

@@ -30,7 +30,9 @@ class GzipStream(io.RawIOBase):
 
     Fails with :class:`InputError` naming ``source`` once more than ``limit`` bytes have come out (a gzip
     bomb), and when the compressed data ends in the middle of a member (a truncated file) — never with
-    ``EOFError``, which readers downstream would take for a clean end.
+    ``EOFError``, which readers downstream would take for a clean end. At a truncation the bytes decoded so
+    far are delivered first, followed by one empty read, and only the next read fails, so that buffered
+    readers hand over the readable part before the error.
     """
 
     def __init__(self, raw: BinaryIO, limit: int, source: str) -> None:
@@ -41,6 +43,7 @@ class GzipStream(io.RawIOBase):
         self._decompressor = zlib.decompressobj(GZIP_WBITS)
         self._pending = b""
         self._in_member = False
+        self._truncation_seen = False
         self.produced = 0
 
     def readable(self) -> bool:
@@ -64,8 +67,9 @@ class GzipStream(io.RawIOBase):
                 continue
             chunk = self._raw.read(CHUNK_BYTES)
             if not chunk:
-                if self._in_member:
+                if self._in_member and self._truncation_seen:
                     raise InputError(self._source, "compressed data ends early (truncated file)")
+                self._truncation_seen = self._in_member
                 return b""
             self._pending += chunk
 
