@@ -99,7 +99,8 @@ def date_key(published: str | None) -> datetime | None:
 def version_order(members: Sequence[int], published: Sequence[str | None]) -> list[int]:
     """Members ordered by date (undated ones last), ties and undated in input order."""
     far = datetime.max.replace(tzinfo=timezone.utc)
-    return sorted(members, key=lambda i: (date_key(published[i]) is None, date_key(published[i]) or far, i))
+    dates = {i: date_key(published[i]) for i in members}
+    return sorted(members, key=lambda i: (dates[i] is None, dates[i] or far, i))
 
 
 def choose_representative(
@@ -111,9 +112,8 @@ def choose_representative(
     if keep == "longest":
         return min(members, key=lambda i: (-lengths[i], i))
     if keep == "newest":
-        return version_order(members, published)[-1] if any(date_key(published[i]) for i in members) else min(
-            members
-        )
+        dated = [i for i in members if date_key(published[i]) is not None]
+        return version_order(dated, published)[-1] if dated else min(members)
     raise ValueError(f"keep must be one of {', '.join(KEEP)}, not {keep!r}")
 
 

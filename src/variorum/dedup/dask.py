@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from variorum.dedup.lsh import band_triples, bucket_pairs
+from variorum.dedup.lsh import band_triples, bucket_pairs, unique_pairs
 from variorum.dedup.pipeline import DedupConfig, Deduper, Document, Sketch, exact_edges, lsh_members, sketch
 from variorum.errors import VariorumError
 
@@ -110,5 +110,5 @@ def dedup_on_dask(
         client.submit(_shard_pairs, shard, config.max_bucket, *triple_futures) for shard in range(shards)
     ]
     pairs = [p for p in client.gather(pair_futures) if len(p)]
-    candidates = np.unique(np.concatenate(pairs), axis=0) if pairs else np.empty((0, 2), np.int64)
+    candidates = unique_pairs(np.concatenate(pairs)) if pairs else np.empty((0, 2), np.int64)
     return deduper, candidates

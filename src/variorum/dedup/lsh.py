@@ -93,4 +93,13 @@ def bucket_pairs(triples: np.ndarray, max_bucket: int) -> np.ndarray:
             found.append(np.stack([members[1:-1], members[2:]], axis=1))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    return unique_pairs(np.concatenate(found))
+
+
+def unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """The distinct rows of an ``(n × 2)`` array of document pairs, sorted (faster than ``np.unique(axis=0)``)."""
+    if len(pairs) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    width = int(pairs.max()) + 1
+    codes = np.unique(pairs[:, 0].astype(np.int64) * width + pairs[:, 1])
+    return np.stack([codes // width, codes % width], axis=1)
