@@ -93,7 +93,7 @@ def _run(records: Iterator[Record], writer: Writer, strict: bool, max_bytes: int
             _warn(f"{record.source}: {extraction.error}")
         writer.write(extraction)
         if progress is not None and task is not None:
-            progress.update(task, advance=1, description=f"extracting {record.source[-60:]}")
+            progress.update(task, advance=1)
 
 
 def _open_output(output: Optional[Path], stack: ExitStack) -> TextIO:
