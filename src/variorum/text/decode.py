@@ -16,6 +16,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+_CHAOS_MARGIN = 10.0
 
 
 def looks_binary(data: bytes) -> bool:
@@ -44,7 +45,14 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:1_000_000]).best()
+    matches = list(from_bytes(data[:1_000_000]))
+    best = matches[0] if matches else None
+    # Short samples are ambiguous; among near-equal guesses prefer Windows-1252, the usual legacy
+    # encoding of Western news sites, over rarer code pages that decode the same bytes into odd letters.
+    for match in matches:
+        if "cp1252" in match.could_be_from_charset and match.percent_chaos <= best.percent_chaos + _CHAOS_MARGIN:
+            best = match
+            break
     if best is None or best.encoding is None:
         raise InputError(source, "not valid UTF-8 and no other text encoding fits")
     try:

@@ -1,0 +1,28 @@
+"""The examples in the core modules' docstrings run and give what they show."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "variorum",
+    "variorum.article",
+    "variorum.text.tokens",
+    "variorum.text.segment",
+    "variorum.compare",
+    "variorum.compare.engine",
+    "variorum.compare.sequence",
+    "variorum.compare.classify",
+    "variorum.compare.patch",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0

@@ -1,0 +1,67 @@
+"""The pure text model: tokens and their keys, blocks, sentences, front matter, decoding."""
+
+from __future__ import annotations
+
+import pytest
+
+from variorum import Article
+from variorum.errors import InputError
+from variorum.text.decode import decode_text
+from variorum.text.segment import block_spans, sentence_spans
+from variorum.text.tokens import tokenize
+
+
+def test_token_keys_fold_layout_noise_but_spans_stay_original():
+    text = "It’s “done” — re\u00adwrite café"
+    tokens = tokenize(text)
+    assert [t.key for t in tokens] == ["It's", '"', "done", '"', "-", "rewrite", "café"]
+    assert [text[t.start:t.end] for t in tokens][0] == "It’s"
+    nfd = tokenize("cafe\u0301")
+    assert [t.key for t in nfd] == ["café"]
+
+
+def test_urls_numbers_and_words_are_single_tokens():
+    keys = [t.key for t in tokenize("See https://ex.org/a/b. About $1,600 (U.S. al-Assad).")]
+    assert keys == ["See", "https://ex.org/a/b", ".", "About", "$1,600", "(", "U.S", ".", "al-Assad", ")", "."]
+
+
+def test_blocks_by_blank_lines_and_long_lines():
+    assert len(block_spans("a\nb\n\n\n c \n")) == 2
+    long_lines = "\n".join(["x " * 100] * 3)
+    assert len(block_spans(long_lines)) == 3
+
+
+def test_sentences_respect_abbreviations_and_initials():
+    text = "Gen. J. Smith met the U.S. envoy. He left at 5 p.m. on Monday. “Fine,” she said."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Gen. J. Smith met the U.S. envoy.", "He left at 5 p.m. on Monday.", "“Fine,” she said."]
+
+
+def test_front_matter_of_the_seed(seeds):
+    article = Article.from_text(seeds[0])
+    kinds = [(b.kind, " ".join(article.block_text(b).split())) for b in article.blocks[:4]]
+    assert kinds == [
+        ("headline", "Putin's Syria Peace Conference Boycotted by Assad Opponents"),
+        ("caption", "Kremlin Press Service"),
+        ("dateline", "(Bloomberg) —"),
+        ("paragraph", kinds[3][1]),
+    ]
+    assert kinds[3][1].startswith("Russia is hosting")
+    assert article.title == "Putin's Syria Peace Conference Boycotted by Assad Opponents"
+
+
+def test_front_matter_without_indentation():
+    article = Article.from_text("Storm Nears\nBy Ann Lee\nPhoto: AP\n\nLONDON — Rain fell all day across the city.\n")
+    assert [b.kind for b in article.blocks] == ["headline", "byline", "caption", "dateline", "paragraph"]
+
+
+def test_body_only_text_has_no_front_matter():
+    article = Article.from_text("The first paragraph is a sentence.\n\nThe second one is too.\n")
+    assert [b.kind for b in article.blocks] == ["paragraph", "paragraph"]
+
+
+def test_decoding():
+    assert decode_text("héllo".encode("utf-16"), "f") == ("héllo", None)
+    assert decode_text(b"\xef\xbb\xbfhi", "f") == ("hi", None)
+    with pytest.raises(InputError, match="binary"):
+        decode_text(b"\x00\x01\x02" * 100, "f")
