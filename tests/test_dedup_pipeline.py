@@ -1,0 +1,118 @@
+"""The dedup pipeline on real article text: versions found, unrelated stories apart, bad input handled."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from variorum.dedup import DedupConfig, Deduper, Document
+from variorum.dedup.pipeline import exact_edges
+
+CORPUS = Path("/work/shared/corpora/article-extraction-benchmark/ground-truth.json")
+
+
+def articles(count: int) -> list[str]:
+    if not CORPUS.exists():
+        pytest.skip("shared article corpus not available")
+    bodies = [item["articleBody"] for item in json.loads(CORPUS.read_text(encoding="utf-8")).values()]
+    return [b for b in bodies if len(b.split()) > 200][:count]
+
+
+def syndicated(text: str) -> str:
+    """A trimmed wire copy with a new header and footer and re-wrapped lines."""
+    paragraphs = text.split("\n\n")
+    kept = paragraphs[: max(2, len(paragraphs) * 2 // 3)]
+    return "LONDON (Wire) —\n\n" + "\n".join(" ".join(kept).split(" ")) + "\n\nRead more at Example News."
+
+
+def memberships(deduper: Deduper, config_clusters: list) -> dict[str, int]:
+    return {deduper.ids[m]: number for number, c in enumerate(config_clusters) for m in c.members}
+
+
+def test_syndicated_copies_cluster_and_unrelated_articles_do_not() -> None:
+    texts = articles(12)
+    documents = [Document(f"orig{i}", t) for i, t in enumerate(texts)]
+    documents += [Document(f"copy{i}", syndicated(t)) for i, t in enumerate(texts[:6])]
+    deduper = Deduper(DedupConfig())
+    deduper.add(documents[:7])
+    deduper.add(documents[7:])
+    clusters = deduper.clusters()
+    where = memberships(deduper, clusters)
+    for i in range(6):
+        assert where[f"orig{i}"] == where[f"copy{i}"]
+    assert len({where[f"orig{i}"] for i in range(12)}) == 12
+
+
+def test_jaccard_misses_trimmed_copies_that_containment_finds() -> None:
+    text = articles(1)[0]
+    paragraphs = text.split("\n\n")
+    trimmed = "\n\n".join(paragraphs[: max(1, len(paragraphs) // 3)])
+    documents = [Document("full", text), Document("trimmed", trimmed)]
+    for measure, together in (("containment", True), ("jaccard", False)):
+        deduper = Deduper(DedupConfig(measure=measure, threshold=0.7, verify=True))
+        deduper.add(documents)
+        assert (len(deduper.clusters()) == 1) is together
+
+
+def test_verify_gives_exact_similarities() -> None:
+    text = articles(1)[0]
+    deduper = Deduper(DedupConfig(verify=True))
+    deduper.add([Document("a", text), Document("b", text + "\n\nOne more paragraph at the end of it.")])
+    (cluster,) = deduper.clusters()
+    assert cluster.similarities[0][2] == 1.0  # containment of the shorter in the longer
+
+
+def test_empty_short_and_exact_duplicate_documents() -> None:
+    deduper = Deduper(DedupConfig())
+    deduper.add([
+        Document("empty1", ""), Document("empty2", "  \n— … "), Document("short1", "Breaking news"),
+        Document("short2", "BREAKING\nnews!"), Document("short3", "Other news"),
+    ])
+    clusters = [[deduper.ids[m] for m in c.members] for c in deduper.clusters()]
+    assert clusters == [["empty1"], ["empty2"], ["short1", "short2"], ["short3"]]
+
+
+def test_non_text_characters_do_not_break_the_pipeline() -> None:
+    junk = "".join(chr(c) for c in range(0, 0x3000, 7)) + "\ufffd\x00\udc80".encode("utf-8", "surrogatepass").decode(
+        "utf-8", "replace")
+    deduper = Deduper(DedupConfig())
+    deduper.add([Document("junk", junk), Document("junk2", junk)])
+    assert len(deduper.clusters()) == 1
+
+
+def test_many_identical_documents_make_one_cluster_without_entering_lsh_more_than_once() -> None:
+    count = 100_000
+    deduper = Deduper(DedupConfig())
+    text = "The same wire story, word for word, published again and again by every site."
+    deduper.add(Document(str(i), text) for i in range(count))
+    whole = deduper.sketch()
+    edges, first = exact_edges(whole.keys, whole.word_counts)
+    assert int(first.sum()) == 1 and len(edges) == count - 1
+    (cluster,) = deduper.clusters()
+    assert len(cluster.members) == count and cluster.representative == 0
+
+
+def test_a_million_identical_keys_group_in_linear_time() -> None:
+    keys = np.full(1_000_000, 42, dtype=np.uint64)
+    edges, first = exact_edges(keys, np.ones(len(keys), dtype=np.int64))
+    assert int(first.sum()) == 1 and len(edges) == len(keys) - 1
+
+
+def test_versions_ordered_by_date_and_newest_kept() -> None:
+    text = articles(1)[0]
+    deduper = Deduper(DedupConfig(keep="newest"))
+    deduper.add([Document("late", text + " Updated.", "2024-05-02T08:00:00Z"),
+                 Document("undated", text),
+                 Document("early", text + " First.", "2024-05-01")])
+    (cluster,) = deduper.clusters()
+    assert [deduper.ids[m] for m in cluster.members] == ["early", "late", "undated"]
+    assert deduper.ids[cluster.representative] == "late"
+
+
+def test_bad_parameters_are_refused() -> None:
+    for bad in ({"threshold": 1.5}, {"ngram": 0}, {"num_perm": 1}, {"measure": "cosine"}, {"keep": "best"}):
+        with pytest.raises(ValueError):
+            DedupConfig(**bad)  # type: ignore[arg-type]
