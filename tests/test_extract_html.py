@@ -176,3 +176,14 @@ def test_real_pages_match_the_human_ground_truth() -> None:
         f1s.append(2 * overlap / (sum(expected.values()) + sum(found.values())))
         assert article.title, path.name
     assert sum(f1s) / len(f1s) > 0.85
+
+
+def test_short_news_item_keeps_its_structure() -> None:
+    short = ("<html><head><title>Rain expected</title></head><body><nav><a href='/'>Home</a></nav><article>"
+             "<h1>Rain expected</h1><p>It will rain tomorrow, forecasters said, urging people to "
+             "<a href='https://x.example/a'>take an umbrella</a>.</p><figure><img src='/c.jpg'><figcaption>"
+             "Clouds on Monday.</figcaption></figure><p>The rain should last until Thursday, when a dry spell "
+             "begins.</p></article><footer>Copyright 2024.</footer></body></html>")
+    article = article_from_html(short.encode())
+    assert [block.kind for block in article.blocks] == ["headline", "paragraph", "caption", "paragraph"]
+    assert [link.text for link in article.links] == ["take an umbrella"]

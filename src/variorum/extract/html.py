@@ -24,6 +24,7 @@ import lxml.html
 from charset_normalizer import from_bytes
 from lxml import etree
 from trafilatura import bare_extraction
+from trafilatura.settings import use_config
 
 from variorum.article import Article
 from variorum.errors import InputError
@@ -38,6 +39,11 @@ _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES_RE = re.compile(r"[^\S\n]+")
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _BLOCK_TAGS = {"p", "head", "quote", "item", "code", "row"}
+MIN_EXTRACTED_CHARS = 150
+"""Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
+page's structure (headline, paragraphs, links); its default of 250 is too high for short news items."""
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_EXTRACTED_CHARS))
 
 
 def _known_encoding(name: str | None) -> str | None:
@@ -204,7 +210,7 @@ def article_from_html(
     captions = image_captions(tree, url)
     document = bare_extraction(
         tree, url=url, include_comments=False, include_links=True, include_images=True,
-        include_tables=True, with_metadata=True, deduplicate=False,
+        include_tables=True, with_metadata=True, deduplicate=False, config=_CONFIG,
     )
     if document is None or getattr(document, "body", None) is None:
         return Article.from_parts([], language=_language(tree, None), **metadata)
