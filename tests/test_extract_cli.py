@@ -101,6 +101,8 @@ def test_text_json_and_markdown_formats(corpus: Path, monkeypatch, capsys) -> No
     bridge = str(corpus / "site" / "bridge.html")
     code, out, _ = run(monkeypatch, capsys, "extract", bridge)
     assert code == 0 and out.startswith("Bridge to close\n\nThe council voted") and "==>" not in out
+    code, out, _ = run(monkeypatch, capsys, "extract", str(corpus / "feed.jsonl"))
+    assert out.startswith("==> j1 <==\nFrom JSONL\n") and "\n==> j3 <==\nPlain\n" in out
     code, out, _ = run(monkeypatch, capsys, "extract", "-f", "json", bridge, str(corpus / "feed.jsonl"))
     assert [item["status"] for item in json.loads(out)] == ["ok", "ok", "failed", "ok"]
     output = corpus / "out.md"

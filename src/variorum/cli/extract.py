@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.errors import InputError
-from variorum.extract.formats import Fields, local_path, read_input, sniff
+from variorum.extract.formats import Fields, detect_format, local_path, read_input, sniff
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.extract.output import Writer
 from variorum.extract.records import EMPTY, FAILED, HTML, OK, SKIPPED, TEXT, Extraction, Record, extract_record
@@ -65,7 +65,10 @@ def _check_inputs(names: list[str]) -> None:
 
 
 def _single_page(names: list[str]) -> bool:
-    return len(names) == 1 and (names[0] == "-" or local_path(names[0]).is_file())
+    if len(names) != 1 or names[0] == "-":
+        return len(names) == 1
+    path = local_path(names[0])
+    return path.is_file() and detect_format(path)[0] in (HTML, TEXT)
 
 
 def summary(counts: Counter[str]) -> str:
