@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -131,3 +132,12 @@ def test_diff_loads_html_pages_and_file_urls(tmp_path: Path) -> None:
     text = tmp_path / "v1.txt"
     text.write_text("Bridge Vote\n\n" + PARAGRAPH)
     assert load_article(str(text)).texts_of("headline") == ["Bridge Vote"]
+
+
+def test_standard_input_page(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page("From stdin").encode())))
+    code, out, err = run(monkeypatch, capsys, "extract", "-f", "jsonl", "-")
+    row = json.loads(out)
+    assert code == 0 and (row["id"], row["title"], row["status"]) == ("-", "From stdin", "ok")
+    code, out, err = run(monkeypatch, capsys, "extract", "-", "-")
+    assert code == 2 and "standard input can be named only once" in err

@@ -33,7 +33,7 @@ _EXTENSIONS = {
     ".html": HTML, ".htm": HTML, ".xhtml": HTML, ".shtml": HTML,
     ".txt": TEXT, ".text": TEXT, ".md": TEXT,
     ".jsonl": JSONL, ".ndjson": JSONL,
-    ".warc": WARC, ".arc": WARC,
+    ".warc": WARC,
     ".parquet": PARQUET,
 }
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<article", b"<p>", b"<div")
