@@ -216,3 +216,12 @@ def test_truncated_jsonl_gz_keeps_the_readable_lines_and_reports_the_cut(tmp_pat
     assert len(records) > 50 and all(r.kind == "text" for r in records[:-2])
     assert [r.id for r in records[:3]] == ["0", "1", "2"]
     assert records[-1].kind == "broken" and "truncated" in (records[-1].error or "")
+
+
+def test_warc_record_over_the_cap_fails_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    make_warc(path, compress=False)
+    records = list(formats.read_warc(path, False, "crawl.warc", max_bytes=200))
+    html = [r for r in records if r.kind != "skipped"]
+    assert [r.kind for r in html] == ["broken", "broken", "broken"]
+    assert all(r.error == "record is over the limit of 200 bytes" for r in html)
