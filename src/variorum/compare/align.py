@@ -22,13 +22,13 @@ from typing import Sequence
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
 
-BlockKey = tuple[str, ...]
+BlockKey = str  # a block's folded text (see variorum.text.tokens.fold_text)
 
 _SIMILAR_ENOUGH = 0.5
 _LONE_KINDS = ("headline", "standfirst", "byline", "dateline", "caption")
 _CANDIDATES_PER_BLOCK = 8
 _COMMON_WORD_POSTINGS = 64
-_URL_PARTS_RE = re.compile(r"[^\W_]+")
+_WORD_RE = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,51 +52,39 @@ class Alignment:
     added: list[int] = field(default_factory=list)
 
 
-def bag_of_words(key: BlockKey) -> Counter[str]:
-    """Lower-cased words of a block for similarity, URLs broken into their parts (host, path segments…)."""
-    bag: Counter[str] = Counter()
-    for token in key:
-        if "://" in token or token.startswith("www."):
-            bag.update(part.lower() for part in _URL_PARTS_RE.findall(token))
-        elif token[:1].isalnum():
-            bag[token.lower()] += 1
-    return bag
+def bag_of_words(key: BlockKey) -> frozenset[str]:
+    """The lower-cased words of a block, for similarity; URLs fall apart into host and path words."""
+    return frozenset(_WORD_RE.findall(key.lower()))
 
 
-def dice(left: Counter[str], right: Counter[str]) -> float:
-    """Dice coefficient of two word bags: 1.0 for the same words, 0.0 for none in common."""
-    total = sum(left.values()) + sum(right.values())
-    if not total:
-        return 1.0
-    return 2 * sum((left & right).values()) / total
-
-
-def _concatenation_matches(target: BlockKey, pieces: Sequence[BlockKey]) -> bool:
-    return sum(len(p) for p in pieces) == len(target) and tuple(t for p in pieces for t in p) == target
+def dice(left: frozenset[str], right: frozenset[str]) -> float:
+    """Dice coefficient of two sets of words: 1.0 for the same words, 0.0 for none in common."""
+    total = len(left) + len(right)
+    return 2 * len(left & right) / total if total else 1.0
 
 
 def _find_joins(
     whole_keys: Sequence[BlockKey], whole_free: list[int], part_keys: Sequence[BlockKey], part_free: set[int]
 ) -> list[tuple[int, list[int]]]:
     """Blocks on one side equal to a run of two or more consecutive unpaired blocks on the other."""
-    by_prefix: dict[BlockKey, list[int]] = defaultdict(list)
+    by_first_word: dict[str, list[int]] = defaultdict(list)
     for index in sorted(part_free):
-        if part_keys[index]:
-            by_prefix[part_keys[index][:3]].append(index)
+        by_first_word[part_keys[index].split(" ", 1)[0]].append(index)
     joins: list[tuple[int, list[int]]] = []
     for whole in whole_free:
         target = whole_keys[whole]
-        for first in by_prefix.get(target[:3], ()):
-            if first not in part_free:
+        for first in by_first_word.get(target.split(" ", 1)[0], ()):
+            if first not in part_free or not target.startswith(part_keys[first]):
                 continue
             run = [first]
-            length = len(part_keys[first])
-            while length < len(target) and run[-1] + 1 in part_free:
+            joined = part_keys[first]
+            while len(joined) < len(target) and run[-1] + 1 in part_free:
+                candidate = joined + " " + part_keys[run[-1] + 1]
+                if not target.startswith(candidate):
+                    break
                 run.append(run[-1] + 1)
-                length += len(part_keys[run[-1]])
-            while len(run) > 1 and not _concatenation_matches(target, [part_keys[i] for i in run]):
-                length -= len(part_keys[run.pop()])
-            if len(run) > 1 and _concatenation_matches(target, [part_keys[i] for i in run]):
+                joined = candidate
+            if len(run) > 1 and joined == target:
                 joins.append((whole, run))
                 part_free.difference_update(run)
                 break
@@ -134,6 +122,23 @@ def _similar_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequen
     return chosen
 
 
+def _gap_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequence[BlockKey], free_b: list[int],
+               anchors: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """The common case, found without an index: as many edited blocks on each side between two unchanged
+    ones, paired in order where they are similar."""
+    free_a_set, free_b_set = set(free_a), set(free_b)
+    pairs = []
+    bounds = [(-1, -1)] + [(i, j) for i, j, _ in anchors] + [(len(keys_a), len(keys_b))]
+    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+        left = [i for i in range(i0 + 1, i1) if i in free_a_set]
+        right = [j for j in range(j0 + 1, j1) if j in free_b_set]
+        if left and len(left) == len(right):
+            for i, j in zip(left, right):
+                if dice(bag_of_words(keys_a[i]), bag_of_words(keys_b[j])) >= _SIMILAR_ENOUGH:
+                    pairs.append((i, j))
+    return pairs
+
+
 def _pair_lone_kinds(kinds_a: Sequence[str], free_a: set[int], kinds_b: Sequence[str],
                      free_b: set[int]) -> list[tuple[int, int]]:
     """Pair a rewritten headline (byline, caption, …) with its successor: the only one of its kind left."""
@@ -148,12 +153,13 @@ def _pair_lone_kinds(kinds_a: Sequence[str], free_a: set[int], kinds_b: Sequence
 
 def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
                  kinds_a: Sequence[str] = (), kinds_b: Sequence[str] = ()) -> Alignment:
-    """Align two versions given each block's token keys and kinds (see the module docstring for the method).
+    """Align two versions given each block's folded text and kind (see the module docstring for the method).
 
     Kinds (headline, byline, …) are optional; with them, a rewritten headline still pairs with the old one.
     """
     alignment = Alignment()
     candidates: list[tuple[int, int, bool]] = [(i, j, True) for i, j in matched_pairs(keys_a, keys_b)]
+    in_order = list(candidates)
     paired_a = {i for i, _, _ in candidates}
     paired_b = {j for _, j, _ in candidates}
 
@@ -179,6 +185,12 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
     free_a = sorted(free_a_set)
     free_b = [j for j in free_b if j not in merged_b]
 
+    for i, j in _gap_pairs(keys_a, free_a, keys_b, free_b, in_order):
+        candidates.append((i, j, False))
+        free_a_set.discard(i)
+        merged_b.add(j)
+    free_a = sorted(free_a_set)
+    free_b = [j for j in free_b if j not in merged_b]
     for i, j in _similar_pairs(keys_a, free_a, keys_b, free_b):
         candidates.append((i, j, False))
         free_a_set.discard(i)

@@ -17,8 +17,8 @@ Edit = tuple[int, int, int, int]  # old tokens [i1, i2), new tokens [j1, j2)
 _FOLDABLE_EQUAL = 2
 
 
-def word_edits(old: Sequence[Token], new: Sequence[Token]) -> tuple[list[Edit], int]:
-    """The edits turning ``old`` into ``new`` and the number of tokens left equal."""
+def word_edits(old: Sequence[Token], new: Sequence[Token]) -> list[Edit]:
+    """The edits turning ``old`` into ``new``, as token index ranges."""
     codes = opcodes([t.key for t in old], [t.key for t in new])
     merged: list[list[int]] = []  # [i1, i2, j1, j2] for edits, in order
     pending_equal = 0
@@ -36,6 +36,4 @@ def word_edits(old: Sequence[Token], new: Sequence[Token]) -> tuple[list[Edit], 
                 continue
         merged.append([i1, i2, j1, j2])
         pending_equal = 0
-    edits = [(e[0], e[1], e[2], e[3]) for e in merged]
-    changed_old = sum(i2 - i1 for i1, i2, _, _ in edits)
-    return edits, len(old) - changed_old
+    return [(e[0], e[1], e[2], e[3]) for e in merged]

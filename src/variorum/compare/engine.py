@@ -7,7 +7,6 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
@@ -22,12 +21,13 @@ from variorum.compare.diff import word_edits
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import Token, fold, tokenize
+from variorum.text.tokens import Token, fold, fold_text, tokenize
 
 _WHOLE_BLOCK_KINDS = {HEADLINE: MAJOR, BYLINE: MAJOR, CAPTION: MINOR, DATELINE: MINOR}
 _ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: MINOR, CORRECTION: MAJOR}
 _LONG_PARAGRAPH_WORDS = 8
 _CONTEXT_CHARS = 240
+_LAYOUT_CONTEXT_CHARS = 80
 _QUOTE_CHARS = set("'\"‘’“”„‟«»‹›′″`´ʼ")
 _DASH_CHARS = set("-‐‑‒–—―−")
 _INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
@@ -38,21 +38,21 @@ def _collapse(text: str) -> str:
 
 
 class _Version:
-    """One side of a comparison: the article, its tokens, and each block's token range and key."""
+    """One side of a comparison: the article, each block's folded text, and tokens for blocks that differ."""
 
     def __init__(self, article: Article) -> None:
         self.article = article
         self.text = article.text
-        self.tokens = tokenize(article.text)
-        starts = [token.start for token in self.tokens]
         self.blocks = list(article.blocks)
-        self.ranges = [(bisect_left(starts, b.start), bisect_left(starts, b.end)) for b in self.blocks]
-        self.keys = [tuple(t.key for t in self.tokens[low:high]) for low, high in self.ranges]
+        self.keys = [fold_text(self.text[b.start:b.end]) for b in self.blocks]
+        self._tokens: dict[int, list[Token]] = {}
         self._quotes: dict[int, list[tuple[int, int]]] = {}
 
     def block_tokens(self, index: int) -> list[Token]:
-        low, high = self.ranges[index]
-        return self.tokens[low:high]
+        if index not in self._tokens:
+            block = self.blocks[index]
+            self._tokens[index] = tokenize(self.text, block.start, block.end)
+        return self._tokens[index]
 
     def raw(self, index: int) -> str:
         block = self.blocks[index]
@@ -62,13 +62,17 @@ class _Version:
         block = self.blocks[index]
         return block.start, block.end
 
+    def weight(self, index: int) -> int:
+        """A block's share of the similarity measure: its folded length plus one separator."""
+        return len(self.keys[index]) + 1
+
     def quotes(self, index: int) -> list[tuple[int, int]]:
         if index not in self._quotes:
             self._quotes[index] = quote_regions(self.block_tokens(index))
         return self._quotes[index]
 
     def word_count(self, index: int) -> int:
-        return sum(1 for key in self.keys[index] if key[:1].isalnum())
+        return sum(1 for word in self.keys[index].split() if word[:1].isalnum())
 
     def context(self, index: int, span: Span) -> str:
         """The sentence(s) of block ``index`` around ``span``, whitespace folded, trimmed around the change."""
@@ -94,23 +98,19 @@ def _as_article(value: str | Article) -> Article:
 def _layout_differences(old: str, new: str) -> list[str]:
     """What kind of layout noise separates two blocks whose words are the same."""
     found = []
-    if old.split() != new.split():
-        old_chars, new_chars = set(old), set(new)
-        changed = old_chars ^ new_chars
-        if changed & _QUOTE_CHARS:
-            found.append("quotes")
-        if changed & _DASH_CHARS:
-            found.append("dashes")
-        if changed & _INVISIBLE_CHARS:
-            found.append("invisible characters")
-        if unicodedata.normalize("NFC", old) != old or unicodedata.normalize("NFC", new) != new:
-            found.append("unicode normalization")
-        if not found:
-            found.append("characters")
-    if [len(w) for w in re.findall(r"\s+", old)] != [len(w) for w in re.findall(r"\s+", new)] or (
-        old.count("\n") != new.count("\n")
-    ):
-        found.append("line breaks" if old.count("\n") != new.count("\n") else "spacing")
+    changed = set(old) ^ set(new)
+    if changed & _QUOTE_CHARS:
+        found.append("quotes")
+    if changed & _DASH_CHARS:
+        found.append("dashes")
+    if changed & _INVISIBLE_CHARS:
+        found.append("invisible characters")
+    if not old.isascii() and unicodedata.is_normalized("NFC", old) != unicodedata.is_normalized("NFC", new):
+        found.append("unicode normalization")
+    if old.count("\n") != new.count("\n"):
+        found.append("line breaks")
+    elif not found or old.split() == new.split():
+        found.append("spacing")
     return found
 
 
@@ -139,8 +139,9 @@ class _Collector:
     def __init__(self, a: _Version, b: _Version, alignment: Alignment) -> None:
         self.a, self.b, self.alignment = a, b, alignment
         self.changes: list[Change] = []
-        self.matched_tokens = 0
+        self.matched = 0  # folded characters the versions share, for the similarity
         self.insert_at = _insertion_points(alignment, a, b)
+        self.position_in_b = {pair.a: b.blocks[pair.b].end for pair in alignment.pairs if pair.in_place}
 
     def add(self, kind: str, significance: str, old_span: Span | None, new_span: Span | None,
             context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
@@ -149,12 +150,12 @@ class _Collector:
         self.changes.append(Change(kind, significance, old, new, old_span, new_span, context, detail or {}))
 
     def identical_pair(self, i: int, j: int, in_place: bool) -> None:
-        self.matched_tokens += len(self.a.keys[i])
+        self.matched += self.a.weight(i)
         if not in_place:
             self.moved(i, j, edited=False)
         old_raw, new_raw = self.a.raw(i), self.b.raw(j)
         if old_raw != new_raw:
-            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), self.b.context(j, self.b.span(j)),
+            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), self.b.keys[j][:_LAYOUT_CONTEXT_CHARS],
                      {"differences": _layout_differences(old_raw, new_raw)}, with_text=False)
 
     def moved(self, i: int, j: int, *, edited: bool) -> None:
@@ -163,8 +164,12 @@ class _Collector:
 
     def edited_pair(self, i: int, j: int, in_place: bool) -> None:
         old_tokens, new_tokens = self.a.block_tokens(i), self.b.block_tokens(j)
-        edits, equal = word_edits(old_tokens, new_tokens)
-        self.matched_tokens += equal
+        edits = word_edits(old_tokens, new_tokens)
+        if not edits:  # the same words; only spacing around punctuation told them apart
+            self.identical_pair(i, j, in_place)
+            return
+        changed = sum(len(t.key) + 1 for i1, i2, _, _ in edits for t in old_tokens[i1:i2])
+        self.matched += max(0, self.a.weight(i) - changed)
         if not in_place:
             self.moved(i, j, edited=True)
         kind = self.a.blocks[i].kind
@@ -205,7 +210,7 @@ class _Collector:
     def joined(self, whole_version: _Version, whole: int, parts_version: _Version, parts: list[int],
                kind: str) -> None:
         """A split (one A block into several B blocks) or a merge (several A blocks into one B block)."""
-        self.matched_tokens += len(whole_version.keys[whole])
+        self.matched += whole_version.weight(whole)
         at_sentence = any(ends_sentence(parts_version.raw(p)) for p in parts[:-1])
         first, last = parts_version.blocks[parts[0]], parts_version.blocks[parts[-1]]
         whole_span = whole_version.span(whole)
@@ -238,10 +243,9 @@ class _Collector:
 
     def _position_in_b(self, i: int) -> int:
         """Where in B a removed A block would have been: after the B block paired with its predecessor."""
-        before = {pair.a: self.b.blocks[pair.b].end for pair in self.alignment.pairs if pair.in_place}
         for previous in range(i - 1, -1, -1):
-            if previous in before:
-                return before[previous]
+            if previous in self.position_in_b:
+                return self.position_in_b[previous]
         return 0
 
     def links(self) -> None:
@@ -290,7 +294,7 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
     for index in alignment.added:
         collector.added(index)
     collector.links()
-    total = len(old.tokens) + len(new.tokens)
-    similarity = 1.0 if total == 0 else min(1.0, 2 * collector.matched_tokens / total)
+    total = sum(map(old.weight, range(len(old.blocks)))) + sum(map(new.weight, range(len(new.blocks))))
+    similarity = 1.0 if total == 0 else min(1.0, 2 * collector.matched / total)
     changes = tuple(sorted(collector.changes, key=Change.sort_key))
     return Comparison(old.article, new.article, similarity, changes)

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 # Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM).
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 # Combining marks, so that NFD text ("e" + U+0301) tokenizes like NFC text ("é").
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD_CHAR = rf"[\w{_MARKS}{_INVISIBLE}]"
-_WORD_JOINER = r"['’ʼ‘\-\u2010\u2011.]"
+# Inside a word: apostrophes, periods, hyphens, and a hyphen that ends a wrapped line ("long-\nterm").
+_WORD_JOINER = r"(?:['’ʼ‘.]|[\-\u2010\u2011](?:\r?\n[^\S\n]*)?)"
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 _TOKEN_RE = re.compile(
@@ -49,8 +49,7 @@ _FOLD = str.maketrans(
 URL, NUMBER, WORD, PUNCT = "url", "number", "word", "punct"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token: its comparison key, its kind, and its span ``[start, end)`` in the original text."""
 
     key: str
@@ -60,10 +59,36 @@ class Token:
 
 
 def fold(token_text: str) -> str:
-    """The comparison key of a token's text: NFKC, canonical quotes and dashes, invisible characters dropped."""
+    """The comparison key of a token's text: NFKC, canonical quotes and dashes, invisible characters and
+    line breaks dropped."""
     if token_text.isascii():
-        return token_text
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", token_text).translate(_FOLD))
+        return "".join(token_text.split()) if "\n" in token_text else token_text
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", token_text).translate(_FOLD))
+    return "".join(folded.split()) if "\n" in folded else folded
+
+
+_BLOCK_FOLD = str.maketrans({**_FOLD, "\u2012": "--", "\u2013": "--", "\u2014": "--", "\u2015": "--", "\u2212": "--"})
+# str.translate with a mapping looks every character up; a few str.replace calls are ~20× faster.
+_BLOCK_REPLACEMENTS = tuple((chr(code), target or "") for code, target in _BLOCK_FOLD.items())
+
+
+def _replace_all(text: str) -> str:
+    for character, replacement in _BLOCK_REPLACEMENTS:
+        if character in text:
+            text = text.replace(character, replacement)
+    return text
+_WRAPPED_HYPHEN_RE = re.compile(r"(?<=\w)-\r?\n[^\S\n]*(?=\w)")
+
+
+def fold_text(text: str) -> str:
+    """A whole passage folded for a quick equality test: the same folding as :func:`fold`, with
+    whitespace runs collapsed to one space. Two passages with equal token keys almost always fold equal;
+    the rare exceptions (a space before a comma) are then compared token by token."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", _replace_all(unicodedata.normalize("NFKC", text)))
+    if "-\n" in text or "-\r\n" in text:
+        text = _WRAPPED_HYPHEN_RE.sub("-", text)
+    return " ".join(text.split())
 
 
 def _key(kind: str, raw: str) -> str:
@@ -79,11 +104,14 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
     for match in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         kind = match.lastgroup or PUNCT
         raw = match.group()
-        key = _key(kind, raw)
-        if not key:  # a lone invisible character
-            continue
-        if kind in ("dash", "ellipsis"):
-            kind = PUNCT
+        if kind == "word" or kind == "punct":
+            key = raw if raw.isascii() and "\n" not in raw else fold(raw)
+            if not key:  # a lone invisible character
+                continue
+        else:
+            key = _key(kind, raw)
+            if kind != URL and kind != NUMBER:
+                kind = PUNCT
         yield Token(key, kind, match.start(), match.end())
 
 
