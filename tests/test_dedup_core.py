@@ -62,10 +62,10 @@ def test_estimated_jaccard_is_close_to_exact(first: set[int], second: set[int]) 
 
 def test_containment_is_high_when_one_copy_is_inside_the_other() -> None:
     long = words(" ".join(f"w{i}" for i in range(300)))
-    short = long[50:150]
+    short = long[50:250]
     sets = shingle_sets([long, short], 3, WordHasher())
     assert exact_similarity("containment", sets[0], sets[1]) == 1.0
-    assert exact_similarity("jaccard", sets[0], sets[1]) < 0.4
+    assert exact_similarity("jaccard", sets[0], sets[1]) < 0.7
     sigs = signatures(sets, 128, seed=1)
     pairs = np.array([[0, 1]])
     assert estimated_similarity("containment", sigs, sets.sizes, pairs)[0] > 0.8

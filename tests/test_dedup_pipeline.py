@@ -49,7 +49,7 @@ def test_syndicated_copies_cluster_and_unrelated_articles_do_not() -> None:
 def test_jaccard_misses_trimmed_copies_that_containment_finds() -> None:
     text = articles(1)[0]
     paragraphs = text.split("\n\n")
-    trimmed = "\n\n".join(paragraphs[: max(1, len(paragraphs) // 3)])
+    trimmed = "\n\n".join(paragraphs[: max(1, len(paragraphs) // 2)])
     documents = [Document("full", text), Document("trimmed", trimmed)]
     for measure, together in (("containment", True), ("jaccard", False)):
         deduper = Deduper(DedupConfig(measure=measure, threshold=0.7, verify=True))
