@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import sys
 import time
 import tracemalloc
@@ -244,9 +245,14 @@ def scale(args: argparse.Namespace) -> None:
     average = sum(map(len, texts)) / len(texts)
     print(f"synthetic corpus: {len(texts):,} documents, {average:,.0f} characters on average")
     if not args.dask:
-        _, seconds, peak = measured(lambda: variorum_labels(texts, config))
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        variorum_labels(texts, config)
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rate = len(texts) / seconds
-        print(f"variorum whole run, one process: {seconds:,.1f} s, {rate:,.0f} docs/s, peak {peak:,.0f} MiB traced; "
+        print(f"variorum whole run, one process: {seconds:,.1f} s, {rate:,.0f} docs/s; peak RSS {peak:,.0f} MiB "
+              f"(of which {before:,.0f} MiB before the run: the corpus itself); "
               f"1,000,000 documents extrapolated linearly: {1_000_000 / rate / 60:,.1f} min")
         return
     from variorum.dedup.dask import connect, dedup_on_dask

@@ -33,7 +33,7 @@ from variorum.dedup.shingle import ShingleSets, WordHasher, exact_key, shingle_s
 class DedupConfig:
     """Parameters of a run. Defaults were chosen on ``bench/dedup.py`` (see docs/dedup.md)."""
 
-    threshold: float = 0.5
+    threshold: float = 0.6
     ngram: int = 5
     num_perm: int = 128
     measure: str = "containment"
