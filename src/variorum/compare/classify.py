@@ -57,34 +57,33 @@ def is_number_token(token: Token) -> bool:
     return token.kind == NUMBER or any(ch.isdigit() for ch in token.key) or token.key.lower() in _NUMBER_WORDS
 
 
-def quote_regions(tokens: Sequence[Token]) -> list[tuple[int, int]]:
-    """Token index ranges ``[open, close]`` of double-quoted passages, quote marks included.
+_QUOTE_MARKS = frozenset('"“”„‟″«»')
 
-    A quotation left open at the end of a block runs to its end (the newspaper style for multi-paragraph
-    quotations).
+
+def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Character spans of the double-quoted passages in ``text[start:end]``, quote marks included.
+
+    A quotation left open at the end of the block runs to its end (the newspaper style for
+    multi-paragraph quotations).
+
+    >>> quote_spans('He said "yes" and “no”.', 0, 23)
+    [(8, 13), (18, 22)]
     """
-    regions: list[tuple[int, int]] = []
-    opened: int | None = None
-    for index, token in enumerate(tokens):
-        if token.key == '"':
-            if opened is None:
-                opened = index
-            else:
-                regions.append((opened, index))
-                opened = None
-    if opened is not None and opened < len(tokens) - 1:
-        regions.append((opened, len(tokens) - 1))
-    return regions
+    marks = [index for index in range(start, end) if text[index] in _QUOTE_MARKS]
+    spans = [(marks[k], marks[k + 1] + 1) for k in range(0, len(marks) - 1, 2)]
+    if len(marks) % 2:
+        spans.append((marks[-1], end))
+    return spans
 
 
-def region_touching(regions: Sequence[tuple[int, int]], start: int, stop: int) -> tuple[int, int] | None:
-    """The quoted region that token range ``[start, stop)`` lies in or directly borders, if any."""
-    for low, high in regions:
-        if start == stop:
-            if low < start <= high:
-                return low, high
-        elif (low <= start and stop - 1 <= high) or stop == low or start == high + 1:
-            return low, high
+def quote_touching(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The quoted passage that the edit ``[start, end)`` lies in or directly borders, if any."""
+    for quote_start, quote_end in spans:
+        if start == end:
+            if quote_start < start < quote_end:
+                return quote_start, quote_end
+        elif (quote_start <= start and end <= quote_end) or end == quote_start or start == quote_end:
+            return quote_start, quote_end
     return None
 
 

@@ -14,10 +14,9 @@ from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, align_blocks
-from variorum.compare.classify import (
-    classify_edit, classify_link, find_speaker, quote_regions, region_touching,
-)
+from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
+from variorum.compare.sequence import opcodes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
 from variorum.text.segment import ends_sentence, sentence_spans
@@ -45,14 +44,13 @@ class _Version:
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_text(self.text[b.start:b.end]) for b in self.blocks]
-        self._tokens: dict[int, list[Token]] = {}
         self._quotes: dict[int, list[tuple[int, int]]] = {}
 
-    def block_tokens(self, index: int) -> list[Token]:
-        if index not in self._tokens:
-            block = self.blocks[index]
-            self._tokens[index] = tokenize(self.text, block.start, block.end)
-        return self._tokens[index]
+    def sentences(self, index: int) -> tuple[list[Span], list[str]]:
+        """The spans of a block's sentences and their folded texts."""
+        block = self.blocks[index]
+        spans = sentence_spans(self.text, block.start, block.end)
+        return spans, [fold_text(self.text[start:end]) for start, end in spans]
 
     def raw(self, index: int) -> str:
         block = self.blocks[index]
@@ -68,7 +66,8 @@ class _Version:
 
     def quotes(self, index: int) -> list[tuple[int, int]]:
         if index not in self._quotes:
-            self._quotes[index] = quote_regions(self.block_tokens(index))
+            block = self.blocks[index]
+            self._quotes[index] = quote_spans(self.text, block.start, block.end)
         return self._quotes[index]
 
     def word_count(self, index: int) -> int:
@@ -112,6 +111,22 @@ def _layout_differences(old: str, new: str) -> list[str]:
     elif not found or old.split() == new.split():
         found.append("spacing")
     return found
+
+
+def _region(spans: list[Span], first: int, stop: int, block_start: int) -> Span:
+    """The character span of sentences ``[first, stop)``; empty ranges give the point where they would go."""
+    if first < stop:
+        return spans[first][0], spans[stop - 1][1]
+    point = spans[first - 1][1] if first > 0 else block_start
+    return point, point
+
+
+def _token_span(tokens: list[Token], start: int, stop: int, region_start: int) -> Span:
+    """The character span of ``tokens[start:stop]``; an empty range gives the insertion point."""
+    if start < stop:
+        return tokens[start].start, tokens[stop - 1].end
+    position = tokens[start - 1].end if start > 0 else region_start
+    return position, position
 
 
 def _insertion_points(alignment: Alignment, a: _Version, b: _Version) -> list[int]:
@@ -163,46 +178,52 @@ class _Collector:
                  {"insert_at": self.insert_at[j], "edited": edited})
 
     def edited_pair(self, i: int, j: int, in_place: bool) -> None:
-        old_tokens, new_tokens = self.a.block_tokens(i), self.b.block_tokens(j)
-        edits = word_edits(old_tokens, new_tokens)
-        if not edits:  # the same words; only spacing around punctuation told them apart
-            self.identical_pair(i, j, in_place)
-            return
-        changed = sum(len(t.key) + 1 for i1, i2, _, _ in edits for t in old_tokens[i1:i2])
-        self.matched += max(0, self.a.weight(i) - changed)
         if not in_place:
             self.moved(i, j, edited=True)
         kind = self.a.blocks[i].kind
         if kind in _WHOLE_BLOCK_KINDS:
             self.add(kind, _WHOLE_BLOCK_KINDS[kind], self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
             return
+        spans_a, keys_a = self.a.sentences(i)
+        spans_b, keys_b = self.b.sentences(j)
+        found_any = False
+        for tag, s1, s2, t1, t2 in opcodes(keys_a, keys_b):
+            if tag == "equal":
+                self.matched += sum(len(key) + 1 for key in keys_a[s1:s2])
+                continue
+            old_region = _region(spans_a, s1, s2, self.a.blocks[i].start)
+            new_region = _region(spans_b, t1, t2, self.b.blocks[j].start)
+            found_any |= self.sentence_edits(i, j, old_region, new_region)
+        if not found_any:  # the same words; only spacing around punctuation told them apart
+            self.matched -= sum(len(key) + 1 for key in keys_a)
+            self.identical_pair(i, j, in_place=True)
+
+    def sentence_edits(self, i: int, j: int, old_region: Span, new_region: Span) -> bool:
+        """Word-level changes between sentences of block ``i`` of A and block ``j`` of B; True if any."""
+        old_tokens = tokenize(self.a.text, *old_region)
+        new_tokens = tokenize(self.b.text, *new_region)
+        edits = word_edits(old_tokens, new_tokens)
+        changed = sum(len(t.key) + 1 for i1, i2, _, _ in edits for t in old_tokens[i1:i2])
+        self.matched += max(0, sum(len(t.key) + 1 for t in old_tokens) - changed)
         for i1, i2, j1, j2 in edits:
-            old_span = self._token_span(self.a, i, old_tokens, i1, i2)
-            new_span = self._token_span(self.b, j, new_tokens, j1, j2)
-            quote = self._quote(i, j, i1, i2, j1, j2)
+            old_span = _token_span(old_tokens, i1, i2, old_region[0])
+            new_span = _token_span(new_tokens, j1, j2, new_region[0])
+            quote = self._quote(i, j, old_span, new_span)
             found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote)
             context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             self.add(found.kind, found.significance, old_span, new_span, context, found.detail)
+        return bool(edits)
 
-    @staticmethod
-    def _token_span(version: _Version, index: int, tokens: list[Token], start: int, stop: int) -> Span:
-        if start < stop:
-            return tokens[start].start, tokens[stop - 1].end
-        position = tokens[start - 1].end if start > 0 else version.blocks[index].start
-        return position, position
-
-    def _quote(self, i: int, j: int, i1: int, i2: int, j1: int, j2: int) -> dict[str, Any] | None:
-        for version, index, start, stop in ((self.b, j, j1, j2), (self.a, i, i1, i2)):
-            region = region_touching(version.quotes(index), start, stop)
-            if region is None:
+    def _quote(self, i: int, j: int, old_span: Span, new_span: Span) -> dict[str, Any] | None:
+        for version, index, span in ((self.b, j, new_span), (self.a, i, old_span)):
+            quote = quote_touching(version.quotes(index), *span)
+            if quote is None:
                 continue
-            tokens = version.block_tokens(index)
-            quote_start, quote_end = tokens[region[0]].start, tokens[region[1]].end
+            quote_start, quote_end = quote
             block = version.blocks[index]
-            inner_start = quote_start + 1 if region[1] > region[0] else quote_start
-            inner_end = quote_end - 1 if tokens[region[1]].key == '"' and region[1] > region[0] else quote_end
+            inner_end = quote_end - 1 if version.text[quote_end - 1] in _QUOTE_CHARS and quote_end - 1 > quote_start else quote_end
             return {
-                "quote": _collapse(version.text[inner_start:inner_end]),
+                "quote": _collapse(version.text[quote_start + 1:inner_end]),
                 "speaker": find_speaker(version.text, quote_start, quote_end, block.start, block.end),
             }
         return None
