@@ -133,3 +133,9 @@ def test_index_reopens_appends_and_refuses_what_is_not_an_index(tmp_path: Path) 
         dedup_index.open_or_create(tmp_path / "other", params)
     with pytest.raises(dedup_index.IndexFileError):
         dedup_index.read_params(tmp_path / "nothing")
+
+
+def test_dask_option_gives_the_same_csv_as_the_local_run(monkeypatch, capsys, corpus: Path) -> None:
+    _, local, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "csv")
+    status, remote, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "csv", "--dask", "local:1")
+    assert status == 0 and remote == local

@@ -82,14 +82,17 @@ def _records(inputs: list[str]) -> Iterator[Record]:
         yield from read_input(name, Fields())
 
 
-def _documents(inputs: list[str], failures: list[int], progress: Progress | None = None) -> Iterator[Document]:
+def _documents(
+    inputs: list[str], failures: list[int], progress: Progress | None = None, warn: bool = True
+) -> Iterator[Document]:
     """Every extracted document of ``inputs``, in order; records that fail are warned about and counted."""
     task = progress.add_task("reading", total=None) if progress else None
     for record in _records(inputs):
         extraction = extract_record(record)
         if extraction.status not in (OK, EMPTY) or extraction.article is None:
             failures[0] += 1
-            _warn(f"{record.source}: {extraction.error or 'cannot be read'}; left out")
+            if warn:
+                _warn(f"{record.source}: {extraction.error or 'cannot be read'}; left out")
             continue
         article = extraction.article
         if progress is not None and task is not None:
@@ -129,7 +132,7 @@ def _summaries(clusters: list[Cluster], inputs: list[str], keys: Any) -> dict[in
             previous[after] = before
     needed = set(previous) | set(previous.values())
     texts: dict[int, str] = {}
-    for position, document in enumerate(_documents(inputs, [0])):
+    for position, document in enumerate(_documents(inputs, [0], warn=False)):
         if position in needed:
             texts[position] = document.text
     found: dict[int, dict[str, Any]] = {}
@@ -223,7 +226,6 @@ def _payload_text(record: Record) -> str:
 def _write_unique(inputs: list[str], keep: set[int], out: Path) -> int:
     """Write the kept records, in the inputs' own format, to ``out``; return how many were written."""
     kind = _input_format(inputs)
-    kept: list[Record] = []
     written = 0
 
     def chosen() -> Iterator[Record]:
@@ -247,7 +249,7 @@ def _write_unique(inputs: list[str], keep: set[int], out: Path) -> int:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            kept = list(chosen())
+            kept: list[Record] = list(chosen())
             table = pa.table({
                 "id": [r.id for r in kept], "url": [r.url for r in kept],
                 "text": [_payload_text(r) if r.kind != "html" else None for r in kept],
