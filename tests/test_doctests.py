@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,15 @@ MODULES = [
     "variorum.compare.classify",
     "variorum.compare.patch",
 ]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_library_example():
+    result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 3
+    assert result.failed == 0
 
 
 @pytest.mark.parametrize("name", MODULES)
