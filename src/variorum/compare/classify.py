@@ -57,7 +57,7 @@ def is_number_token(token: Token) -> bool:
     return token.kind == NUMBER or any(ch.isdigit() for ch in token.key) or token.key.lower() in _NUMBER_WORDS
 
 
-_QUOTE_MARKS = frozenset('"“”„‟″«»')
+_QUOTE_MARK_RE = re.compile('["“”„‟″«»]')
 
 
 def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -69,7 +69,7 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     >>> quote_spans('He said "yes" and “no”.', 0, 23)
     [(8, 13), (18, 22)]
     """
-    marks = [index for index in range(start, end) if text[index] in _QUOTE_MARKS]
+    marks = [match.start() for match in _QUOTE_MARK_RE.finditer(text, start, end)]
     spans = [(marks[k], marks[k + 1] + 1) for k in range(0, len(marks) - 1, 2)]
     if len(marks) % 2:
         spans.append((marks[-1], end))
