@@ -33,7 +33,8 @@ from variorum.article import Article
 from variorum.compare.engine import compare
 from variorum.compare.model import MAJOR, SIGNIFICANCES, Change, Comparison, Span
 from variorum.compare.sequence import opcodes
-from variorum.text.segment import sentence_spans
+from variorum.text.frontmatter import PARAGRAPH
+from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.text.tokens import fold_text
 
 _RANK = {significance: rank for rank, significance in enumerate(SIGNIFICANCES)}
@@ -325,13 +326,22 @@ def _site(number: int, span: Span, members: list[tuple[int, int, int, Change]], 
 
 
 def _sentences(article: Article) -> tuple[list[str], list[str]]:
-    """Folded keys and collapsed texts of an article's sentences, in reading order."""
-    keys, texts = [], []
+    """Folded keys and collapsed texts of an article's sentences, in reading order. Paragraphs broken
+    inside a sentence are joined first, so that a re-wrapped paragraph is not a changed sentence."""
+    passages: list[str] = []
+    previous = None
     for block in article.blocks:
-        for start, end in sentence_spans(article.text, block.start, block.end):
-            raw = article.text[start:end]
-            keys.append(fold_text(raw))
-            texts.append(" ".join(raw.split()))
+        raw = article.block_text(block)
+        if previous is not None and block.kind == previous.kind == PARAGRAPH and not ends_sentence(passages[-1]):
+            passages[-1] += " " + raw
+        else:
+            passages.append(raw)
+        previous = block
+    keys, texts = [], []
+    for passage in passages:
+        for start, end in sentence_spans(passage):
+            keys.append(fold_text(passage[start:end]))
+            texts.append(" ".join(passage[start:end].split()))
     return keys, texts
 
 

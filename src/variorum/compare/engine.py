@@ -152,7 +152,7 @@ class _Collector:
     """Builds the list of changes for one comparison."""
 
     def __init__(self, a: _Version, b: _Version, alignment: Alignment) -> None:
-        self.a, self.b, self.alignment = a, b, alignment
+        self.a, self.b = a, b
         self.changes: list[Change] = []
         self.matched = 0  # folded characters the versions share, for the similarity
         self.insert_at = _insertion_points(alignment, a, b)

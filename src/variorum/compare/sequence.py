@@ -168,10 +168,8 @@ def _rarest_anchors(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hasha
 def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int]]:
     """All matched index pairs ``(i, j)`` with ``a[i] == b[j]``, increasing in both ``i`` and ``j``."""
     pairs: list[tuple[int, int]] = []
-    stack = [(0, len(a), 0, len(b))]
-    pending_suffixes: list[tuple[int, int, int]] = []
     # Regions are processed left to right; each pushes its sub-regions in reverse order.
-    work: list[tuple[str, tuple[int, ...]]] = [("region", stack.pop())]
+    work: list[tuple[str, tuple[int, ...]]] = [("region", (0, len(a), 0, len(b)))]
     while work:
         action, payload = work.pop()
         if action == "pairs":
@@ -218,7 +216,6 @@ def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[in
                 work.append(("pairs", (next_i, next_j, 1)))
             if prev_i + 1 < next_i or prev_j + 1 < next_j:
                 work.append(("region", (prev_i + 1, next_i, prev_j + 1, next_j)))
-    del pending_suffixes
     return pairs
 
 
