@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from variorum.cli import dedup, diff, extract
+from variorum.cli import collate, dedup, diff, extract
 from variorum.errors import VariorumError
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.command("diff")(diff.diff_command)
 app.command("extract")(extract.extract_command)
 app.command("dedup")(dedup.dedup_command)
 app.add_typer(dedup.index_app, name="index")
+app.command("collate")(collate.collate_command)
 
 
 def error_exit(message: str) -> None:
