@@ -223,18 +223,22 @@ def quality(args: argparse.Namespace) -> None:
 
 
 def synthetic(count: int, seed: int) -> list[str]:
-    """``count`` ~4 KB articles of real paragraphs in random combinations; one in ten an edited copy."""
+    """``count`` ~4 KB articles made of real paragraphs with their words shuffled (real vocabulary and
+    paragraph shapes, but no shared sentences between unrelated articles); one in ten an edited copy."""
     rng = random.Random(seed)
-    paragraphs = [p for body in load_bodies() for p in body.split("\n\n") if len(p) > 80]
+    paragraphs = [p.split() for body in load_bodies() for p in body.split("\n\n") if len(p) > 80]
     texts: list[str] = []
     for i in range(count):
         if i and rng.random() < 0.1:
             texts.append(version(texts[rng.randrange(len(texts))], rng.choice(texts), rng))
             continue
-        chosen, size = [], 0
+        chosen: list[str] = []
+        size = 0
         while size < 4000:
-            chosen.append(rng.choice(paragraphs))
-            size += len(chosen[-1])
+            shuffled = rng.choice(paragraphs)[:]
+            rng.shuffle(shuffled)
+            chosen.append(" ".join(shuffled))
+            size += len(chosen[-1]) + 2
         texts.append("\n\n".join(chosen))
     return texts
 

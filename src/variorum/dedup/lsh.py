@@ -13,8 +13,6 @@ function of the triples it is given, so triples can be split into shards by key 
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import combinations
-
 import numpy as np
 
 _GRID = 1001
@@ -87,7 +85,8 @@ def bucket_pairs(triples: np.ndarray, max_bucket: int) -> np.ndarray:
         if len(members) < 2:
             continue
         if len(members) <= max_bucket:
-            found.append(np.array(list(combinations(members.tolist(), 2)), dtype=np.int64))
+            first, second = np.triu_indices(len(members), 1)
+            found.append(np.stack([members[first], members[second]], axis=1))
         else:
             found.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
             found.append(np.stack([members[1:-1], members[2:]], axis=1))
