@@ -1,0 +1,102 @@
+"""Opening a store: where the database is, how the engine is configured, and migrating it on open.
+
+SQLite (the default) runs in WAL mode with foreign keys on and a busy timeout, and every write transaction
+starts with ``BEGIN IMMEDIATE`` so that concurrent writers queue up instead of failing half-way (reads
+begin a plain deferred transaction and never block writers).
+PostgreSQL is reached by URL through the psycopg 3 driver. Either way the Alembic migrations shipped in
+``variorum/store/migrations`` bring the schema to the latest revision before the store is used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+
+from variorum.store.repository import READ_ONLY, Store
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_SECONDS = 30
+_MIGRATION_LOCK = 0x5641524F  # "VARO": the PostgreSQL advisory lock serialising migrations
+
+
+def default_database_path() -> Path:
+    """``$XDG_DATA_HOME/variorum/variorum.db``, i.e. ``~/.local/share/variorum/variorum.db`` by default."""
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "variorum" / "variorum.db"
+
+
+def database_url(url_or_path: str | os.PathLike[str] | None = None) -> str:
+    """The SQLAlchemy URL for a database URL, a SQLite file path, or ``None`` (the default file).
+
+    >>> database_url("postgresql://me@db.example.org/news")
+    'postgresql+psycopg://me@db.example.org/news'
+    >>> database_url("/tmp/v.db")
+    'sqlite:////tmp/v.db'
+    """
+    if url_or_path is None:
+        url_or_path = default_database_path()
+    value = os.fspath(url_or_path)
+    for prefix in ("postgresql://", "postgres://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix):]
+    if "://" in value:
+        return value
+    path = Path(value).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url`` (as returned by :func:`database_url`), configured for safe concurrent use."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    database = url.split("///", 1)[1] if "///" in url else ""
+    if database:
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest Alembic revision; safe when several processes open at once."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_store(url_or_path: str | os.PathLike[str] | None = None) -> Store:
+    """Open (creating and migrating as needed) the store at a SQLite path or a database URL.
+
+    >>> import tempfile, pathlib
+    >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "v.db")
+    >>> store.dialect
+    'sqlite'
+    >>> store.close()
+    """
+    engine = create_store_engine(database_url(url_or_path))
+    migrate(engine)
+    return Store(engine)

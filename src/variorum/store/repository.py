@@ -1,0 +1,302 @@
+"""The :class:`Store`: the repository API the tracker, the CLI and the web UI use to persist versions.
+
+Every write is one transaction. :meth:`Store.record_version` locks the article (``SELECT … FOR UPDATE``
+on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) before reading its latest version, and the unique
+constraints on ``(article, seq)`` and ``(article, content_hash)`` back that up, so two writers recording
+the same fetch store it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from variorum.article import Article
+from variorum.compare import Comparison, compare
+from variorum.compare.model import MINOR, SIGNIFICANCES
+from variorum.store.codec import article_from_dict, compress_html, content_hash, decompress_html
+from variorum.store.models import FetchAttempt, Source, StoredArticle, StoredComparison, Version
+from variorum.store.urls import canonical_url
+
+SOURCE_KINDS = ("feed", "page")
+FAILURE_KINDS = (
+    "http_error", "timeout", "network", "too_large", "robots", "extraction_failed", "paywall", "consent",
+    "empty", "flip_flop",
+)
+READ_ONLY = "variorum_read_only"  # execution option: SQLite begins these with a plain BEGIN
+NEW, UNCHANGED, COSMETIC_ONLY, FLIP_FLOP = "new", "unchanged", "cosmetic", "flip_flop"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpMeta:
+    """What the HTTP response said about a fetched page."""
+
+    status: int | None = None
+    headers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionResult:
+    """What :meth:`Store.record_version` did with one fetch.
+
+    ``status`` is ``"new"`` (a version was stored; ``comparison`` is its comparison with the previous one,
+    ``None`` for a first version), ``"unchanged"`` (same folded text as the latest version),
+    ``"cosmetic"`` (only cosmetic changes) or ``"flip_flop"`` (the text of an older, non-latest version
+    came back). ``version`` is the sequence number of the article's latest stored version afterwards.
+    """
+
+    status: str
+    url: str
+    article_id: int
+    version: int
+    comparison: Comparison | None = None
+
+    @property
+    def stored(self) -> bool:
+        """True when this fetch created a new version."""
+        return self.status == NEW
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One stored version of an article, with the summary of its comparison with the version before."""
+
+    version: int
+    fetched_at: datetime
+    content_hash: str
+    title: str | None
+    http_status: int | None
+    summary: dict[str, Any] | None
+    max_significance: str | None
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def max_significance(comparison: Comparison) -> str:
+    """The highest significance among a comparison's changes (``"cosmetic"`` when there are none)."""
+    present = {c.significance for c in comparison.changes}
+    return next((s for s in SIGNIFICANCES if s in present), SIGNIFICANCES[-1])
+
+
+class Store:
+    """Sources, articles, versions and comparisons in one SQL database (open it with ``open_store``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._reads = sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def session(self) -> Session:
+        """A new read-only ORM session, for queries the methods below do not cover (exports, reports)."""
+        return self._reads()
+
+    def _insert(self, model: type[Any]) -> Any:
+        return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(model)
+
+    # sources -------------------------------------------------------------------------------------------
+
+    def add_source(
+        self, url: str, kind: str = "page", *, min_significance: str = MINOR, headline_only: bool = False,
+    ) -> Source:
+        """Add a feed or page to watch (or return it if it is already there; its settings are kept)."""
+        if kind not in SOURCE_KINDS:
+            raise ValueError(f"source kind must be one of {SOURCE_KINDS}, not {kind!r}")
+        if min_significance not in SIGNIFICANCES:
+            raise ValueError(f"min_significance must be one of {SIGNIFICANCES}, not {min_significance!r}")
+        url = canonical_url(url)
+        with self._sessions.begin() as session:
+            session.execute(self._insert(Source).values(
+                url=url, kind=kind, min_significance=min_significance, headline_only=headline_only,
+                added_at=_now(),
+            ).on_conflict_do_nothing(index_elements=["url"]))
+            return session.scalars(select(Source).where(Source.url == url)).one()
+
+    def sources(self) -> list[Source]:
+        """Every source, oldest first."""
+        with self._reads() as session:
+            return list(session.scalars(select(Source).order_by(Source.id)))
+
+    def mark_polled(
+        self, source_id: int, *, at: datetime | None = None, etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Remember when a source was polled and the validators for its next conditional GET."""
+        with self._sessions.begin() as session:
+            session.execute(update(Source).where(Source.id == source_id).values(
+                last_polled_at=at or _now(), etag=etag, last_modified=last_modified,
+            ))
+
+    # articles and versions -----------------------------------------------------------------------------
+
+    def _lock_article(self, session: Session, url: str, source_id: int | None, at: datetime) -> StoredArticle:
+        session.execute(self._insert(StoredArticle).values(
+            url=url, source_id=source_id, first_seen_at=at, last_seen_at=at,
+        ).on_conflict_do_nothing(index_elements=["url"]))
+        return session.scalars(
+            select(StoredArticle).where(StoredArticle.url == url).with_for_update()
+        ).one()
+
+    def record_version(
+        self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
+        http: HttpMeta | None = None, *, source_id: int | None = None,
+    ) -> VersionResult:
+        """Record one successful fetch of an article, storing a version only if its text changed for real.
+
+        The URL is canonicalised. A fetch whose folded text equals the latest version's, or whose changes
+        are all cosmetic, only moves ``last_seen_at``. A fetch whose text equals an older version's is a
+        flip-flop (a stale server or CDN): it is recorded in ``fetch_attempts``, not as a version.
+        """
+        url = canonical_url(article_url)
+        at = fetched_at or _now()
+        digest = content_hash(article)
+        http = http or HttpMeta()
+        with self._sessions.begin() as session:
+            stored = self._lock_article(session, url, source_id, at)
+            latest = session.scalars(
+                select(Version).where(Version.article_id == stored.id).order_by(Version.seq.desc()).limit(1)
+            ).first()
+            stored.last_seen_at = max(stored.last_seen_at, at)
+            if latest is not None and latest.content_hash == digest:
+                return VersionResult(UNCHANGED, url, stored.id, latest.seq)
+            if latest is not None:
+                older = session.scalars(select(Version.seq).where(
+                    Version.article_id == stored.id, Version.content_hash == digest,
+                )).first()
+                if older is not None:
+                    session.add(FetchAttempt(
+                        at=at, url=url, source_id=source_id, article_id=stored.id, status=http.status,
+                        kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest.seq}",
+                    ))
+                    return VersionResult(FLIP_FLOP, url, stored.id, latest.seq)
+            comparison = compare(article_from_dict(latest.article_json), article) if latest else None
+            if comparison is not None and not comparison.changed:
+                return VersionResult(COSMETIC_ONLY, url, stored.id, latest.seq, comparison)
+            version = Version(
+                article_id=stored.id, seq=latest.seq + 1 if latest else 1, content_hash=digest,
+                article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
+                http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
+            )
+            session.add(version)
+            session.flush()
+            if comparison is not None and latest is not None:
+                session.add(StoredComparison(
+                    article_id=stored.id, from_version_id=latest.id, to_version_id=version.id,
+                    similarity=comparison.similarity, summary=comparison.summary,
+                    changes=comparison.to_dict(), max_significance=max_significance(comparison),
+                    created_at=at,
+                ))
+            stored.title = article.title
+            return VersionResult(NEW, url, stored.id, version.seq, comparison)
+
+    def record_failure(
+        self, url: str, kind: str, *, status: int | None = None, detail: str = "",
+        at: datetime | None = None, source_id: int | None = None,
+    ) -> None:
+        """Record a fetch that produced no version (HTTP error, paywall stub, failed extraction, …)."""
+        if kind not in FAILURE_KINDS:
+            raise ValueError(f"failure kind must be one of {FAILURE_KINDS}, not {kind!r}")
+        url = canonical_url(url)
+        with self._sessions.begin() as session:
+            article_id = session.scalars(select(StoredArticle.id).where(StoredArticle.url == url)).first()
+            session.add(FetchAttempt(
+                at=at or _now(), url=url, source_id=source_id, article_id=article_id, status=status,
+                kind=kind, detail=detail,
+            ))
+
+    def failures(self, url: str | None = None) -> list[FetchAttempt]:
+        """Recorded failures and flip-flops, oldest first, for one URL or all."""
+        query = select(FetchAttempt).order_by(FetchAttempt.id)
+        if url is not None:
+            query = query.where(FetchAttempt.url == canonical_url(url))
+        with self._reads() as session:
+            return list(session.scalars(query))
+
+    def article(self, url: str) -> StoredArticle | None:
+        """The article row for a URL (canonicalised), or ``None``."""
+        with self._reads() as session:
+            return session.scalars(select(StoredArticle).where(StoredArticle.url == canonical_url(url))).first()
+
+    def schedule_check(self, url: str, at: datetime | None) -> None:
+        """Set (or clear, with ``None``) when the tracker should fetch an article again."""
+        with self._sessions.begin() as session:
+            session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
+                next_check_at=at,
+            ))
+
+    def due_articles(self, now: datetime | None = None, limit: int = 100) -> list[StoredArticle]:
+        """Articles whose next check time has come, most overdue first."""
+        with self._reads() as session:
+            return list(session.scalars(
+                select(StoredArticle).where(StoredArticle.next_check_at <= (now or _now()))
+                .order_by(StoredArticle.next_check_at).limit(limit)
+            ))
+
+    def history(self, url: str) -> list[HistoryEntry]:
+        """The stored versions of an article, oldest first (empty if the URL is unknown)."""
+        query = (
+            select(Version, StoredComparison)
+            .join(StoredArticle, Version.article_id == StoredArticle.id)
+            .outerjoin(StoredComparison, StoredComparison.to_version_id == Version.id)
+            .where(StoredArticle.url == canonical_url(url)).order_by(Version.seq)
+        )
+        with self._reads() as session:
+            return [
+                HistoryEntry(
+                    version.seq, version.fetched_at, version.content_hash, version.article_json.get("title"),
+                    version.http_status, stored.summary if stored else None,
+                    stored.max_significance if stored else None,
+                )
+                for version, stored in session.execute(query).tuples()
+            ]
+
+    def _version(self, session: Session, url: str, seq: int) -> Version:
+        version = session.scalars(
+            select(Version).join(StoredArticle)
+            .where(StoredArticle.url == canonical_url(url), Version.seq == seq)
+        ).first()
+        if version is None:
+            raise KeyError(f"no version {seq} of {canonical_url(url)}")
+        return version
+
+    def version(self, url: str, seq: int) -> Article:
+        """The extracted Article of one stored version; ``KeyError`` if there is none."""
+        with self._reads() as session:
+            return article_from_dict(self._version(session, url, seq).article_json)
+
+    def raw_html(self, url: str, seq: int) -> bytes:
+        """The raw HTML of one stored version, decompressed."""
+        with self._reads() as session:
+            return decompress_html(self._version(session, url, seq).raw_html)
+
+    def comparison(self, url: str, version: int, against: int | None = None) -> Comparison:
+        """Compare stored version ``against`` (by default the one before) with ``version``."""
+        against = version - 1 if against is None else against
+        return compare(self.version(url, against), self.version(url, version))
+
+    def latest_version(self, url: str) -> int:
+        """The sequence number of an article's latest version (0 when it has none)."""
+        with self._reads() as session:
+            return session.scalar(
+                select(func.coalesce(func.max(Version.seq), 0)).join(StoredArticle)
+                .where(StoredArticle.url == canonical_url(url))
+            ) or 0
+
+
+__all__ = ["FAILURE_KINDS", "HistoryEntry", "HttpMeta", "Store", "VersionResult", "max_significance"]
