@@ -263,7 +263,7 @@ class Store:
                     version.http_status, stored.summary if stored else None,
                     stored.max_significance if stored else None,
                 )
-                for version, stored in session.execute(query).tuples()
+                for version, stored in session.execute(query)
             ]
 
     def _version(self, session: Session, url: str, seq: int) -> Version:

@@ -1,0 +1,155 @@
+"""Store.record_version and friends, on SQLite and PostgreSQL: exactly which versions, comparisons and
+fetch attempts are stored for each kind of fetch."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
+
+from variorum import Article, compare
+from variorum.store import HttpMeta, open_store
+from variorum.store.models import FetchAttempt, StoredArticle, StoredComparison, Version
+
+URL = "https://news.example.org/world/syria-talks"
+T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store(store_url):  # noqa: F811
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def versions(seeds) -> tuple[Article, Article]:
+    return Article.from_text(seeds[0]), Article.from_text(seeds[1])
+
+
+def rows(store, model) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_two_seed_versions_store_two_versions_and_one_comparison(store, versions):
+    v1, v2 = versions
+    first = store.record_version(URL, v1, b"<html>one</html>", T0, HttpMeta(200, {"etag": '"a"'}))
+    second = store.record_version(URL, v2, b"<html>two</html>", T0 + timedelta(hours=1), HttpMeta(200, {}))
+    assert (first.status, first.version, first.comparison) == ("new", 1, None)
+    assert (second.status, second.version) == ("new", 2)
+    assert len(second.comparison.substantive_changes) == 4
+    assert (rows(store, Version), rows(store, StoredComparison), rows(store, FetchAttempt)) == (2, 1, 0)
+    with store.session() as session:
+        stored = session.scalars(select(StoredComparison)).one()
+        assert stored.max_significance == "major"
+        assert stored.summary["substantive"] == 4
+        assert [c["kind"] for c in stored.changes["changes"] if c["significance"] != "cosmetic"] == [
+            "headline", "caption", "link", "punctuation",
+        ]
+        article = session.scalars(select(StoredArticle)).one()
+        assert (article.first_seen_at, article.last_seen_at) == (T0, T0 + timedelta(hours=1))
+        assert article.title == v2.title
+
+
+def test_rewrapped_copy_stores_nothing_new_and_only_moves_last_seen(store, versions):
+    v1, v2 = versions
+    store.record_version(URL, v1, b"", T0)
+    store.record_version(URL, v2, b"", T0 + timedelta(hours=1))
+    rewrapped = Article.from_text("\n\n".join(textwrap.fill(p, 50) for p in v2.text.split("\n\n")))
+    result = store.record_version(URL, rewrapped, b"", T0 + timedelta(hours=2))
+    assert (result.status, result.version, result.stored) == ("unchanged", 2, False)
+    assert (rows(store, Version), rows(store, StoredComparison)) == (2, 1)
+    assert store.article(URL).last_seen_at == T0 + timedelta(hours=2)
+
+
+def test_cosmetic_only_change_is_not_a_version(store):
+    store.record_version(URL, Article.from_text("Rain\n\nIt will rain on Monday. Take an umbrella."), b"", T0)
+    spaced = Article.from_text("Rain\n\nIt will rain on Monday . Take an umbrella.")
+    result = store.record_version(URL, spaced, b"", T0 + timedelta(minutes=5))
+    assert result.status == "cosmetic" and result.version == 1
+    assert [c.significance for c in result.comparison.changes] == ["cosmetic"]
+    assert (rows(store, Version), rows(store, StoredComparison)) == (1, 0)
+    assert store.article(URL).last_seen_at == T0 + timedelta(minutes=5)
+
+
+def test_flip_flop_back_to_an_older_text_is_recorded_as_a_fetch_not_a_version(store, versions):
+    v1, v2 = versions
+    store.record_version(URL, v1, b"", T0)
+    store.record_version(URL, v2, b"", T0 + timedelta(hours=1))
+    back = store.record_version(URL, v1, b"", T0 + timedelta(hours=2), HttpMeta(200))
+    again = store.record_version(URL, v2, b"", T0 + timedelta(hours=3))
+    assert (back.status, back.version) == ("flip_flop", 2)
+    assert (again.status, again.version) == ("unchanged", 2)
+    assert (rows(store, Version), rows(store, StoredComparison)) == (2, 1)
+    [attempt] = store.failures(URL)
+    assert (attempt.kind, attempt.status, attempt.at) == ("flip_flop", 200, T0 + timedelta(hours=2))
+    assert attempt.detail == "text of version 1 served again after version 2"
+
+
+def test_tracking_parameters_and_fragments_do_not_make_another_article(store, versions):
+    v1, v2 = versions
+    store.record_version(URL + "?utm_source=rss&utm_medium=feed", v1, b"")
+    result = store.record_version("HTTPS://NEWS.example.org:443/world/syria-talks#comments", v2, b"")
+    assert (result.url, result.version) == (URL, 2)
+    assert rows(store, StoredArticle) == 1
+
+
+def test_history_versions_raw_html_and_comparisons_read_back(store, versions):
+    v1, v2 = versions
+    store.record_version(URL, v1, b"<html>one</html>", T0, HttpMeta(200, {"content-type": "text/html"}))
+    store.record_version(URL, v2, b"<html>two</html>", T0 + timedelta(hours=1), HttpMeta(203))
+    history = store.history(URL + "?fbclid=1")
+    assert [(h.version, h.fetched_at, h.http_status, h.max_significance) for h in history] == [
+        (1, T0, 200, None), (2, T0 + timedelta(hours=1), 203, "major"),
+    ]
+    assert history[0].title == v1.title and history[1].summary["substantive"] == 4
+    assert store.version(URL, 1) == v1 and store.version(URL, 2) == v2
+    assert store.raw_html(URL, 2) == b"<html>two</html>"
+    assert store.comparison(URL, 2).to_dict() == compare(v1, v2).to_dict()
+    assert store.comparison(URL, 1, against=2).to_dict() == compare(v2, v1).to_dict()
+    assert store.latest_version(URL) == 2 and store.latest_version("https://unknown.example/") == 0
+    assert store.history("https://unknown.example/") == []
+    with pytest.raises(KeyError):
+        store.version(URL, 3)
+
+
+def test_failures_are_recorded_and_never_become_versions(store, versions):
+    store.record_failure(URL + "?utm_campaign=x", "paywall", status=200, detail="subscribe to read", at=T0)
+    store.record_version(URL, versions[0], b"")
+    store.record_failure(URL, "http_error", status=503)
+    kinds = [(f.kind, f.status, f.article_id is not None) for f in store.failures()]
+    assert kinds == [("paywall", 200, False), ("http_error", 503, True)]
+    assert rows(store, Version) == 1
+    with pytest.raises(ValueError, match="failure kind"):
+        store.record_failure(URL, "gremlins")
+
+
+def test_sources_are_added_once_and_remember_their_polling_state(store, versions):
+    feed = store.add_source("https://news.example.org/feed.xml?utm_source=x", "feed",
+                            min_significance="major", headline_only=True)
+    again = store.add_source("https://news.example.org/feed.xml", "feed")
+    assert again.id == feed.id and (again.min_significance, again.headline_only) == ("major", True)
+    store.mark_polled(feed.id, at=T0, etag='"v1"', last_modified="Fri, 30 Jan 2026 09:00:00 GMT")
+    [polled] = store.sources()
+    assert (polled.url, polled.last_polled_at, polled.etag) == ("https://news.example.org/feed.xml", T0, '"v1"')
+    store.record_version(URL, versions[0], b"", source_id=feed.id)
+    assert store.article(URL).source_id == feed.id
+    with pytest.raises(ValueError):
+        store.add_source("https://example.org/", "podcast")
+
+
+def test_due_articles_follow_their_next_check_time(store, versions):
+    store.record_version(URL, versions[0], b"")
+    store.record_version("https://news.example.org/other", versions[1], b"")
+    store.schedule_check(URL, T0 + timedelta(minutes=10))
+    store.schedule_check("https://news.example.org/other", T0)
+    assert [a.url for a in store.due_articles(T0 + timedelta(minutes=5))] == ["https://news.example.org/other"]
+    assert [a.url for a in store.due_articles(T0 + timedelta(hours=1))] == [
+        "https://news.example.org/other", URL,
+    ]
+    store.schedule_check(URL, None)
+    assert len(store.due_articles(T0 + timedelta(days=1))) == 1
