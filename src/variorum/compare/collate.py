@@ -8,7 +8,7 @@ texts are equal) with the witnesses that carry it. Witnesses without a change at
 
 The base is the one named, or else the most central witness: the one whose words are most shared by the
 others (a word-set Dice score computed in one pass over a word count, so choosing it is linear in the
-total size). Ties go to the smallest folded text, so the order of the witnesses never changes the base
+total size). Ties go to the smallest text, so the order of the witnesses never changes the base
 and hence never changes the set of variant sites.
 
 For ordered witnesses (versions by time) the collation also follows each sentence from version to version
@@ -212,21 +212,21 @@ def _articles(witnesses: Iterable[str | Article], ids: Sequence[str] | None) -> 
 def central_witness(articles: Sequence[Article]) -> int:
     """The index of the witness sharing most words with the others (approximate summed word-set Dice).
 
-    Each witness scores ``2·Σ_j |A ∩ B_j| / (|A| + mean |B|)``, computed from one count of how many
-    witnesses use each word. Ties go to the smallest folded text, then to the first.
+    Words are lowercased runs of letters and digits, so quotes, dashes and layout do not count. Each
+    witness scores ``2·Σ_j |A ∩ B_j| / (|A| + mean |B|)``, computed from one count of how many witnesses
+    use each word. Ties go to the smallest text, then to the first.
 
     >>> central_witness([Article.from_text(t) for t in ("a b x", "a b c d", "a b c d e")])
     1
     """
-    folded = [fold_text(article.text) for article in articles]
-    word_sets = [set(text.split()) for text in folded]
+    word_sets = [set(_WORD_RE.findall(article.text.lower())) for article in articles]
     used_by = Counter(word for words in word_sets for word in words)
     count, total = len(word_sets), sum(map(len, word_sets))
 
     def rank(index: int) -> tuple[Fraction, str, int]:
         words = word_sets[index]
         shared = sum(used_by[word] for word in words) - len(words)
-        return -Fraction(2 * shared * count, count * len(words) + total or 1), folded[index], index
+        return -Fraction(2 * shared * count, count * len(words) + total or 1), articles[index].text, index
 
     return min(range(count), key=rank)
 

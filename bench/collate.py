@@ -1,0 +1,143 @@
+"""Benchmark ``collate`` against the naive baseline of comparing every version with the base.
+
+Run from the repository root: ``.venv/bin/python bench/collate.py [--sizes 10,50,200] [--kb 10]``.
+
+The versions are built from real article text, read in place from
+../shared/corpora/article-extraction-benchmark/ground-truth.json: an article of about ``--kb`` KB (the
+first long enough, topped up with the next ones) is the first version, and each later version edits the
+one before as a newsroom would — a number or a word changed, a sentence added or cut, a paragraph moved,
+quotes curled, the text re-wrapped — so versions drift apart over time. For each N the script reports the
+wall time and peak traced memory of ``collate`` (automatic base) and of the baseline
+``[compare(base, v) for v in versions]``, plus the number of variant sites, and the growth of the collate
+time from one N to the next against the growth of N. Two kinds of witnesses: ``revisions`` (each version
+edits the previous, so late versions differ more and more from any base) and ``wire`` (each version edits
+the original, as one wire story printed by many sites).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import textwrap
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Callable
+
+from variorum import compare
+from variorum.compare.collate import collate
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+
+
+def base_article(kilobytes: int) -> list[str]:
+    """Paragraphs of real article text, about ``kilobytes`` KB in all."""
+    truth = json.loads(CORPUS.read_text(encoding="utf-8"))
+    bodies = sorted((entry.get("articleBody") or "" for entry in truth.values()), key=len, reverse=True)
+    paragraphs: list[str] = []
+    for body in bodies:
+        paragraphs += [" ".join(p.split()) for p in body.split("\n") if len(p.split()) > 4]
+        if sum(map(len, paragraphs)) >= kilobytes * 1000:
+            break
+    total, kept = 0, []
+    for paragraph in paragraphs:
+        if total >= kilobytes * 1000:
+            break
+        kept.append(paragraph)
+        total += len(paragraph) + 2
+    return kept
+
+
+def edit(paragraphs: list[str], chooser: random.Random, spare: list[str]) -> list[str]:
+    """One newsroom edit of a version's paragraphs."""
+    paragraphs = list(paragraphs)
+    index = chooser.randrange(len(paragraphs))
+    words = paragraphs[index].split()
+    action = chooser.choice(["number", "word", "word", "add", "cut", "move", "quotes"])
+    if action == "number":
+        words[chooser.randrange(len(words))] = str(chooser.randrange(2, 2000))
+    elif action == "word":
+        words[chooser.randrange(len(words))] = chooser.choice(spare[index % len(spare)].split())
+    elif action == "add":
+        paragraphs.insert(index, chooser.choice(spare))
+        return paragraphs
+    elif action == "cut" and len(paragraphs) > 5:
+        del paragraphs[index]
+        return paragraphs
+    elif action == "move":
+        paragraphs.insert(chooser.randrange(len(paragraphs)), paragraphs.pop(index))
+        return paragraphs
+    else:
+        paragraphs[index] = re.sub(r'"([^"]*)"', r"“\1”", paragraphs[index])
+        return paragraphs
+    paragraphs[index] = " ".join(words)
+    return paragraphs
+
+
+def versions(count: int, kilobytes: int, mode: str, seed: int = 7) -> list[str]:
+    """``count`` versions of one article, each one to three edits from the previous one (``revisions``)
+    or from the original (``wire``: one story as printed by many sites)."""
+    chooser = random.Random(seed)
+    original = paragraphs = base_article(kilobytes)
+    spare = base_article(kilobytes * 3)[len(paragraphs):] or paragraphs
+    result = []
+    for _ in range(count):
+        wrap = chooser.random() < 0.3  # a re-scraped copy: layout noise only
+        text = "\n\n".join(textwrap.fill(p, 72) if wrap else p for p in paragraphs)
+        result.append(text + "\n")
+        if mode == "wire":
+            paragraphs = original
+        for _ in range(chooser.randint(1, 3)):
+            paragraphs = edit(paragraphs, chooser, spare)
+    return result
+
+
+def measure(run: Callable[[], object]) -> tuple[float, float, object]:
+    """Best-of-three wall time (seconds), peak traced memory (MB) of one more run, and the result."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return min(times), peak, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10,50,200", help="numbers of versions, comma-separated")
+    parser.add_argument("--kb", type=int, default=10, help="size of the article in KB")
+    parser.add_argument("--mode", choices=["revisions", "wire", "both"], default="both",
+                        help="versions edited one after another, or each from the original")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
+    for mode in ["revisions", "wire"] if args.mode == "both" else [args.mode]:
+        report(versions(max(sizes), args.kb, mode), sizes, mode)
+
+
+def report(every: list[str], sizes: list[int], mode: str) -> None:
+    """Time and memory of collate and of the baseline for the first N of ``every``, for each N."""
+    print(f"\n{mode}: article {len(every[0]):,} characters; each version 1-3 edits from the "
+          f"{'previous' if mode == 'revisions' else 'original'}, 30% re-wrapped")
+    print(f"{'N':>5} {'collate s':>10} {'peak MB':>8} {'sites':>6} {'baseline s':>11} {'peak MB':>8} {'growth':>16}")
+    previous: tuple[int, float] | None = None
+    for count in sizes:
+        texts = every[:count]
+        seconds, peak, collation = measure(lambda: collate(texts))
+        base = collation.base_article  # type: ignore[attr-defined]
+        naive_seconds, naive_peak, _ = measure(lambda: [compare(base, text) for text in texts])
+        growth = ""
+        if previous:
+            growth = f"×{seconds / previous[1]:.1f} for ×{count / previous[0]:.0f} N"
+        print(f"{count:>5} {seconds:>10.3f} {peak:>8.1f} {len(collation.sites):>6} "  # type: ignore[attr-defined]
+              f"{naive_seconds:>11.3f} {naive_peak:>8.1f} {growth:>16}")
+        previous = (count, seconds)
+
+
+if __name__ == "__main__":
+    main()
