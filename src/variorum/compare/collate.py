@@ -269,11 +269,13 @@ def _note(base: str, change: Change) -> str | None:
 def _reading_text(base: str, site: Span, pieces: list[tuple[int, int, str]]) -> str:
     parts: list[str] = []
     position = site[0]
+    inserted_at = -1  # two insertions at one point are separate passages: keep a space between them
     for start, end, text in sorted(pieces, key=lambda piece: (piece[0], piece[1])):
         if start < position:
             continue
-        parts += [base[position:start], text]
+        parts += [base[position:start], " " if start == end == inserted_at else "", text]
         position = end
+        inserted_at = start if start == end else -1
     parts.append(base[position:site[1]])
     return " ".join("".join(parts).split())
 
