@@ -100,6 +100,10 @@ def _documents(
         yield Document(extraction.id, article.body, article.published)
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
+
+
 def _check_inputs(inputs: list[str]) -> None:
     for name in inputs:
         if not local_path(name).exists():
@@ -328,8 +332,9 @@ def dedup_command(
     with (output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)) as stream:
         _write_report(stream, output_format, deduper, clusters, found)
     duplicates = sum(len(c.members) - 1 for c in clusters)
-    message = (f"{len(deduper.ids):,} documents, {len(clusters):,} stories, "
-               f"{sum(len(c.members) > 1 for c in clusters):,} with more than one version, {duplicates:,} duplicates")
+    message = (f"{_count(len(deduper.ids), 'document')}, {_count(len(clusters), 'story', 'stories')} "
+               f"({sum(len(c.members) > 1 for c in clusters):,} with more than one version), "
+               f"{_count(duplicates, 'duplicate')}")
     if failures[0]:
         message += f"; {failures[0]:,} records left out"
     if write_unique is not None:
