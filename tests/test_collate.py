@@ -104,7 +104,7 @@ def test_readings_group_the_witnesses_that_share_them():
     assert number_site.base.witnesses == ("v1", "v5")
     assert number_site.reading_of("v4").label == "b"
     assert time_site.readings[0].text == "tomorrow" and time_site.readings[0].witnesses == ("v4",)
-    assert collation.differences("v4") == {"major": 2, "minor": 0, "cosmetic": 0}
+    assert collation.differences("v4") == {"major": 2, "minor": 0}
 
 
 def test_added_and_removed_paragraphs_read_naturally_and_moves_are_noted():

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 
 from variorum.article import Article
 from variorum.compare.engine import compare
-from variorum.compare.model import MAJOR, SIGNIFICANCES, Change, Comparison, Span
+from variorum.compare.model import MAJOR, MINOR, SIGNIFICANCES, Change, Comparison, Span
 from variorum.compare.sequence import opcodes
 from variorum.text.frontmatter import PARAGRAPH
 from variorum.text.segment import ends_sentence, sentence_spans
@@ -146,16 +146,17 @@ class Collation:
         return self.witnesses[self.ids.index(self.base)]
 
     def differences(self, witness: str) -> dict[str, int]:
-        """How many variant sites ``witness`` reads differently from the base, by significance."""
+        """How many variant sites ``witness`` reads differently from the base, by significance (sites are
+        never cosmetic)."""
         counts = Counter(site.reading_of(witness).significance for site in self.sites)
-        return {s: counts[s] for s in SIGNIFICANCES}
+        return {MAJOR: counts[MAJOR], MINOR: counts[MINOR]}
 
     @property
     def verdict(self) -> str:
         """A one-line summary, e.g. ``"3 witnesses, 4 variant sites (1 major, 3 minor); base a.txt"``."""
         counts = Counter(site.significance for site in self.sites)
         noun = "site" if len(self.sites) == 1 else "sites"
-        detail = f" ({counts[MAJOR]} major, {counts['minor']} minor)" if self.sites else ""
+        detail = f" ({counts[MAJOR]} major, {counts[MINOR]} minor)" if self.sites else ""
         how = "most central witness" if self.base_chosen == "central" else "given"
         return f"{len(self.ids)} witnesses, {len(self.sites)} variant {noun}{detail}; base {self.base} ({how})"
 

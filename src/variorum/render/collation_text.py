@@ -8,7 +8,6 @@ each version's changes from the previous one and the life of every sentence that
 from __future__ import annotations
 
 from variorum.compare.collate import Collation, Reading, VariantSite
-from variorum.compare.model import SIGNIFICANCES
 from variorum.render.common import shorten
 
 
@@ -44,7 +43,7 @@ def witness_lines(collation: Collation) -> list[str]:
             lines.append(f"  {wid} (base)")
             continue
         counts = collation.differences(wid)
-        differs = ", ".join(f"{counts[s]} {s}" for s in SIGNIFICANCES if counts[s]) or "no variants"
+        differs = ", ".join(f"{count} {significance}" for significance, count in counts.items() if count) or "no variants"
         lines.append(f"  {wid}: similarity {collation.similarity[wid]:.1%}; {differs}")
     return lines
 
@@ -96,7 +95,7 @@ def render_collation_markdown(collation: Collation) -> str:
              "| witness | similarity to base | differs at |", "|---|---|---|"]
     for wid in collation.ids:
         counts = collation.differences(wid)
-        differs = ", ".join(f"{counts[s]} {s}" for s in SIGNIFICANCES if counts[s]) or "—"
+        differs = ", ".join(f"{count} {significance}" for significance, count in counts.items() if count) or "—"
         base = " (base)" if wid == collation.base else ""
         lines.append(f"| {_cell(wid)}{base} | {collation.similarity[wid]:.1%} | {differs} |")
     if collation.sites:
