@@ -1,9 +1,10 @@
 """The dedup pipeline on a Dask cluster: sketches per partition, band keys shuffled into shards, pairs merged.
 
-Each partition of documents is sketched on a worker (:func:`variorum.dedup.pipeline.sketch`). Exact-duplicate
-groups are found from the gathered keys; each partition then emits its ``(band, key, document)`` triples split
-into shards by key, and each shard's candidate pairs are found on a worker by the same
-:func:`variorum.dedup.lsh.bucket_pairs` the local run uses. Every bucket lies wholly in one shard, so the
+Each partition of documents is sketched on a worker (:func:`variorum.dedup.pipeline.sketch`), with at most
+two partitions per worker in flight. Exact-duplicate groups are found from the gathered keys; each chunk of
+signatures then becomes ``(band, key, document)`` triples on a worker, split into shards by key, and each
+shard's candidate pairs are found on a worker by the same :func:`variorum.dedup.lsh.bucket_pairs` the local
+run uses. Every bucket lies wholly in one shard, so the
 union of the shards' pairs is exactly the local candidate set, and the clusters are identical.
 """
 
@@ -64,11 +65,11 @@ def connect(spec: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
         yield client
 
 
-def _partition_triples(part: Sketch, members: np.ndarray, offset: int, config: DedupConfig, shards: int) -> list[
+def _partition_triples(signatures: np.ndarray, members: np.ndarray, config: DedupConfig, shards: int) -> list[
     np.ndarray
 ]:
     bands, rows = config.bands_rows
-    triples = band_triples(part.signatures[members - offset], members, bands, rows)
+    triples = band_triples(signatures, members, bands, rows)
     shard_of = triples[:, 1] % np.uint64(shards)
     return [triples[shard_of == shard] for shard in range(shards)]
 
@@ -85,27 +86,38 @@ def dedup_on_dask(
     Returns the :class:`Deduper` holding every sketch and the candidate pairs; ``deduper.clusters(pairs)``
     gives the clusters.
     """
+    from distributed import wait
+
     deduper = Deduper(config)
-    futures: list[Any] = []
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    pending: dict[Any, int] = {}
+    parts: dict[int, Sketch] = {}
+
+    def collect(done: Iterable[Any]) -> None:
+        for future in done:
+            parts[pending.pop(future)] = future.result()
+            future.release()
+
+    # At most two partitions per worker in flight: the texts never pile up on the cluster.
     metadata: list[tuple[list[str], list[str | None]]] = []
     stream = iter(documents)
     while batch := list(islice(stream, partition_size)):
         metadata.append(([d.id for d in batch], [d.published for d in batch]))
-        futures.append(client.submit(sketch, [d.text for d in batch], config, pure=False))
-    parts: list[Sketch] = client.gather(futures)
-    for (ids, published), part in zip(metadata, parts):
-        deduper.add_sketch(ids, published, part)
+        pending[client.submit(sketch, [d.text for d in batch], config, pure=False)] = len(metadata) - 1
+        if len(pending) >= 2 * workers:
+            collect(wait(list(pending), return_when="FIRST_COMPLETED").done)
+    collect(wait(list(pending)).done)
+    for number, (ids, published) in enumerate(metadata):
+        deduper.add_sketch(ids, published, parts.pop(number))
     whole = deduper.sketch()
     _, first = exact_edges(whole.keys, whole.word_counts)
     members = lsh_members(whole, first)
-    shards = max(1, 2 * len(client.scheduler_info().get("workers", {})))
-    triple_futures = []
-    offset = 0
-    for part_future, part in zip(futures, parts):
-        size = len(part.keys)
-        local = members[(members >= offset) & (members < offset + size)]
-        triple_futures.append(client.submit(_partition_triples, part_future, local, offset, config, shards))
-        offset += size
+    shards = 2 * workers
+    triple_futures = [
+        client.submit(_partition_triples, whole.signatures[chunk], chunk, config, shards, pure=False)
+        for chunk in np.array_split(members, max(1, len(metadata)))
+        if len(chunk)
+    ]
     pair_futures = [
         client.submit(_shard_pairs, shard, config.max_bucket, *triple_futures) for shard in range(shards)
     ]
