@@ -14,7 +14,7 @@ from sqlalchemy import (
     JSON, Boolean, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -74,10 +74,6 @@ class StoredArticle(Base):
     next_check_at: Mapped[datetime | None] = mapped_column(index=True)
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
-    versions: Mapped[list[Version]] = relationship(
-        back_populates="article", order_by="Version.seq", cascade="all, delete-orphan", passive_deletes=True,
-    )
-
 
 class Version(Base):
     """A substantively different text of an article: the extracted Article, the raw HTML, HTTP metadata."""
@@ -97,8 +93,6 @@ class Version(Base):
     fetched_at: Mapped[datetime]
     http_status: Mapped[int | None] = mapped_column(Integer)
     http_headers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-
-    article: Mapped[StoredArticle] = relationship(back_populates="versions")
 
 
 class StoredComparison(Base):
