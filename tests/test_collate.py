@@ -180,3 +180,12 @@ def test_reports_show_the_sites_and_escape_the_text():
     text = render_collation_text(collation)
     assert "[1⟨12⟩]" in text and "a “14” — b" in text
     assert "| 1 | major | number | a “14” | b |" in render_collation_markdown(collation)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import variorum.compare.collate as module
+
+    result = doctest.testmod(module)
+    assert result.attempted >= 3 and result.failed == 0
