@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 import random
 
@@ -183,9 +185,5 @@ def test_reports_show_the_sites_and_escape_the_text():
 
 
 def test_docstring_examples():
-    import doctest
-
-    import variorum.compare.collate as module
-
-    result = doctest.testmod(module)
+    result = doctest.testmod(importlib.import_module("variorum.compare.collate"))
     assert result.attempted >= 3 and result.failed == 0
