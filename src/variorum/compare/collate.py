@@ -429,13 +429,14 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     else:
         raise ValueError(f"base {base!r} is not one of the witness ids")
     base_article = articles[base_index]
-    cache: dict[str, Comparison] = {base_article.text: compare(base_article, base_article)}
+    compared: dict[tuple[Any, ...], Comparison] = {}  # identical witnesses are compared once
     events: list[tuple[int, int, int, Change]] = []
     similarity: dict[str, float] = {}
     for index, article in enumerate(articles):
-        if article.text not in cache or article.links:
-            cache[article.text] = compare(base_article, article)
-        comparison = cache[article.text]
+        key = (article.text, article.blocks, article.links)
+        if key not in compared:
+            compared[key] = compare(base_article, article)
+        comparison = compared[key]
         similarity[names[index]] = comparison.similarity
         if index == base_index:
             continue
