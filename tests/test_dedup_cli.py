@@ -139,3 +139,16 @@ def test_dask_option_gives_the_same_csv_as_the_local_run(monkeypatch, capsys, co
     _, local, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "csv")
     status, remote, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "csv", "--dask", "local:1")
     assert status == 0 and remote == local
+
+
+def test_write_unique_parquet_and_verify(monkeypatch, capsys, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = articles(2)
+    pq.write_table(pa.table({"id": ["a", "b", "a-copy"], "text": [texts[0], texts[1], syndicated(texts[0])]}),
+                   tmp_path / "in.parquet")
+    status, out, _ = run(monkeypatch, capsys, "dedup", str(tmp_path / "in.parquet"), "--verify", "-f", "csv",
+                         "--write-unique", str(tmp_path / "out.parquet"))
+    assert status == 0 and "a-copy,0,a" in out
+    assert pq.read_table(tmp_path / "out.parquet").column("id").to_pylist() == ["a", "b"]
