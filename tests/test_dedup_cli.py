@@ -5,24 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from variorum.cli.app import main
 from variorum.dedup import DedupConfig, sketch
 from variorum.dedup import index as dedup_index
 
 from test_dedup_pipeline import articles, syndicated
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["variorum", *args])
-    with pytest.raises(SystemExit) as stop:
-        main()
-    captured = capsys.readouterr()
-    return int(stop.value.code or 0), captured.out, captured.err
 
 
 @pytest.fixture
@@ -39,8 +29,8 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def test_csv_lists_every_document_with_its_cluster_and_representative(monkeypatch, capsys, corpus: Path) -> None:
-    status, out, err = run(monkeypatch, capsys, "dedup", str(corpus), "--format", "csv")
+def test_csv_lists_every_document_with_its_cluster_and_representative(run_cli, corpus: Path) -> None:
+    status, out, err = run_cli("dedup", str(corpus), "--format", "csv")
     assert status == 0
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out))}
     assert rows["wire-story0.txt"]["representative"] == rows["story0.txt"]["representative"] == "story0.txt"
@@ -49,8 +39,8 @@ def test_csv_lists_every_document_with_its_cluster_and_representative(monkeypatc
     assert "noise.bin.txt" not in rows and "noise.bin.txt" in err and "left out" in err
 
 
-def test_jsonl_has_one_object_per_cluster_with_similarities_and_summaries(monkeypatch, capsys, corpus: Path) -> None:
-    status, out, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "jsonl", "--keep", "longest")
+def test_jsonl_has_one_object_per_cluster_with_similarities_and_summaries(run_cli, corpus: Path) -> None:
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest")
     clusters = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and len(clusters) == 2
     wire = next(c for c in clusters if any(m["id"] == "wire-story0.txt" for m in c["members"]))
@@ -59,58 +49,58 @@ def test_jsonl_has_one_object_per_cluster_with_similarities_and_summaries(monkey
     assert 0.5 <= second["similarity"] <= 1.0 and "verdict" in second["change_from_previous"]
 
 
-def test_json_report_and_output_file(monkeypatch, capsys, corpus: Path, tmp_path: Path) -> None:
+def test_json_report_and_output_file(run_cli, corpus: Path, tmp_path: Path) -> None:
     report = tmp_path / "report.json"
-    status, out, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "json", "-o", str(report),
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "json", "-o", str(report),
                          "--measure", "jaccard", "--threshold", "0.3", "--no-summaries")
     data = json.loads(report.read_text(encoding="utf-8"))
     assert status == 0 and out == ""
     assert data["parameters"]["measure"] == "jaccard" and data["documents"] == 7
 
 
-def test_write_unique_keeps_one_file_per_story(monkeypatch, capsys, corpus: Path, tmp_path: Path) -> None:
+def test_write_unique_keeps_one_file_per_story(run_cli, corpus: Path, tmp_path: Path) -> None:
     out_dir = tmp_path / "unique"
-    status, _, err = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "csv", "--write-unique", str(out_dir))
+    status, _, err = run_cli("dedup", str(corpus), "-f", "csv", "--write-unique", str(out_dir))
     assert status == 0 and "5 unique written" in err
     assert sorted(p.name for p in out_dir.iterdir()) == ["blank.txt", "story0.txt", "story1.txt", "story2.txt",
                                                         "story3.txt"]
 
 
-def test_write_unique_jsonl(monkeypatch, capsys, tmp_path: Path) -> None:
+def test_write_unique_jsonl(run_cli, tmp_path: Path) -> None:
     texts = articles(2)
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in
                               [("a", texts[0]), ("b", texts[1]), ("a2", texts[0])]), encoding="utf-8")
-    status, _, _ = run(monkeypatch, capsys, "dedup", str(source), "--write-unique", str(tmp_path / "out.jsonl"))
+    status, _, _ = run_cli("dedup", str(source), "--write-unique", str(tmp_path / "out.jsonl"))
     kept = [json.loads(line)["id"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert status == 0 and kept == ["a", "b"]
 
 
-def test_bad_options_and_inputs_are_clear_errors(monkeypatch, capsys, tmp_path: Path) -> None:
-    status, _, err = run(monkeypatch, capsys, "dedup", str(tmp_path / "missing"))
+def test_bad_options_and_inputs_are_clear_errors(run_cli, tmp_path: Path) -> None:
+    status, _, err = run_cli("dedup", str(tmp_path / "missing"))
     assert status == 2 and "no such file" in err
-    status, _, err = run(monkeypatch, capsys, "dedup", str(tmp_path), "--threshold", "2")
+    status, _, err = run_cli("dedup", str(tmp_path), "--threshold", "2")
     assert status == 2 and "threshold" in err
-    status, _, err = run(monkeypatch, capsys, "dedup", str(tmp_path), "--dask", "nowhere")
+    status, _, err = run_cli("dedup", str(tmp_path), "--dask", "nowhere")
     assert status == 2 and "--dask nowhere" in err
 
 
-def test_index_add_query_and_parameter_mismatch(monkeypatch, capsys, corpus: Path, tmp_path: Path) -> None:
+def test_index_add_query_and_parameter_mismatch(run_cli, corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
-    status, _, err = run(monkeypatch, capsys, "index", "add", str(index), str(corpus / "story0.txt"),
+    status, _, err = run_cli("index", "add", str(index), str(corpus / "story0.txt"),
                          str(corpus / "story2.txt"))
     assert status == 0 and "now 2" in err
-    status, _, err = run(monkeypatch, capsys, "index", "add", str(index), str(corpus / "story3.txt"))
+    status, _, err = run_cli("index", "add", str(index), str(corpus / "story3.txt"))
     assert status == 0 and "now 3" in err
-    status, out, _ = run(monkeypatch, capsys, "index", "query", str(index), str(corpus / "wire-story0.txt"),
+    status, out, _ = run_cli("index", "query", str(index), str(corpus / "wire-story0.txt"),
                          "-f", "json")
     (result,) = json.loads(out)
     assert [m["id"] for m in result["matches"]] == [str(corpus / "story0.txt")]
     assert result["matches"][0]["similarity"] >= 0.5
-    status, _, err = run(monkeypatch, capsys, "index", "query", str(index), str(corpus / "story0.txt"),
+    status, _, err = run_cli("index", "query", str(index), str(corpus / "story0.txt"),
                          "--ngram", "3")
     assert status == 2 and "ngram=3 (the index has 5)" in err
-    status, _, err = run(monkeypatch, capsys, "index", "add", str(index), str(corpus / "story1.txt"),
+    status, _, err = run_cli("index", "add", str(index), str(corpus / "story1.txt"),
                          "--num-perm", "64")
     assert status == 2 and "num_perm=64 (the index has 128)" in err
 
@@ -135,20 +125,20 @@ def test_index_reopens_appends_and_refuses_what_is_not_an_index(tmp_path: Path) 
         dedup_index.read_params(tmp_path / "nothing")
 
 
-def test_dask_option_gives_the_same_csv_as_the_local_run(monkeypatch, capsys, corpus: Path) -> None:
-    _, local, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "csv")
-    status, remote, _ = run(monkeypatch, capsys, "dedup", str(corpus), "-f", "csv", "--dask", "local:1")
+def test_dask_option_gives_the_same_csv_as_the_local_run(run_cli, corpus: Path) -> None:
+    _, local, _ = run_cli("dedup", str(corpus), "-f", "csv")
+    status, remote, _ = run_cli("dedup", str(corpus), "-f", "csv", "--dask", "local:1")
     assert status == 0 and remote == local
 
 
-def test_write_unique_parquet_and_verify(monkeypatch, capsys, tmp_path: Path) -> None:
+def test_write_unique_parquet_and_verify(run_cli, tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     texts = articles(2)
     pq.write_table(pa.table({"id": ["a", "b", "a-copy"], "text": [texts[0], texts[1], syndicated(texts[0])]}),
                    tmp_path / "in.parquet")
-    status, out, _ = run(monkeypatch, capsys, "dedup", str(tmp_path / "in.parquet"), "--verify", "-f", "csv",
+    status, out, _ = run_cli("dedup", str(tmp_path / "in.parquet"), "--verify", "-f", "csv",
                          "--write-unique", str(tmp_path / "out.parquet"))
     assert status == 0 and "a-copy,0,a" in out
     assert pq.read_table(tmp_path / "out.parquet").column("id").to_pylist() == ["a", "b"]

@@ -18,6 +18,7 @@ MODULES = [
     "variorum.compare.sequence",
     "variorum.compare.classify",
     "variorum.compare.patch",
+    "variorum.compare.collate",
 ]
 
 

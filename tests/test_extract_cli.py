@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from variorum.cli.app import main
 from variorum.cli.inputs import load_article
 from variorum.errors import InputError
 
@@ -22,14 +21,6 @@ def page(title: str, body: str = PARAGRAPH) -> str:
             f"<h1>{title}</h1><p>{body} <a href='https://council.example/vote'>The vote</a> was close.</p>"
             f"<figure><img src='b.jpg'><figcaption>The old bridge.</figcaption></figure>"
             f"<p>{body} It was the second such vote this year.</p></article></body></html>")
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["variorum", *args])
-    with pytest.raises(SystemExit) as stop:
-        main()
-    captured = capsys.readouterr()
-    return int(stop.value.code or 0), captured.out, captured.err
 
 
 @pytest.fixture
@@ -46,8 +37,8 @@ def corpus(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_jsonl_output_follows_the_contract(corpus: Path, monkeypatch, capsys) -> None:
-    code, out, err = run(monkeypatch, capsys, "extract", "--format", "jsonl", str(corpus / "site"))
+def test_jsonl_output_follows_the_contract(run_cli, corpus: Path) -> None:
+    code, out, err = run_cli("extract", "--format", "jsonl", str(corpus / "site"))
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [(row["id"], row["status"]) for row in rows] == [
@@ -65,19 +56,19 @@ def test_jsonl_output_follows_the_contract(corpus: Path, monkeypatch, capsys) ->
     assert err.strip().endswith("read 3 records: 2 extracted, 1 empty (no article text found), 0 failed")
 
 
-def test_bad_jsonl_line_is_warned_counted_and_strict_fails(corpus: Path, monkeypatch, capsys) -> None:
+def test_bad_jsonl_line_is_warned_counted_and_strict_fails(run_cli, corpus: Path) -> None:
     feed = str(corpus / "feed.jsonl")
-    code, out, err = run(monkeypatch, capsys, "extract", "-f", "jsonl", feed)
+    code, out, err = run_cli("extract", "-f", "jsonl", feed)
     assert code == 0
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["ok", "failed", "ok"]
     assert f"variorum: warning: {feed}:2: not JSON" in err
     assert "read 3 records: 2 extracted, 0 empty (no article text found), 1 failed" in err
-    code, out, err = run(monkeypatch, capsys, "extract", "--strict", "-f", "jsonl", feed)
+    code, out, err = run_cli("extract", "--strict", "-f", "jsonl", feed)
     assert code == 2
     assert err.startswith(f"variorum: error: {feed}:2: not JSON") and "Traceback" not in err
 
 
-def test_bad_inputs_give_one_line_and_status_2(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_bad_inputs_give_one_line_and_status_2(run_cli, tmp_path: Path) -> None:
     binary = tmp_path / "image.bin"
     binary.write_bytes(b"\x00\x01\x02\x03" * 100)
     for argument, problem in [
@@ -85,37 +76,37 @@ def test_bad_inputs_give_one_line_and_status_2(tmp_path: Path, monkeypatch, caps
         (str(binary), "not a format Variorum reads"),
         ("https://example.org/page", "not a local file"),
     ]:
-        code, out, err = run(monkeypatch, capsys, "extract", argument)
+        code, out, err = run_cli("extract", argument)
         assert code == 2 and out == ""
         assert err.startswith(f"variorum: error: {argument}: {problem}")
         assert err.count("\n") == 1
 
 
-def test_single_page_over_the_size_cap(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_single_page_over_the_size_cap(run_cli, tmp_path: Path) -> None:
     big = tmp_path / "big.html"
     big.write_text(page("Big") + "<!--" + "x" * 5000 + "-->")
-    code, out, err = run(monkeypatch, capsys, "extract", "--max-bytes", "2000", str(big))
+    code, out, err = run_cli("extract", "--max-bytes", "2000", str(big))
     assert code == 2 and err.startswith(f"variorum: error: {big}: file is ") and "over the limit of 2,000" in err
 
 
-def test_text_json_and_markdown_formats(corpus: Path, monkeypatch, capsys) -> None:
+def test_text_json_and_markdown_formats(run_cli, corpus: Path) -> None:
     bridge = str(corpus / "site" / "bridge.html")
-    code, out, _ = run(monkeypatch, capsys, "extract", bridge)
+    code, out, _ = run_cli("extract", bridge)
     assert code == 0 and out.startswith("Bridge to close\n\nThe council voted") and "==>" not in out
-    code, out, _ = run(monkeypatch, capsys, "extract", str(corpus / "feed.jsonl"))
+    code, out, _ = run_cli("extract", str(corpus / "feed.jsonl"))
     assert out.startswith("==> j1 <==\nFrom JSONL\n") and "\n==> j3 <==\nPlain\n" in out
-    code, out, _ = run(monkeypatch, capsys, "extract", "-f", "json", bridge, str(corpus / "feed.jsonl"))
+    code, out, _ = run_cli("extract", "-f", "json", bridge, str(corpus / "feed.jsonl"))
     assert [item["status"] for item in json.loads(out)] == ["ok", "ok", "failed", "ok"]
     output = corpus / "out.md"
-    code, out, _ = run(monkeypatch, capsys, "extract", "-f", "markdown", "-o", str(output), bridge)
+    code, out, _ = run_cli("extract", "-f", "markdown", "-o", str(output), bridge)
     markdown = output.read_text()
     assert code == 0 and out == ""
     assert markdown.startswith("# Bridge to close\n\n*Ann Lee*")
     assert "[The vote](<https://council.example/vote>)" in markdown and "*The old bridge.*" in markdown
 
 
-def test_file_url_input(corpus: Path, monkeypatch, capsys) -> None:
-    code, out, _ = run(monkeypatch, capsys, "extract", "-f", "jsonl", (corpus / "site" / "bridge.html").as_uri())
+def test_file_url_input(run_cli, corpus: Path) -> None:
+    code, out, _ = run_cli("extract", "-f", "jsonl", (corpus / "site" / "bridge.html").as_uri())
     assert code == 0 and json.loads(out)["title"] == "Bridge to close"
 
 
@@ -134,10 +125,10 @@ def test_diff_loads_html_pages_and_file_urls(tmp_path: Path) -> None:
     assert load_article(str(text)).texts_of("headline") == ["Bridge Vote"]
 
 
-def test_standard_input_page(monkeypatch, capsys) -> None:
+def test_standard_input_page(run_cli, monkeypatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(page("From stdin").encode())))
-    code, out, err = run(monkeypatch, capsys, "extract", "-f", "jsonl", "-")
+    code, out, err = run_cli("extract", "-f", "jsonl", "-")
     row = json.loads(out)
     assert code == 0 and (row["id"], row["title"], row["status"]) == ("-", "From stdin", "ok")
-    code, out, err = run(monkeypatch, capsys, "extract", "-", "-")
+    code, out, err = run_cli("extract", "-", "-")
     assert code == 2 and "standard input can be named only once" in err

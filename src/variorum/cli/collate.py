@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
+from variorum.cli.common import ReportFormat, warn
 from variorum.article import Article
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article, read_bytes
 from variorum.compare.collate import Collation, collate
@@ -25,17 +25,6 @@ from variorum.extract.formats import read_input
 from variorum.extract.records import OK, extract_record
 from variorum.render.collation_html import render_collation_html
 from variorum.render.collation_text import render_collation_markdown, render_collation_text
-
-
-class CollateFormat(str, Enum):
-    text = "text"
-    json = "json"
-    html = "html"
-    markdown = "markdown"
-
-
-def _warn(message: str) -> None:
-    print(f"variorum: warning: {message}", file=sys.stderr)
 
 
 def _load_files(files: list[str], max_bytes: int) -> list[Article]:
@@ -47,7 +36,7 @@ def _load_files(files: list[str], max_bytes: int) -> list[Article]:
         if name in seen:
             raise InputError(name, "named twice; each witness must have its own id")
         seen.add(name)
-        article = load_article(name, max_bytes=max_bytes, warn=_warn)
+        article = load_article(name, max_bytes=max_bytes, warn=warn)
         if not article.text.strip():
             raise InputError(name, "is empty; there is nothing to collate")
         articles.append(article)
@@ -86,13 +75,13 @@ def _load_cluster(source: str, cluster_id: int | None, corpus: list[str], max_by
     return [found[member] for member in wanted]
 
 
-def render(collation: Collation, output_format: CollateFormat) -> str:
+def render(collation: Collation, output_format: ReportFormat) -> str:
     """The collation report in ``output_format``."""
-    if output_format is CollateFormat.json:
+    if output_format is ReportFormat.json:
         return json.dumps(collation.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    if output_format is CollateFormat.html:
+    if output_format is ReportFormat.html:
         return render_collation_html(collation)
-    if output_format is CollateFormat.markdown:
+    if output_format is ReportFormat.markdown:
         return render_collation_markdown(collation)
     return render_collation_text(collation)
 
@@ -107,7 +96,7 @@ def collate_command(
     cluster: Annotated[Optional[str], typer.Option(help="A 'variorum dedup --format jsonl' output: collate "
                                                         "one cluster's members, read from FILES.")] = None,
     cluster_id: Annotated[Optional[int], typer.Option(help="Which cluster of --cluster (default: the first).")] = None,
-    output_format: Annotated[CollateFormat, typer.Option("--format", "-f", help="Report format.")] = CollateFormat.text,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")] = DEFAULT_MAX_BYTES,
 ) -> None:

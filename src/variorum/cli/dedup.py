@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from variorum.cli.common import warn
 from variorum.dedup import Cluster, DedupConfig, Deduper, Document
 from variorum.dedup import index as dedup_index
 from variorum.dedup.pipeline import sketch
@@ -57,10 +58,6 @@ class QueryFormat(str, Enum):
     json = "json"
 
 
-def _warn(message: str) -> None:
-    print(f"variorum: warning: {message}", file=sys.stderr)
-
-
 class _RateColumn(ProgressColumn):
     """Documents per second."""
 
@@ -83,7 +80,7 @@ def _records(inputs: list[str]) -> Iterator[Record]:
 
 
 def _documents(
-    inputs: list[str], failures: list[int], progress: Progress | None = None, warn: bool = True
+    inputs: list[str], failures: list[int], progress: Progress | None = None, show_warnings: bool = True
 ) -> Iterator[Document]:
     """Every extracted document of ``inputs``, in order; records that fail are warned about and counted."""
     task = progress.add_task("reading", total=None) if progress else None
@@ -91,8 +88,8 @@ def _documents(
         extraction = extract_record(record)
         if extraction.status not in (OK, EMPTY) or extraction.article is None:
             failures[0] += 1
-            if warn:
-                _warn(f"{record.source}: {extraction.error or 'cannot be read'}; left out")
+            if show_warnings:
+                warn(f"{record.source}: {extraction.error or 'cannot be read'}; left out")
             continue
         article = extraction.article
         if progress is not None and task is not None:
@@ -136,7 +133,7 @@ def _summaries(clusters: list[Cluster], inputs: list[str], keys: Any) -> dict[in
             previous[after] = before
     needed = set(previous) | set(previous.values())
     texts: dict[int, str] = {}
-    for position, document in enumerate(_documents(inputs, [0], warn=False)):
+    for position, document in enumerate(_documents(inputs, [0], show_warnings=False)):
         if position in needed:
             texts[position] = document.text
     found: dict[int, dict[str, Any]] = {}

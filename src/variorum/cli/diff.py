@@ -6,13 +6,13 @@ Exit status as ``diff``: 0 no substantive change, 1 substantive changes, 2 an er
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 
+from variorum.cli.common import ReportFormat, warn
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article
 from variorum.compare import compare
 from variorum.errors import InputError
@@ -22,21 +22,10 @@ from variorum.render.markdown import render_markdown
 from variorum.render.terminal import render_plain, render_rich
 
 
-class DiffFormat(str, Enum):
-    text = "text"
-    json = "json"
-    html = "html"
-    markdown = "markdown"
-
-
-def _warn(message: str) -> None:
-    print(f"variorum: warning: {message}", file=sys.stderr)
-
-
 def diff_command(
     a: Annotated[str, typer.Argument(help="Version A: a file, '-' for standard input, or a file:// URL.")],
     b: Annotated[str, typer.Argument(help="Version B: a file, '-' for standard input, or a file:// URL.")],
-    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Report format.")] = DiffFormat.text,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     show_all: Annotated[bool, typer.Option("--all", help="Also list cosmetic changes (layout, splits, merges).")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")] = DEFAULT_MAX_BYTES,
@@ -44,18 +33,18 @@ def diff_command(
     """Compare two versions of an article: every real change, classified and ranked; layout noise ignored."""
     if a == "-" and b == "-":
         raise typer.BadParameter("only one of A and B can be standard input")
-    old = load_article(a, max_bytes=max_bytes, warn=_warn)
-    new = load_article(b, max_bytes=max_bytes, warn=_warn)
+    old = load_article(a, max_bytes=max_bytes, warn=warn)
+    new = load_article(b, max_bytes=max_bytes, warn=warn)
     comparison = compare(old, new)
     status = 1 if comparison.changed else 0
-    if output_format is DiffFormat.text and output is None and sys.stdout.isatty():
+    if output_format is ReportFormat.text and output is None and sys.stdout.isatty():
         render_rich(comparison, Console(), show_all)
         raise typer.Exit(status)
-    if output_format is DiffFormat.json:
+    if output_format is ReportFormat.json:
         report = render_json(comparison)
-    elif output_format is DiffFormat.html:
+    elif output_format is ReportFormat.html:
         report = render_html(comparison, show_all)
-    elif output_format is DiffFormat.markdown:
+    elif output_format is ReportFormat.markdown:
         report = render_markdown(comparison, show_all)
     else:
         report = render_plain(comparison, show_all)

@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from variorum.cli.common import warn
 from variorum.errors import InputError
 from variorum.extract.formats import Fields, detect_format, local_path, read_input, sniff
 from variorum.extract.limits import MAX_PAGE_BYTES
@@ -31,10 +32,6 @@ class ExtractFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     markdown = "markdown"
-
-
-def _warn(message: str) -> None:
-    print(f"variorum: warning: {message}", file=sys.stderr)
 
 
 def _stdin_record(max_bytes: int) -> Record:
@@ -93,7 +90,7 @@ def _run(records: Iterator[Record], writer: Writer, strict: bool, max_bytes: int
         if extraction.status == FAILED:
             if strict:
                 raise InputError(record.source, f"{extraction.error} (--strict)")
-            _warn(f"{record.source}: {extraction.error}")
+            warn(f"{record.source}: {extraction.error}")
         writer.write(extraction)
         if progress is not None and task is not None:
             progress.update(task, advance=1)
