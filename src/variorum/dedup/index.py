@@ -10,6 +10,7 @@ with other parameters cannot be compared.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -99,10 +100,10 @@ def open_or_create(root: Path, params: IndexParams) -> IndexParams:
         payload = json.dumps({"format": FORMAT, **asdict(params)}, indent=2) + "\n"
         temporary = root / f".params.{os.getpid()}.tmp"
         temporary.write_text(payload, encoding="utf-8")
+        # If another writer linked its parameters first, ours are dropped and theirs checked below.
         try:
-            os.link(temporary, _params_path(root))
-        except FileExistsError:
-            pass  # another writer created it first; its parameters are checked below like anyone's
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, _params_path(root))
         finally:
             temporary.unlink()
     return read_params(root)
