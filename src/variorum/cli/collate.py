@@ -10,13 +10,12 @@ Exit status: 0 no variant site, 1 variant sites found, 2 an error.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from variorum.cli.common import ReportFormat, warn
+from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.article import Article
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article, read_bytes
 from variorum.compare.collate import Collation, collate
@@ -113,11 +112,5 @@ def collate_command(
     except ValueError as error:
         raise InputError("collate", str(error)) from None
     report = render(collation, output_format)
-    if output is None:
-        sys.stdout.write(report)
-    else:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as error:
-            raise InputError(str(output), f"cannot write the report ({error.strerror or error})") from None
+    write_report(report, output)
     raise typer.Exit(1 if collation.sites else 0)

@@ -12,10 +12,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from variorum.cli.common import ReportFormat, warn
+from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article
 from variorum.compare import compare
-from variorum.errors import InputError
 from variorum.render.html import render_html
 from variorum.render.json import render_json
 from variorum.render.markdown import render_markdown
@@ -48,11 +47,5 @@ def diff_command(
         report = render_markdown(comparison, show_all)
     else:
         report = render_plain(comparison, show_all)
-    if output is None:
-        sys.stdout.write(report)
-    else:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as error:
-            raise InputError(str(output), f"cannot write the report ({error.strerror or error})") from None
+    write_report(report, output)
     raise typer.Exit(status)
