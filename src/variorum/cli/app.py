@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from variorum.cli import collate, dedup, diff, extract
+from variorum.cli import collate, dedup, diff, extract, track
 from variorum.errors import VariorumError
 
 app = typer.Typer(
@@ -32,6 +32,7 @@ app.command("extract")(extract.extract_command)
 app.command("dedup")(dedup.dedup_command)
 app.add_typer(dedup.index_app, name="index")
 app.command("collate")(collate.collate_command)
+app.add_typer(track.track_app, name="track")
 
 
 def error_exit(message: str) -> None:

@@ -1,13 +1,23 @@
-"""What every command shares: the report formats of ``diff`` and ``collate``, writing a report, and
-warnings on stderr."""
+"""What every command shares: the report formats of ``diff`` and ``collate``, writing a report,
+warnings on stderr, and the ``--db`` option of the commands that use the store."""
 
 from __future__ import annotations
 
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from variorum.errors import InputError
+from variorum.store import Store, database_url, open_store
+
+DatabaseOption = Annotated[Optional[str], typer.Option(
+    "--db", envvar="VARIORUM_DB", show_envvar=True,
+    help="SQLite file or postgresql:// URL (default: ~/.local/share/variorum/variorum.db).",
+)]
 
 
 class ReportFormat(str, Enum):
@@ -33,3 +43,13 @@ def write_report(report: str, output: Path | None) -> None:
         output.write_text(report, encoding="utf-8")
     except OSError as error:
         raise InputError(str(output), f"cannot write the report ({error.strerror or error})") from None
+
+
+def open_cli_store(db: str | None) -> Store:
+    """Open the store named by ``--db``, turning a connection or migration failure into one clear line."""
+    try:
+        return open_store(db)
+    except (SQLAlchemyError, OSError) as error:
+        where = db or str(database_url(None))
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise InputError(where, f"cannot open the database ({first_line})") from None
