@@ -12,9 +12,11 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from variorum.store import database_url, default_database_path, open_store
+from variorum.store.db import MIGRATIONS
 from variorum.store.models import Base
 
 PG_HOST = "127.0.0.1"
@@ -86,10 +88,12 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
 
 
 def test_open_migrates_to_head_and_reopening_is_harmless(store_url):
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head == "0002"
     for _ in range(2):
         store = open_store(store_url)
         with store.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head]
         store.close()
 
 

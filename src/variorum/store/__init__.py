@@ -6,10 +6,10 @@
 """
 
 from variorum.store.db import default_database_path, database_url, open_store
-from variorum.store.repository import FAILURE_KINDS, HistoryEntry, HttpMeta, Store, VersionResult
+from variorum.store.repository import FAILURE_KINDS, DueArticle, HistoryEntry, HttpMeta, Store, VersionResult
 from variorum.store.urls import canonical_url
 
 __all__ = [
-    "FAILURE_KINDS", "HistoryEntry", "HttpMeta", "Store", "VersionResult",
+    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "VersionResult",
     "canonical_url", "database_url", "default_database_path", "open_store",
 ]

@@ -72,6 +72,9 @@ class StoredArticle(Base):
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     next_check_at: Mapped[datetime | None] = mapped_column(index=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_changed_at: Mapped[datetime | None]
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 

@@ -9,7 +9,7 @@ the same fetch store it once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 from sqlalchemy import Engine, func, select, update
@@ -26,8 +26,8 @@ from variorum.store.urls import canonical_url
 
 SOURCE_KINDS = ("feed", "page")
 FAILURE_KINDS = (
-    "http_error", "timeout", "network", "too_large", "robots", "extraction_failed", "paywall", "consent",
-    "empty", "flip_flop",
+    "http_error", "timeout", "network", "too_large", "robots", "redirects", "private_address", "bad_feed",
+    "extraction_failed", "paywall", "consent", "empty", "flip_flop",
 )
 READ_ONLY = "variorum_read_only"  # execution option: SQLite begins these with a plain BEGIN
 NEW, UNCHANGED, COSMETIC_ONLY, FLIP_FLOP = "new", "unchanged", "cosmetic", "flip_flop"
@@ -64,6 +64,19 @@ class VersionResult:
 
 
 @dataclass(frozen=True, slots=True)
+class DueArticle:
+    """An article the tracker has claimed for a check: where to fetch it and what it knows of it."""
+
+    id: int
+    url: str
+    source_id: int | None
+    first_seen_at: datetime
+    last_changed_at: datetime | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One stored version of an article, with the summary of its comparison with the version before."""
 
@@ -78,6 +91,11 @@ class HistoryEntry:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _header(http: HttpMeta, name: str) -> str | None:
+    """A response header by case-insensitive name."""
+    return next((v for k, v in (http.headers or {}).items() if k.lower() == name), None)
 
 
 def max_significance(comparison: Comparison) -> str:
@@ -173,6 +191,8 @@ class Store:
                 select(Version).where(Version.article_id == stored.id).order_by(Version.seq.desc()).limit(1)
             ).first()
             stored.last_seen_at = max(stored.last_seen_at, at)
+            if http.headers is not None:
+                stored.etag, stored.last_modified = _header(http, "etag"), _header(http, "last-modified")
             if latest is not None and latest.content_hash == digest:
                 return VersionResult(UNCHANGED, url, stored.id, latest.seq)
             if latest is not None:
@@ -203,6 +223,7 @@ class Store:
                     created_at=at,
                 ))
             stored.title = article.title
+            stored.last_changed_at = at
             return VersionResult(NEW, url, stored.id, version.seq, comparison)
 
     def record_failure(
@@ -232,6 +253,46 @@ class Store:
         """The article row for a URL (canonicalised), or ``None``."""
         with self._reads() as session:
             return session.scalars(select(StoredArticle).where(StoredArticle.url == canonical_url(url))).first()
+
+    def discover(self, url: str, *, source_id: int | None = None, at: datetime | None = None) -> bool:
+        """Make sure an article is known, due for a first check at ``at``; True if it was new."""
+        at = at or _now()
+        with self._sessions.begin() as session:
+            inserted = session.execute(self._insert(StoredArticle).values(
+                url=canonical_url(url), source_id=source_id, first_seen_at=at, last_seen_at=at,
+                next_check_at=at,
+            ).on_conflict_do_nothing(index_elements=["url"]))
+            return bool(inserted.rowcount)
+
+    def claim_due(self, now: datetime | None = None, *, limit: int = 100, lease: timedelta) -> list[DueArticle]:
+        """Claim up to ``limit`` articles due for a check, most overdue first, by moving their next check
+        ``lease`` into the future in the same transaction, so that another tracker on the same database
+        does not claim them too (rows already locked by another claim are skipped on PostgreSQL). A
+        tracker that dies mid-check leaves the article due again when the lease runs out."""
+        now = now or _now()
+        query = (
+            select(StoredArticle).where(StoredArticle.next_check_at <= now)
+            .order_by(StoredArticle.next_check_at, StoredArticle.id).limit(limit)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        with self._sessions.begin() as session:
+            rows = list(session.scalars(query))
+            for row in rows:
+                row.next_check_at = now + lease
+            return [
+                DueArticle(row.id, row.url, row.source_id, row.first_seen_at, row.last_changed_at, row.etag,
+                           row.last_modified)
+                for row in rows
+            ]
+
+    def mark_seen(self, url: str, at: datetime | None = None) -> None:
+        """Record that an article was fetched and found unchanged without a body (HTTP 304)."""
+        at = at or _now()
+        with self._sessions.begin() as session:
+            session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
+                last_seen_at=at,
+            ))
 
     def schedule_check(self, url: str, at: datetime | None) -> None:
         """Set (or clear, with ``None``) when the tracker should fetch an article again."""
@@ -299,4 +360,4 @@ class Store:
             ) or 0
 
 
-__all__ = ["FAILURE_KINDS", "HistoryEntry", "HttpMeta", "Store", "VersionResult", "max_significance"]
+__all__ = ["FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "VersionResult", "max_significance"]
