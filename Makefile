@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM_STAMP := $(VENV)/.chromium
 
 .PHONY: demo test install bench clean
 
@@ -14,11 +15,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's chromium for the browser tests (Playwright never downloads a browser); sudo only when not root.
+$(CHROMIUM_STAMP): | $(STAMP)
+	test -x /usr/bin/chromium || { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	touch $@
+
 demo: $(STAMP)
 	$(BIN)/variorum diff examples/000_3bf7e90de235531e.txt examples/001_cb855800afc0d414.txt; \
 	status=$$?; [ $$status -le 1 ] || exit $$status
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

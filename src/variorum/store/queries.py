@@ -1,0 +1,370 @@
+"""Read queries the web interface needs beyond :class:`~variorum.store.Store`: listing, filtering and
+searching articles, one article's version timeline, and clusters of articles that are the same story.
+
+Every function takes an open :class:`Store` and only reads. They run the same SQL on SQLite and on
+PostgreSQL (JSON fields are read with SQLAlchemy's portable JSON path operators).
+
+>>> import tempfile, pathlib
+>>> from variorum import Article
+>>> from variorum.store import open_store
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "q.db")
+>>> _ = store.record_version("https://news.example.org/a", Article.from_text("Rain Expected\\n\\nIt will rain."))
+>>> page = list_articles(store, ArticleFilter(q="rain"))
+>>> page.total, page.rows[0].site, page.rows[0].versions
+(1, 'news.example.org', 1)
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+
+from variorum.compare.model import KINDS, SIGNIFICANCES
+from variorum.dedup import DedupConfig, Deduper, Document
+from variorum.store.models import Source, StoredArticle, StoredComparison, Version
+from variorum.store.repository import Store
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """What to list: ``q`` searches titles and URLs (case-insensitive), ``site`` is a host name (its
+    subdomains match too), ``since``/``until`` keep articles with a version fetched in that range,
+    ``kind`` keeps articles with a change of that kind, ``significance`` those with a change at least that
+    significant, ``source_id`` the articles found through one source."""
+
+    q: str | None = None
+    site: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    kind: str | None = None
+    significance: str | None = None
+    source_id: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.significance is not None and self.significance not in SIGNIFICANCES:
+            raise ValueError(f"significance must be one of {', '.join(SIGNIFICANCES)}, not {self.significance!r}")
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, not {self.limit}")
+        if self.offset < 0:
+            raise ValueError(f"offset must not be negative, not {self.offset}")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One article in a listing."""
+
+    id: int
+    url: str
+    site: str
+    title: str | None
+    source_id: int | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    versions: int
+    last_version_at: datetime | None
+    max_significance: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "url": self.url, "site": self.site, "title": self.title, "source_id": self.source_id,
+            "first_seen_at": _iso(self.first_seen_at), "last_seen_at": _iso(self.last_seen_at),
+            "versions": self.versions, "last_version_at": _iso(self.last_version_at),
+            "max_significance": self.max_significance,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """A page of a listing: the rows and how many articles match in all."""
+
+    rows: list[ArticleRow]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePoint:
+    """One version of an article with the size and significance of its change from the version before.
+
+    ``changed_chars`` counts the characters removed plus those added by the substantive changes; the
+    first version has no comparison (``None`` for every change figure)."""
+
+    version: int
+    fetched_at: datetime
+    title: str | None
+    http_status: int | None
+    length: int
+    similarity: float | None
+    max_significance: str | None
+    substantive: int | None
+    cosmetic: int | None
+    changed_chars: int | None
+    verdict: str | None
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version, "fetched_at": _iso(self.fetched_at), "title": self.title,
+            "http_status": self.http_status, "length": self.length, "similarity": self.similarity,
+            "max_significance": self.max_significance, "substantive": self.substantive,
+            "cosmetic": self.cosmetic, "changed_chars": self.changed_chars, "verdict": self.verdict,
+            "kinds": self.kinds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    """An article in a cluster, with the best similarity that joined it (1.0 for the representative)."""
+
+    article: ArticleRow
+    similarity: float
+    representative: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCluster:
+    """Articles (each by its latest version) that are the same story: syndicated copies, re-publications.
+
+    ``id`` is the representative's article id, stable while the cluster keeps its representative;
+    ``similarities`` are the verified ``(article id, article id, similarity)`` pairs that joined them."""
+
+    id: int
+    members: list[ClusterMember]
+    similarities: list[tuple[int, int, float]]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def site_of(url: str) -> str:
+    """The host of an article URL, e.g. ``news.example.org``."""
+    return urlsplit(url).hostname or ""
+
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern fragment, with the wildcards ``%`` and ``_`` escaped by ``\\``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _at_least(significance: str) -> tuple[str, ...]:
+    return SIGNIFICANCES[: SIGNIFICANCES.index(significance) + 1]
+
+
+def _conditions(wanted: ArticleFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if wanted.q and wanted.q.strip():
+        pattern = f"%{_like(wanted.q.strip().lower())}%"
+        conditions.append(or_(
+            func.lower(StoredArticle.title).like(pattern, escape="\\"),
+            func.lower(StoredArticle.url).like(pattern, escape="\\"),
+        ))
+    if wanted.site and wanted.site.strip():
+        host = _like(wanted.site.strip().lower().strip("."))
+        conditions.append(or_(
+            StoredArticle.url.like(f"%://{host}/%", escape="\\"),
+            StoredArticle.url.like(f"%://{host}:%", escape="\\"),
+            StoredArticle.url.like(f"%.{host}/%", escape="\\"),
+        ))
+    if wanted.since is not None or wanted.until is not None:
+        fetched = [Version.article_id == StoredArticle.id]
+        if wanted.since is not None:
+            fetched.append(Version.fetched_at >= wanted.since)
+        if wanted.until is not None:
+            fetched.append(Version.fetched_at <= wanted.until)
+        conditions.append(exists().where(and_(*fetched)))
+    if wanted.kind is not None:
+        conditions.append(exists().where(
+            StoredComparison.article_id == StoredArticle.id,
+            StoredComparison.summary[("by_kind", wanted.kind)].as_integer() > 0,
+        ))
+    if wanted.significance is not None:
+        conditions.append(exists().where(
+            StoredComparison.article_id == StoredArticle.id,
+            StoredComparison.max_significance.in_(_at_least(wanted.significance)),
+        ))
+    if wanted.source_id is not None:
+        conditions.append(StoredArticle.source_id == wanted.source_id)
+    return conditions
+
+
+def _rows_query() -> Select[Any]:
+    versions = (
+        select(func.count(Version.id)).where(Version.article_id == StoredArticle.id).scalar_subquery()
+    )
+    last_version = (
+        select(func.max(Version.fetched_at)).where(Version.article_id == StoredArticle.id).scalar_subquery()
+    )
+    return select(StoredArticle, versions.label("versions"), last_version.label("last_version_at"))
+
+
+def _max_significances(store: Store, ids: list[int]) -> dict[int, str]:
+    """The highest significance among each article's stored comparisons."""
+    if not ids:
+        return {}
+    found: dict[int, set[str]] = {}
+    query = (
+        select(StoredComparison.article_id, StoredComparison.max_significance)
+        .where(StoredComparison.article_id.in_(ids)).distinct()
+    )
+    with store.session() as session:
+        for article_id, significance in session.execute(query):
+            found.setdefault(article_id, set()).add(significance)
+    return {
+        article_id: next(s for s in SIGNIFICANCES if s in present) for article_id, present in found.items()
+    }
+
+
+def _row(article: StoredArticle, versions: int, last_version_at: datetime | None, significance: str | None) -> ArticleRow:
+    return ArticleRow(
+        id=article.id, url=article.url, site=site_of(article.url), title=article.title,
+        source_id=article.source_id, first_seen_at=article.first_seen_at, last_seen_at=article.last_seen_at,
+        versions=versions, last_version_at=last_version_at, max_significance=significance,
+    )
+
+
+def list_articles(store: Store, wanted: ArticleFilter | None = None) -> ArticlePage:
+    """Articles matching ``wanted``, the most recently changed first (articles with no version last)."""
+    wanted = wanted or ArticleFilter()
+    conditions = _conditions(wanted)
+    query = _rows_query().where(*conditions)
+    last_version = query.selected_columns.last_version_at
+    query = query.order_by(last_version.is_(None), last_version.desc(), StoredArticle.id.desc())
+    with store.session() as session:
+        total = session.scalar(select(func.count(StoredArticle.id)).where(*conditions)) or 0
+        fetched = list(session.execute(query.limit(wanted.limit).offset(wanted.offset)))
+    significances = _max_significances(store, [article.id for article, _, _ in fetched])
+    rows = [_row(article, count, last, significances.get(article.id)) for article, count, last in fetched]
+    return ArticlePage(rows=rows, total=total, limit=wanted.limit, offset=wanted.offset)
+
+
+def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
+    """One article's listing row, or ``None`` when there is no such article."""
+    with store.session() as session:
+        found = session.execute(_rows_query().where(StoredArticle.id == article_id)).first()
+    if found is None:
+        return None
+    article, count, last = found
+    return _row(article, count, last, _max_significances(store, [article.id]).get(article.id))
+
+
+def source_by_id(store: Store, source_id: int) -> Source | None:
+    """One source, or ``None``."""
+    with store.session() as session:
+        return session.get(Source, source_id)
+
+
+def article_counts_by_source(store: Store) -> dict[int, int]:
+    """How many articles each source led to."""
+    query = (
+        select(StoredArticle.source_id, func.count(StoredArticle.id))
+        .where(StoredArticle.source_id.is_not(None)).group_by(StoredArticle.source_id)
+    )
+    with store.session() as session:
+        return {source_id: count for source_id, count in session.execute(query)}
+
+
+def _changed_chars(changes: dict[str, Any]) -> int:
+    return sum(
+        len(change.get("old") or "") + len(change.get("new") or "")
+        for change in changes.get("changes", []) if change.get("significance") != "cosmetic"
+    )
+
+
+def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
+    """Every version of an article, oldest first, with the size and significance of each change."""
+    query = (
+        select(Version, StoredComparison)
+        .outerjoin(StoredComparison, StoredComparison.to_version_id == Version.id)
+        .where(Version.article_id == article_id).order_by(Version.seq)
+    )
+    points = []
+    with store.session() as session:
+        for version, compared in session.execute(query):
+            summary = compared.summary if compared else None
+            points.append(TimelinePoint(
+                version=version.seq, fetched_at=version.fetched_at, title=version.article_json.get("title"),
+                http_status=version.http_status, length=len(version.article_json.get("text", "")),
+                similarity=round(compared.similarity, 6) if compared else None,
+                max_significance=compared.max_significance if compared else None,
+                substantive=summary["substantive"] if summary else None,
+                cosmetic=summary["by_significance"].get("cosmetic", 0) if summary else None,
+                changed_chars=_changed_chars(compared.changes) if compared else None,
+                verdict=summary["verdict"] if summary else None,
+                kinds=dict(summary["by_kind"]) if summary else {},
+            ))
+    return points
+
+
+def clusters(store: Store, config: DedupConfig | None = None, *, limit: int = 5000) -> list[StoryCluster]:
+    """Articles that are the same story, found by the near-duplicate pipeline (``variorum.dedup``) over
+    the latest version of each of the ``limit`` most recently seen articles. Only clusters of two or more
+    articles are returned, the largest first."""
+    latest = (
+        select(Version.article_id, func.max(Version.seq).label("seq")).group_by(Version.article_id).subquery()
+    )
+    query = (
+        select(StoredArticle.id, Version.article_json)
+        .join(latest, latest.c.article_id == StoredArticle.id)
+        .join(Version, and_(Version.article_id == latest.c.article_id, Version.seq == latest.c.seq))
+        .order_by(StoredArticle.last_seen_at.desc(), StoredArticle.id).limit(limit)
+    )
+    with store.session() as session:
+        documents = [
+            Document(str(article_id), data.get("text", ""), data.get("published"))
+            for article_id, data in session.execute(query)
+        ]
+    deduper = Deduper(config or DedupConfig())
+    deduper.add(documents)
+    found = [cluster for cluster in deduper.clusters() if len(cluster.members) > 1]
+    rows = {row.id: row for row in _rows_for(store, [int(documents[i].id) for c in found for i in c.members])}
+    result = []
+    for cluster in found:
+        best: dict[int, float] = {}
+        for first, second, similarity in cluster.similarities:
+            for member in (first, second):
+                best[member] = max(best.get(member, 0.0), similarity)
+        ident = int(documents[cluster.representative].id)
+        result.append(StoryCluster(
+            id=ident,
+            members=[
+                ClusterMember(
+                    rows[int(documents[i].id)], 1.0 if i == cluster.representative else best.get(i, 0.0),
+                    i == cluster.representative,
+                )
+                for i in cluster.members
+            ],
+            similarities=[
+                (int(documents[i].id), int(documents[j].id), similarity) for i, j, similarity in cluster.similarities
+            ],
+        ))
+    result.sort(key=lambda c: (-len(c.members), c.id))
+    return result
+
+
+def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
+    if not ids:
+        return []
+    with store.session() as session:
+        fetched = list(session.execute(_rows_query().where(StoredArticle.id.in_(ids))))
+    significances = _max_significances(store, ids)
+    return [_row(article, count, last, significances.get(article.id)) for article, count, last in fetched]
+
+
+__all__ = [
+    "ArticleFilter", "ArticlePage", "ArticleRow", "ClusterMember", "StoryCluster", "TimelinePoint",
+    "article_by_id", "article_counts_by_source", "clusters", "list_articles", "site_of", "source_by_id",
+    "timeline",
+]
