@@ -254,15 +254,29 @@ class Store:
         with self._reads() as session:
             return session.scalars(select(StoredArticle).where(StoredArticle.url == canonical_url(url))).first()
 
-    def discover(self, url: str, *, source_id: int | None = None, at: datetime | None = None) -> bool:
-        """Make sure an article is known, due for a first check at ``at``; True if it was new."""
+    def discover(
+        self, url: str, *, source_id: int | None = None, at: datetime | None = None,
+        updated: datetime | None = None,
+    ) -> bool:
+        """Make sure an article is known, due for a first check at ``at``; True if it was new.
+
+        ``updated`` is when a feed says the article last changed: if that is after the article was last
+        seen, it is due again at ``at`` (even if it had grown too old to be checked).
+        """
         at = at or _now()
+        url = canonical_url(url)
         with self._sessions.begin() as session:
             inserted = session.execute(self._insert(StoredArticle).values(
-                url=canonical_url(url), source_id=source_id, first_seen_at=at, last_seen_at=at,
-                next_check_at=at,
+                url=url, source_id=source_id, first_seen_at=at, last_seen_at=at, next_check_at=at,
             ).on_conflict_do_nothing(index_elements=["url"]))
-            return bool(inserted.rowcount)
+            if inserted.rowcount:
+                return True
+            if updated is not None:
+                session.execute(update(StoredArticle).where(
+                    StoredArticle.url == url, StoredArticle.last_seen_at < updated,
+                    (StoredArticle.next_check_at.is_(None)) | (StoredArticle.next_check_at > at),
+                ).values(next_check_at=at))
+            return False
 
     def claim_due(self, now: datetime | None = None, *, limit: int = 100, lease: timedelta) -> list[DueArticle]:
         """Claim up to ``limit`` articles due for a check, most overdue first, by moving their next check

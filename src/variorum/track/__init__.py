@@ -1,0 +1,18 @@
+"""Watching live sources: fetch feeds and pages politely and safely, extract each article, and store every
+real version through :mod:`variorum.store`.
+
+- :mod:`~variorum.track.fetch`: the HTTP client (limits, timeouts, redirects, conditional GET, robots.txt,
+  private addresses refused);
+- :mod:`~variorum.track.feeds`: RSS, Atom and JSON Feed entries;
+- :mod:`~variorum.track.quality`: paywall stubs, consent walls, error pages and empty bodies are failures;
+- :mod:`~variorum.track.schedule`: adaptive re-checking;
+- :mod:`~variorum.track.runner`: the :class:`Tracker` that ties them to the store.
+"""
+
+from variorum.track.fetch import FetchPolicy, Fetched, Fetcher
+from variorum.track.runner import NewVersion, RunReport, Tracker
+from variorum.track.schedule import RecheckPolicy, parse_duration
+
+__all__ = [
+    "FetchPolicy", "Fetched", "Fetcher", "NewVersion", "RecheckPolicy", "RunReport", "Tracker", "parse_duration",
+]

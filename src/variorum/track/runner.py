@@ -1,0 +1,226 @@
+"""The tracker: poll feeds, discover articles, check the ones that are due, store every real version.
+
+One :meth:`Tracker.run_once` is a pass: every feed is polled (conditionally) and its entries become
+articles; page sources are articles themselves; then articles due for a check are claimed in batches
+(a lease in the database keeps two trackers from taking the same one), fetched, extracted, judged
+(paywalls, consent walls and error pages are failures, not versions) and recorded by the store, which
+stores a version only for a substantive change and guards against flip-flops. New versions that pass the
+source's filter are handed to the notifier. Each article is rescheduled by the :class:`RecheckPolicy`.
+
+Crash safety: every store write is one transaction, and an article is rescheduled only after its fetch
+was recorded, so a tracker killed at any moment loses nothing: the article it was checking becomes due
+again when its lease runs out, and recording the same text twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Awaitable, Callable, Protocol
+
+from variorum.article import Article
+from variorum.compare import Comparison
+from variorum.extract.html import article_from_html
+from variorum.extract.plaintext import article_from_text
+from variorum.store import HttpMeta, Store
+from variorum.store.models import Source
+from variorum.store.repository import DueArticle
+from variorum.track.feeds import FeedError, parse_feed
+from variorum.track.fetch import Fetched, Fetcher
+from variorum.track.quality import extraction_problem, word_count
+from variorum.track.schedule import RecheckPolicy
+
+log = logging.getLogger("variorum.track")
+
+Clock = Callable[[], datetime]
+Progress = Callable[[str, str], None]  # (url, outcome) after each article check
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    """A new stored version, as the notifier sees it."""
+
+    url: str
+    title: str | None
+    version: int
+    comparison: Comparison | None
+    source: Source | None
+
+
+class Notifier(Protocol):
+    """Whatever is told about new versions (webhooks, …)."""
+
+    def __call__(self, change: NewVersion) -> Awaitable[None]: ...
+
+
+@dataclass
+class RunReport:
+    """What one pass did: outcomes counted by kind (``new``, ``unchanged``, ``cosmetic``, ``flip_flop``,
+    ``not_modified``, or a failure kind), feeds polled and articles discovered."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    feeds: int = 0
+    discovered: int = 0
+
+    @property
+    def checked(self) -> int:
+        """Articles checked in this pass."""
+        return sum(self.outcomes.values())
+
+    def describe(self) -> str:
+        """One line for people."""
+        parts = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(self.outcomes.items()))
+        return (f"polled {self.feeds} feed{'s' if self.feeds != 1 else ''}, discovered {self.discovered} "
+                f"article{'s' if self.discovered != 1 else ''}, checked {self.checked}" + (f": {parts}" if parts else ""))
+
+
+def extract_page(body: bytes, url: str, content_type: str, charset: str | None) -> Article:
+    """The Article in a fetched page (HTML, or plain text when the server says so)."""
+    if content_type == "text/plain":
+        return article_from_text(body.decode(charset or "utf-8", errors="replace"), url=url)
+    return article_from_html(body, source=url, charset=charset, url=url)
+
+
+class Tracker:
+    """Runs passes over a store with a fetcher; see the module's docstring."""
+
+    def __init__(
+        self, store: Store, fetcher: Fetcher, *, recheck: RecheckPolicy = RecheckPolicy(),
+        notify: Notifier | None = None, clock: Clock = utc_now, batch: int = 200,
+        lease: timedelta = timedelta(minutes=5), extractor: Executor | None = None,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.recheck = recheck
+        self.notify = notify
+        self.clock = clock
+        self.batch = batch
+        self.lease = lease
+        self.extractor = extractor
+        self._sources: dict[int, Source] = {}
+
+    async def run_once(self, progress: Progress | None = None) -> RunReport:
+        """One pass: poll every feed, then check every article that is due."""
+        report = RunReport()
+        sources = await asyncio.to_thread(self.store.sources)
+        self._sources = {source.id: source for source in sources}
+        await asyncio.gather(*(self._poll(source, report) for source in sources))
+        cutoff = self.clock()
+        while due := await asyncio.to_thread(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease):
+            outcomes = await asyncio.gather(*(self._check(article) for article in due))
+            for article, outcome in zip(due, outcomes):
+                report.outcomes[outcome] += 1
+                if progress is not None:
+                    progress(article.url, outcome)
+        return report
+
+    async def run_forever(self, every: timedelta, progress: Progress | None = None,
+                          on_pass: Callable[[RunReport], None] | None = None) -> None:
+        """Run a pass every ``every`` (measured from the start of one pass to the start of the next)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            started = loop.time()
+            report = await self.run_once(progress)
+            if on_pass is not None:
+                on_pass(report)
+            await asyncio.sleep(max(0.0, every.total_seconds() - (loop.time() - started)))
+
+    # sources ------------------------------------------------------------------------------------------
+
+    async def _poll(self, source: Source, report: RunReport) -> None:
+        if source.kind == "page":
+            if await asyncio.to_thread(self.store.discover, source.url, source_id=source.id, at=self.clock()):
+                report.discovered += 1
+            return
+        report.feeds += 1
+        fetched = await self.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+        at = self.clock()
+        if fetched.failure is not None:
+            await self._failed(source.url, fetched.failure, fetched.detail, fetched.status, at, source.id)
+            return
+        if not fetched.not_modified:
+            try:
+                entries = parse_feed(fetched.body, fetched.final_url)
+            except FeedError as error:
+                await self._failed(source.url, "bad_feed", str(error), fetched.status, at, source.id)
+                return
+            for entry in entries:
+                if await asyncio.to_thread(self.store.discover, entry.url, source_id=source.id, at=at,
+                                           updated=entry.updated):
+                    report.discovered += 1
+        await asyncio.to_thread(
+            self.store.mark_polled, source.id, at=at,
+            etag=fetched.headers.get("etag", source.etag if fetched.not_modified else None),
+            last_modified=fetched.headers.get(
+                "last-modified", source.last_modified if fetched.not_modified else None),
+        )
+
+    # articles -----------------------------------------------------------------------------------------
+
+    async def _check(self, due: DueArticle) -> str:
+        try:
+            outcome, changed_at = await self._fetch_and_record(due)
+        except Exception as error:  # one bad page must not stop the pass
+            log.exception("checking %s failed", due.url)
+            outcome, changed_at = "extraction_failed", None
+            await self._failed(due.url, outcome, f"{type(error).__name__}: {error}", None, self.clock(), due.source_id)
+        now = self.clock()
+        next_check = self.recheck.next_check(
+            first_seen=due.first_seen_at, last_changed=changed_at or due.last_changed_at, now=now,
+        )
+        await asyncio.to_thread(self.store.schedule_check, due.url, next_check)
+        return outcome
+
+    async def _fetch_and_record(self, due: DueArticle) -> tuple[str, datetime | None]:
+        fetched = await self.fetcher.fetch(due.url, etag=due.etag, last_modified=due.last_modified)
+        at = self.clock()
+        if fetched.failure is not None:
+            await self._failed(due.url, fetched.failure, fetched.detail, fetched.status, at, due.source_id)
+            return fetched.failure, None
+        if fetched.not_modified:
+            await asyncio.to_thread(self.store.mark_seen, due.url, at)
+            return "not_modified", None
+        article = await self._extract(fetched, due.url)
+        previous_words = await asyncio.to_thread(self._latest_words, due.url)
+        problem = extraction_problem(article, previous_words)
+        if problem is not None:
+            await self._failed(due.url, problem[0], problem[1], fetched.status, at, due.source_id)
+            return problem[0], None
+        result = await asyncio.to_thread(
+            self.store.record_version, due.url, article, fetched.body, at,
+            HttpMeta(fetched.status, fetched.headers), source_id=due.source_id,
+        )
+        if not result.stored:
+            return result.status, None
+        if self.notify is not None:
+            source = self._sources.get(due.source_id) if due.source_id is not None else None
+            await self.notify(NewVersion(result.url, article.title, result.version, result.comparison, source))
+        return result.status, at
+
+    async def _extract(self, fetched: Fetched, url: str) -> Article:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self.extractor, extract_page, fetched.body, url, fetched.content_type, fetched.charset,
+        )
+
+    def _latest_words(self, url: str) -> int | None:
+        latest = self.store.latest_version(url)
+        return word_count(self.store.version(url, latest).body) if latest else None
+
+    async def _failed(self, url: str, kind: str, detail: str, status: int | None, at: datetime,
+                      source_id: int | None) -> None:
+        log.info("%s: %s (%s)", url, kind, detail)
+        await asyncio.to_thread(self.store.record_failure, url, kind, status=status, detail=detail, at=at,
+                                source_id=source_id)
+
+
+__all__ = ["NewVersion", "Notifier", "RunReport", "Tracker", "extract_page", "utc_now"]
