@@ -103,11 +103,11 @@ def _xml_feed(body: bytes, url: str) -> list[FeedEntry]:
     for entry in parsed.entries:
         link = _entry_link(entry)
         if link:
-            found.append(FeedEntry(urljoin(url, link), _struct_time(entry.get("updated_parsed"))))
+            found.append(FeedEntry(urljoin(url, link), _entry_time(entry)))
+    if not found and not parsed.get("version") and not looks_like_feed(body):
+        raise FeedError("not an RSS, Atom, RDF or JSON feed")
     if not found and malformed is not None:
         raise FeedError(f"malformed XML ({malformed})")
-    if not parsed.entries and not parsed.get("version"):
-        raise FeedError("not an RSS, Atom, RDF or JSON feed")
     return found
 
 
@@ -120,7 +120,9 @@ def _entry_link(entry: Any) -> str | None:
     return None
 
 
-def _struct_time(value: Any) -> datetime | None:
+def _entry_time(entry: Any) -> datetime | None:
+    # read the underlying dict: feedparser's own lookup of a missing "updated" warns and falls back
+    value = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
     return datetime.fromtimestamp(calendar.timegm(value), timezone.utc) if value else None
 
 

@@ -1,0 +1,154 @@
+"""The fetcher against a real local HTTP server: conditional GET, errors, timeouts, redirects, size cap,
+robots.txt, private addresses, per-host pacing and the User-Agent."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from localsite import LocalSite, Reply, drip
+
+from variorum.track.addresses import private_address_problem
+from variorum.track.fetch import USER_AGENT, FetchPolicy, Fetcher
+
+LOCAL = FetchPolicy(allow_private=True, delay=0.0, timeout=2.0, deadline=3.0)
+
+
+def fetch(url: str, policy: FetchPolicy = LOCAL, **validators: str):
+    async def go():
+        async with Fetcher(policy) as fetcher:
+            return await fetcher.fetch(url, **validators)
+    return asyncio.run(go())
+
+
+@pytest.fixture
+def site():
+    with LocalSite() as running:
+        yield running
+
+
+def test_a_page_comes_back_with_status_headers_body_and_our_user_agent(site):
+    site.routes["/a"] = Reply(b"<p>hello</p>", headers={"Content-Type": "text/html; charset=ISO-8859-1"})
+    fetched = fetch(site.url("/a"))
+    assert (fetched.failure, fetched.status, fetched.body) == (None, 200, b"<p>hello</p>")
+    assert (fetched.content_type, fetched.charset) == ("text/html", "ISO-8859-1")
+    page_requests = [headers for _, path, headers in site.requests if path == "/a"]
+    assert page_requests[0]["User-Agent"] == USER_AGENT
+
+
+def test_conditional_get_sends_the_validators_and_reads_304(site):
+    site.routes["/a"] = Reply(b"<p>hello</p>", etag='"v1"')
+    first = fetch(site.url("/a"))
+    assert first.headers["etag"] == '"v1"'
+    again = fetch(site.url("/a"), etag='"v1"', last_modified="Mon, 23 Nov 2026 10:00:00 GMT")
+    assert again.not_modified and again.body == b""
+    headers = site.requests[-1][2]
+    assert headers["If-None-Match"] == '"v1"'
+    assert headers["If-Modified-Since"] == "Mon, 23 Nov 2026 10:00:00 GMT"
+
+
+def test_server_errors_are_http_error_failures(site):
+    site.routes["/boom"] = Reply(b"oops", status=500)
+    fetched = fetch(site.url("/boom"))
+    assert (fetched.failure, fetched.status, fetched.detail) == ("http_error", 500, "HTTP 500")
+    assert fetch(site.url("/missing")).status == 404
+
+
+def test_a_slow_server_is_a_timeout(site):
+    site.routes["/slow"] = Reply(b"late", delay=3.0)
+    assert fetch(site.url("/slow"), FetchPolicy(allow_private=True, delay=0, timeout=0.5, deadline=5)).failure == "timeout"
+
+
+def test_a_dripping_answer_is_cut_off_by_the_deadline(site):
+    site.routes["/drip"] = Reply(drip(100, 10, pause=0.1))
+    fetched = fetch(site.url("/drip"), FetchPolicy(allow_private=True, delay=0, timeout=1.0, deadline=1.0))
+    assert fetched.failure == "timeout"
+
+
+def test_redirects_are_followed_but_loops_and_long_chains_are_refused(site):
+    site.routes["/old"] = Reply(status=301, headers={"Location": "/new"})
+    site.routes["/new"] = Reply(b"<p>moved</p>")
+    moved = fetch(site.url("/old"))
+    assert (moved.failure, moved.final_url, moved.body) == (None, site.url("/new"), b"<p>moved</p>")
+
+    site.routes["/loop-a"] = Reply(status=302, headers={"Location": "/loop-b"})
+    site.routes["/loop-b"] = Reply(status=302, headers={"Location": "/loop-a"})
+    loop = fetch(site.url("/loop-a"))
+    assert loop.failure == "redirects" and "loop" in loop.detail
+
+    for hop in range(10):
+        site.routes[f"/hop{hop}"] = Reply(status=307, headers={"Location": f"/hop{hop + 1}"})
+    chain = fetch(site.url("/hop0"))
+    assert chain.failure == "redirects" and "more than 5 redirects" in chain.detail
+    assert site.hits["/hop6"] == 0
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_a_50_mb_answer_is_refused_without_reading_it_all(site, chunked):
+    body = drip(50 * 16, 64 * 1024) if chunked else b"x" * (50 * 1024 * 1024)
+    site.routes["/huge"] = Reply(body)
+    fetched = fetch(site.url("/huge"), FetchPolicy(allow_private=True, delay=0, max_bytes=1024 * 1024))
+    assert fetched.failure == "too_large" and fetched.body == b""
+
+
+def test_private_addresses_are_refused_unless_allowed(site):
+    site.routes["/a"] = Reply(b"<p>hello</p>")
+    refused = fetch(site.url("/a"), FetchPolicy(delay=0))
+    assert refused.failure == "private_address"
+    assert "127.0.0.1 is a loopback address" in refused.detail
+    assert site.hits["/a"] == 0
+    assert fetch("http://localhost:9/x", FetchPolicy(delay=0)).failure == "private_address"
+    assert fetch("http://[::1]:9/x", FetchPolicy(delay=0)).failure == "private_address"
+    assert fetch("http://169.254.169.254/latest/meta-data", FetchPolicy(delay=0)).failure == "private_address"
+
+
+def test_every_redirect_hop_is_checked_for_private_addresses(site, monkeypatch):
+    # trust this test server's loopback address, but nothing else that is not public
+    real_check = private_address_problem
+
+    async def trusting_the_test_server(host, port=None):
+        return None if host == "127.0.0.1" else await real_check(host, port)
+
+    monkeypatch.setattr("variorum.track.fetch.private_address_problem", trusting_the_test_server)
+    site.routes["/jump"] = Reply(status=302, headers={"Location": "http://10.0.0.1/admin"})
+    fetched = fetch(site.url("/jump"), FetchPolicy(delay=0, allow_private=False))
+    assert site.hits["/jump"] == 1
+    assert (fetched.failure, fetched.final_url) == ("private_address", "http://10.0.0.1/admin")
+    assert "10.0.0.1 is a private address" in fetched.detail
+
+
+def test_robots_txt_is_honoured(site):
+    site.routes["/robots.txt"] = Reply(b"User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"})
+    site.routes["/private/a"] = Reply(b"<p>secret</p>")
+    site.routes["/public/a"] = Reply(b"<p>open</p>")
+
+    async def go():
+        async with Fetcher(LOCAL) as fetcher:
+            return await fetcher.fetch(site.url("/private/a")), await fetcher.fetch(site.url("/public/a"))
+
+    private, public = asyncio.run(go())
+    assert private.failure == "robots" and site.hits["/private/a"] == 0
+    assert public.failure is None
+    assert site.hits["/robots.txt"] == 1  # read once per host
+
+
+def test_an_unreachable_robots_txt_disallows_and_a_missing_one_allows(site):
+    site.routes["/robots.txt"] = Reply(b"down", status=503)
+    site.routes["/a"] = Reply(b"<p>hello</p>")
+    assert fetch(site.url("/a")).failure == "robots"
+    del site.routes["/robots.txt"]
+    assert fetch(site.url("/a")).failure is None
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(site):
+    site.routes["/a"] = Reply(b"<p>hello</p>")
+    policy = FetchPolicy(allow_private=True, delay=0.2, per_host=4, obey_robots=False)
+
+    async def go():
+        async with Fetcher(policy) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(site.url("/a")) for _ in range(4)))
+
+    assert all(f.failure is None for f in asyncio.run(go()))
+    starts = sorted(at for at, path, _ in site.requests if path == "/a")
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    assert len(gaps) == 3 and min(gaps) >= 0.18
