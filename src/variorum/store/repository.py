@@ -268,8 +268,8 @@ class Store:
         with self._sessions.begin() as session:
             inserted = session.execute(self._insert(StoredArticle).values(
                 url=url, source_id=source_id, first_seen_at=at, last_seen_at=at, next_check_at=at,
-            ).on_conflict_do_nothing(index_elements=["url"]))
-            if inserted.rowcount:
+            ).on_conflict_do_nothing(index_elements=["url"]).returning(StoredArticle.id)).first()
+            if inserted is not None:
                 return True
             if updated is not None:
                 session.execute(update(StoredArticle).where(

@@ -1,0 +1,233 @@
+"""The tracker against a real local news site whose pages change between passes, on SQLite and
+PostgreSQL: exactly which versions, changes and failures are stored."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from localsite import LocalSite, Reply, article_page, rss
+from sqlalchemy import select
+from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
+
+from variorum.store import open_store
+from variorum.store.models import StoredArticle
+from variorum.track import FetchPolicy, Fetcher, NewVersion, RecheckPolicy, Tracker
+
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+STORM = [
+    "The storm reached the coast early on Tuesday morning, bringing winds of more than 100 kilometres an hour "
+    "to towns along the shore, officials said.",
+    "Thousands of homes lost power as trees fell across lines, and the regional utility said repairs could "
+    "take several days in the worst-hit areas.",
+    "\u201cWe have never seen anything like this,\u201d said Maria Lopez, the mayor of the harbour town, who "
+    "urged residents to stay indoors until the evening.",
+]
+MARKETS = [
+    "Stock markets in Europe fell sharply on Monday as investors worried about rising interest rates and "
+    "weaker demand from China, traders said.",
+    "The benchmark index closed down by two per cent, its largest one-day fall since the spring, with banks "
+    "and carmakers among the heaviest losers.",
+    "Analysts expect further swings this week as central banks in London and Frankfurt prepare to announce "
+    "their decisions on Thursday afternoon.",
+]
+ELECTION = [
+    "Voters in the northern province go to the polls on Sunday in an election that is expected to be the "
+    "closest in a generation, according to recent surveys.",
+    "The two main candidates spent the final day of the campaign touring factories and markets, each "
+    "promising lower taxes and better public services.",
+    "Turnout is expected to be high, the electoral commission said, after a record number of people "
+    "registered to vote in the weeks before the deadline.",
+]
+PAYWALL = Reply(b"<html><head><title>Exclusive</title></head><body><article><h1>Exclusive</h1>"
+                b"<p>Subscribe to continue reading. Already a subscriber? Log in.</p></article></body></html>")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def site():
+    with LocalSite() as running:
+        running.routes["/feed.xml"] = rss(running, ["/storm", "/markets", "/election", "/exclusive", "/broken"])
+        running.routes["/storm"] = article_page("Storm hits coast", STORM, ad="Shoes -50%", stamp="08:00")
+        running.routes["/markets"] = article_page("Markets fall", MARKETS, ad="Hats", stamp="08:00")
+        running.routes["/election"] = article_page("Close race expected", ELECTION, ad="Cars", stamp="08:00")
+        running.routes["/exclusive"] = PAYWALL
+        running.routes["/broken"] = Reply(b"oops", status=500)
+        yield running
+
+
+@pytest.fixture
+def store(store_url):  # noqa: F811
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+def run(store, clock, notified=None, **policy):
+    async def notify(change: NewVersion) -> None:
+        notified.append((change.url.rsplit("/", 1)[1], change.version))
+
+    async def go():
+        async with Fetcher(FetchPolicy(allow_private=True, delay=0, **policy)) as fetcher:
+            tracker = Tracker(store, fetcher, clock=clock, notify=notify if notified is not None else None)
+            return await tracker.run_once()
+
+    return asyncio.run(go())
+
+
+def kinds(store, url, version):
+    return store.history(url)[version - 1].summary["by_kind"]
+
+
+def test_a_day_of_a_news_site(site, store):
+    clock = Clock()
+    notified: list[tuple[str, int]] = []
+    store.add_source(site.url("/feed.xml"), "feed")
+
+    first = run(store, clock, notified)
+    assert (first.feeds, first.discovered) == (1, 5)
+    assert dict(first.outcomes) == {"new": 3, "paywall": 1, "http_error": 1}
+    assert sorted(notified) == [("election", 1), ("markets", 1), ("storm", 1)]
+
+    # an hour later: a number edited, a paragraph moved, a headline changed; ads and clocks everywhere rotate
+    clock.now += timedelta(hours=1)
+    site.routes["/storm"] = article_page(
+        "Storm hits coast", [STORM[0].replace("100", "120"), *STORM[1:]], ad="Boots -70%", stamp="09:00")
+    site.routes["/markets"] = article_page("Markets fall", [MARKETS[1], MARKETS[0], MARKETS[2]], ad="Caps", stamp="09:00")
+    site.routes["/election"] = article_page("Polls open in tight race", ELECTION, ad="Vans", stamp="09:00")
+    second = run(store, clock, notified)
+    assert dict(second.outcomes) == {"new": 3, "paywall": 1, "http_error": 1}
+    assert kinds(store, site.url("/storm"), 2) == {"number": 1}
+    assert kinds(store, site.url("/markets"), 2) == {"paragraph_moved": 1}
+    assert kinds(store, site.url("/election"), 2) == {"headline": 1}
+
+    # noise only: re-wrapped text, straight quotes for curly ones, new ads and clocks: nothing is stored
+    clock.now += timedelta(hours=1)
+    site.routes["/storm"] = article_page(
+        "Storm hits coast", [STORM[0].replace("100", "120").replace(" to towns", "\n   to towns"), STORM[1],
+                             STORM[2].replace("\u201c", '"').replace("\u201d", '"')], ad="Socks", stamp="10:00")
+    site.routes["/markets"] = article_page("Markets fall", [MARKETS[1], MARKETS[0], MARKETS[2]], ad="Gloves", stamp="10:00")
+    third = run(store, clock, notified)
+    assert third.outcomes["new"] == 0
+    assert third.outcomes["unchanged"] + third.outcomes["cosmetic"] == 3
+    assert [entry.version for entry in store.history(site.url("/storm"))] == [1, 2]
+
+    # a stale cache serves the first text again: a flip-flop, recorded but not stored
+    clock.now += timedelta(hours=1)
+    site.routes["/storm"] = article_page("Storm hits coast", STORM, ad="Shoes", stamp="11:00")
+    assert run(store, clock, notified).outcomes["flip_flop"] == 1
+    assert store.latest_version(site.url("/storm")) == 2
+
+    # an appended correction is a new version, recognised as a correction
+    clock.now += timedelta(hours=1)
+    site.routes["/storm"] = article_page(
+        "Storm hits coast", [STORM[0].replace("100", "120"), *STORM[1:],
+                             "Correction: An earlier version of this article misstated the wind speed."])
+    assert run(store, clock, notified).outcomes["new"] == 1
+    assert kinds(store, site.url("/storm"), 3) == {"correction": 1}
+
+    assert sorted(notified) == sorted([
+        ("election", 1), ("markets", 1), ("storm", 1), ("storm", 2), ("markets", 2), ("election", 2), ("storm", 3),
+    ])
+    failures = [(f.url.rsplit("/", 1)[1], f.kind) for f in store.failures()]
+    assert failures.count(("exclusive", "paywall")) == 5 and failures.count(("broken", "http_error")) == 5
+    assert failures.count(("storm", "flip_flop")) == 1
+    assert not store.history(site.url("/exclusive")) and not store.history(site.url("/broken"))
+
+
+def test_conditional_get_and_unchanged_pages_store_nothing_new(site, store):
+    clock = Clock()
+    site.routes["/storm"] = Reply(article_page("Storm hits coast", STORM).body, etag='"v1"')
+    store.add_source(site.url("/storm"), "page")
+    assert dict(run(store, clock).outcomes) == {"new": 1}
+    clock.now += timedelta(hours=1)
+    assert dict(run(store, clock).outcomes) == {"not_modified": 1}
+    assert [headers.get("If-None-Match") for _, path, headers in site.requests if path == "/storm"] == [None, '"v1"']
+    assert store.article(site.url("/storm")).last_seen_at == clock.now
+
+
+def test_articles_are_rechecked_adaptively_and_dropped_when_old(site, store):
+    clock = Clock()
+    store.add_source(site.url("/storm"), "page")
+    policy = RecheckPolicy()
+    run(store, clock)
+    article = store.article(site.url("/storm"))
+    assert article.next_check_at == T0 + timedelta(minutes=15)  # new: every 15 minutes
+
+    clock.now = T0 + timedelta(minutes=10)  # not due yet: nothing is fetched
+    assert run(store, clock).checked == 0
+
+    clock.now = T0 + timedelta(hours=5)  # quiet for five hours: hourly
+    run(store, clock)
+    assert store.article(site.url("/storm")).next_check_at == clock.now + timedelta(hours=1)
+
+    clock.now = T0 + policy.max_age + timedelta(hours=1)  # too old: no more checks
+    run(store, clock)
+    assert store.article(site.url("/storm")).next_check_at is None
+    clock.now += timedelta(days=1)
+    assert run(store, clock).checked == 0
+
+
+def test_a_feed_saying_an_old_article_was_updated_makes_it_due_again(site, store):
+    clock = Clock()
+    store.add_source(site.url("/feed.xml"), "feed")
+    run(store, clock)
+    clock.now = T0 + timedelta(days=30)  # long past max_age: the article is no longer checked
+    run(store, clock)
+    assert store.article(site.url("/storm")).next_check_at is None
+    clock.now += timedelta(hours=2)
+    updated = clock.now - timedelta(hours=1)  # after our last look
+    site.routes["/feed.xml"] = Reply(
+        (f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><link>{site.url("/storm")}</link>'
+         f"<pubDate>{updated.strftime('%a, %d %b %Y %H:%M:%S GMT')}</pubDate></item></channel></rss>").encode(),
+        headers={"Content-Type": "application/rss+xml"})
+    site.routes["/storm"] = article_page("Storm hits coast, five dead", STORM)
+    assert run(store, clock).outcomes["new"] == 1
+    assert store.latest_version(site.url("/storm")) == 2
+
+
+def test_tracking_parameters_do_not_make_two_articles(site, store):
+    clock = Clock()
+    site.routes["/feed.xml"] = rss(site, ["/storm?utm_source=rss&utm_medium=feed", "/storm?utm_campaign=x"])
+    store.add_source(site.url("/feed.xml"), "feed")
+    report = run(store, clock)
+    assert report.discovered == 1 and dict(report.outcomes) == {"new": 1}
+    with store.session() as session:
+        assert session.scalars(select(StoredArticle.url)).all() == [site.url("/storm")]
+
+
+def test_bad_feeds_slow_pages_and_huge_pages_are_recorded_as_failures(site, store):
+    clock = Clock()
+    site.routes["/bad.xml"] = Reply(b"<rss><channel><item><link>oops</li", headers={"Content-Type": "application/rss+xml"})
+    site.routes["/slow"] = Reply(article_page("Slow", STORM).body, delay=2.0)
+    site.routes["/huge"] = Reply(b"<p>" + b"x" * (3 * 1024 * 1024) + b"</p>")
+    store.add_source(site.url("/bad.xml"), "feed")
+    store.add_source(site.url("/slow"), "page")
+    store.add_source(site.url("/huge"), "page")
+    report = run(store, clock, timeout=0.5, deadline=1.0, max_bytes=1024 * 1024)
+    assert dict(report.outcomes) == {"timeout": 1, "too_large": 1}
+    kinds_by_url = {f.url.rsplit("/", 1)[1]: (f.kind, f.detail) for f in store.failures()}
+    assert kinds_by_url["bad.xml"][0] == "bad_feed" and "malformed XML" in kinds_by_url["bad.xml"][1]
+    assert kinds_by_url["slow"][0] == "timeout" and kinds_by_url["huge"][0] == "too_large"
+
+
+def test_a_page_that_turns_into_a_consent_wall_or_a_stub_is_not_a_version(site, store):
+    clock = Clock()
+    store.add_source(site.url("/storm"), "page")
+    run(store, clock)
+    clock.now += timedelta(hours=1)
+    site.routes["/storm"] = article_page("Before you continue", [
+        "We use cookies and data to deliver and maintain our services. Accept all cookies or manage your privacy."])
+    assert dict(run(store, clock).outcomes) == {"consent": 1}
+    clock.now += timedelta(hours=1)
+    site.routes["/storm"] = article_page("Storm hits coast", ["The storm reached the coast."])
+    assert dict(run(store, clock).outcomes) == {"empty": 1}
+    assert store.latest_version(site.url("/storm")) == 1
