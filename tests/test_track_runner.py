@@ -214,6 +214,8 @@ def test_bad_feeds_slow_pages_and_huge_pages_are_recorded_as_failures(site, stor
     store.add_source(site.url("/huge"), "page")
     report = run(store, clock, timeout=0.5, deadline=1.0, max_bytes=1024 * 1024)
     assert dict(report.outcomes) == {"timeout": 1, "too_large": 1}
+    assert dict(report.feed_failures) == {"bad_feed": 1}
+    assert report.describe().startswith("polled 1 feed (1 failed: 1 bad feed), discovered 2 articles, checked 2:")
     kinds_by_url = {f.url.rsplit("/", 1)[1]: (f.kind, f.detail) for f in store.failures()}
     assert kinds_by_url["bad.xml"][0] == "bad_feed" and "malformed XML" in kinds_by_url["bad.xml"][1]
     assert kinds_by_url["slow"][0] == "timeout" and kinds_by_url["huge"][0] == "too_large"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from variorum.errors import InputError
@@ -50,6 +51,6 @@ def open_cli_store(db: str | None) -> Store:
     try:
         return open_store(db)
     except (SQLAlchemyError, OSError) as error:
-        where = db or str(database_url(None))
+        where = make_url(db).render_as_string(hide_password=True) if db and "://" in db else db or database_url(None)
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise InputError(where, f"cannot open the database ({first_line})") from None

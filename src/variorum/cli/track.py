@@ -2,15 +2,111 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+import json
+import logging
+import sys
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
+from enum import Enum
+from typing import Annotated, Optional
+from urllib.parse import urlsplit
 
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from variorum.cli.common import DatabaseOption, open_cli_store
+from variorum.cli.common import DatabaseOption, open_cli_store, warn
+from variorum.compare.model import SIGNIFICANCES
+from variorum.errors import InputError, VariorumError
+from variorum.store import Store
+from variorum.track import FetchPolicy, Fetcher, RecheckPolicy, RunReport, Tracker, parse_duration
+from variorum.track.addresses import private_address_problem
+from variorum.track.feeds import looks_like_feed
 
 track_app = typer.Typer(
     help="Watch feeds and pages; store every real version of each article.", no_args_is_help=True,
 )
+
+
+class SourceKind(str, Enum):
+    """What ``track add`` is given: a feed, a page, or whichever the URL turns out to be."""
+
+    auto = "auto"
+    feed = "feed"
+    page = "page"
+
+
+Significance = Enum("Significance", {name: name for name in SIGNIFICANCES[:-1]}, type=str)  # type: ignore[misc]
+AllowPrivate = Annotated[bool, typer.Option(
+    "--allow-private", help="Fetch URLs on loopback, private and link-local addresses (refused by default).",
+)]
+
+
+class RunFormat(str, Enum):
+    """How ``track run`` reports each pass."""
+
+    text = "text"
+    json = "json"
+
+
+def _checked_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(url, "not an http:// or https:// URL")
+    return url
+
+
+async def _kind_of(url: str, allow_private: bool) -> str:
+    """Fetch ``url`` once to tell a feed from a page."""
+    async with Fetcher(FetchPolicy(allow_private=allow_private, delay=0.0, deadline=30.0)) as fetcher:
+        fetched = await fetcher.fetch(url)
+    if fetched.failure is not None:
+        raise InputError(url, f"cannot fetch it to tell a feed from a page: {fetched.detail}; "
+                              "pass --kind feed or --kind page to add it anyway")
+    return "feed" if looks_like_feed(fetched.body, fetched.content_type) else "page"
+
+
+async def _refuse_private(url: str) -> None:
+    host = urlsplit(url)
+    try:
+        problem = await private_address_problem(host.hostname or "", host.port)
+    except OSError:
+        warn(f"{url}: the host name does not resolve now; adding it anyway")
+        return
+    if problem is not None:
+        raise InputError(url, problem)
+
+
+@track_app.command("add")
+def add_command(
+    urls: Annotated[list[str], typer.Argument(help="Feed (RSS, Atom, JSON Feed) or article page URLs.", show_default=False)],
+    kind: Annotated[SourceKind, typer.Option(
+        "--kind", help="feed, page, or auto: fetch the URL once to find out.")] = SourceKind.auto,
+    min_significance: Annotated[Significance, typer.Option(  # type: ignore[valid-type]
+        help="Notify only of new versions with a change at least this significant.")] = "minor",
+    headline_only: Annotated[bool, typer.Option(
+        "--headline-only", help="Notify only when the headline changed.")] = False,
+    allow_private: AllowPrivate = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Watch feeds and pages."""
+    store = open_cli_store(db)
+    try:
+        known = {source.url for source in store.sources()}
+        for url in map(_checked_url, urls):
+            if kind is SourceKind.auto:
+                found = asyncio.run(_kind_of(url, allow_private))
+            else:
+                if not allow_private:
+                    asyncio.run(_refuse_private(url))
+                found = kind.value
+            source = store.add_source(url, found, min_significance=str(getattr(min_significance, "value", min_significance)),
+                                      headline_only=headline_only)
+            verb = "already watching" if source.url in known else "watching"
+            typer.echo(f"{verb} {source.kind} {source.url} (source {source.id})")
+    finally:
+        store.close()
 
 
 @track_app.command("list")
@@ -23,6 +119,81 @@ def list_command(db: DatabaseOption = None) -> None:
             typer.echo(f"{source.id}\t{source.kind}\t{source.url}\tlast polled {polled}")
     finally:
         store.close()
+
+
+def _progress(stack: ExitStack, quiet: bool) -> Progress | None:
+    if quiet or not sys.stderr.isatty():
+        return None
+    return stack.enter_context(Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} checked"),
+        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+    ))
+
+
+def _report(report: RunReport, output_format: RunFormat) -> None:
+    if output_format is RunFormat.json:
+        typer.echo(json.dumps({
+            "feeds": report.feeds, "feed_failures": dict(sorted(report.feed_failures.items())),
+            "discovered": report.discovered, "checked": report.checked,
+            "outcomes": dict(sorted(report.outcomes.items())),
+        }))
+    else:
+        typer.echo(report.describe())
+    sys.stdout.flush()
+
+
+async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, once: bool, every: str,
+               output_format: RunFormat, progress: Progress | None) -> None:
+    task = progress.add_task("tracking", total=None) if progress is not None else None
+
+    def advance(_url: str, _outcome: str) -> None:
+        if progress is not None and task is not None:
+            progress.advance(task)
+
+    async with Fetcher(policy) as fetcher:
+        tracker = Tracker(store, fetcher, **tracker_options)
+        if once:
+            _report(await tracker.run_once(advance), output_format)
+        else:
+            await tracker.run_forever(parse_duration(every), advance, lambda r: _report(r, output_format))
+
+
+@track_app.command("run")
+def run_command(
+    once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
+    every: Annotated[str, typer.Option(help="Start a pass this often (e.g. 90s, 10m, 1h).")] = "10m",
+    allow_private: AllowPrivate = False,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 32,
+    per_host: Annotated[int, typer.Option(min=1, help="Requests in flight at once to one host.")] = 2,
+    delay: Annotated[float, typer.Option(min=0.0, help="Seconds between two requests to one host.")] = 1.0,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to connect and between reads.")] = 20.0,
+    max_bytes: Annotated[int, typer.Option(min=1024, help="Refuse responses larger than this.")] = 10 * 1024 * 1024,
+    first_recheck: Annotated[str, typer.Option(help="Re-check new articles this often; the interval grows "
+                                                    "as an article stays unchanged.")] = "15m",
+    max_age: Annotated[str, typer.Option(help="Stop re-checking articles first seen longer ago than this.")] = "14d",
+    lease: Annotated[str, typer.Option(help="How long a claimed article is left to this tracker before "
+                                            "another may take it (after a crash, for example).")] = "5m",
+    workers: Annotated[int, typer.Option(min=1, help="Processes extracting articles.")] = 1,
+    output_format: Annotated[RunFormat, typer.Option("--format", "-f", help="Report of each pass.")] = RunFormat.text,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    db: DatabaseOption = None,
+) -> None:
+    """Poll the feeds and check the articles that are due, storing every real version."""
+    try:
+        recheck = RecheckPolicy(max_age=parse_duration(max_age)).starting_at(parse_duration(first_recheck))
+        lease_time, _ = parse_duration(lease), parse_duration(every)
+    except ValueError as error:
+        raise VariorumError(str(error)) from None
+    policy = FetchPolicy(allow_private=allow_private, concurrency=concurrency, per_host=per_host, delay=delay,
+                         timeout=timeout, deadline=max(60.0, 3 * timeout), max_bytes=max_bytes)
+    logging.basicConfig(level=logging.WARNING, format="variorum: %(levelname)s: %(message)s", stream=sys.stderr)
+    store = open_cli_store(db)
+    with ExitStack() as stack:
+        stack.callback(store.close)
+        extractor: Executor | None = (
+            stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None)
+        options = dict(recheck=recheck, lease=lease_time, extractor=extractor)
+        asyncio.run(_run(store, options, policy, once, every, output_format, _progress(stack, quiet)))
 
 
 __all__ = ["track_app"]

@@ -69,6 +69,7 @@ class RunReport:
 
     outcomes: Counter[str] = field(default_factory=Counter)
     feeds: int = 0
+    feed_failures: Counter[str] = field(default_factory=Counter)
     discovered: int = 0
 
     @property
@@ -78,9 +79,15 @@ class RunReport:
 
     def describe(self) -> str:
         """One line for people."""
-        parts = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(self.outcomes.items()))
-        return (f"polled {self.feeds} feed{'s' if self.feeds != 1 else ''}, discovered {self.discovered} "
-                f"article{'s' if self.discovered != 1 else ''}, checked {self.checked}" + (f": {parts}" if parts else ""))
+        def counts(counter: Counter[str]) -> str:
+            return ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(counter.items()))
+
+        failed = sum(self.feed_failures.values())
+        feeds = f"polled {self.feeds} feed{'s' if self.feeds != 1 else ''}"
+        if failed:
+            feeds += f" ({failed} failed: {counts(self.feed_failures)})"
+        articles = f"discovered {self.discovered} article{'s' if self.discovered != 1 else ''}, checked {self.checked}"
+        return f"{feeds}, {articles}" + (f": {counts(self.outcomes)}" if self.outcomes else "")
 
 
 def extract_page(body: bytes, url: str, content_type: str, charset: str | None) -> Article:
@@ -145,12 +152,14 @@ class Tracker:
         fetched = await self.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
         at = self.clock()
         if fetched.failure is not None:
+            report.feed_failures[fetched.failure] += 1
             await self._failed(source.url, fetched.failure, fetched.detail, fetched.status, at, source.id)
             return
         if not fetched.not_modified:
             try:
                 entries = parse_feed(fetched.body, fetched.final_url)
             except FeedError as error:
+                report.feed_failures["bad_feed"] += 1
                 await self._failed(source.url, "bad_feed", str(error), fetched.status, at, source.id)
                 return
             for entry in entries:

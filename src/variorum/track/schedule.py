@@ -41,6 +41,19 @@ class RecheckPolicy:
     settled: timedelta = timedelta(hours=12)
     max_age: timedelta = timedelta(days=14)
 
+    def starting_at(self, first: timedelta) -> RecheckPolicy:
+        """The same policy with every interval and threshold scaled so that new articles are checked
+        every ``first`` (``max_age`` unchanged).
+
+        >>> RecheckPolicy().starting_at(timedelta(minutes=5)).steps[0]
+        (datetime.timedelta(seconds=3600), datetime.timedelta(seconds=300))
+        """
+        factor = first / self.steps[0][1]
+        return RecheckPolicy(
+            tuple((within * factor, every * factor) for within, every in self.steps), self.settled * factor,
+            self.max_age,
+        )
+
     def interval(self, quiet: timedelta) -> timedelta:
         """How long to wait before the next check of an article quiet for ``quiet``.
 

@@ -1,0 +1,77 @@
+"""``variorum track add | list | run`` end to end against a local site."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from localsite import LocalSite, Reply, article_page, rss
+from test_track_runner import ELECTION, STORM
+
+from variorum.store import open_store
+
+
+@pytest.fixture
+def site():
+    with LocalSite() as running:
+        running.routes["/feed.xml"] = rss(running, ["/storm", "/election"])
+        running.routes["/storm"] = article_page("Storm hits coast", STORM)
+        running.routes["/election"] = article_page("Close race expected", ELECTION)
+        yield running
+
+
+def test_add_tells_feeds_from_pages_and_run_stores_versions(site, tmp_path, run_cli):
+    db = str(tmp_path / "t.db")
+    code, out, err = run_cli("track", "add", site.url("/feed.xml"), site.url("/storm"), "--allow-private", "--db", db)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"watching feed {site.url('/feed.xml')} (source 1)", f"watching page {site.url('/storm')} (source 2)",
+    ]
+    code, out, _ = run_cli("track", "add", site.url("/storm"), "--kind", "page", "--allow-private", "--db", db)
+    assert out.strip() == f"already watching page {site.url('/storm')} (source 2)"
+
+    code, out, _ = run_cli("track", "list", "--db", db)
+    assert [line.split("\t")[:3] for line in out.splitlines()] == [
+        ["1", "feed", site.url("/feed.xml")], ["2", "page", site.url("/storm")],
+    ]
+
+    code, out, err = run_cli("track", "run", "--once", "--allow-private", "--delay", "0", "--format", "json", "--db", db)
+    assert code == 0
+    report = json.loads(out)
+    assert (report["feeds"], report["discovered"], report["outcomes"]) == (1, 2, {"new": 2})
+    store = open_store(db)
+    assert [entry.title for entry in store.history(site.url("/storm"))] == ["Storm hits coast"]
+    store.close()
+
+
+def test_private_addresses_are_refused_without_the_flag(site, tmp_path, run_cli):
+    db = str(tmp_path / "t.db")
+    code, out, err = run_cli("track", "add", site.url("/feed.xml"), "--db", db)
+    assert code == 2 and out == ""
+    assert err.strip() == (f"variorum: error: {site.url('/feed.xml')}: cannot fetch it to tell a feed from a page: "
+                           "127.0.0.1 is a loopback address (pass --allow-private to fetch it); "
+                           "pass --kind feed or --kind page to add it anyway")
+    code, _, err = run_cli("track", "add", "http://10.1.2.3/feed", "--kind", "feed", "--db", db)
+    assert code == 2 and "10.1.2.3 is a private address" in err
+
+    run_cli("track", "add", site.url("/storm"), "--kind", "page", "--allow-private", "--db", db)
+    code, out, _ = run_cli("track", "run", "--once", "--db", db)
+    assert out.strip() == "polled 0 feeds, discovered 1 article, checked 1: 1 private address"
+    assert site.hits["/storm"] == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["track", "add", "ftp://example.org/x"], "ftp://example.org/x: not an http:// or https:// URL"),
+    (["track", "run", "--once", "--every", "soon"], "not a duration: 'soon'"),
+    (["track", "run", "--once", "--max-age", "10 years"], "not a duration: '10 years'"),
+])
+def test_bad_arguments_get_one_clear_line(args, message, tmp_path, run_cli):
+    code, out, err = run_cli(*args, "--db", str(tmp_path / "t.db"))
+    assert code == 2 and out == "" and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_unreachable_database_is_one_clear_line(run_cli):
+    code, _, err = run_cli("track", "list", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert code == 2
+    assert err.startswith("variorum: error: postgresql://nobody@127.0.0.1:1/none: cannot open the database (")
+    assert len(err.strip().splitlines()) == 1
