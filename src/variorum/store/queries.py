@@ -308,6 +308,14 @@ def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
     return points
 
 
+def fingerprint(store: Store) -> tuple[int, int]:
+    """``(versions, highest version id)``: changes whenever a version is stored or deleted, so results
+    computed from the versions can be cached under it."""
+    with store.session() as session:
+        count, highest = session.execute(select(func.count(Version.id), func.max(Version.id))).one()
+    return int(count), int(highest or 0)
+
+
 def clusters(store: Store, config: DedupConfig | None = None, *, limit: int = 5000) -> list[StoryCluster]:
     """Articles that are the same story, found by the near-duplicate pipeline (``variorum.dedup``) over
     the latest version of each of the ``limit`` most recently seen articles. Only clusters of two or more
@@ -365,6 +373,6 @@ def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
 
 __all__ = [
     "ArticleFilter", "ArticlePage", "ArticleRow", "ClusterMember", "StoryCluster", "TimelinePoint",
-    "article_by_id", "article_counts_by_source", "clusters", "list_articles", "site_of", "source_by_id",
+    "article_by_id", "article_counts_by_source", "clusters", "fingerprint", "list_articles", "site_of", "source_by_id",
     "timeline",
 ]

@@ -1,0 +1,44 @@
+"""``variorum serve``: the web interface and JSON API over the store, on 127.0.0.1 unless told otherwise."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from variorum.cli.common import DatabaseOption, open_cli_store, warn
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def serve_command(
+    db: DatabaseOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes the server to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(
+        envvar="VARIORUM_TOKEN", show_envvar=True,
+        help="Allow the write endpoints to requests sending 'Authorization: Bearer TOKEN' (default: read-only).",
+    )] = None,
+    max_upload_bytes: Annotated[Optional[int], typer.Option(
+        min=1, help="Largest request body accepted, 413 beyond it (default: 5 MiB).",
+    )] = None,
+) -> None:
+    """Serve the web interface and JSON API (reference at /docs) over the store."""
+    # imported here, not at the top, so that the other commands do not pay for loading the web stack
+    import uvicorn
+
+    from variorum.web import create_app
+
+    store = open_cli_store(db)
+    if host not in LOCAL_HOSTS:
+        warn(f"listening on {host}: anyone who can reach it can read the store")
+    try:
+        app = create_app(store, token=token, **({"max_upload_bytes": max_upload_bytes} if max_upload_bytes else {}))
+        mode = "writes need the token" if token else "read-only"
+        typer.echo(f"variorum: serving the {store.dialect} store on http://{host}:{port}/ ({mode}); Ctrl-C stops", err=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    finally:
+        store.close()
+
+
+__all__ = ["serve_command"]

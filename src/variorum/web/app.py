@@ -1,0 +1,112 @@
+"""``create_app``: the FastAPI application over a :class:`~variorum.store.Store`.
+
+Pages are rendered on the server from autoescaped templates; every page has a JSON twin under ``/api``;
+the API reference is at ``/docs`` (drawn by the server, no CDN) and ``/openapi.json``. Every response
+carries a strict Content Security Policy; request bodies are capped; the app only reads unless it was
+given a token, and then the write endpoints require it as ``Authorization: Bearer``.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
+from pathlib import Path
+from threading import Lock
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from starlette.exceptions import HTTPException
+
+from variorum.dedup import DedupConfig
+from variorum.store import Store
+from variorum.web import api, apidocs, pages
+from variorum.web.data import ComparisonCache
+from variorum.web.security import DEFAULT_MAX_UPLOAD_BYTES, BodyLimit, SecurityHeaders
+from variorum.web.views import safe_href
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CLUSTER_LIMIT = 5000
+
+
+def _version() -> str:
+    try:
+        return package_version("variorum")
+    except PackageNotFoundError:
+        return "dev"
+
+
+def _templates() -> Jinja2Templates:
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters["safe_href"] = safe_href
+    return Jinja2Templates(env=environment)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/openapi"))
+
+
+def _error(request: Request, status: int, detail: object, headers: dict[str, str] | None = None) -> Response:
+    """An error as JSON (``{"detail": …}``) for the API, as a page for everything else."""
+    if _wants_json(request):
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {
+        "status": status, "reason": HTTPStatus(status).phrase, "detail": detail, "nav": "",
+        "json_url": None, "read_only": not request.app.state.token, "version": request.app.version,
+    }, status_code=status, headers=headers)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    return _error(request, error.status_code, error.detail, getattr(error, "headers", None))
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    if _wants_json(request):
+        return JSONResponse({"detail": error.errors()}, status_code=422)
+    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors())
+    return _error(request, 422, problems)
+
+
+def create_app(
+    store: Store, *, token: str | None = None, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    dedup: DedupConfig | None = None, cluster_limit: int = DEFAULT_CLUSTER_LIMIT,
+) -> FastAPI:
+    """The web application over ``store``.
+
+    ``token`` enables the write endpoints (without it the app is read-only); ``max_upload_bytes`` caps
+    every request body (413 beyond it); ``dedup`` and ``cluster_limit`` say how the clusters page finds
+    the same story (over the latest versions of the ``cluster_limit`` most recently seen articles).
+    """
+    app = FastAPI(
+        title="Variorum", version=_version(), docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+        description="Versions of news articles: what changed, and does it matter. Every page has a JSON twin here.",
+        exception_handlers={HTTPException: _http_error, RequestValidationError: _validation_error},
+    )
+    app.state.store = store
+    app.state.token = token or None
+    app.state.max_upload_bytes = max_upload_bytes
+    app.state.dedup = dedup or DedupConfig()
+    app.state.cluster_limit = cluster_limit
+    app.state.templates = _templates()
+    app.state.comparisons = ComparisonCache()
+    app.state.clusters_lock = Lock()
+    app.state.clusters_cache = None
+    app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(apidocs.router)
+    return app
+
+
+__all__ = ["DEFAULT_CLUSTER_LIMIT", "create_app"]

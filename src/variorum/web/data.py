@@ -1,0 +1,196 @@
+"""What each page shows, looked up once for the HTML page and its JSON twin: request parameters turned
+into store queries, 404s for what does not exist, and comparisons of stored versions (cached: stored
+versions never change)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from threading import Lock
+from typing import Annotated, Any
+
+from fastapi import HTTPException, Query, Request
+
+from variorum.compare import Comparison, compare
+from variorum.compare.model import KINDS
+from variorum.dedup import DedupConfig
+from variorum.store import Store
+from variorum.store.queries import (
+    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, clusters, fingerprint, source_by_id,
+    timeline,
+)
+
+
+def get_store(request: Request) -> Store:
+    """The store the app was created with."""
+    return request.app.state.store
+
+
+def _moment(value: str | None, name: str, *, end_of_day: bool) -> datetime | None:
+    """A ``YYYY-MM-DD`` date (its start, or its end) or an ISO 8601 time, in UTC; empty means none."""
+    if not value or not value.strip():
+        return None
+    try:
+        if len(value.strip()) == 10:
+            day = date.fromisoformat(value.strip())
+            return datetime.combine(day, time.max if end_of_day else time.min, timezone.utc)
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise HTTPException(400, f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 time, not {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def article_filter(
+    q: Annotated[str | None, Query(description="Words in the title or URL (case-insensitive).")] = None,
+    site: Annotated[str | None, Query(description="A host name; its subdomains match too.")] = None,
+    since: Annotated[str | None, Query(description="Keep articles with a version fetched on or after this date.")] = None,
+    until: Annotated[str | None, Query(description="… and on or before this date.")] = None,
+    kind: Annotated[str | None, Query(description=f"Keep articles with a change of this kind: {', '.join(KINDS)}.")] = None,
+    significance: Annotated[str | None, Query(description="Keep articles with a change at least this significant: major, minor or cosmetic.")] = None,
+    source: Annotated[int | None, Query(description="Keep the articles found through this source id.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Articles to skip.")] = 0,
+) -> ArticleFilter:
+    """The listing's query parameters as an :class:`ArticleFilter` (empty form fields mean "any")."""
+    try:
+        return ArticleFilter(
+            q=q or None, site=site or None,
+            since=_moment(since, "since", end_of_day=False), until=_moment(until, "until", end_of_day=True),
+            kind=kind or None, significance=significance or None, source_id=source, limit=limit, offset=offset,
+        )
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from None
+
+
+def article_or_404(store: Store, article_id: int) -> ArticleRow:
+    """The article, or a 404."""
+    row = article_by_id(store, article_id)
+    if row is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return row
+
+
+def source_or_404(store: Store, source_id: int) -> Any:
+    """The source, or a 404."""
+    found = source_by_id(store, source_id)
+    if found is None:
+        raise HTTPException(404, f"no source {source_id}")
+    return found
+
+
+def history_or_404(store: Store, article_id: int) -> tuple[ArticleRow, list[TimelinePoint]]:
+    """An article and its versions."""
+    article = article_or_404(store, article_id)
+    return article, timeline(store, article_id)
+
+
+def version_or_404(points: list[TimelinePoint], number: int, article_id: int) -> TimelinePoint:
+    """The version ``number`` of an article's timeline, or a 404."""
+    for point in points:
+        if point.version == number:
+            return point
+    raise HTTPException(404, f"article {article_id} has no version {number}")
+
+
+class ComparisonCache:
+    """The last ``size`` comparisons computed, by the texts' identities (stored versions are immutable)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], Comparison] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple[Any, ...], compute: Any) -> Comparison:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        comparison = compute()
+        with self._lock:
+            self._items[key] = comparison
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return comparison
+
+
+@dataclass(frozen=True, slots=True)
+class StoredComparisonView:
+    """Two stored versions of one article and their comparison."""
+
+    article: ArticleRow
+    from_version: int
+    to_version: int
+    comparison: Comparison
+
+
+def stored_comparison(
+    request: Request, article_id: int, from_version: int | None, to_version: int | None,
+) -> StoredComparisonView:
+    """Compare two versions of an article (by default the latest with the one before it)."""
+    store = get_store(request)
+    article, points = history_or_404(store, article_id)
+    if not points:
+        raise HTTPException(404, f"article {article_id} has no stored version")
+    to_version = points[-1].version if to_version is None else to_version
+    from_version = max(to_version - 1, 1) if from_version is None else from_version
+    for number in (from_version, to_version):
+        version_or_404(points, number, article_id)
+    cache: ComparisonCache = request.app.state.comparisons
+    comparison = cache.get(
+        ("versions", article_id, from_version, to_version),
+        lambda: store.comparison(article.url, to_version, from_version),
+    )
+    return StoredComparisonView(article, from_version, to_version, comparison)
+
+
+def cluster_or_404(request: Request, cluster_id: int) -> StoryCluster:
+    """One cluster of the store, by its representative's article id."""
+    for cluster in store_clusters(request):
+        if cluster.id == cluster_id:
+            return cluster
+    raise HTTPException(404, f"no cluster {cluster_id}")
+
+
+def store_clusters(request: Request) -> list[StoryCluster]:
+    """The store's clusters (see :func:`variorum.store.queries.clusters`), computed again only after a
+    new version has been stored."""
+    state = request.app.state
+    store = get_store(request)
+    key = fingerprint(store)
+    with state.clusters_lock:
+        if state.clusters_cache is not None and state.clusters_cache[0] == key:
+            return state.clusters_cache[1]
+    config: DedupConfig = state.dedup
+    found = clusters(store, config, limit=state.cluster_limit)
+    with state.clusters_lock:
+        state.clusters_cache = (key, found)
+    return found
+
+
+def cluster_comparison(request: Request, cluster_id: int, member_id: int) -> tuple[StoryCluster, ArticleRow, ArticleRow, Comparison]:
+    """The latest version of a cluster's representative compared with the latest version of a member."""
+    cluster = cluster_or_404(request, cluster_id)
+    members = {member.article.id: member.article for member in cluster.members}
+    if member_id not in members:
+        raise HTTPException(404, f"article {member_id} is not in cluster {cluster_id}")
+    store = get_store(request)
+    first, second = members[cluster_id], members[member_id]
+    cache: ComparisonCache = request.app.state.comparisons
+    comparison = cache.get(
+        ("articles", first.id, first.versions, second.id, second.versions),
+        lambda: compare(store.version(first.url, first.versions), store.version(second.url, second.versions)),
+    )
+    return cluster, first, second, comparison
+
+
+def comparison_json(comparison: Comparison, **context: Any) -> dict[str, Any]:
+    """The documented comparison JSON (docs/json.md) with ``context`` (which article, which versions)."""
+    return {**context, **comparison.to_dict()}
+
+
+__all__ = [
+    "ComparisonCache", "StoredComparisonView", "article_filter", "article_or_404",
+    "cluster_comparison", "cluster_or_404", "comparison_json", "get_store", "history_or_404", "source_or_404",
+    "store_clusters", "stored_comparison", "version_or_404",
+]

@@ -1,0 +1,109 @@
+"""What keeps the web interface safe to run: security headers on every response (a strict Content
+Security Policy among them), a cap on request bodies, and the bearer token the write endpoints require.
+
+The policy allows scripts, styles and images from the server itself only: no inline script, no inline
+style, no other origin. Article text is never trusted as markup; templates escape it (see ``app.py``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+}
+DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def too_large(limit: int, size: int | None = None) -> HTTPException:
+    """The 413 error for a request body over ``limit`` bytes."""
+    said = f"the upload is {size:,} bytes, " if size is not None else "the upload is "
+    return HTTPException(413, f"{said}over the limit of {limit:,} bytes (see --max-upload-bytes)")
+
+
+class SecurityHeaders:
+    """ASGI middleware adding :data:`SECURITY_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()
+                    if name.encode() not in present
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimit:
+    """ASGI middleware refusing request bodies over ``max_bytes`` with 413: at once when Content-Length
+    says so, otherwise as soon as the streamed body passes the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        size = int(declared) if declared is not None and declared.isdigit() else None
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            if size is not None and size > self.max_bytes:
+                raise too_large(self.max_bytes, size)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise too_large(self.max_bytes)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+_bearer = HTTPBearer(auto_error=False, description="The token given to `variorum serve --token`.")
+
+
+def require_token(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Dependency of the write endpoints: 403 when the server has no token (read-only), 401 unless the
+    request carries ``Authorization: Bearer <token>``."""
+    token: str | None = request.app.state.token
+    if not token:
+        raise HTTPException(403, "this server is read-only: start it with --token (or VARIORUM_TOKEN) to allow writes")
+    if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), token.encode()):
+        raise HTTPException(401, "a valid 'Authorization: Bearer <token>' header is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+__all__ = [
+    "BodyLimit", "CONTENT_SECURITY_POLICY", "DEFAULT_MAX_UPLOAD_BYTES", "SECURITY_HEADERS", "SecurityHeaders",
+    "require_token", "too_large",
+]
