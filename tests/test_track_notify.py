@@ -125,7 +125,8 @@ class Hooks:
                 self.wfile.write(b"ok")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server.server_port}{path}"
@@ -278,5 +279,8 @@ def test_notify_returns_before_delivery_and_aclose_waits_for_it(hooks, caplog):
 
 
 def test_negative_settings_are_refused():
+    async def go() -> None:
+        async with httpx.AsyncClient() as client:
+            WebhookNotifier([], client=client, retries=-1)
     with pytest.raises(ValueError, match="must not be negative"):
-        WebhookNotifier([], client=httpx.AsyncClient(), retries=-1)
+        asyncio.run(go())

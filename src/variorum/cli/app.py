@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from variorum.cli import collate, dedup, diff, extract, serve, track
+from variorum.cli import collate, dedup, diff, export, extract, history, serve, track
 from variorum.errors import VariorumError
 
 app = typer.Typer(
@@ -33,6 +33,9 @@ app.command("dedup")(dedup.dedup_command)
 app.add_typer(dedup.index_app, name="index")
 app.command("collate")(collate.collate_command)
 app.add_typer(track.track_app, name="track")
+app.command("history")(history.history_command)
+app.command("show")(history.show_command)
+app.command("export")(export.export_command)
 app.command("serve")(serve.serve_command)
 
 

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.cli.common import DatabaseOption, open_cli_store, warn
+from variorum.cli.notify import feed_command
 from variorum.compare.model import SIGNIFICANCES
 from variorum.errors import InputError, VariorumError
 from variorum.store import Store
@@ -194,6 +195,9 @@ def run_command(
             stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None)
         options = dict(recheck=recheck, lease=lease_time, extractor=extractor)
         asyncio.run(_run(store, options, policy, once, every, output_format, _progress(stack, quiet)))
+
+
+track_app.command("feed")(feed_command)
 
 
 __all__ = ["track_app"]
