@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -262,6 +263,31 @@ def test_missing_things_are_404_as_json_and_as_pages(client, filled):
     assert client.get("/articles/not-a-number").status_code == 422
 
 
+# recent changes and the Atom feed ---------------------------------------------------------------------
+
+
+def test_recent_changes_newest_first_as_json_page_and_atom(client, filled):
+    body = client.get("/api/changes").json()["changes"]
+    assert [(c["article_id"], c["from"], c["to"]) for c in body] == [
+        (filled["syria"], 2, 3), (filled["hostile"], 1, 2), (filled["syria"], 1, 2),
+    ]
+    assert body[0]["kinds"] == {"number": 1} and body[0]["created_at"] == (T0 + timedelta(days=1)).isoformat()
+    assert len(client.get("/api/changes?since=2026-01-31").json()["changes"]) == 1
+    assert client.get("/api/changes?significance=huge").status_code == 400
+    page = client.get("/changes").text
+    assert f'href="/articles/{filled["syria"]}/compare?from=2&amp;to=3"' in page
+    assert 'type="application/atom+xml"' in page
+    feed = client.get("/changes.atom?limit=2")
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    root = ElementTree.fromstring(feed.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = root.findall(f"{atom}entry")
+    assert len(entries) == 2
+    links = [e.find(f"{atom}link[@rel='alternate']").get("href") for e in entries]
+    assert links[0] == f"{client.base_url}/articles/{filled['syria']}/compare?from=2&to=3"
+    assert entries[1].find(f"{atom}title").text == '<img src=x onerror="window.__pwned=1">Hostile (version 2)'
+
+
 # clusters -------------------------------------------------------------------------------------------
 
 
@@ -343,14 +369,14 @@ def test_uploads_over_the_cap_get_a_clear_413(sqlite_store, seeds):
 # security ---------------------------------------------------------------------------------------------
 
 
-PAGES = ["/", "/sources", "/clusters", "/compare", "/docs"]
+PAGES = ["/", "/changes", "/sources", "/clusters", "/compare", "/docs"]
 
 
 def test_every_response_carries_a_strict_csp_and_pages_have_no_inline_script_or_style(client, filled):
     urls = PAGES + [
         f"/articles/{filled['syria']}", f"/articles/{filled['syria']}/compare?from=1&to=2",
         f"/articles/{filled['hostile']}", f"/articles/{filled['hostile']}/compare", f"/articles/{filled['hostile']}/versions/1",
-        "/api/articles", "/openapi.json", "/static/style.css", "/static/app.js", "/nowhere",
+        "/api/articles", "/openapi.json", "/changes.atom", "/static/style.css", "/static/app.js", "/nowhere",
     ]
     for url in urls:
         response = client.get(url)

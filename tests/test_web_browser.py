@@ -151,7 +151,7 @@ def test_compare_page_with_the_two_seed_files(site, watched):
     screenshot(page, "compare", full_page=False)
 
 
-def test_clusters_and_sources_pages(site, watched):
+def test_clusters_changes_and_docs_pages(site, watched):
     base_url, ids = site
     page = watched.page
     page.goto(base_url + "/clusters")
@@ -162,8 +162,13 @@ def test_clusters_and_sources_pages(site, watched):
     members.nth(1).get_by_role("link", name="compare").click()
     expect(page.locator(".verdict")).to_contain_text("substantive change")
     expect(page.locator("table.changes")).to_contain_text("Distributed by Wire Example")
+    page.goto(base_url + "/changes")
+    expect(page.locator("table.changes-list tbody tr")).to_have_count(3)
+    screenshot(page, "changes")
+    page.locator("table.changes-list a.compare-link").first.click()
+    expect(page.locator("table.changes td.kind")).to_have_text(["number"])
     page.goto(base_url + "/docs")
-    expect(page.locator("section.operation")).to_have_count(11)
+    expect(page.locator("section.operation")).to_have_count(12)
 
 
 def test_a_hostile_article_shows_as_text_and_runs_nothing(site, watched):

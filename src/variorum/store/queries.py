@@ -266,6 +266,15 @@ def source_by_id(store: Store, source_id: int) -> Source | None:
         return session.get(Source, source_id)
 
 
+def article_ids(store: Store, urls: list[str]) -> dict[str, int]:
+    """The ids of the articles at these (canonical) URLs; unknown URLs are left out."""
+    if not urls:
+        return {}
+    with store.session() as session:
+        found = session.execute(select(StoredArticle.url, StoredArticle.id).where(StoredArticle.url.in_(set(urls))))
+        return {url: article_id for url, article_id in found}
+
+
 def article_counts_by_source(store: Store) -> dict[int, int]:
     """How many articles each source led to."""
     query = (
@@ -373,6 +382,6 @@ def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
 
 __all__ = [
     "ArticleFilter", "ArticlePage", "ArticleRow", "ClusterMember", "StoryCluster", "TimelinePoint",
-    "article_by_id", "article_counts_by_source", "clusters", "fingerprint", "list_articles", "site_of", "source_by_id",
+    "article_by_id", "article_counts_by_source", "article_ids", "clusters", "fingerprint", "list_articles", "site_of", "source_by_id",
     "timeline",
 ]

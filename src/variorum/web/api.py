@@ -16,8 +16,8 @@ from variorum.errors import InputError
 from variorum.store.models import Source
 from variorum.store.queries import ArticleFilter, article_counts_by_source, list_articles
 from variorum.web.data import (
-    article_filter, article_or_404, cluster_comparison, comparison_json, get_store, history_or_404,
-    store_clusters, stored_comparison, version_or_404,
+    ChangesQuery, article_filter, article_or_404, changes, changes_wanted, cluster_comparison, comparison_json,
+    get_store, history_or_404, store_clusters, stored_comparison, version_or_404,
 )
 from variorum.web.security import require_token
 from variorum.web.views import article_from_upload, safe_href
@@ -77,6 +77,13 @@ def compare_versions(
     every change included (cosmetic ones too)."""
     shown = stored_comparison(request, article_id, from_version, to_version)
     return comparison_json(shown.comparison, article_id=article_id, **{"from": shown.from_version, "to": shown.to_version})
+
+
+@router.get("/changes", summary="Recent changes, newest first")
+def recent(request: Request, wanted: Annotated[ChangesQuery, Depends(changes_wanted)]) -> JSON:
+    """Every stored change from one version of an article to the next, newest first (also as Atom at
+    ``/changes.atom``)."""
+    return {"changes": [item.to_dict() for item in changes(get_store(request), wanted)]}
 
 
 @router.get("/clusters", summary="Articles that are the same story")

@@ -16,9 +16,10 @@ from variorum.compare import Comparison, compare
 from variorum.compare.model import KINDS
 from variorum.dedup import DedupConfig
 from variorum.store import Store
+from variorum.store.changes import MAX_LIMIT, ChangeEntry, recent_changes
 from variorum.store.queries import (
-    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, clusters, fingerprint, source_by_id,
-    timeline,
+    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, clusters, fingerprint,
+    source_by_id, timeline,
 )
 
 
@@ -61,6 +62,55 @@ def article_filter(
         )
     except ValueError as error:
         raise HTTPException(400, str(error)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeItem:
+    """One recent change and the id of its article (for links to the comparison page)."""
+
+    entry: ChangeEntry
+    article_id: int
+
+    @property
+    def href(self) -> str:
+        return f"/articles/{self.article_id}/compare?from={self.entry.from_version}&to={self.entry.to_version}"
+
+    def to_dict(self) -> dict[str, Any]:
+        entry = self.entry
+        return {
+            "article_id": self.article_id, "url": entry.url, "title": entry.title, "from": entry.from_version,
+            "to": entry.to_version, "created_at": entry.created_at.isoformat(), "similarity": round(entry.similarity, 6),
+            "max_significance": entry.max_significance, "kinds": entry.kinds, "verdict": entry.summary.get("verdict"),
+            "source_id": entry.source_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesQuery:
+    """Which recent changes to list: at least ``min_significance``, stored since ``since``, at most ``limit``."""
+
+    min_significance: str
+    since: datetime | None
+    limit: int
+
+
+def changes_wanted(
+    significance: Annotated[str, Query(description="The least significant change listed: major, minor or cosmetic.")] = "minor",
+    since: Annotated[str | None, Query(description="Only changes stored on or after this date or time.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many changes, newest first.")] = 50,
+) -> ChangesQuery:
+    """The query parameters of the changes listing and the Atom feed."""
+    return ChangesQuery(significance or "minor", _moment(since, "since", end_of_day=False), limit)
+
+
+def changes(store: Store, wanted: ChangesQuery) -> list[ChangeItem]:
+    """The most recent stored changes (see :func:`variorum.store.changes.recent_changes`), newest first."""
+    try:
+        entries = recent_changes(store, limit=wanted.limit, since=wanted.since, min_significance=wanted.min_significance)
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from None
+    ids = article_ids(store, [entry.url for entry in entries])
+    return [ChangeItem(entry, ids[entry.url]) for entry in entries if entry.url in ids]
 
 
 def article_or_404(store: Store, article_id: int) -> ArticleRow:
@@ -190,7 +240,8 @@ def comparison_json(comparison: Comparison, **context: Any) -> dict[str, Any]:
 
 
 __all__ = [
-    "ComparisonCache", "StoredComparisonView", "article_filter", "article_or_404",
+    "ChangeItem", "ChangesQuery", "ComparisonCache", "StoredComparisonView", "article_filter", "article_or_404", "changes",
+    "changes_wanted",
     "cluster_comparison", "cluster_or_404", "comparison_json", "get_store", "history_or_404", "source_or_404",
     "store_clusters", "stored_comparison", "version_or_404",
 ]

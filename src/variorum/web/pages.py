@@ -7,17 +7,18 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from variorum.compare import compare
 from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.errors import InputError
+from variorum.render.atom import render_atom
 from variorum.store.queries import ArticleFilter, article_counts_by_source, list_articles
 from variorum.web.data import (
-    article_filter, cluster_comparison, get_store, history_or_404, source_or_404, store_clusters,
-    stored_comparison, version_or_404,
+    ChangesQuery, article_filter, changes, changes_wanted, cluster_comparison, get_store, history_or_404,
+    source_or_404, store_clusters, stored_comparison, version_or_404,
 )
 from variorum.web.views import article_from_upload, article_links, comparison_view, timeline_chart
 
@@ -99,6 +100,28 @@ def comparison_page(
         view=comparison_view(shown.comparison, cosmetic),
         toggle_url=f"/articles/{article_id}/compare?{versions}" + ("" if cosmetic else "&cosmetic=1"),
     )
+
+
+@router.get("/changes")
+def changes_page(request: Request, wanted: Annotated[ChangesQuery, Depends(changes_wanted)]) -> HTMLResponse:
+    items = changes(get_store(request), wanted)
+    query = _query(**dict(request.query_params))
+    return render(
+        request, "changes.html", "changes", "/api/changes" + (f"?{query}" if query else ""), items=items,
+        wanted=wanted, significances=SIGNIFICANCES, atom_url="/changes.atom" + (f"?{query}" if query else ""),
+    )
+
+
+@router.get("/changes.atom")
+def changes_feed(request: Request, wanted: Annotated[ChangesQuery, Depends(changes_wanted)]) -> Response:
+    items = changes(get_store(request), wanted)
+    base = str(request.base_url).rstrip("/")
+    links = {(item.entry.url, item.entry.from_version, item.entry.to_version): base + item.href for item in items}
+    feed = render_atom(
+        [item.entry for item in items], self_url=str(request.url),
+        link_for=lambda entry: links[(entry.url, entry.from_version, entry.to_version)],
+    )
+    return Response(feed, media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/clusters")
