@@ -3,6 +3,7 @@ conditional GET, errors, slow and huge answers, redirects. Routes are set (and c
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import Counter
@@ -25,6 +26,16 @@ class Reply:
 
 
 Route = Reply | Callable[[], Reply]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up (a killed tracker, a timed-out fetch) are expected here, not errors."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class LocalSite:
@@ -74,8 +85,7 @@ class LocalSite:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self) -> LocalSite:
