@@ -1,8 +1,8 @@
 """``variorum dedup`` and ``variorum index``: find the same story across a corpus, and keep an index of it.
 
 Inputs are read by :mod:`variorum.extract` (pages, directories, JSONL, WARC, Parquet) and streamed through
-:class:`variorum.dedup.Deduper` in batches, locally or on a Dask cluster (``--dask``). Reports go to standard
-output or ``-o``; warnings and a one-line summary go to standard error; a progress bar with documents/s is
+:class:`variorum.dedup.Deduper` in batches, locally (on ``--processes`` cores) or on a Dask cluster
+(``--dask``). Reports go to standard output or ``-o``; warnings and a one-line summary go to standard error; a progress bar with documents/s is
 shown only when standard error is a terminal.
 """
 
@@ -300,6 +300,8 @@ def dedup_command(
                                                          "in the inputs' format.")] = None,
     summaries: Annotated[bool, typer.Option(help="Link each version to the previous by a comparison summary.")]
     = True,
+    processes: Annotated[int, typer.Option(min=1, help="Worker processes that sketch documents (use the cores "
+                                           "of this machine; --dask spreads over a cluster).")] = 1,
     dask: Annotated[Optional[str], typer.Option(help="Run on Dask: local, local:N or tcp://HOST:PORT.")] = None,
 ) -> None:
     """Group documents that are the same story: exact copies, syndicated, trimmed and edited versions."""
@@ -321,8 +323,7 @@ def dedup_command(
             clusters = deduper.clusters(candidates)
         else:
             deduper = Deduper(config)
-            for batch in _batches(documents):
-                deduper.add(batch)
+            deduper.add_all(_batches(documents), processes)
             clusters = deduper.clusters()
     wanted = summaries and output_format is not DedupFormat.csv and any(len(c.members) > 1 for c in clusters)
     found = _summaries(clusters, inputs, deduper.sketch().keys) if wanted else {}

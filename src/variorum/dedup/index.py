@@ -24,7 +24,7 @@ from variorum.dedup.cluster import MEASURES, estimated_similarity
 from variorum.dedup.pipeline import DedupConfig, Sketch
 from variorum.errors import VariorumError
 
-FORMAT = "variorum.dedup-index/1"
+FORMAT = "variorum.dedup-index/2"  # 2: one-permutation signatures, byte-level words
 
 
 class IndexFileError(VariorumError):

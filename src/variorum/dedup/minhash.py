@@ -1,15 +1,18 @@
-"""MinHash signatures of shingle sets, computed for many documents at once in NumPy.
+"""MinHash signatures of shingle sets by one-permutation hashing with densification, for a whole batch in NumPy.
 
-Each of the ``num_perm`` hash functions is a strongly universal multiply-add-shift hash of the shingle hash
-folded to 32 bits: ``h_i(x) = ((a_i * x + b_i) mod 2**64) >> 32`` with random 64-bit ``a_i``, ``b_i``
-(Dietzfelbinger, 1996). All permutations are applied to all shingles of a chunk of documents as one
-``(num_perm × shingles)`` array operation, and each document's minimum per permutation is taken with
-``np.minimum.reduceat`` — no Python loop per permutation or per shingle. (Shifting after the minimum gives
-the same result as shifting before it, and saves a pass over the array.)
+Classic MinHash applies ``num_perm`` hash functions to every shingle: ``num_perm × shingles`` work, which
+dominates the cost of a document. One-permutation hashing (Li, Owen and Zhang, 2012) hashes each shingle once:
+the shingle hashes (already random, see :mod:`variorum.dedup.shingle`) are cut into ``num_perm`` equal ranges,
+*bins*, and position ``i`` of the signature is the smallest hash in bin ``i`` — its low 32 bits. Shingle sets
+are sorted, so each bin's smallest hash is simply its first, and a batch's signatures take a few array
+operations over its shingles. An empty bin (short documents) copies the value of the first non-empty bin
+along a fixed random sequence of bins for that position (optimal densification, Shrivastava, 2017). Two
+documents then agree at each position with probability equal to their Jaccard similarity, as with classic
+MinHash, and the estimate is as good when documents have a few times ``num_perm`` shingles or more.
 
->>> from variorum.dedup.shingle import WordHasher, shingle_sets, words
->>> sets = shingle_sets([words(t) for t in ("a b c d e", "a b c d f", "")], 2, WordHasher())
->>> sigs = signatures(sets, num_perm=64, seed=1)
+>>> from variorum.dedup.shingle import shingle_sets, token_hashes
+>>> sets = shingle_sets(token_hashes(["a b c d e", "a b c d f", ""]), ngram=2, seed=1)
+>>> sigs = signatures(sets, num_perm=64)
 >>> sigs.shape, sigs.dtype.name
 ((3, 64), 'uint32')
 >>> 0.5 < float(estimate_jaccard(sigs[0], sigs[1])) < 1.0
@@ -18,54 +21,56 @@ True
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-from variorum.dedup.shingle import ShingleSets
+from variorum.dedup.shingle import HASH_BITS, ShingleSets
 
 EMPTY = np.uint32(0xFFFFFFFF)
 """The signature value of a document without shingles (such documents never enter LSH)."""
 
-_CHUNK_CELLS = 1 << 21  # permutation × shingle cells per step: a 16 MiB temporary, fast in practice
+MAX_PERM = 1 << (64 - HASH_BITS)
+"""The largest ``num_perm``: a shingle hash times ``num_perm`` must fit in 64 bits."""
 
 
-def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``(a, b)`` coefficients of ``num_perm`` hash functions, reproducible from ``seed``."""
-    if num_perm < 2:
-        raise ValueError(f"num_perm must be at least 2, not {num_perm}")
-    rng = np.random.default_rng(seed)
-    a = rng.integers(0, 2**64, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**64, size=num_perm, dtype=np.uint64)
-    return a, b
+@lru_cache(maxsize=8)
+def _densification_order(num_perm: int) -> np.ndarray:
+    """Row ``i``: bin ``i``, then every other bin in a fixed random order (the same for every document)."""
+    rng = np.random.default_rng(num_perm)
+    order = np.empty((num_perm, num_perm), dtype=np.int64)
+    for position in range(num_perm):
+        others = rng.permutation(np.delete(np.arange(num_perm), position))
+        order[position] = np.concatenate(([position], others))
+    return order
 
 
-def _chunk_signatures(values: np.ndarray, starts: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    folded = (values ^ (values >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-    cells = np.multiply(a[:, None], folded[None, :])
-    cells += b[:, None]
-    minima = np.minimum.reduceat(cells, starts, axis=1)
-    minima >>= np.uint64(32)
-    return minima.T.astype(np.uint32)
-
-
-def signatures(sets: ShingleSets, num_perm: int, seed: int) -> np.ndarray:
-    """A ``(documents × num_perm)`` uint32 array of MinHash signatures; rows of :data:`EMPTY` for empty sets."""
-    a, b = permutations(num_perm, seed)
+def signatures(sets: ShingleSets, num_perm: int) -> np.ndarray:
+    """A ``(documents × num_perm)`` uint32 array of signatures; rows of :data:`EMPTY` for empty sets."""
+    if not 2 <= num_perm <= MAX_PERM:
+        raise ValueError(f"num_perm must be between 2 and {MAX_PERM:,}, not {num_perm}")
     result = np.full((len(sets), num_perm), EMPTY, dtype=np.uint32)
-    sizes = sets.sizes
-    filled = np.flatnonzero(sizes)
-    if len(filled) == 0:
+    values = sets.values
+    if len(values) == 0:
         return result
-    budget = max(1, _CHUNK_CELLS // num_perm)
-    # Cut the filled documents into chunks of about ``budget`` shingles (a large document is a chunk alone).
-    ends = np.cumsum(sizes[filled])
-    cuts = np.unique(np.searchsorted(ends, np.arange(budget, int(ends[-1]), budget), side="right"))
-    bounds = [0, *[int(c) for c in cuts if 0 < c < len(filled)], len(filled)]
-    with np.errstate(over="ignore"):
-        for start, stop in zip(bounds[:-1], bounds[1:]):
-            chunk = filled[start:stop]
-            low, high = sets.offsets[chunk[0]], sets.offsets[chunk[-1] + 1]
-            starts = sets.offsets[chunk] - low
-            result[chunk] = _chunk_signatures(sets.values[low:high], starts, a, b)
+    owner = np.repeat(np.arange(len(sets), dtype=np.int64), sets.sizes)
+    cells = owner * num_perm + ((values * np.uint64(num_perm)) >> np.uint64(HASH_BITS)).astype(np.int64)
+    first = np.ones(len(cells), dtype=bool)
+    first[1:] = cells[1:] != cells[:-1]
+    filled = np.zeros(result.size, dtype=bool)
+    filled[cells[first]] = True
+    result.reshape(-1)[cells[first]] = values[first].astype(np.uint32)  # the low 32 bits
+    filled = filled.reshape(result.shape)
+    # Empty bins of documents with shingles copy the first filled bin along their densification order.
+    rows, columns = np.nonzero(~filled & (sets.sizes > 0)[:, None])
+    order = _densification_order(num_perm)
+    step = 1
+    while len(rows):
+        source = order[columns, step]
+        found = filled[rows, source]
+        result[rows[found], columns[found]] = result[rows[found], source[found]]
+        rows, columns = rows[~found], columns[~found]
+        step += 1
     return result
 
 

@@ -1,6 +1,6 @@
 """The near-duplicate pipeline, in steps that run the same locally and per partition under Dask.
 
-``sketch`` (words → exact key, shingle sets, MinHash signatures) runs per batch of texts; ``lsh_members``
+``sketch`` (texts → word hashes → exact keys, shingle sets, MinHash signatures) runs per batch of texts; ``lsh_members``
 picks one document per exact-duplicate group (so a million identical documents enter LSH once);
 ``band_triples``/``bucket_pairs`` (in :mod:`variorum.dedup.lsh`) give candidate pairs; ``verified_edges``
 keeps the pairs at or above the threshold; :func:`variorum.dedup.cluster.build_clusters` joins them.
@@ -16,6 +16,9 @@ keeps the pairs at or above the threshold; :func:`variorum.dedup.cluster.build_c
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -26,7 +29,7 @@ from variorum.dedup.cluster import (
 )
 from variorum.dedup.lsh import band_triples, bucket_pairs, optimal_params
 from variorum.dedup.minhash import signatures
-from variorum.dedup.shingle import ShingleSets, WordHasher, exact_key, shingle_sets, words
+from variorum.dedup.shingle import ShingleSets, exact_keys, shingle_sets, token_hashes
 
 
 @dataclass(frozen=True)
@@ -81,16 +84,16 @@ class Sketch:
     sets: ShingleSets | None = None  # kept only when verifying exactly
 
 
-def sketch(texts: Sequence[str], config: DedupConfig, hasher: WordHasher | None = None) -> Sketch:
+def sketch(texts: Sequence[str], config: DedupConfig) -> Sketch:
     """The sketch of a batch of texts."""
-    word_lists = [words(text) for text in texts]
-    sets = shingle_sets(word_lists, config.ngram, hasher or WordHasher())
+    tokens = token_hashes(texts)
+    sets = shingle_sets(tokens, config.ngram, config.seed)
     return Sketch(
-        keys=np.fromiter((exact_key(w) for w in word_lists), dtype=np.uint64, count=len(texts)),
-        word_counts=np.fromiter((len(w) for w in word_lists), dtype=np.int64, count=len(texts)),
+        keys=exact_keys(tokens),
+        word_counts=tokens.sizes,
         sizes=sets.sizes,
-        lengths=np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts)),
-        signatures=signatures(sets, config.num_perm, config.seed),
+        lengths=np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
+        signatures=signatures(sets, config.num_perm),
         sets=sets if config.verify else None,
     )
 
@@ -181,14 +184,34 @@ class Deduper:
     ids: list[str] = field(default_factory=list)
     published: list[str | None] = field(default_factory=list)
     _parts: list[Sketch] = field(default_factory=list)
-    _hasher: WordHasher = field(default_factory=WordHasher)
 
     def add(self, documents: Iterable[Document]) -> None:
         """Sketch a batch of documents and remember their ids and dates."""
         batch = list(documents)
         if batch:
             self.add_sketch([d.id for d in batch], [d.published for d in batch],
-                            sketch([d.text for d in batch], self.config, self._hasher))
+                            sketch([d.text for d in batch], self.config))
+
+    def add_all(self, batches: Iterable[Sequence[Document]], processes: int = 1) -> None:
+        """Sketch batches of documents in order, on ``processes`` worker processes when more than one.
+
+        At most two batches per process are in flight, so the texts never pile up; the result is the same
+        as adding the batches one by one.
+        """
+        if processes < 2:
+            for batch in batches:
+                self.add(batch)
+            return
+        pending: deque[tuple[Sequence[Document], Future[Sketch]]] = deque()
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            for batch in batches:
+                if batch:
+                    pending.append((batch, pool.submit(sketch, [d.text for d in batch], self.config)))
+                while len(pending) > 2 * processes or (pending and pending[0][1].done()):
+                    done, future = pending.popleft()
+                    self.add_sketch([d.id for d in done], [d.published for d in done], future.result())
+            for done, future in pending:
+                self.add_sketch([d.id for d in done], [d.published for d in done], future.result())
 
     def add_sketch(self, ids: Sequence[str], published: Sequence[str | None], part: Sketch) -> None:
         """Add documents already sketched elsewhere (e.g. on a Dask worker)."""

@@ -1,101 +1,141 @@
-"""Word shingles of documents, hashed to 64-bit integers, and the key that finds exact duplicates.
+"""Words, word shingles and exact-duplicate keys of a whole batch of documents, hashed in NumPy.
 
-A document's *words* are the word, number and URL keys of :mod:`variorum.text.tokens` (quotes, dashes and
-Unicode folded, layout gone), lowercased, punctuation dropped. Its shingles are the runs of ``ngram``
-consecutive words. Each distinct word is hashed once with xxHash (XXH3, 64 bits; a :class:`WordHasher`
-remembers recent words); a shingle's hash mixes the hashes of its words position by position. Shingles are
-built for a whole batch of documents at once in NumPy and kept as a :class:`ShingleSets` (one flat array of
-sorted distinct hashes per document, plus offsets), so no string is built and no NumPy call is made per shingle.
+A document's *words*: its text is NFKC-normalized, typographic apostrophes and hyphens are made ASCII,
+invisible characters (soft hyphen, zero-width) dropped and hyphens at line ends joined, it is lowercased and
+read as UTF-8 bytes. Letters, digits, ``_`` and every non-ASCII character except punctuation and symbols
+(U+0080–U+00BF, ×, ÷, U+2000–U+2BFF, U+3000–U+303F, U+1F000–U+1FFFF) are word characters; an apostrophe,
+period or hyphen between two word characters, and a comma, colon or slash between two digits, join them into
+one word (``it's``, ``u.s``, ``re-wrapped``, ``3,500``, ``10:30``); everything else separates words (a URL
+is several words).
 
->>> words("It’s the “same” STORY — re-wrapped.")
-["it's", 'the', 'same', 'story', 're-wrapped']
->>> sets = shingle_sets([words("a b c d"), words("a b"), []], ngram=3, hasher=WordHasher())
->>> sets.sizes.tolist()
+The bytes of about a megabyte of documents at a time are classified with ``bytes.translate`` and a few array
+operations, and each word's polynomial hash is read off prefix sums (then mixed with the SplitMix64
+finalizer), so no Python string is made and no Python code runs per word or per shingle. A shingle's hash
+mixes its ``ngram`` word hashes, each times an odd multiplier drawn from the run's seed. Each document's
+shingle hashes are sorted and made distinct in one ``np.sort`` for the batch and kept as a :class:`ShingleSets`.
+
+>>> words("It’s the “same” STORY — re-wrapped, at 10:30.")
+["it's", 'the', 'same', 'story', 're-wrapped', 'at', '10:30']
+>>> shingle_sets(token_hashes(["a b c d", "a b", ""]), ngram=3, seed=1).sizes.tolist()
 [2, 0, 0]
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
-from itertools import chain
 from typing import Sequence
 
 import numpy as np
 import xxhash
 
-from variorum.text.tokens import _TOKEN_RE, fold
+HASH_BITS = 44
+"""Bits of a shingle hash (see :func:`shingle_sets`)."""
 
-# The groups of the token pattern that carry words (not punctuation), found by name so they stay in step.
-_WORD_GROUPS = tuple(_TOKEN_RE.groupindex[name] - 1 for name in ("url", "number", "word"))
+_DOCUMENT_BITS = 64 - HASH_BITS
+_HASH_MASK = np.uint64((1 << HASH_BITS) - 1)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
-_STEP = np.uint64(0x9E3779B97F4A7C15)
-_HASH_BITS = 44
-_DOCUMENT_BITS = 64 - _HASH_BITS
-_HASH_MASK = np.uint64((1 << _HASH_BITS) - 1)
+
+
+# Each byte's classes, one bit each, read for a whole buffer at once with ``bytes.translate``.
+_WORD, _DIGIT, _JOINER, _DIGIT_JOINER, _LEAD = 1, 2, 4, 8, 16
+
+
+def _class_table() -> bytes:
+    table = bytearray(256)
+    for character in b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[character] |= _WORD
+    for character in b"0123456789":
+        table[character] |= _DIGIT
+    for character in b"'.-":
+        table[character] |= _JOINER
+    for character in b",:/":
+        table[character] |= _DIGIT_JOINER
+    for byte in range(0x80, 0x100):
+        table[byte] |= _WORD
+    for lead, _, _, _ in _SEPARATORS:
+        table[lead] |= _LEAD
+    return bytes(table)
+
+
+# Non-ASCII punctuation and symbols: (lead byte, lowest and highest second byte, length in bytes).
+_SEPARATORS = (
+    (0xC2, 0x80, 0xBF, 2),  # U+0080–U+00BF: Latin-1 punctuation and symbols (no-break space, «, », ©, …)
+    (0xC3, 0x97, 0x97, 2),  # ×
+    (0xC3, 0xB7, 0xB7, 2),  # ÷
+    (0xE2, 0x80, 0xAF, 3),  # U+2000–U+2BFF: general punctuation, currency, arrows, mathematical operators, …
+    (0xE3, 0x80, 0x80, 3),  # U+3000–U+303F: CJK symbols and punctuation
+    (0xF0, 0x9F, 0x9F, 4),  # U+1F000–U+1FFFF: emoji and pictographs
+)
+_CLASSES = _class_table()
+# Typographic apostrophes and hyphens join words as their ASCII forms do; invisible characters vanish.
+_FOLDS = (
+    *((apostrophe, "'") for apostrophe in "’‘ʼ‛′"),
+    *((hyphen, "-") for hyphen in "\u2010\u2011"),
+    *((invisible, "") for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),
+)
+_WRAPPED_HYPHEN_RE = re.compile(rb"(?<=[0-9a-z_\x80-\xff])-\r?\n[ \t]*(?=[0-9a-z_\x80-\xff])")
+# A word's polynomial hash sum(byte[i] * P**(n-1-i)) mod 2**64, from prefix sums of byte[j] * Q**j (Q = 1/P).
+_P = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
+_Q = pow(_P, -1, 2**64)
+_GROUP_BYTES = 1 << 20  # documents are classified and hashed in groups of about this many bytes
+
+
+def normalize(text: str) -> bytes:
+    """``text`` as words are read from it: NFKC, lowercased, UTF-8, quotes and hyphens folded."""
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            # Line breaks never take part in normalization, so lines can be normalized one by one; most are
+            # already normal, and the others are short (normalizing a whole long text is slow).
+            text = "\n".join([unicodedata.normalize("NFKC", line) for line in text.split("\n")])
+        for variant, canonical in _FOLDS:
+            if variant in text:
+                text = text.replace(variant, canonical)
+    raw = text.lower().encode("utf-8", "replace")
+    if b"-\n" in raw or b"-\r\n" in raw:
+        raw = _WRAPPED_HYPHEN_RE.sub(b"-", raw)
+    return raw
+
+
+def _word_spans(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The ``[start, end)`` byte offsets of each word of the normalized UTF-8 text ``raw``."""
+    classes = np.frombuffer(raw.translate(_CLASSES), dtype=np.uint8)
+    word = classes & _WORD
+    leads = np.flatnonzero(classes & _LEAD)
+    if len(leads):
+        data = np.frombuffer(raw, dtype=np.uint8)
+        first, second = data[leads], data[np.minimum(leads + 1, len(data) - 1)]
+        for lead, low, high, length in _SEPARATORS:
+            hits = leads[(first == lead) & (second >= low) & (second <= high)]
+            for offset in range(length):
+                word[hits + offset] = 0
+    digit = (classes >> 1) & 1
+    inner = classes[1:-1]
+    joined = word.copy()
+    joined[1:-1] |= ((inner >> 2) & word[:-2] & word[2:]) | ((inner >> 3) & digit[:-2] & digit[2:])
+    edges = np.diff(joined.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def words(text: str) -> list[str]:
-    """The lowercased word keys of ``text``: the same keys as ``token_keys`` gives, without punctuation.
-
-    Reads the token pattern directly (``findall``) instead of building a Token per word: same keys, about
-    three times faster, which matters at a million documents.
-    """
-    url, number, word = _WORD_GROUPS
-    found: list[str] = []
-    for groups in _TOKEN_RE.findall(text):
-        raw = groups[url] or groups[number] or groups[word]
-        if raw:
-            key = fold(raw)
-            if key:
-                found.append(key.lower())
-    return found
-
-
-def exact_key(document_words: Sequence[str]) -> int:
-    """A 64-bit hash of the normalized text (its words joined by spaces): equal for exact duplicates.
-
-    Documents that differ only in layout, case, punctuation or typographic quotes get the same key.
-    """
-    return xxhash.xxh3_64_intdigest(" ".join(document_words).encode())
-
-
-class WordHasher:
-    """XXH3-64 hashes of words, remembering up to ``capacity`` of them (news vocabularies repeat a lot).
-
-    The cache only saves time: a word's hash is the same whether or not it was remembered.
-    """
-
-    def __init__(self, capacity: int = 1 << 20) -> None:
-        self.capacity = capacity
-        self._known: dict[str, int] = {}
-
-    def hashes(self, all_words: list[str]) -> np.ndarray:
-        """The hash of each word, in order, as uint64."""
-        known = self._known
-        found = list(map(known.get, all_words))
-        if None in found:
-            if len(known) > self.capacity:
-                known.clear()
-            digest = xxhash.xxh3_64_intdigest
-            for position, value in enumerate(found):
-                if value is None:
-                    word = all_words[position]
-                    value = known[word] = digest(word.encode())
-                    found[position] = value
-        return np.array(found, dtype=np.uint64)
+    """The words of ``text``, as strings (the pipeline itself only ever hashes them)."""
+    raw = normalize(text)
+    starts, ends = _word_spans(raw)
+    return [raw[start:end].decode("utf-8", "replace") for start, end in zip(starts.tolist(), ends.tolist())]
 
 
 @dataclass(frozen=True)
-class ShingleSets:
-    """The shingle-hash sets of a batch of documents: document ``i`` is ``values[offsets[i]:offsets[i + 1]]``."""
+class Segments:
+    """Per-document runs of one flat array: document ``i`` is ``values[offsets[i]:offsets[i + 1]]``."""
 
-    values: np.ndarray  # uint64, sorted and distinct within each document
+    values: np.ndarray  # uint64
     offsets: np.ndarray  # int64, length documents + 1
 
     @property
     def sizes(self) -> np.ndarray:
-        """The number of distinct shingles of each document."""
+        """The number of values of each document."""
         return np.diff(self.offsets)
 
     def __len__(self) -> int:
@@ -103,6 +143,73 @@ class ShingleSets:
 
     def __getitem__(self, index: int) -> np.ndarray:
         return self.values[self.offsets[index]:self.offsets[index + 1]]
+
+
+class TokenHashes(Segments):
+    """The 64-bit hash of each word of a batch of documents, in order."""
+
+
+class ShingleSets(Segments):
+    """The shingle-hash sets of a batch of documents: ``HASH_BITS``-bit values, sorted and distinct per document."""
+
+
+_powers_cache: dict[int, np.ndarray] = {}
+
+
+def _powers(base: int, count: int) -> np.ndarray:
+    """``base**j mod 2**64`` for ``j < count`` (at least), as uint64, computed once and kept."""
+    known = _powers_cache.get(base)
+    if known is None or len(known) < count:
+        factors = np.full(max(count, _GROUP_BYTES + 1), base, dtype=np.uint64)
+        factors[0] = 1
+        known = _powers_cache[base] = np.multiply.accumulate(factors)
+    return known[:count]
+
+
+def _group_hashes(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """The word hashes of a few documents and the number of words of each."""
+    # One newline after each document: a separator, so no word runs from one document into the next.
+    raw = b"\n".join(encoded) + b"\n"
+    starts, ends = _word_spans(raw)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(len(raw) + 1, dtype=np.uint64)
+        np.cumsum(np.frombuffer(raw, dtype=np.uint8) * _powers(_Q, len(raw)), out=prefix[1:])
+        polynomial = (prefix[ends] - prefix[starts]) * _powers(_P, len(raw))[ends - 1]
+        values = _mix(polynomial + (ends - starts).astype(np.uint64))
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
+    counts = np.diff(np.searchsorted(starts, np.cumsum(lengths) - lengths), append=len(starts))
+    return values, counts
+
+
+def token_hashes(texts: Sequence[str]) -> TokenHashes:
+    """The hashes of the words of each text (equal words, equal hashes, in any batch)."""
+    encoded = [normalize(text) for text in texts]
+    values: list[np.ndarray] = [np.empty(0, np.uint64)]
+    counts: list[np.ndarray] = [np.zeros(1, np.int64)]
+    group: list[bytes] = []
+    size = 0
+    for document in encoded:
+        group.append(document)
+        size += len(document) + 1
+        if size >= _GROUP_BYTES:
+            for collected, found in zip((values, counts), _group_hashes(group)):
+                collected.append(found)
+            group, size = [], 0
+    if group:
+        for collected, found in zip((values, counts), _group_hashes(group)):
+            collected.append(found)
+    return TokenHashes(np.concatenate(values), np.cumsum(np.concatenate(counts)))
+
+
+def exact_keys(tokens: TokenHashes) -> np.ndarray:
+    """A 64-bit hash of each document's word sequence: equal for exact duplicates.
+
+    Documents that differ only in layout, case, punctuation or typographic quotes get the same key.
+    """
+    values, offsets = tokens.values, tokens.offsets.tolist()
+    digest = xxhash.xxh3_64_intdigest
+    return np.fromiter((digest(values[start:end].tobytes()) for start, end in zip(offsets[:-1], offsets[1:])),
+                       dtype=np.uint64, count=len(tokens))
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -115,35 +222,39 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def shingle_sets(word_lists: Sequence[Sequence[str]], ngram: int, hasher: WordHasher) -> ShingleSets:
+def _shingle_weights(ngram: int, seed: int) -> tuple[np.ndarray, np.uint64]:
+    """One odd 64-bit multiplier per word position of a shingle, and an offset, all drawn from ``seed``."""
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 2**64, size=ngram, dtype=np.uint64) | np.uint64(1), rng.integers(0, 2**64, dtype=np.uint64)
+
+
+def shingle_sets(tokens: TokenHashes, ngram: int, seed: int) -> ShingleSets:
     """The sets of ``ngram``-word shingle hashes of each document; empty for documents with too few words.
 
-    Shingle hashes keep 44 bits, so that one ``np.sort`` of ``document << 44 | hash`` both groups a batch by
-    document and sorts each document's hashes (a batch holds fewer than 2**20 documents). 44 bits leave a
-    chance of about 10**-8 that two shingles of one 1,000-shingle document collide.
+    A shingle's hash is the SplitMix64 finalizer of its word hashes times odd multipliers drawn from ``seed``,
+    summed. Shingle hashes keep 44 bits, so that one ``np.sort`` of ``document << 44 | hash`` both groups a
+    batch by document and sorts each document's hashes (a batch holds fewer than 2**20 documents). 44 bits
+    leave a chance of about 10**-8 that two shingles of one 1,000-shingle document collide.
     """
     if ngram < 1:
         raise ValueError(f"ngram must be at least 1, not {ngram}")
-    if len(word_lists) >= 1 << _DOCUMENT_BITS:
+    if len(tokens) >= 1 << _DOCUMENT_BITS:
         raise ValueError(f"a batch holds at most {(1 << _DOCUMENT_BITS) - 1:,} documents")
-    counts = np.fromiter((len(w) for w in word_lists), dtype=np.int64, count=len(word_lists))
-    hashes = hasher.hashes(list(chain.from_iterable(word_lists)))
+    hashes = tokens.values
     span = max(len(hashes) - ngram + 1, 0)
+    weights, offset = _shingle_weights(ngram, seed)
     with np.errstate(over="ignore"):
-        combined = hashes[:span].copy()
-        for offset in range(1, ngram):
-            combined = _mix(combined + _STEP) ^ hashes[offset:offset + span]
+        combined = hashes[:span] * weights[0] + offset
+        for position in range(1, ngram):
+            combined += hashes[position:position + span] * weights[position]
         combined = _mix(combined) & _HASH_MASK
-    # Shingle k of document d starts at word starts[d] + k, for k < counts[d] - ngram + 1.
-    shingle_counts = np.maximum(counts - ngram + 1, 0)
-    owner = np.repeat(np.arange(len(word_lists), dtype=np.uint64), shingle_counts)
-    word_starts = np.cumsum(counts) - counts
-    shingle_starts = np.cumsum(shingle_counts) - shingle_counts
-    positions = np.arange(len(owner)) + np.repeat(word_starts - shingle_starts, shingle_counts)
-    keyed = np.sort((owner << np.uint64(_HASH_BITS)) | combined[positions])
+    # A shingle is kept when its first and last words belong to the same document.
+    owner = np.repeat(np.arange(len(tokens), dtype=np.uint64), tokens.sizes)
+    whole = owner[:span] == owner[ngram - 1:]
+    keyed = np.sort((owner[:span][whole] << np.uint64(HASH_BITS)) | combined[whole])
     if len(keyed):
         keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]
-    offsets = np.zeros(len(word_lists) + 1, dtype=np.int64)
-    np.cumsum(np.bincount((keyed >> np.uint64(_HASH_BITS)).astype(np.int64), minlength=len(word_lists)),
+    offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum(np.bincount((keyed >> np.uint64(HASH_BITS)).astype(np.int64), minlength=len(tokens)),
               out=offsets[1:])
     return ShingleSets(keyed & _HASH_MASK, offsets)
