@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from typing import Sequence
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
@@ -52,8 +54,10 @@ class Alignment:
     added: list[int] = field(default_factory=list)
 
 
+@lru_cache(maxsize=8192)
 def bag_of_words(key: BlockKey) -> frozenset[str]:
-    """The lower-cased words of a block, for similarity; URLs fall apart into host and path words."""
+    """The lower-cased words of a block, for similarity; URLs fall apart into host and path words (memoized:
+    collating many versions meets the same blocks again and again)."""
     return frozenset(_WORD_RE.findall(key.lower()))
 
 
@@ -101,11 +105,8 @@ def _similar_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequen
             postings[word].append(j)
     scored: list[tuple[float, int, int]] = []
     for i in free_a:
-        shared: Counter[int] = Counter()
-        for word in bags_a[i]:
-            blocks = postings.get(word, ())
-            if len(blocks) <= _COMMON_WORD_POSTINGS:
-                shared.update(blocks)
+        shared = Counter(chain.from_iterable(
+            blocks for blocks in map(postings.get, bags_a[i]) if blocks and len(blocks) <= _COMMON_WORD_POSTINGS))
         for j, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATES_PER_BLOCK]:
             score = dice(bags_a[i], bags_b[j])
             if score >= _SIMILAR_ENOUGH:

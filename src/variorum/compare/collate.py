@@ -1,10 +1,19 @@
 """``collate(witnesses)``: one variant apparatus over many versions of an article.
 
-Every witness is compared with one base witness by :func:`~variorum.compare.compare`, so variants are
-classified, and moves and layout noise handled, exactly as in a two-version comparison. The substantive
-changes are then grouped by where they fall in the base: changes of any witness whose base spans overlap
-or touch form one **variant site**, and each site lists every distinct reading (equal when their folded
-texts are equal) with the witnesses that carry it. Witnesses without a change at a site read as the base.
+Every witness is compared with one base witness by the engine of :func:`~variorum.compare.compare`, so
+variants are classified, and moves and layout noise handled, exactly as in a two-version comparison. The
+comparisons share their work: the base is prepared once, each distinct block text is folded once, and each
+distinct pair of (base block, witness block) texts is diffed word by word once, whichever witnesses carry
+it. Revisions that each edit the previous one share almost all their edited paragraphs with their
+predecessor, so the cost grows with the number of distinct edits, not with witnesses × differences.
+
+The substantive changes are then grouped by where they fall in the base, on two levels. Paragraphs added,
+removed or moved form **passage sites** among themselves; every other change forms **word sites**: changes
+of any witnesses whose base spans overlap or touch form one site. A word site may lie inside a passage site
+(one witness cut a paragraph that others edited): it stays a site of its own, and the witnesses lacking
+the passage read there as omitted, with a note pointing to the passage site. Each site lists every distinct
+reading (equal when their folded texts are equal) with the witnesses that carry it. Witnesses without a
+change at a site read as the base.
 
 The base is the one named, or else the most central witness: the one whose words are most shared by the
 others (a word-set Dice score computed in one pass over a word count, so choosing it is linear in the
@@ -24,22 +33,29 @@ For ordered witnesses (versions by time) the collation also follows each sentenc
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any, Iterable, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Sequence
 
 from variorum.article import Article
-from variorum.compare.engine import compare
+from variorum.compare.align import Alignment
+from variorum.compare.engine import _Collector, _Version, compare_versions
 from variorum.compare.model import MAJOR, MINOR, SIGNIFICANCES, Change, Comparison, Span
 from variorum.compare.sequence import opcodes
 from variorum.text.frontmatter import PARAGRAPH
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import fold_text
+from variorum.text.tokens import fold_text, iter_tokens
 
 _RANK = {significance: rank for rank, significance in enumerate(SIGNIFICANCES)}
 _SAME_SENTENCE_DICE = 0.5
 _WORD_RE = re.compile(r"\w+")
+_PASSAGE_KINDS = frozenset({"paragraph_added", "paragraph_removed", "paragraph_moved"})
+
+# One substantive change of one witness, placed in the base: (start, end, witness index, change, reading text).
+_Event = tuple[int, int, int, Change, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +88,21 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class VariantSite:
-    """A place in the base where at least one witness reads differently."""
+    """A place in the base where at least one witness reads differently.
+
+    ``level`` is ``"passage"`` for paragraphs added, removed or moved, ``"words"`` for everything else; a
+    word site may lie inside a passage site's span.
+    """
 
     number: int
     span: Span
     base: Reading
     readings: tuple[Reading, ...]
+    level: str = "words"
+    _by_witness: dict[str, Reading] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_witness", {w: r for r in self.readings for w in r.witnesses})
 
     @property
     def significance(self) -> str:
@@ -90,12 +115,13 @@ class VariantSite:
 
     def reading_of(self, witness: str) -> Reading:
         """The reading ``witness`` carries here (the base reading when it has no change here)."""
-        return next((r for r in self.readings if witness in r.witnesses), self.base)
+        return self._by_witness.get(witness, self.base)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "span": list(self.span),
+            "level": self.level,
             "significance": self.significance,
             "kinds": list(self.kinds),
             "base": self.base.to_dict(),
@@ -215,18 +241,29 @@ def central_witness(articles: Sequence[Article]) -> int:
 
     Words are lowercased runs of letters and digits, so quotes, dashes and layout do not count. Each
     witness scores ``2·Σ_j |A ∩ B_j| / (|A| + mean |B|)``, computed from one count of how many witnesses
-    use each word. Ties go to the smallest text, then to the first.
+    use each word. Ties go to the smallest text, then to the first. A word never spans a blank line, so
+    each witness's words are gathered paragraph by paragraph, and a paragraph many witnesses share is read
+    once.
 
     >>> central_witness([Article.from_text(t) for t in ("a b x", "a b c d", "a b c d e")])
     1
     """
-    word_sets = [set(_WORD_RE.findall(article.text.lower())) for article in articles]
-    used_by = Counter(word for words in word_sets for word in words)
+    words_of: dict[str, frozenset[str]] = {}
+    word_sets = []
+    for article in articles:
+        chunks = article.text.lower().split("\n\n")
+        for chunk in chunks:
+            if chunk not in words_of:
+                words_of[chunk] = frozenset(_WORD_RE.findall(chunk))
+        word_sets.append(frozenset().union(*map(words_of.__getitem__, chunks)))
+    used_by: Counter[str] = Counter()
+    for words in word_sets:
+        used_by.update(words)
     count, total = len(word_sets), sum(map(len, word_sets))
 
     def rank(index: int) -> tuple[Fraction, str, int]:
         words = word_sets[index]
-        shared = sum(used_by[word] for word in words) - len(words)
+        shared = sum(map(used_by.__getitem__, words)) - len(words)
         return -Fraction(2 * shared * count, count * len(words) + total or 1), articles[index].text, index
 
     return min(range(count), key=rank)
@@ -267,7 +304,7 @@ def _note(base: str, change: Change) -> str | None:
     return f"link → {change.new}"
 
 
-def _reading_text(base: str, site: Span, pieces: list[tuple[int, int, str]]) -> str:
+def _reading_text(base: str, site: Span, pieces: Sequence[tuple[int, int, str]]) -> str:
     parts: list[str] = []
     position = site[0]
     inserted_at = -1  # two insertions at one point are separate passages: keep a space between them
@@ -281,9 +318,51 @@ def _reading_text(base: str, site: Span, pieces: list[tuple[int, int, str]]) -> 
     return " ".join("".join(parts).split())
 
 
-def _group(events: list[tuple[int, int, int, Change]]) -> list[tuple[Span, list[tuple[int, int, int, Change]]]]:
-    """Events ``(start, end, witness, change)`` merged into sites where their base spans overlap or touch."""
-    groups: list[tuple[Span, list[tuple[int, int, int, Change]]]] = []
+def _moved_span(span: Span | None, by: int) -> Span | None:
+    return None if span is None else (span[0] + by, span[1] + by)
+
+
+def _shifted(change: Change, by_a: int, by_b: int) -> Change:
+    """``change`` with its old span moved by ``by_a`` and its new span by ``by_b`` characters."""
+    return replace(change, old_span=_moved_span(change.old_span, by_a), new_span=_moved_span(change.new_span, by_b),
+                   detail=dict(change.detail))
+
+
+_PairMemo = dict[tuple[str, str, str], tuple[tuple[Change, ...], int]]
+
+
+class _SharedCollector(_Collector):
+    """The engine's collector, diffing each distinct pair of edited blocks once for a whole collation.
+
+    What :meth:`edited_pair` finds inside two paired blocks depends only on their texts and the old block's
+    kind (spans, contexts, quotations and speakers are all read inside the blocks), so it is kept in ``memo``
+    relative to the blocks' starts and shifted into place whenever a later comparison pairs the same texts.
+    Whether the pair moved is still decided by each comparison's own alignment.
+    """
+
+    def __init__(self, a: _Version, b: _Version, alignment: Alignment, memo: _PairMemo) -> None:
+        super().__init__(a, b, alignment)
+        self.memo = memo
+
+    def edited_pair(self, i: int, j: int, in_place: bool) -> None:
+        if not in_place:
+            self.moved(i, j, edited=True)
+        key = (self.a.blocks[i].kind, self.a.raw(i), self.b.raw(j))
+        start_a, start_b = self.a.blocks[i].start, self.b.blocks[j].start
+        known = self.memo.get(key)
+        if known is None:
+            first, matched = len(self.changes), self.matched
+            super().edited_pair(i, j, in_place=True)
+            self.memo[key] = (tuple(_shifted(c, -start_a, -start_b) for c in self.changes[first:]),
+                              self.matched - matched)
+        else:
+            self.changes += [_shifted(change, start_a, start_b) for change in known[0]]
+            self.matched += known[1]
+
+
+def _group(events: list[_Event]) -> list[tuple[Span, list[_Event]]]:
+    """Events merged into sites where their base spans overlap or touch."""
+    groups: list[tuple[Span, list[_Event]]] = []
     for event in sorted(events, key=lambda e: (e[0], e[1], e[2])):
         if groups and event[0] <= groups[-1][0][1]:
             (start, end), members = groups[-1]
@@ -294,25 +373,39 @@ def _group(events: list[tuple[int, int, int, Change]]) -> list[tuple[Span, list[
     return groups
 
 
-def _site(number: int, span: Span, members: list[tuple[int, int, int, Change]], base_index: int,
-          articles: list[Article], names: list[str]) -> VariantSite:
-    base_text = articles[base_index].text
-    by_witness: dict[int, list[Change]] = {}
-    for _, _, witness, change in members:
-        by_witness.setdefault(witness, []).append(change)
+def _lacking(span: Span, passage: tuple[Span, list[_Event]] | None) -> list[int]:
+    """The witnesses that cut, within ``passage``, a paragraph holding ``span`` (strictly, for a point)."""
+    if passage is None:
+        return []
+    start, end = span
+    return sorted({witness for cut_start, cut_end, witness, change, _ in passage[1]
+                   if change.kind == "paragraph_removed" and cut_start <= start and end <= cut_end
+                   and cut_start < end and start < cut_end})
+
+
+def _site(number: int, span: Span, members: list[_Event], level: str, lacking: list[int], within: int | None,
+          base_text: str, names: list[str]) -> VariantSite:
+    by_witness: dict[int, list[_Event]] = {}
+    for event in members:
+        by_witness.setdefault(event[2], []).append(event)
+    texts: dict[tuple[Any, ...], tuple[str, str]] = {}  # witnesses with the same pieces read the same text
     readings: dict[tuple[str, tuple[str, ...]], list[tuple[int, list[Change], str]]] = {}
-    for witness, changes in by_witness.items():
-        pieces = [_piece(base_text, articles[witness].text, c) for c in changes if not _is_note(base_text, c)]
-        text = _reading_text(base_text, span, pieces)
-        notes = tuple(sorted(filter(None, (_note(base_text, c) for c in changes))))
-        readings.setdefault((fold_text(text), notes), []).append((witness, changes, text))
+    for witness, events in by_witness.items():
+        changes = [change for _, _, _, change, _ in events]
+        pieces = tuple((start, end, text) for start, end, _, change, text in events if not _is_note(base_text, change))
+        notes = tuple(sorted(filter(None, (_note(base_text, change) for change in changes))))
+        if (pieces, notes) not in texts:
+            text = _reading_text(base_text, span, pieces)
+            texts[pieces, notes] = (text, fold_text(text))
+        text, folded = texts[pieces, notes]
+        readings.setdefault((folded, notes), []).append((witness, changes, text))
     ordered = sorted(readings.items(), key=lambda item: (-len(item[1]), item[0]))
     variants = []
     for position, ((_, notes), carriers) in enumerate(ordered):
         carriers.sort(key=lambda carrier: carrier[0])
         all_changes = [change for _, changes, _ in carriers for change in changes]
         variants.append(Reading(
-            label=chr(ord("a") + position) if position < 26 else f"r{position + 1}",
+            label=_label(position),
             text=carriers[0][2],
             witnesses=tuple(names[w] for w, _, _ in carriers),
             kinds=tuple(sorted({c.kind for c in all_changes})),
@@ -320,17 +413,54 @@ def _site(number: int, span: Span, members: list[tuple[int, int, int, Change]], 
             notes=notes,
             changes=tuple((names[w], c) for w, changes, _ in carriers for c in changes),
         ))
+    if lacking:
+        variants.append(Reading(label=_label(len(variants)), text="", witnesses=tuple(names[w] for w in lacking),
+                                notes=(f"in the passage omitted at site {within}",)))
+    absent = set(by_witness).union(lacking)
     base_reading = Reading(
         label="=",
         text=" ".join(base_text[span[0]:span[1]].split()),
-        witnesses=tuple(name for index, name in enumerate(names) if index not in by_witness),
+        witnesses=tuple(name for index, name in enumerate(names) if index not in absent),
     )
-    return VariantSite(number, span, base_reading, tuple(variants))
+    return VariantSite(number, span, base_reading, tuple(variants), level)
 
 
-def _sentences(article: Article) -> tuple[list[str], list[str]]:
-    """Folded keys and collapsed texts of an article's sentences, in reading order. Paragraphs broken
-    inside a sentence are joined first, so that a re-wrapped paragraph is not a changed sentence."""
+def _label(position: int) -> str:
+    return chr(ord("a") + position) if position < 26 else f"r{position + 1}"
+
+
+def _sites(events: list[_Event], base_text: str, names: list[str]) -> tuple[VariantSite, ...]:
+    """Passage sites (one per base paragraph added after, removed or moved, so that neighbouring paragraphs
+    never chain into one wide site) and word sites (changes whose spans overlap or touch), numbered in base
+    order: at one start, an insertion point first, then the wider site, so a passage site comes before the
+    word sites inside it."""
+    by_span: dict[Span, list[_Event]] = {}
+    for event in sorted((e for e in events if e[3].kind in _PASSAGE_KINDS), key=lambda e: (e[0], e[1], e[2])):
+        by_span.setdefault((event[0], event[1]), []).append(event)
+    passages = sorted(by_span.items())
+    words = _group([event for event in events if event[3].kind not in _PASSAGE_KINDS])
+    located = [(span, members, "passage", index) for index, (span, members) in enumerate(passages)]
+    located += [(span, members, "words", -1) for span, members in words]
+    located.sort(key=lambda site: (site[0][0], site[0][0] != site[0][1], -site[0][1], site[2] != "passage"))
+    passage_numbers = {index: number for number, (_, _, _, index) in enumerate(located, 1) if index >= 0}
+    passage_starts = [span[0] for span, _ in passages]
+    sites = []
+    for number, (span, members, level, _) in enumerate(located, 1):
+        lacking: list[int] = []
+        within = None
+        if level == "words":
+            holder = bisect_right(passage_starts, span[0]) - 1
+            lacking = _lacking(span, passages[holder] if holder >= 0 else None)
+            within = passage_numbers[holder] if lacking else None
+        sites.append(_site(number, span, members, level, lacking, within, base_text, names))
+    return tuple(sites)
+
+
+def _sentences(article: Article, keys_of: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Keys and collapsed texts of an article's sentences, in reading order. A sentence's key is its token
+    keys, as :func:`compare` sees them, so layout noise (spacing, quotes, dashes, wrapping) never tells two
+    sentences apart; ``keys_of`` remembers the keys of sentences already seen. Paragraphs broken inside a
+    sentence are joined first, so that a re-wrapped paragraph is not a changed sentence."""
     passages: list[str] = []
     previous = None
     for block in article.blocks:
@@ -343,8 +473,11 @@ def _sentences(article: Article) -> tuple[list[str], list[str]]:
     keys, texts = [], []
     for passage in passages:
         for start, end in sentence_spans(passage):
-            keys.append(fold_text(passage[start:end]))
-            texts.append(" ".join(passage[start:end].split()))
+            sentence = passage[start:end]
+            if sentence not in keys_of:
+                keys_of[sentence] = " ".join(token.key for token in iter_tokens(sentence))
+            keys.append(keys_of[sentence])
+            texts.append(" ".join(sentence.split()))
     return keys, texts
 
 
@@ -355,21 +488,23 @@ def _dice(a: str, b: str) -> float:
 
 def sentence_history(articles: Sequence[Article]) -> list[SentenceLife]:
     """Each sentence's life across ordered versions: sentences are matched between consecutive versions
-    by sequence alignment, then by equal text anywhere (a move), then by word overlap inside a replaced
-    region (an edit); what is left appeared or disappeared.
+    by sequence alignment, then by equal words anywhere (a move), then by word overlap inside a replaced
+    region (an edit); what is left appeared or disappeared. Sentences are compared by their token keys, so
+    layout noise never changes a sentence.
 
     >>> [(s.text, s.appeared, s.changed, s.disappeared) for s in sentence_history(
     ...     [Article.from_text(t) for t in ("One. Two.", "One. Two too.", "Two too. Three.")])]
     [('One.', 0, (), 2), ('Two.', 0, (1,), None), ('Three.', 2, (), None)]
     """
     lives: list[dict[str, Any]] = []
-    keys, texts = _sentences(articles[0])
+    keys_of: dict[str, str] = {}
+    keys, texts = _sentences(articles[0], keys_of)
     current = []
     for text in texts:
         current.append(len(lives))
         lives.append({"text": text, "final": text, "appeared": 0, "changed": [], "disappeared": None})
     for version in range(1, len(articles)):
-        new_keys, new_texts = _sentences(articles[version])
+        new_keys, new_texts = _sentences(articles[version], keys_of)
         following: list[int | None] = [None] * len(new_keys)
         regions: list[tuple[list[int], list[int]]] = []
         for tag, i1, i2, j1, j2 in opcodes(keys, new_keys):
@@ -428,27 +563,35 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
         base_index, chosen = names.index(base), "given"
     else:
         raise ValueError(f"base {base!r} is not one of the witness ids")
-    base_article = articles[base_index]
+    base_text = articles[base_index].text
+    fold_block = lru_cache(maxsize=None)(fold_text)
+    memo: _PairMemo = {}
+
+    def make_collector(a: _Version, b: _Version, alignment: Alignment) -> _Collector:
+        return _SharedCollector(a, b, alignment, memo)
+
+    prepared = [_Version(article, fold_block) for article in articles]
     compared: dict[tuple[Any, ...], Comparison] = {}  # identical witnesses are compared once
-    events: list[tuple[int, int, int, Change]] = []
+    events: list[_Event] = []
     similarity: dict[str, float] = {}
     for index, article in enumerate(articles):
         key = (article.text, article.blocks, article.links)
         if key not in compared:
-            compared[key] = compare(base_article, article)
+            compared[key] = compare_versions(prepared[base_index], prepared[index], make_collector)
         comparison = compared[key]
         similarity[names[index]] = comparison.similarity
         if index == base_index:
             continue
         for change in comparison.substantive_changes:
-            start, end, _ = _piece(base_article.text, article.text, change)
-            events.append((start, end, index, change))
-    sites = tuple(_site(number, span, members, base_index, articles, names)
-                  for number, (span, members) in enumerate(_group(events), 1))
+            start, end, text = _piece(base_text, article.text, change)
+            if change.kind in _PASSAGE_KINDS and change.old_span is not None:
+                start, end = change.old_span  # the paragraph itself, or the point a paragraph was added at
+            events.append((start, end, index, change, text))
+    sites = _sites(events, base_text, names)
     steps: tuple[Comparison, ...] = ()
     history: tuple[SentenceLife, ...] = ()
     if ordered:
-        steps = tuple(compare(articles[k - 1], articles[k]) for k in range(1, len(articles)))
+        steps = tuple(compare_versions(prepared[k - 1], prepared[k], make_collector) for k in range(1, len(articles)))
         history = tuple(sentence_history(articles))
     return Collation(tuple(articles), tuple(names), names[base_index], chosen, sites, similarity, ordered,
                      steps, history)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, align_blocks
@@ -37,13 +37,14 @@ def _collapse(text: str) -> str:
 
 
 class _Version:
-    """One side of a comparison: the article, each block's folded text, and tokens for blocks that differ."""
+    """One side of a comparison: the article, each block's folded text, and tokens for blocks that differ.
+    ``fold_block`` folds a block's text (a caller comparing many versions may pass a memoized one)."""
 
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, fold_block: Callable[[str], str] = fold_text) -> None:
         self.article = article
         self.text = article.text
         self.blocks = list(article.blocks)
-        self.keys = [fold_text(self.text[b.start:b.end]) for b in self.blocks]
+        self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
 
     def sentences(self, index: int) -> tuple[list[Span], list[str]]:
@@ -298,9 +299,15 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
     >>> change.kind, change.significance, change.old, change.new, change.old_span
     ('number', 'major', '12', '14', (15, 17))
     """
-    old, new = _Version(_as_article(a)), _Version(_as_article(b))
+    return compare_versions(_Version(_as_article(a)), _Version(_as_article(b)))
+
+
+def compare_versions(old: _Version, new: _Version,
+                     make_collector: Callable[[_Version, _Version, Alignment], _Collector] = _Collector) -> Comparison:
+    """:func:`compare` on prepared versions. Collating many witnesses against one base prepares the base once
+    and passes a collector that reuses the diffs of block pairs it has already seen."""
     alignment = align_blocks(old.keys, new.keys, [b.kind for b in old.blocks], [b.kind for b in new.blocks])
-    collector = _Collector(old, new, alignment)
+    collector = make_collector(old, new, alignment)
     for pair in alignment.pairs:
         if pair.identical:
             collector.identical_pair(pair.a, pair.b, pair.in_place)

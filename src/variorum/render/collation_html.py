@@ -13,8 +13,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from variorum.compare.collate import Collation
-from variorum.render.collation_text import history_lines, reading_text, site_heading
+from variorum.compare.collate import Collation, VariantSite
+from variorum.render.collation_text import OPEN, POINT, history_lines, reading_text, site_heading, site_marks
 
 _ENVIRONMENT = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -25,17 +25,36 @@ _ENVIRONMENT = Environment(
 _MAX_TABLE_SITES = 80  # beyond this many sites the witness table keeps its counts and drops per-site columns
 
 
+def _open(site: VariantSite, first: bool) -> str:
+    """The element that highlights a site: the first one carries its id, number and link to the apparatus;
+    a site reopened after an inner site that crossed its end only carries the highlight."""
+    classes = f"site {site.level} {site.significance}"
+    if not first:
+        return f'<span class="{classes}">'
+    return (f'<span id="s{site.number}" class="{classes}" '
+            f'title="site {site.number}: {escape(site_heading(site), quote=True)}">'
+            f'<a href="#apparatus-s{site.number}"><sup>{site.number}</sup></a>')
+
+
 def _marked_base(collation: Collation) -> Markup:
+    """The escaped base text with every site highlighted; word sites nest inside passage sites, and
+    elements stay well nested even if two sites cross."""
     text = collation.base_article.text
     pieces: list[str] = []
     position = 0
-    for site in collation.sites:
-        start, end = site.span
-        pieces.append(escape(text[position:start]))
-        pieces.append(f'<a id="s{site.number}" class="site {site.significance}" href="#apparatus-s{site.number}" '
-                      f'title="site {site.number}: {escape(site_heading(site), quote=True)}">'
-                      f'<sup>{site.number}</sup>{escape(text[start:end])}</a>')
-        position = end
+    open_sites: list[VariantSite] = []
+    for at, what, site in site_marks(collation.sites):
+        pieces.append(escape(text[position:at]))
+        position = at
+        if what == POINT:
+            pieces.append(_open(site, True) + "</span>")
+        elif what == OPEN:
+            pieces.append(_open(site, True))
+            open_sites.append(site)
+        else:
+            inner = open_sites[open_sites.index(site) + 1:]
+            pieces.append("</span>" * (len(inner) + 1) + "".join(_open(other, False) for other in inner))
+            open_sites.remove(site)
     pieces.append(escape(text[position:]))
     return Markup("".join(pieces))
 

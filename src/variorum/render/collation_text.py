@@ -1,25 +1,53 @@
 """Plain-text and Markdown reports of a :class:`~variorum.compare.collate.Collation`.
 
-Both show the base text with each variant site numbered in place (``[1⟨…⟩]``), then the apparatus: for each
-site its significance and kinds, and every reading with the witnesses that carry it. Ordered collations add
-each version's changes from the previous one and the life of every sentence that changed.
+Both show the base text with each variant site numbered in place (``[1⟨…⟩]``; word sites nest inside the
+passage site of a paragraph that was cut or moved), then the apparatus: for each site its significance and
+kinds, and every reading with the witnesses that carry it. Ordered collations add each version's changes
+from the previous one and the life of every sentence that changed.
 """
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from variorum.compare.collate import Collation, Reading, VariantSite
 from variorum.render.common import shorten
 
+OPEN, POINT, CLOSE = "open", "point", "close"
+
+
+def site_marks(sites: tuple[VariantSite, ...]) -> Iterator[tuple[int, str, VariantSite]]:
+    """Where sites open and close in the base, ``(position, OPEN|POINT|CLOSE, site)`` in text order: at one
+    position, closings first (innermost first), then insertion points, then openings (outermost first)."""
+    marks = []
+    for index, site in enumerate(sites):
+        start, end = site.span
+        if start == end:
+            marks.append((start, 1, index, POINT, site))
+        else:
+            marks += [(start, 2, index, OPEN, site), (end, 0, -index, CLOSE, site)]
+    for position, _, _, what, site in sorted(marks, key=lambda mark: mark[:3]):
+        yield position, what, site
+
 
 def marked_base(collation: Collation) -> str:
-    """The base text with each site wrapped as ``[N⟨text⟩]`` (an insertion point as ``[N⟨⟩]``)."""
+    """The base text with each site wrapped as ``[N⟨text⟩]`` (an insertion point as ``[N⟨⟩]``). A site that
+    closes while a site opened inside it is still open closes as ``⟩N]``."""
     text = collation.base_article.text
     pieces: list[str] = []
     position = 0
-    for site in collation.sites:
-        start, end = site.span
-        pieces += [text[position:start], f"[{site.number}⟨", text[start:end], "⟩]"]
-        position = end
+    open_sites: list[int] = []
+    for at, what, site in site_marks(collation.sites):
+        pieces.append(text[position:at])
+        position = at
+        if what == POINT:
+            pieces.append(f"[{site.number}⟨⟩]")
+        elif what == OPEN:
+            pieces.append(f"[{site.number}⟨")
+            open_sites.append(site.number)
+        else:
+            pieces.append("⟩]" if open_sites[-1] == site.number else f"⟩{site.number}]")
+            open_sites.remove(site.number)
     pieces.append(text[position:])
     return "".join(pieces)
 
@@ -31,8 +59,9 @@ def reading_text(reading: Reading, width: int = 160) -> str:
 
 
 def site_heading(site: VariantSite) -> str:
-    """``major · number, wording · base 120–134``."""
-    return f"{site.significance} · {', '.join(site.kinds)} · base {site.span[0]}–{site.span[1]}"
+    """``major · number, wording · base 120–134`` (``passage · …`` for paragraphs added, cut or moved)."""
+    level = "passage · " if site.level == "passage" else ""
+    return f"{level}{site.significance} · {', '.join(site.kinds)} · base {site.span[0]}–{site.span[1]}"
 
 
 def witness_lines(collation: Collation) -> list[str]:
