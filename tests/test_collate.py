@@ -187,3 +187,87 @@ def test_reports_show_the_sites_and_escape_the_text():
 def test_docstring_examples():
     result = doctest.testmod(importlib.import_module("variorum.compare.collate"))
     assert result.attempted >= 3 and result.failed == 0
+
+
+@SETTINGS
+@given(paragraphs, st.lists(edits, min_size=2, max_size=6), st.booleans())
+def test_every_witness_carries_exactly_its_own_comparison_with_the_base(parts, operation_lists, chained):
+    """The comparisons share their block-pair diffs; each witness must still get what compare() finds."""
+    texts = [join(parts)]
+    for operations in operation_lists:
+        texts.append(edited(texts[-1].rstrip("\n").split("\n\n") if chained else parts, operations))
+    ids = [f"w{n}" for n in range(len(texts))]
+    collation = collate(texts, ids=ids)
+    carried: dict[str, list[str]] = {wid: [] for wid in ids}
+    for site in collation.sites:
+        for reading in site.readings:
+            for wid, change in reading.changes:
+                carried[wid].append(repr(change))
+    for wid, text in zip(ids, texts):
+        expected = compare(collation.base_article, text).substantive_changes
+        assert sorted(carried[wid]) == sorted(map(repr, expected)), wid
+
+
+CUT_BASE = ("Alpha says the vote is on today.\n\nBeta counts the ballots today in the hall.\n\n"
+            "Gamma reports the result tonight.\n")
+
+
+def test_a_cut_paragraph_is_a_passage_site_that_keeps_the_word_sites_inside_it():
+    cut = CUT_BASE.replace("Beta counts the ballots today in the hall.\n\n", "")
+    collation = collate([CUT_BASE, cut, CUT_BASE.replace("ballots", "votes"), CUT_BASE.replace("hall", "town hall")],
+                        ids=["base", "cut", "votes", "town"], base="base")
+    passage, votes, town = collation.sites
+    assert passage.level == "passage" and passage.kinds == ("paragraph_removed",)
+    assert passage.reading_of("cut").text == "" and passage.base.witnesses == ("base", "votes", "town")
+    assert votes.level == town.level == "words"
+    assert votes.reading_of("votes").text == "votes" and town.reading_of("town").text == "town"
+    assert votes.reading_of("cut").notes == ("in the passage omitted at site 1",)
+    assert votes.reading_of("cut").significance is None and votes.reading_of("town") is votes.base
+    assert collation.differences("cut") == {"major": 1, "minor": 0}
+    assert "[1⟨Beta counts the [2⟨ballots⟩] today in the[3⟨⟩] hall.⟩]" in render_collation_text(collation)
+
+
+def test_neighbouring_paragraphs_cut_or_moved_by_different_witnesses_are_separate_sites():
+    paras = ["Alpha says the vote is on today.", "Beta counts the ballots today in the hall.",
+             "Gamma reports the result tonight.", "Delta thanks the volunteers for their work.",
+             "Epsilon closes the doors at midnight."]
+    without = lambda k: join(paras[:k] + paras[k + 1:])  # noqa: E731
+    moved = join([paras[2]] + paras[:2] + paras[3:])
+    collation = collate([join(paras), without(1), without(3), moved, join(paras)],
+                        ids=["v1", "v2", "v3", "v4", "v5"], base="v1")
+    passages = [site for site in collation.sites if site.level == "passage"]
+    assert all(site.span[1] - site.span[0] <= max(map(len, paras)) for site in passages)
+    cut_spans = {site.reading_of("v2").text: site.span for site in passages if "v2" not in site.base.witnesses}
+    assert list(cut_spans) == [""] and collation.base_article.text[slice(*cut_spans[""])] == paras[1]
+    assert any(site.reading_of("v4").notes and site.reading_of("v4").notes[0].startswith("moved")
+               for site in passages)
+
+
+def test_a_moved_and_edited_paragraph_keeps_its_word_site_and_the_mover_reads_the_base_elsewhere():
+    first = "Alpha says the vote is on.\n\nBeta counts the ballots today.\n\nGamma reports the result.\n"
+    moved = "Gamma reports the result.\n\nAlpha says the vote is on.\n\nBeta counts the ballots today.\n"
+    edited_in_place = first.replace("result", "outcome")
+    collation = collate([first, moved, edited_in_place], ids=["first", "moved", "edit"], base="first")
+    word = next(site for site in collation.sites if site.level == "words")
+    assert word.reading_of("edit").text == "outcome" and word.reading_of("moved") is word.base
+
+
+def test_html_marks_nest_and_stay_well_formed():
+    cut = CUT_BASE.replace("Beta counts the ballots today in the hall.\n\n", "")
+    page = render_collation_html(collate([CUT_BASE, cut, CUT_BASE.replace("ballots", "votes")],
+                                         ids=["a", "b", "c"], base="a"))
+    text = page[page.index('<div class="text">'):page.index("</div>", page.index('<div class="text">'))]
+    assert text.count("<span") == text.count("</span>") == 2
+    assert text.index('id="s1" class="site passage major"') < text.index('id="s2" class="site words minor"')
+
+
+@pytest.mark.parametrize("noisy", [
+    "Rain , as forecast, is expected tonight. Take an umbrella – or two.",
+    "Rain, as forecast, is\nexpected tonight.  Take an umbrella -- or two.",
+    "Rain, as forecast, is expected to\u00adnight. Take an umbrella \u2014 or two.",
+])
+def test_sentence_life_skips_layout_noise(noisy):
+    clean = "Rain, as forecast, is expected tonight. Take an umbrella - or two."
+    lives = sentence_history([Article.from_text(clean), Article.from_text(noisy), Article.from_text(clean)])
+    assert [(life.appeared, life.changed, life.disappeared) for life in lives] == [(0, (), None), (0, (), None)]
+    assert compare(clean, noisy).substantive_changes == []
