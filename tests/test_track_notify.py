@@ -22,7 +22,7 @@ import pytest
 import variorum.track.notify
 from variorum import Article, compare
 from variorum.track.fetch import USER_AGENT
-from variorum.track.notify import ChangeEvent, WebhookNotifier, retry_after, worth_notifying
+from variorum.track.notify import ChangeEvent, WebhookNotifier, redacted, retry_after, worth_notifying
 
 BODY = "The storm is 40 km from the coast, officials said.\n\nSchools are closed on Friday."
 V1 = Article.from_text(f"Storm Nears\n\n{BODY}")
@@ -188,7 +188,8 @@ def test_a_4xx_answer_is_not_retried_and_is_logged(hooks, caplog):
     assert len(hooks.hits("/hook")) == 1
     assert notifier.outcomes == {"failed": 1}
     assert [r.getMessage() for r in caplog.records] == [
-        f"webhook: HTTP 400 refused version 2 of https://news.example.org/storm to {hooks.url('/hook')}; not retrying",
+        "webhook: HTTP 400 refused version 2 of https://news.example.org/storm to "
+        f"http://127.0.0.1:{hooks.server.server_port}/…; not retrying",
     ]
 
 
@@ -278,9 +279,19 @@ def test_notify_returns_before_delivery_and_aclose_waits_for_it(hooks, caplog):
     assert "notifier is closed" in caplog.records[-1].getMessage()
 
 
-def test_negative_settings_are_refused():
+@pytest.mark.parametrize("urls, options, message", [
+    ([], {"retries": -1}, "must not be negative"),
+    (["ftp://example.org/hook"], {}, "a webhook must be an http:// or https:// URL, not 'ftp://example.org/hook'"),
+    (["hooks.example.org/x"], {}, "a webhook must be an http:// or https:// URL"),
+])
+def test_bad_settings_are_refused_when_the_notifier_is_made(urls, options, message):
     async def go() -> None:
         async with httpx.AsyncClient() as client:
-            WebhookNotifier([], client=client, retries=-1)
-    with pytest.raises(ValueError, match="must not be negative"):
+            WebhookNotifier(urls, client=client, **options)
+    with pytest.raises(ValueError, match=message):
         asyncio.run(go())
+
+
+def test_logs_name_a_hook_without_its_secret_path_or_credentials():
+    assert redacted("https://user:pw@hooks.example.org:8443/T000/B000/secret?token=x") == "https://hooks.example.org:8443/…"
+    assert redacted("http://[::1]/hook") == "http://[::1]/…"

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -109,13 +110,23 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
+def redacted(url: str) -> str:
+    """A webhook URL fit for a log: scheme, host and port only (hook paths and queries are often secrets)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}/…"
+
+
 class WebhookNotifier:
     """POST each :class:`ChangeEvent` as JSON to every URL in ``urls``, in the background, with retries.
 
     An event is tried ``1 + retries`` times per URL at most. Before try ``n + 1`` it waits
     ``min(max_backoff, backoff * 2 ** (n - 1))`` seconds, jittered to between half and all of that, or
     what the server's ``Retry-After`` asks (never more than ``max_backoff``). ``outcomes`` counts
-    ``delivered`` and ``failed`` deliveries. The ``client`` belongs to the caller, who closes it after
+    ``delivered`` and ``failed`` deliveries. Deliveries run concurrently, so a receiver may get version 3
+    before version 2 when version 2 had to be retried; ``version`` and ``against`` say which is which. Logs
+    name a hook by its scheme, host and port only. The ``client`` belongs to the caller, who closes it after
     :meth:`aclose`.
     """
 
@@ -126,6 +137,10 @@ class WebhookNotifier:
         if retries < 0 or backoff < 0 or max_backoff < 0:
             raise ValueError("retries, backoff and max_backoff must not be negative")
         self.urls = list(urls)
+        for url in self.urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"a webhook must be an http:// or https:// URL, not {url!r}")
         self.client = client
         self.retries = retries
         self.backoff = backoff
@@ -165,7 +180,7 @@ class WebhookNotifier:
 
     async def _deliver(self, url: str, body: bytes, event: ChangeEvent) -> None:
         headers = {"Content-Type": "application/json", "User-Agent": self.user_agent}
-        what = f"version {event.version} of {event.url} to {url}"
+        what = f"version {event.version} of {event.url} to {redacted(url)}"
         for attempt in range(1, self.retries + 2):
             response: httpx.Response | None = None
             try:
@@ -192,4 +207,4 @@ class WebhookNotifier:
         log.warning("webhook: gave up on %s after %d attempts (last: %s)", what, self.retries + 1, problem)
 
 
-__all__ = ["RETRY_STATUSES", "ChangeEvent", "WebhookNotifier", "retry_after", "worth_notifying"]
+__all__ = ["RETRY_STATUSES", "ChangeEvent", "WebhookNotifier", "redacted", "retry_after", "worth_notifying"]
