@@ -140,5 +140,7 @@ def build_clusters(
             representative=choose_representative(members, keep, lengths, published),
             similarities=tuple(sorted(joined.get(root, []))),
         )
+        if len(members) > 1
+        else Cluster(members=(root,), representative=root, similarities=())  # most documents: no date to parse
         for root, members in sorted(groups.items())
     ]

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 _GRID = 1001
+_BAND_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # a bucket is a band key XOR its band times this (odd) number
 
 
 def _band_probability(similarity: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -67,32 +68,38 @@ def bucket_pairs(triples: np.ndarray, max_bucket: int) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, sorted and distinct, from documents sharing a band key.
 
     A bucket of up to ``max_bucket`` documents gives all its pairs; a larger one (boilerplate that many
-    documents share) gives each member paired with the first and with the next, so a bucket of a million
-    documents costs two million pairs, not half a trillion.
+    documents share) gives its members, in document order, each paired with the first and with the next, so a
+    bucket of a million documents costs two million pairs, not half a trillion. Pairs of the small buckets
+    are made for all of them at once: the ``k``-th step pairs each member with the one ``k`` places after it.
     """
     if len(triples) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    order = np.lexsort((triples[:, 2], triples[:, 1], triples[:, 0]))
-    ordered = triples[order]
-    new_bucket = np.ones(len(ordered), dtype=bool)
-    new_bucket[1:] = (ordered[1:, 0] != ordered[:-1, 0]) | (ordered[1:, 1] != ordered[:-1, 1])
-    starts = np.flatnonzero(new_bucket)
-    lengths = np.diff(np.append(starts, len(ordered)))
-    documents = ordered[:, 2].astype(np.int64)
+    with np.errstate(over="ignore"):
+        buckets = triples[:, 1] ^ (triples[:, 0] * _BAND_SPREAD)
+    order = np.argsort(buckets)
+    buckets = buckets[order]
+    documents = triples[order, 2].astype(np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1])))
+    lengths = np.diff(np.append(starts, len(buckets)))
     found: list[np.ndarray] = []
-    for start, length in zip(starts[lengths > 1], lengths[lengths > 1]):
+    small = np.repeat((lengths > 1) & (lengths <= max_bucket), lengths)
+    positions = np.flatnonzero(small)
+    ends = np.repeat(starts + lengths, lengths)[positions]
+    step = 1
+    while True:
+        reaching = positions + step < ends
+        positions, ends = positions[reaching], ends[reaching]
+        if len(positions) == 0:
+            break
+        found.append(np.stack([documents[positions], documents[positions + step]], axis=1))
+        step += 1
+    for start, length in zip(starts[lengths > max_bucket].tolist(), lengths[lengths > max_bucket].tolist()):
         members = np.unique(documents[start:start + length])
-        if len(members) < 2:
-            continue
-        if len(members) <= max_bucket:
-            first, second = np.triu_indices(len(members), 1)
-            found.append(np.stack([members[first], members[second]], axis=1))
-        else:
-            found.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
-            found.append(np.stack([members[1:-1], members[2:]], axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return unique_pairs(np.concatenate(found))
+        found.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
+        found.append(np.stack([members[1:-1], members[2:]], axis=1))
+    pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+    pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
+    return unique_pairs(pairs)
 
 
 def unique_pairs(pairs: np.ndarray) -> np.ndarray:

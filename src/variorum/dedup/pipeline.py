@@ -196,7 +196,8 @@ class Deduper:
         """Sketch batches of documents in order, on ``processes`` worker processes when more than one.
 
         At most two batches per process are in flight, so the texts never pile up; the result is the same
-        as adding the batches one by one.
+        as adding the batches one by one. Workers start from a fork server, so a script that calls this
+        needs the usual ``if __name__ == "__main__":`` guard.
         """
         if processes < 2:
             for batch in batches:
