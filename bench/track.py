@@ -1,0 +1,196 @@
+"""Benchmark the tracker: fetch + extract + compare + store, against a local news site.
+
+A separate server process (127.0.0.1) serves ``--feeds`` RSS feeds of ``--articles`` article pages each,
+every page a realistic ~3 KB news page (navigation, an ad slot, a clock, 6 paragraphs). Two passes run in
+this process through the real :class:`variorum.track.Tracker` and a real store:
+
+1. first sight: every feed polled, every article fetched, extracted and stored as version 1;
+2. a day later: one article in ten has an edited sentence, every page a new ad and clock; every article is
+   fetched again, extracted and compared with its stored version; the edited ones become version 2.
+
+Reported per back end (SQLite file, PostgreSQL at 127.0.0.1:5432/test in a fresh schema): pages/s of each
+pass, peak memory (this process, and the extraction workers), and database size per 1,000 versions.
+
+    .venv/bin/python bench/track.py                          # 1,000 feeds x 20 articles, both back ends
+    .venv/bin/python bench/track.py --feeds 50 --backends sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import resource
+import tempfile
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import psycopg
+from sqlalchemy import text
+
+from variorum.store import open_store
+from variorum.track import FetchPolicy, Fetcher, Tracker
+
+WORDS = ("council harbour plan minister said would could report water energy price market election vote "
+         "police court judge storm coast power school hospital year month week city town region government "
+         "people workers union strike talks deal budget tax rate bank company shares investors growth").split()
+T0 = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
+
+
+def paragraphs(feed: int, item: int, edition: int) -> list[str]:
+    rng = random.Random(feed * 1_000 + item)
+    found = []
+    for number in range(6):
+        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(35, 55)))
+        found.append(f"{sentence.capitalize()} ({feed}-{item}-{number}).")
+    if edition > 1:
+        found[2] = found[2].replace(" ", " not ", 1) + " Officials later confirmed the figures."
+    return found
+
+
+def page(feed: int, item: int, edition: int, day: int) -> bytes:
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs(feed, item, edition))
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>Story {feed}-{item}</title></head><body><nav><a href='/'>Home</a> "
+        f"<span class='clock'>Day {day}, {random.randint(0, 23):02d}:{random.randint(0, 59):02d}</span></nav>"
+        f"<aside><a href='/ad/{random.randint(0, 10**6)}'>Offer {random.randint(0, 10**6)}</a></aside>"
+        f"<main><article><h1>Story {feed}-{item}</h1>{body}</article></main>"
+        "<footer>© The Benchmark Times</footer></body></html>"
+    ).encode()
+
+
+def answer(path: str, day: int, articles: int) -> tuple[int, str, bytes]:
+    """Status, media type and body for a path of the benchmark site."""
+    parts = path.strip("/").split("/")
+    if parts[0] == "feed" and len(parts) == 2:
+        feed = int(parts[1].removesuffix(".xml"))
+        items = "".join(f"<item><title>Story {feed}-{i}</title><link>/a/{feed}/{i}</link></item>"
+                        for i in range(articles))
+        body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>F{feed}</title>{items}</channel></rss>'
+        return 200, "application/rss+xml", body.encode()
+    if parts[0] == "a" and len(parts) == 3:
+        feed, item = int(parts[1]), int(parts[2])
+        edition = 2 if day > 1 and (feed * articles + item) % 10 == 0 else 1
+        return 200, "text/html; charset=utf-8", page(feed, item, edition, day)
+    return 404, "text/plain", b"not found"
+
+
+def serve(port: "multiprocessing.Value", day: "multiprocessing.Value", articles: int) -> None:
+    """The local news site, in its own process: a minimal keep-alive HTTP/1.1 server on asyncio, so that
+    the server is never what limits the tracker."""
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while request := await reader.readuntil(b"\r\n\r\n"):
+                path = request.split(b" ", 2)[1].decode()
+                status, kind, body = answer(path, day.value, articles)
+                writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}"
+                             "\r\n\r\n".encode() + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(connection, "127.0.0.1", 0, backlog=1024)
+        port.value = server.sockets[0].getsockname()[1]
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def database(backend: str, workdir: Path) -> tuple[str, callable]:
+    if backend == "sqlite":
+        path = workdir / f"bench-{uuid.uuid4().hex[:6]}.db"
+
+        def size() -> int:
+            return sum(p.stat().st_size for p in workdir.glob(path.name + "*"))
+
+        return str(path), size
+    schema = f"variorum_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(host="127.0.0.1", dbname="test", user="postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+
+    def pg_size() -> int:
+        with psycopg.connect(host="127.0.0.1", dbname="test", user="postgres") as connection:
+            return int(connection.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                (schema,)).fetchone()[0])
+
+    return url, pg_size
+
+
+async def one_pass(tracker: Tracker) -> tuple[int, float, dict[str, int]]:
+    started = time.perf_counter()
+    report = await tracker.run_once()
+    return report.checked, time.perf_counter() - started, dict(report.outcomes)
+
+
+def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Value", workers: int) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="variorum-bench-"))
+    url, size = database(backend, workdir)
+    store = open_store(url)
+    for feed in range(feeds):
+        store.add_source(f"{origin}/feed/{feed}.xml", "feed")
+    clock = [T0]
+    results = {}
+    policy = FetchPolicy(allow_private=True, delay=0.0, per_host=64, concurrency=64)
+    with ProcessPoolExecutor(workers) as extractor:
+        async def passes() -> None:
+            async with Fetcher(policy) as fetcher:
+                tracker = Tracker(store, fetcher, clock=lambda: clock[0], batch=500, extractor=extractor)
+                day.value = 1
+                results["first"] = await one_pass(tracker)
+                clock[0] = T0 + timedelta(days=1)
+                day.value = 2
+                results["second"] = await one_pass(tracker)
+        asyncio.run(passes())
+    with store.engine.connect() as connection:
+        versions = connection.execute(text("SELECT count(*) FROM versions")).scalar_one()
+    store.close()  # the last SQLite connection to close checkpoints the WAL into the database file
+    results["versions"] = versions
+    results["bytes_per_1000"] = size() / versions * 1000
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--articles", type=int, default=20, help="articles per feed")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="extraction processes")
+    args = parser.parse_args()
+
+    context = multiprocessing.get_context("spawn")
+    port, day = context.Value("i", 0), context.Value("i", 1)
+    server = context.Process(target=serve, args=(port, day, args.articles), daemon=True)
+    server.start()
+    while not port.value:
+        time.sleep(0.05)
+    origin = f"http://127.0.0.1:{port.value}"
+    pages = args.feeds * args.articles
+    print(f"{args.feeds:,} feeds x {args.articles} articles = {pages:,} pages; {args.workers} extraction "
+          f"process(es); {os.cpu_count()} cores")
+    print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8}  outcomes")
+    for backend in args.backends.split(","):
+        results = run_backend(backend, origin, args.feeds, day, args.workers)
+        for name in ("first", "second"):
+            checked, seconds, outcomes = results[name]
+            print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f}  {outcomes}")
+        print(f"{backend:<11} {results['versions']:,} versions, {results['bytes_per_1000'] / 1e6:.2f} MB per 1,000 versions")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory: {own:.0f} MB in the tracker process, {children:.0f} MB in the largest extraction worker")
+    server.terminate()
+
+
+if __name__ == "__main__":
+    main()
