@@ -143,8 +143,8 @@ def _report(report: RunReport, output_format: RunFormat) -> None:
     sys.stdout.flush()
 
 
-async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, once: bool, every: str,
-               output_format: RunFormat, progress: Progress | None) -> None:
+async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, once: bool, everything: bool,
+               every: str, output_format: RunFormat, progress: Progress | None) -> None:
     task = progress.add_task("tracking", total=None) if progress is not None else None
 
     def advance(_url: str, _outcome: str) -> None:
@@ -154,7 +154,7 @@ async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, once: b
     async with Fetcher(policy) as fetcher:
         tracker = Tracker(store, fetcher, **tracker_options)
         if once:
-            _report(await tracker.run_once(advance), output_format)
+            _report(await tracker.run_once(advance, everything=everything), output_format)
         else:
             await tracker.run_forever(parse_duration(every), advance, lambda r: _report(r, output_format))
 
@@ -162,6 +162,8 @@ async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, once: b
 @track_app.command("run")
 def run_command(
     once: Annotated[bool, typer.Option("--once", help="Run one pass and exit.")] = False,
+    everything: Annotated[bool, typer.Option("--all", help="With --once: check every tracked article now, "
+                                                           "whatever its schedule.")] = False,
     every: Annotated[str, typer.Option(help="Start a pass this often (e.g. 90s, 10m, 1h).")] = "10m",
     allow_private: AllowPrivate = False,
     concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 32,
@@ -181,10 +183,15 @@ def run_command(
 ) -> None:
     """Poll the feeds and check the articles that are due, storing every real version."""
     try:
-        recheck = RecheckPolicy(max_age=parse_duration(max_age)).starting_at(parse_duration(first_recheck))
-        lease_time, _ = parse_duration(lease), parse_duration(every)
+        durations = {name: parse_duration(value) for name, value in
+                     [("--every", every), ("--first-recheck", first_recheck), ("--max-age", max_age), ("--lease", lease)]}
     except ValueError as error:
         raise VariorumError(str(error)) from None
+    if zero := [name for name, value in durations.items() if not value]:
+        raise VariorumError(f"{zero[0]} must be longer than zero")
+    if everything and not once:
+        raise VariorumError("--all goes with --once")
+    recheck = RecheckPolicy(max_age=durations["--max-age"]).starting_at(durations["--first-recheck"])
     policy = FetchPolicy(allow_private=allow_private, concurrency=concurrency, per_host=per_host, delay=delay,
                          timeout=timeout, deadline=max(60.0, 3 * timeout), max_bytes=max_bytes)
     logging.basicConfig(level=logging.WARNING, format="variorum: %(levelname)s: %(message)s", stream=sys.stderr)
@@ -193,8 +200,8 @@ def run_command(
         stack.callback(store.close)
         extractor: Executor | None = (
             stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None)
-        options = dict(recheck=recheck, lease=lease_time, extractor=extractor)
-        asyncio.run(_run(store, options, policy, once, every, output_format, _progress(stack, quiet)))
+        options = dict(recheck=recheck, lease=durations["--lease"], extractor=extractor)
+        asyncio.run(_run(store, options, policy, once, everything, every, output_format, _progress(stack, quiet)))
 
 
 track_app.command("feed")(feed_command)

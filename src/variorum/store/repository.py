@@ -308,6 +308,11 @@ class Store:
                 last_seen_at=at,
             ))
 
+    def make_all_due(self, at: datetime | None = None) -> int:
+        """Make every article due for a check at ``at`` (now), whatever its schedule; returns how many."""
+        with self._sessions.begin() as session:
+            return session.execute(update(StoredArticle).values(next_check_at=at or _now())).rowcount
+
     def schedule_check(self, url: str, at: datetime | None) -> None:
         """Set (or clear, with ``None``) when the tracker should fetch an article again."""
         with self._sessions.begin() as session:

@@ -115,13 +115,16 @@ class Tracker:
         self.extractor = extractor
         self._sources: dict[int, Source] = {}
 
-    async def run_once(self, progress: Progress | None = None) -> RunReport:
-        """One pass: poll every feed, then check every article that is due."""
+    async def run_once(self, progress: Progress | None = None, *, everything: bool = False) -> RunReport:
+        """One pass: poll every feed, then check every article that is due (``everything``: every article,
+        whatever its schedule)."""
         report = RunReport()
         sources = await asyncio.to_thread(self.store.sources)
         self._sources = {source.id: source for source in sources}
         await asyncio.gather(*(self._poll(source, report) for source in sources))
         cutoff = self.clock()
+        if everything:
+            await asyncio.to_thread(self.store.make_all_due, cutoff)
         while due := await asyncio.to_thread(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease):
             outcomes = await asyncio.gather(*(self._check(article) for article in due))
             for article, outcome in zip(due, outcomes):
