@@ -9,8 +9,9 @@ one word (``it's``, ``u.s``, ``re-wrapped``, ``3,500``, ``10:30``); everything e
 is several words).
 
 The bytes of about a megabyte of documents at a time are classified with ``bytes.translate`` and a few array
-operations, and each word's polynomial hash is read off prefix sums (then mixed with the SplitMix64
-finalizer), so no Python string is made and no Python code runs per word or per shingle. A shingle's hash
+operations, and each word is hashed from its bytes read as 64-bit chunks straight out of the buffer (one
+array step per 8 bytes of the longest word), so no Python string is made and no Python code runs per word
+or per shingle. A shingle's hash
 mixes its ``ngram`` word hashes, each times an odd multiplier drawn from the run's seed. Each document's
 shingle hashes are sorted and made distinct in one ``np.sort`` for the batch and kept as a :class:`ShingleSets`.
 
@@ -77,9 +78,11 @@ _FOLDS = (
     *((invisible, "") for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),
 )
 _WRAPPED_HYPHEN_RE = re.compile(rb"(?<=[0-9a-z_\x80-\xff])-\r?\n[ \t]*(?=[0-9a-z_\x80-\xff])")
-# A word's polynomial hash sum(byte[i] * P**(n-1-i)) mod 2**64, from prefix sums of byte[j] * Q**j (Q = 1/P).
-_P = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
-_Q = pow(_P, -1, 2**64)
+# A word's hash: its bytes read as little-endian 64-bit chunks, each masked to the word and times an odd
+# multiplier of its place, summed with the length times another, then mixed. Words of up to 8 bytes (most)
+# cannot collide: for a given length, multiplying by an odd number is a bijection.
+_CHUNK_WEIGHTS = np.random.default_rng(0x5EED).integers(0, 2**64, size=65, dtype=np.uint64) | np.uint64(1)
+_BYTE_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 _GROUP_BYTES = 1 << 20  # documents are classified and hashed in groups of about this many bytes
 
 
@@ -153,29 +156,24 @@ class ShingleSets(Segments):
     """The shingle-hash sets of a batch of documents: ``HASH_BITS``-bit values, sorted and distinct per document."""
 
 
-_powers_cache: dict[int, np.ndarray] = {}
-
-
-def _powers(base: int, count: int) -> np.ndarray:
-    """``base**j mod 2**64`` for ``j < count`` (at least), as uint64, computed once and kept."""
-    known = _powers_cache.get(base)
-    if known is None or len(known) < count:
-        factors = np.full(max(count, _GROUP_BYTES + 1), base, dtype=np.uint64)
-        factors[0] = 1
-        known = _powers_cache[base] = np.multiply.accumulate(factors)
-    return known[:count]
-
-
 def _group_hashes(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """The word hashes of a few documents and the number of words of each."""
     # One newline after each document: a separator, so no word runs from one document into the next.
     raw = b"\n".join(encoded) + b"\n"
     starts, ends = _word_spans(raw)
+    # Every byte offset as the start of an (unaligned) 64-bit chunk; 8 zero bytes pad the last ones.
+    chunks = np.ndarray((len(raw) + 1,), dtype="<u8", buffer=raw + bytes(8), strides=(1,))
+    sizes = ends - starts
     with np.errstate(over="ignore"):
-        prefix = np.zeros(len(raw) + 1, dtype=np.uint64)
-        np.cumsum(np.frombuffer(raw, dtype=np.uint8) * _powers(_Q, len(raw)), out=prefix[1:])
-        polynomial = (prefix[ends] - prefix[starts]) * _powers(_P, len(raw))[ends - 1]
-        values = _mix(polynomial + (ends - starts).astype(np.uint64))
+        sums = sizes.astype(np.uint64) * _CHUNK_WEIGHTS[-1]
+        words, offsets, left = np.arange(len(sizes)), starts, sizes
+        place = 0
+        while len(words):
+            sums[words] += (chunks[offsets] & _BYTE_MASKS[np.minimum(left, 8)]) * _CHUNK_WEIGHTS[place % 64]
+            longer = left > 8
+            words, offsets, left = words[longer], offsets[longer] + 8, left[longer] - 8
+            place += 1
+        values = _mix(sums)
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
     counts = np.diff(np.searchsorted(starts, np.cumsum(lengths) - lengths), append=len(starts))
     return values, counts
