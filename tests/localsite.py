@@ -1,5 +1,6 @@
 """A real HTTP server on 127.0.0.1 for the tracker's tests: pages and feeds that change between polls,
-conditional GET, errors, slow and huge answers, redirects. Routes are set (and changed) by the test."""
+conditional GET, errors, slow and huge answers, redirects, and a webhook receiver (every POST is kept).
+Routes are set (and changed) by the test."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class LocalSite:
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[float, str, dict[str, str]]] = []
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []
         site = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -53,6 +55,13 @@ class LocalSite:
 
             def log_message(self, *_args: object) -> None:
                 pass
+
+            def do_POST(self) -> None:  # noqa: N802 (the http.server API)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                site.posts.append((self.path, dict(self.headers.items()), body))
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def do_GET(self) -> None:  # noqa: N802 (the http.server API)
                 site.hits[self.path] += 1

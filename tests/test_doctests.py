@@ -19,6 +19,10 @@ MODULES = [
     "variorum.compare.classify",
     "variorum.compare.patch",
     "variorum.compare.collate",
+    "variorum.track.addresses",
+    "variorum.track.feeds",
+    "variorum.track.quality",
+    "variorum.track.schedule",
 ]
 
 

@@ -44,6 +44,23 @@ def test_add_tells_feeds_from_pages_and_run_stores_versions(site, tmp_path, run_
     store.close()
 
 
+def test_run_posts_new_versions_to_webhooks(site, tmp_path, run_cli):
+    db = str(tmp_path / "t.db")
+    run_cli("track", "add", site.url("/storm"), "--kind", "page", "--allow-private", "--db", db)
+    hook = ["--webhook", site.url("/hooks/newsroom")]
+    code, out, err = run_cli("track", "run", "--once", "--allow-private", "--delay", "0", *hook, "--db", db)
+    assert (code, err, site.posts) == (0, "", [])  # a first version is not a change
+    site.routes["/storm"] = article_page("Storm batters coast", STORM)
+    code, out, err = run_cli("track", "run", "--once", "--all", "--allow-private", "--delay", "0", *hook, "--db", db)
+    assert out.strip() == "polled 0 feeds, discovered 0 articles, checked 1: 1 new"
+    [(path, headers, body)] = site.posts
+    payload = json.loads(body)
+    assert path == "/hooks/newsroom" and headers["Content-Type"] == "application/json"
+    assert (payload["url"], payload["title"], payload["version"], payload["against"]) == (
+        site.url("/storm"), "Storm batters coast", 2, 1)
+    assert [change["kind"] for change in payload["comparison"]["changes"]] == ["headline"]
+
+
 def test_private_addresses_are_refused_without_the_flag(site, tmp_path, run_cli):
     db = str(tmp_path / "t.db")
     code, out, err = run_cli("track", "add", site.url("/feed.xml"), "--db", db)
@@ -64,6 +81,9 @@ def test_private_addresses_are_refused_without_the_flag(site, tmp_path, run_cli)
     (["track", "add", "ftp://example.org/x"], "ftp://example.org/x: not an http:// or https:// URL"),
     (["track", "run", "--once", "--every", "soon"], "not a duration: 'soon'"),
     (["track", "run", "--once", "--max-age", "10 years"], "not a duration: '10 years'"),
+    (["track", "run", "--once", "--first-recheck", "0s"], "--first-recheck must be longer than zero"),
+    (["track", "run", "--all"], "--all goes with --once"),
+    (["track", "run", "--once", "--webhook", "file:///etc/passwd"], "file:///etc/passwd: not an http:// or https:// URL"),
 ])
 def test_bad_arguments_get_one_clear_line(args, message, tmp_path, run_cli):
     code, out, err = run_cli(*args, "--db", str(tmp_path / "t.db"))

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Annotated, Optional
 from urllib.parse import urlsplit
 
+import httpx
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -21,7 +22,7 @@ from variorum.cli.notify import feed_command
 from variorum.compare.model import SIGNIFICANCES
 from variorum.errors import InputError, VariorumError
 from variorum.store import Store
-from variorum.track import FetchPolicy, Fetcher, RecheckPolicy, RunReport, Tracker, parse_duration
+from variorum.track import FetchPolicy, Fetcher, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
 from variorum.track.addresses import private_address_problem
 from variorum.track.feeds import looks_like_feed
 
@@ -143,20 +144,25 @@ def _report(report: RunReport, output_format: RunFormat) -> None:
     sys.stdout.flush()
 
 
-async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, once: bool, everything: bool,
-               every: str, output_format: RunFormat, progress: Progress | None) -> None:
+async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, webhooks: list[str], once: bool,
+               everything: bool, every: str, output_format: RunFormat, progress: Progress | None) -> None:
     task = progress.add_task("tracking", total=None) if progress is not None else None
 
     def advance(_url: str, _outcome: str) -> None:
         if progress is not None and task is not None:
             progress.advance(task)
 
-    async with Fetcher(policy) as fetcher:
-        tracker = Tracker(store, fetcher, **tracker_options)
-        if once:
-            _report(await tracker.run_once(advance, everything=everything), output_format)
-        else:
-            await tracker.run_forever(parse_duration(every), advance, lambda r: _report(r, output_format))
+    async with Fetcher(policy) as fetcher, httpx.AsyncClient(timeout=policy.timeout, trust_env=False) as client:
+        notifier = WebhookNotifier(webhooks, client=client, user_agent=policy.user_agent) if webhooks else None
+        tracker = Tracker(store, fetcher, notify=notifier.notify if notifier else None, **tracker_options)
+        try:
+            if once:
+                _report(await tracker.run_once(advance, everything=everything), output_format)
+            else:
+                await tracker.run_forever(parse_duration(every), advance, lambda r: _report(r, output_format))
+        finally:
+            if notifier is not None:
+                await notifier.aclose()
 
 
 @track_app.command("run")
@@ -177,6 +183,9 @@ def run_command(
     lease: Annotated[str, typer.Option(help="How long a claimed article is left to this tracker before "
                                             "another may take it (after a crash, for example).")] = "5m",
     workers: Annotated[int, typer.Option(min=1, help="Processes extracting articles.")] = 1,
+    webhook: Annotated[Optional[list[str]], typer.Option(
+        help="POST each new version worth a notification (see track add's filters) as JSON to this URL, "
+             "retrying with backoff; repeat for several.")] = None,
     output_format: Annotated[RunFormat, typer.Option("--format", "-f", help="Report of each pass.")] = RunFormat.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
     db: DatabaseOption = None,
@@ -191,6 +200,8 @@ def run_command(
         raise VariorumError(f"{zero[0]} must be longer than zero")
     if everything and not once:
         raise VariorumError("--all goes with --once")
+    for hook in webhook or []:
+        _checked_url(hook)
     recheck = RecheckPolicy(max_age=durations["--max-age"]).starting_at(durations["--first-recheck"])
     policy = FetchPolicy(allow_private=allow_private, concurrency=concurrency, per_host=per_host, delay=delay,
                          timeout=timeout, deadline=max(60.0, 3 * timeout), max_bytes=max_bytes)
@@ -201,7 +212,8 @@ def run_command(
         extractor: Executor | None = (
             stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None)
         options = dict(recheck=recheck, lease=durations["--lease"], extractor=extractor)
-        asyncio.run(_run(store, options, policy, once, everything, every, output_format, _progress(stack, quiet)))
+        asyncio.run(_run(store, options, policy, webhook or [], once, everything, every, output_format,
+                         _progress(stack, quiet)))
 
 
 track_app.command("feed")(feed_command)

@@ -5,7 +5,8 @@ articles; page sources are articles themselves; then articles due for a check ar
 (a lease in the database keeps two trackers from taking the same one), fetched, extracted, judged
 (paywalls, consent walls and error pages are failures, not versions) and recorded by the store, which
 stores a version only for a substantive change and guards against flip-flops. New versions that pass the
-source's filter are handed to the notifier. Each article is rescheduled by the :class:`RecheckPolicy`.
+source's filter (:func:`~variorum.track.notify.worth_notifying`) are handed to the notifier as
+:class:`~variorum.track.notify.ChangeEvent`. Each article is rescheduled by the :class:`RecheckPolicy`.
 
 Crash safety: every store write is one transaction, and an article is rescheduled only after its fetch
 was recorded, so a tracker killed at any moment loses nothing: the article it was checking becomes due
@@ -20,10 +21,10 @@ from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable, Protocol
+from typing import Awaitable, Callable
 
 from variorum.article import Article
-from variorum.compare import Comparison
+from variorum.compare.model import MINOR
 from variorum.extract.html import article_from_html
 from variorum.extract.plaintext import article_from_text
 from variorum.store import HttpMeta, Store
@@ -31,6 +32,7 @@ from variorum.store.models import Source
 from variorum.store.repository import DueArticle
 from variorum.track.feeds import FeedError, parse_feed
 from variorum.track.fetch import Fetched, Fetcher
+from variorum.track.notify import ChangeEvent, worth_notifying
 from variorum.track.quality import extraction_problem, word_count
 from variorum.track.schedule import RecheckPolicy
 
@@ -45,21 +47,7 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass(frozen=True, slots=True)
-class NewVersion:
-    """A new stored version, as the notifier sees it."""
-
-    url: str
-    title: str | None
-    version: int
-    comparison: Comparison | None
-    source: Source | None
-
-
-class Notifier(Protocol):
-    """Whatever is told about new versions (webhooks, …)."""
-
-    def __call__(self, change: NewVersion) -> Awaitable[None]: ...
+Notify = Callable[[ChangeEvent], Awaitable[None]]  # e.g. WebhookNotifier.notify
 
 
 @dataclass
@@ -102,7 +90,7 @@ class Tracker:
 
     def __init__(
         self, store: Store, fetcher: Fetcher, *, recheck: RecheckPolicy = RecheckPolicy(),
-        notify: Notifier | None = None, clock: Clock = utc_now, batch: int = 200,
+        notify: Notify | None = None, clock: Clock = utc_now, batch: int = 200,
         lease: timedelta = timedelta(minutes=5), extractor: Executor | None = None,
     ) -> None:
         self.store = store
@@ -213,9 +201,15 @@ class Tracker:
         )
         if not result.stored:
             return result.status, None
-        if self.notify is not None:
-            source = self._sources.get(due.source_id) if due.source_id is not None else None
-            await self.notify(NewVersion(result.url, article.title, result.version, result.comparison, source))
+        source = self._sources.get(due.source_id) if due.source_id is not None else None
+        if self.notify is not None and worth_notifying(
+            result.comparison, min_significance=source.min_significance if source else MINOR,
+            headline_only=source.headline_only if source else False,
+        ):
+            assert result.comparison is not None  # a first version is never worth a notification
+            await self.notify(ChangeEvent(
+                result.url, article.title, result.version, result.version - 1, result.comparison, due.source_id,
+            ))
         return result.status, at
 
     async def _extract(self, fetched: Fetched, url: str) -> Article:
@@ -235,4 +229,4 @@ class Tracker:
                                 source_id=source_id)
 
 
-__all__ = ["NewVersion", "Notifier", "RunReport", "Tracker", "extract_page", "utc_now"]
+__all__ = ["Notify", "RunReport", "Tracker", "extract_page", "utc_now"]
