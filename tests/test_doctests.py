@@ -21,6 +21,7 @@ MODULES = [
     "variorum.compare.collate",
     "variorum.track.addresses",
     "variorum.track.feeds",
+    "variorum.track.notify",
     "variorum.track.quality",
     "variorum.track.schedule",
 ]

@@ -1,5 +1,5 @@
-"""What every command shares: the report formats of ``diff`` and ``collate``, writing a report,
-warnings on stderr, and the ``--db`` option of the commands that use the store."""
+"""What every command shares: the report formats of ``diff``, ``show`` and ``collate``, writing a
+report, warnings on stderr, and the ``--db`` option of the commands that use the store."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from variorum.compare import Comparison
 from variorum.errors import InputError
+from variorum.render.html import render_html
+from variorum.render.json import render_json
+from variorum.render.markdown import render_markdown
+from variorum.render.terminal import render_plain, render_rich
 from variorum.store import Store, database_url, open_store
 
 DatabaseOption = Annotated[Optional[str], typer.Option(
@@ -54,3 +60,19 @@ def open_cli_store(db: str | None) -> Store:
         where = make_url(db).render_as_string(hide_password=True) if db and "://" in db else db or database_url(None)
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise InputError(where, f"cannot open the database ({first_line})") from None
+
+
+def report_comparison(comparison: Comparison, output_format: ReportFormat, show_all: bool, output: Path | None) -> int:
+    """Print or write ``comparison`` as ``variorum diff`` does (Rich on a terminal) and return the exit
+    status: 1 when it has substantive changes, else 0."""
+    if output_format is ReportFormat.text and output is None and sys.stdout.isatty():
+        render_rich(comparison, Console(), show_all)
+    elif output_format is ReportFormat.json:
+        write_report(render_json(comparison), output)
+    elif output_format is ReportFormat.html:
+        write_report(render_html(comparison, show_all), output)
+    elif output_format is ReportFormat.markdown:
+        write_report(render_markdown(comparison, show_all), output)
+    else:
+        write_report(render_plain(comparison, show_all), output)
+    return 1 if comparison.changed else 0

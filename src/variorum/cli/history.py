@@ -15,13 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from variorum.cli.common import DatabaseOption, ReportFormat, open_cli_store, write_report
+from variorum.cli.common import DatabaseOption, ReportFormat, open_cli_store, report_comparison
 from variorum.compare import Comparison
 from variorum.errors import InputError
-from variorum.render.html import render_html
-from variorum.render.json import render_json
-from variorum.render.markdown import render_markdown
-from variorum.render.terminal import render_plain, render_rich
 from variorum.store import HistoryEntry, Store, canonical_url
 
 _STYLES = {"major": "bold red", "minor": "yellow", "cosmetic": "dim"}
@@ -113,22 +109,6 @@ def _comparison(store: Store, url: str, version: int, against: int | None) -> Co
     if against not in known:
         raise InputError(url, f"no version {against} ({stored})")
     return store.comparison(url, version, against)
-
-
-def report_comparison(comparison: Comparison, output_format: ReportFormat, show_all: bool, output: Path | None) -> int:
-    """Print or write ``comparison`` as ``variorum diff`` does (Rich on a terminal) and return the exit
-    status: 1 when it has substantive changes, else 0."""
-    if output_format is ReportFormat.text and output is None and sys.stdout.isatty():
-        render_rich(comparison, Console(), show_all)
-    elif output_format is ReportFormat.json:
-        write_report(render_json(comparison), output)
-    elif output_format is ReportFormat.html:
-        write_report(render_html(comparison, show_all), output)
-    elif output_format is ReportFormat.markdown:
-        write_report(render_markdown(comparison, show_all), output)
-    else:
-        write_report(render_plain(comparison, show_all), output)
-    return 1 if comparison.changed else 0
 
 
 def show_command(
