@@ -46,11 +46,10 @@ def optimal_params(
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """A ``(documents × bands)`` uint64 array: each band's rows mixed into one 64-bit key."""
-    wide = signatures.astype(np.uint64)
     keys = np.zeros((len(signatures), bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for row in range(rows):
-            column = wide[:, row:bands * rows:rows]
+            column = signatures[:, row:bands * rows:rows].astype(np.uint64)
             keys = (keys ^ column) * np.uint64(0x9E3779B97F4A7C15)
             keys ^= keys >> np.uint64(29)
     return keys
