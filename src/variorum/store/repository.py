@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -255,28 +255,31 @@ class Store:
             return session.scalars(select(StoredArticle).where(StoredArticle.url == canonical_url(url))).first()
 
     def discover(
-        self, url: str, *, source_id: int | None = None, at: datetime | None = None,
-        updated: datetime | None = None,
-    ) -> bool:
-        """Make sure an article is known, due for a first check at ``at``; True if it was new.
+        self, entries: Iterable[tuple[str, datetime | None]], *, source_id: int | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Make sure articles are known, new ones due for a first check at ``at``; returns how many were new.
 
-        ``updated`` is when a feed says the article last changed: if that is after the article was last
-        seen, it is due again at ``at`` (even if it had grown too old to be checked).
+        ``entries`` are ``(url, updated)`` pairs: ``updated`` is when a feed says the article last changed
+        (or ``None``); if that is after the article was last seen, it is due again at ``at`` (even if it had
+        grown too old to be checked). One transaction for all of them.
         """
         at = at or _now()
-        url = canonical_url(url)
+        new = 0
         with self._sessions.begin() as session:
-            inserted = session.execute(self._insert(StoredArticle).values(
-                url=url, source_id=source_id, first_seen_at=at, last_seen_at=at, next_check_at=at,
-            ).on_conflict_do_nothing(index_elements=["url"]).returning(StoredArticle.id)).first()
-            if inserted is not None:
-                return True
-            if updated is not None:
-                session.execute(update(StoredArticle).where(
-                    StoredArticle.url == url, StoredArticle.last_seen_at < updated,
-                    (StoredArticle.next_check_at.is_(None)) | (StoredArticle.next_check_at > at),
-                ).values(next_check_at=at))
-            return False
+            for url, updated in entries:
+                url = canonical_url(url)
+                inserted = session.execute(self._insert(StoredArticle).values(
+                    url=url, source_id=source_id, first_seen_at=at, last_seen_at=at, next_check_at=at,
+                ).on_conflict_do_nothing(index_elements=["url"]).returning(StoredArticle.id)).first()
+                if inserted is not None:
+                    new += 1
+                elif updated is not None:
+                    session.execute(update(StoredArticle).where(
+                        StoredArticle.url == url, StoredArticle.last_seen_at < updated,
+                        (StoredArticle.next_check_at.is_(None)) | (StoredArticle.next_check_at > at),
+                    ).values(next_check_at=at))
+        return new
 
     def claim_due(self, now: datetime | None = None, *, limit: int = 100, lease: timedelta) -> list[DueArticle]:
         """Claim up to ``limit`` articles due for a check, most overdue first, by moving their next check

@@ -18,10 +18,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Awaitable, Callable
+from functools import partial
+from typing import Any, Awaitable, Callable, TypeVar
 
 from variorum.article import Article
 from variorum.compare.model import MINOR
@@ -38,6 +39,7 @@ from variorum.track.schedule import RecheckPolicy
 
 log = logging.getLogger("variorum.track")
 
+T = TypeVar("T")
 Clock = Callable[[], datetime]
 Progress = Callable[[str, str], None]  # (url, outcome) after each article check
 
@@ -102,24 +104,34 @@ class Tracker:
         self.lease = lease
         self.extractor = extractor
         self._sources: dict[int, Source] = {}
+        self._writer: Executor | None = None
 
     async def run_once(self, progress: Progress | None = None, *, everything: bool = False) -> RunReport:
         """One pass: poll every feed, then check every article that is due (``everything``: every article,
         whatever its schedule)."""
         report = RunReport()
-        sources = await asyncio.to_thread(self.store.sources)
+        with ThreadPoolExecutor(1 if self.store.dialect == "sqlite" else 4, "variorum-store") as self._writer:
+            await self._pass(report, progress, everything)
+        return report
+
+    async def _pass(self, report: RunReport, progress: Progress | None, everything: bool) -> None:
+        sources = await self._store(self.store.sources)
         self._sources = {source.id: source for source in sources}
         await asyncio.gather(*(self._poll(source, report) for source in sources))
         cutoff = self.clock()
         if everything:
-            await asyncio.to_thread(self.store.make_all_due, cutoff)
-        while due := await asyncio.to_thread(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease):
+            await self._store(self.store.make_all_due, cutoff)
+        while due := await self._store(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease):
             outcomes = await asyncio.gather(*(self._check(article) for article in due))
             for article, outcome in zip(due, outcomes):
                 report.outcomes[outcome] += 1
                 if progress is not None:
                     progress(article.url, outcome)
-        return report
+
+    async def _store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a store call on the pass's store threads: one on SQLite, where writers would otherwise
+        queue on the database lock and sleep in its busy handler, a few on PostgreSQL."""
+        return await asyncio.get_running_loop().run_in_executor(self._writer, partial(method, *args, **kwargs))
 
     async def run_forever(self, every: timedelta, progress: Progress | None = None,
                           on_pass: Callable[[RunReport], None] | None = None) -> None:
@@ -136,8 +148,8 @@ class Tracker:
 
     async def _poll(self, source: Source, report: RunReport) -> None:
         if source.kind == "page":
-            if await asyncio.to_thread(self.store.discover, source.url, source_id=source.id, at=self.clock()):
-                report.discovered += 1
+            new = await self._store(self.store.discover, [(source.url, None)], source_id=source.id, at=self.clock())
+            report.discovered += new  # not "+= await": the other polls update it meanwhile
             return
         report.feeds += 1
         fetched = await self.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
@@ -153,15 +165,13 @@ class Tracker:
                 report.feed_failures["bad_feed"] += 1
                 await self._failed(source.url, "bad_feed", str(error), fetched.status, at, source.id)
                 return
-            for entry in entries:
-                if await asyncio.to_thread(self.store.discover, entry.url, source_id=source.id, at=at,
-                                           updated=entry.updated):
-                    report.discovered += 1
-        await asyncio.to_thread(
+            new = await self._store(
+                self.store.discover, [(entry.url, entry.updated) for entry in entries], source_id=source.id, at=at)
+            report.discovered += new
+        await self._store(
             self.store.mark_polled, source.id, at=at,
             etag=fetched.headers.get("etag", source.etag if fetched.not_modified else None),
-            last_modified=fetched.headers.get(
-                "last-modified", source.last_modified if fetched.not_modified else None),
+            last_modified=fetched.headers.get("last-modified", source.last_modified if fetched.not_modified else None),
         )
 
     # articles -----------------------------------------------------------------------------------------
@@ -177,7 +187,7 @@ class Tracker:
         next_check = self.recheck.next_check(
             first_seen=due.first_seen_at, last_changed=changed_at or due.last_changed_at, now=now,
         )
-        await asyncio.to_thread(self.store.schedule_check, due.url, next_check)
+        await self._store(self.store.schedule_check, due.url, next_check)
         return outcome
 
     async def _fetch_and_record(self, due: DueArticle) -> tuple[str, datetime | None]:
@@ -187,17 +197,17 @@ class Tracker:
             await self._failed(due.url, fetched.failure, fetched.detail, fetched.status, at, due.source_id)
             return fetched.failure, None
         if fetched.not_modified:
-            await asyncio.to_thread(self.store.mark_seen, due.url, at)
+            await self._store(self.store.mark_seen, due.url, at)
             return "not_modified", None
         article = await self._extract(fetched, due.url)
-        previous_words = await asyncio.to_thread(self._latest_words, due.url)
+        previous_words = await asyncio.to_thread(self._latest_words, due.url)  # a read: any thread
         problem = extraction_problem(article, previous_words)
         if problem is not None:
             await self._failed(due.url, problem[0], problem[1], fetched.status, at, due.source_id)
             return problem[0], None
-        result = await asyncio.to_thread(
-            self.store.record_version, due.url, article, fetched.body, at,
-            HttpMeta(fetched.status, fetched.headers), source_id=due.source_id,
+        result = await self._store(
+            self.store.record_version, due.url, article, fetched.body, at, HttpMeta(fetched.status, fetched.headers),
+            source_id=due.source_id,
         )
         if not result.stored:
             return result.status, None
@@ -225,8 +235,8 @@ class Tracker:
     async def _failed(self, url: str, kind: str, detail: str, status: int | None, at: datetime,
                       source_id: int | None) -> None:
         log.info("%s: %s (%s)", url, kind, detail)
-        await asyncio.to_thread(self.store.record_failure, url, kind, status=status, detail=detail, at=at,
-                                source_id=source_id)
+        await self._store(
+            self.store.record_failure, url, kind, status=status, detail=detail, at=at, source_id=source_id)
 
 
 __all__ = ["Notify", "RunReport", "Tracker", "extract_page", "utc_now"]
