@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
@@ -324,35 +324,44 @@ def _moved_span(span: Span | None, by: int) -> Span | None:
 
 def _shifted(change: Change, by_a: int, by_b: int) -> Change:
     """``change`` with its old span moved by ``by_a`` and its new span by ``by_b`` characters."""
-    return replace(change, old_span=_moved_span(change.old_span, by_a), new_span=_moved_span(change.new_span, by_b),
-                   detail=dict(change.detail))
+    return Change(change.kind, change.significance, change.old, change.new, _moved_span(change.old_span, by_a),
+                  _moved_span(change.new_span, by_b), change.context, dict(change.detail))
 
 
 _PairMemo = dict[tuple[str, str, str], tuple[tuple[Change, ...], int]]
 
 
 class _SharedCollector(_Collector):
-    """The engine's collector, diffing each distinct pair of edited blocks once for a whole collation.
+    """The engine's collector, diffing each distinct pair of paired blocks once for a whole collation.
 
     What :meth:`edited_pair` finds inside two paired blocks depends only on their texts and the old block's
-    kind (spans, contexts, quotations and speakers are all read inside the blocks), so it is kept in ``memo``
-    relative to the blocks' starts and shifted into place whenever a later comparison pairs the same texts.
-    Whether the pair moved is still decided by each comparison's own alignment.
+    kind (spans, contexts, quotations and speakers are all read inside the blocks), and what
+    :meth:`identical_pair` finds (layout noise) only on their texts; so it is kept in ``memo`` relative to
+    the blocks' starts and shifted into place whenever a later comparison pairs the same texts. Whether the
+    pair moved is still decided by each comparison's own alignment.
     """
 
     def __init__(self, a: _Version, b: _Version, alignment: Alignment, memo: _PairMemo) -> None:
         super().__init__(a, b, alignment)
         self.memo = memo
 
+    def identical_pair(self, i: int, j: int, in_place: bool) -> None:
+        if not in_place:
+            self.moved(i, j, edited=False)
+        self._reuse(("identical", self.a.raw(i), self.b.raw(j)), i, j, super().identical_pair)
+
     def edited_pair(self, i: int, j: int, in_place: bool) -> None:
         if not in_place:
             self.moved(i, j, edited=True)
-        key = (self.a.blocks[i].kind, self.a.raw(i), self.b.raw(j))
+        self._reuse((self.a.blocks[i].kind, self.a.raw(i), self.b.raw(j)), i, j, super().edited_pair)
+
+    def _reuse(self, key: tuple[str, str, str], i: int, j: int, find: Callable[[int, int, bool], None]) -> None:
+        """Add what ``find`` finds in place for blocks ``i`` and ``j``, found once per distinct ``key``."""
         start_a, start_b = self.a.blocks[i].start, self.b.blocks[j].start
         known = self.memo.get(key)
         if known is None:
             first, matched = len(self.changes), self.matched
-            super().edited_pair(i, j, in_place=True)
+            find(i, j, True)
             self.memo[key] = (tuple(_shifted(c, -start_a, -start_b) for c in self.changes[first:]),
                               self.matched - matched)
         else:

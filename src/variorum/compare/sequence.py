@@ -193,6 +193,10 @@ def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[in
             continue
         counts_a = Counter(a[alo:ahi])
         counts_b = Counter(b[blo:bhi])
+        if counts_a.keys().isdisjoint(counts_b):  # nothing in common: nothing to match (Myers would take O(n²))
+            if suffix[2]:
+                work.append(("pairs", suffix))
+            continue
         unique_b = {item: j for j, item in enumerate(b[blo:bhi], blo) if counts_b[item] == 1}
         candidates = [(i, unique_b[item]) for i, item in enumerate(a[alo:ahi], alo)
                       if counts_a[item] == 1 and item in unique_b]
