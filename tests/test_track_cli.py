@@ -44,6 +44,21 @@ def test_add_tells_feeds_from_pages_and_run_stores_versions(site, tmp_path, run_
     store.close()
 
 
+def test_remove_stops_watching_and_keeps_the_versions(site, tmp_path, run_cli):
+    db = str(tmp_path / "t.db")
+    run_cli("track", "add", site.url("/feed.xml"), "--kind", "feed", "--allow-private", "--db", db)
+    run_cli("track", "run", "--once", "--allow-private", "--delay", "0", "--db", db)
+    code, out, _ = run_cli("track", "remove", site.url("/feed.xml"), "--db", db)
+    assert (code, out.strip()) == (0, f"stopped watching {site.url('/feed.xml')}")
+    assert run_cli("track", "list", "--db", db)[1] == ""
+    code, _, err = run_cli("track", "remove", site.url("/feed.xml"), "--db", db)
+    assert code == 2 and err.strip() == (
+        f"variorum: error: {site.url('/feed.xml')}: not a watched source (see 'variorum track list')")
+    store = open_store(db)
+    assert store.latest_version(site.url("/storm")) == 1 and store.article(site.url("/storm")).source_id is None
+    store.close()
+
+
 def test_run_posts_new_versions_to_webhooks(site, tmp_path, run_cli):
     db = str(tmp_path / "t.db")
     run_cli("track", "add", site.url("/storm"), "--kind", "page", "--allow-private", "--db", db)

@@ -111,6 +111,24 @@ def add_command(
         store.close()
 
 
+@track_app.command("remove")
+def remove_command(
+    urls: Annotated[list[str], typer.Argument(help="Feed or page URLs, as listed by 'track list'.", show_default=False)],
+    db: DatabaseOption = None,
+) -> None:
+    """Stop watching feeds and pages (their articles and versions are kept)."""
+    store = open_cli_store(db)
+    try:
+        missing = [url for url in urls if not store.remove_source(url)]
+        for url in urls:
+            if url not in missing:
+                typer.echo(f"stopped watching {url}")
+    finally:
+        store.close()
+    if missing:
+        raise InputError(missing[0], "not a watched source (see 'variorum track list')")
+
+
 @track_app.command("list")
 def list_command(db: DatabaseOption = None) -> None:
     """List the watched sources."""

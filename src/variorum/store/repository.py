@@ -146,6 +146,16 @@ class Store:
             ).on_conflict_do_nothing(index_elements=["url"]))
             return session.scalars(select(Source).where(Source.url == url)).one()
 
+    def remove_source(self, url: str) -> bool:
+        """Stop watching a feed or page; its articles and their versions are kept. True if it was there."""
+        with self._sessions.begin() as session:
+            source = session.scalars(select(Source).where(Source.url == canonical_url(url))).first()
+            if source is None:
+                return False
+            session.execute(update(StoredArticle).where(StoredArticle.source_id == source.id).values(source_id=None))
+            session.delete(source)
+            return True
+
     def sources(self) -> list[Source]:
         """Every source, oldest first."""
         with self._reads() as session:
