@@ -239,6 +239,14 @@ def test_bad_feeds_slow_pages_and_huge_pages_are_recorded_as_failures(site, stor
     assert kinds_by_url["slow"][0] == "timeout" and kinds_by_url["huge"][0] == "too_large"
 
 
+def test_a_link_to_something_that_is_not_a_page_is_a_failure(site, store):
+    site.routes["/report.pdf"] = Reply(b"%PDF-1.7 binary", headers={"Content-Type": "application/pdf"})
+    store.add_source(site.url("/report.pdf"), "page")
+    assert dict(run(store, Clock()).outcomes) == {"extraction_failed": 1}
+    [failure] = store.failures()
+    assert failure.detail == "not an article page but application/pdf"
+
+
 def test_a_page_that_turns_into_a_consent_wall_or_a_stub_is_not_a_version(site, store):
     clock = Clock()
     store.add_source(site.url("/storm"), "page")

@@ -80,6 +80,9 @@ class RunReport:
         return f"{feeds}, {articles}" + (f": {counts(self.outcomes)}" if self.outcomes else "")
 
 
+PAGE_TYPES = frozenset({"", "text/html", "application/xhtml+xml", "text/plain"})
+
+
 def extract_page(body: bytes, url: str, content_type: str, charset: str | None) -> Article:
     """The Article in a fetched page (HTML, or plain text when the server says so)."""
     if content_type == "text/plain":
@@ -199,6 +202,10 @@ class Tracker:
         if fetched.not_modified:
             await self._store(self.store.mark_seen, due.url, at)
             return "not_modified", None
+        if fetched.content_type not in PAGE_TYPES:
+            detail = f"not an article page but {fetched.content_type}"
+            await self._failed(due.url, "extraction_failed", detail, fetched.status, at, due.source_id)
+            return "extraction_failed", None
         article = await self._extract(fetched, due.url)
         previous_words = await asyncio.to_thread(self._latest_words, due.url)  # a read: any thread
         problem = extraction_problem(article, previous_words)
