@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from localsite import LocalSite, Reply, article_page, rss
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 from variorum.store import open_store
@@ -259,3 +260,29 @@ def test_a_page_that_turns_into_a_consent_wall_or_a_stub_is_not_a_version(site, 
     site.routes["/storm"] = article_page("Storm hits coast", ["The storm reached the coast."])
     assert dict(run(store, clock).outcomes) == {"empty": 1}
     assert store.latest_version(site.url("/storm")) == 1
+
+
+def test_run_forever_survives_a_pass_that_loses_the_database(site, store, caplog):
+    store.add_source(site.url("/storm"), "page")
+    real_sources, calls = store.sources, []
+
+    def flaky_sources():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+        return real_sources()
+
+    store.sources = flaky_sources
+    reports = []
+
+    async def go():
+        async with Fetcher(FetchPolicy(allow_private=True, delay=0)) as fetcher:
+            tracker = Tracker(store, fetcher, clock=Clock())
+            task = asyncio.create_task(tracker.run_forever(timedelta(seconds=0.05), on_pass=reports.append))
+            while not reports:
+                await asyncio.sleep(0.01)
+            task.cancel()
+
+    asyncio.run(go())
+    assert len(calls) >= 2 and dict(reports[0].outcomes) == {"new": 1}  # the failed pass, then a good one
+    assert "pass abandoned, the database failed: (builtins.Exception) server closed the connection" in caplog.text

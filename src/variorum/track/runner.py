@@ -24,6 +24,8 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 from typing import Any, Awaitable, Callable, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from variorum.article import Article
 from variorum.compare.model import MINOR
 from variorum.extract.html import article_from_html
@@ -138,13 +140,18 @@ class Tracker:
 
     async def run_forever(self, every: timedelta, progress: Progress | None = None,
                           on_pass: Callable[[RunReport], None] | None = None) -> None:
-        """Run a pass every ``every`` (measured from the start of one pass to the start of the next)."""
+        """Run a pass every ``every`` (measured from the start of one pass to the start of the next). A pass
+        that fails because the database cannot be reached is logged and the next one tried as planned."""
         loop = asyncio.get_running_loop()
         while True:
             started = loop.time()
-            report = await self.run_once(progress)
-            if on_pass is not None:
-                on_pass(report)
+            try:
+                report = await self.run_once(progress)
+            except SQLAlchemyError as error:
+                log.error("pass abandoned, the database failed: %s", str(error).strip().splitlines()[0])
+            else:
+                if on_pass is not None:
+                    on_pass(report)
             await asyncio.sleep(max(0.0, every.total_seconds() - (loop.time() - started)))
 
     # sources ------------------------------------------------------------------------------------------
