@@ -17,6 +17,7 @@ from variorum.compare.model import KINDS
 from variorum.dedup import DedupConfig
 from variorum.store import Store
 from variorum.store.changes import MAX_LIMIT, ChangeEntry, recent_changes
+from variorum.store.models import Source
 from variorum.store.queries import (
     ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, clusters, fingerprint,
     source_by_id, timeline,
@@ -121,7 +122,7 @@ def article_or_404(store: Store, article_id: int) -> ArticleRow:
     return row
 
 
-def source_or_404(store: Store, source_id: int) -> Any:
+def source_or_404(store: Store, source_id: int) -> Source:
     """The source, or a 404."""
     found = source_by_id(store, source_id)
     if found is None:

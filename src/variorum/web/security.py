@@ -58,8 +58,9 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """ASGI middleware refusing request bodies over ``max_bytes`` with 413: at once when Content-Length
-    says so, otherwise as soon as the streamed body passes the limit."""
+    """ASGI middleware refusing request bodies over ``max_bytes`` with 413: at the first read of a body
+    whose Content-Length is over the limit (before any byte of it is received), otherwise as soon as the
+    streamed body passes the limit. The 413 is an ``HTTPException``, rendered like any other error."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
