@@ -142,14 +142,18 @@ def test_sources_are_added_once_and_remember_their_polling_state(store, versions
         store.add_source("https://example.org/", "podcast")
 
 
-def test_due_articles_follow_their_next_check_time(store, versions):
+def test_claiming_due_articles_leases_them_to_one_tracker(store, versions):
+    other = "https://news.example.org/other"
+    lease = timedelta(minutes=5)
     store.record_version(URL, versions[0], b"")
-    store.record_version("https://news.example.org/other", versions[1], b"")
+    store.record_version(other, versions[1], b"")
     store.schedule_check(URL, T0 + timedelta(minutes=10))
-    store.schedule_check("https://news.example.org/other", T0)
-    assert [a.url for a in store.due_articles(T0 + timedelta(minutes=5))] == ["https://news.example.org/other"]
-    assert [a.url for a in store.due_articles(T0 + timedelta(hours=1))] == [
-        "https://news.example.org/other", URL,
-    ]
-    store.schedule_check(URL, None)
-    assert len(store.due_articles(T0 + timedelta(days=1))) == 1
+    store.schedule_check(other, T0)
+    assert [a.url for a in store.claim_due(T0 + timedelta(minutes=4), lease=lease)] == [other]
+    assert store.article(other).next_check_at == T0 + timedelta(minutes=9)  # leased
+    assert store.claim_due(T0 + timedelta(minutes=4), lease=lease) == []  # not twice
+    assert [a.url for a in store.claim_due(T0 + timedelta(hours=1), lease=lease, limit=1)] == [other]
+    store.schedule_check(URL, None)  # no longer checked
+    assert store.claim_due(T0 + timedelta(hours=1), lease=lease) == []
+    assert store.make_all_due(T0 + timedelta(days=1)) == 2
+    assert {a.url for a in store.claim_due(T0 + timedelta(days=1), lease=lease)} == {URL, other}

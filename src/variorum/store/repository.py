@@ -333,14 +333,6 @@ class Store:
                 next_check_at=at,
             ))
 
-    def due_articles(self, now: datetime | None = None, limit: int = 100) -> list[StoredArticle]:
-        """Articles whose next check time has come, most overdue first."""
-        with self._reads() as session:
-            return list(session.scalars(
-                select(StoredArticle).where(StoredArticle.next_check_at <= (now or _now()))
-                .order_by(StoredArticle.next_check_at).limit(limit)
-            ))
-
     def history(self, url: str) -> list[HistoryEntry]:
         """The stored versions of an article, oldest first (empty if the URL is unknown)."""
         query = (
