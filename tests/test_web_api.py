@@ -6,6 +6,8 @@ endpoints. ``serving`` and ``fill`` are shared with the browser tests."""
 from __future__ import annotations
 
 import dataclasses
+import doctest
+import importlib
 import re
 import socket
 import threading
@@ -458,3 +460,9 @@ def test_serve_binds_localhost_read_only_by_default(run_cli, tmp_path, monkeypat
     status, _out, err = run_cli("serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "9001")
     assert status == 0 and "anyone who can reach it" in err
     assert (calls[1]["host"], calls[1]["port"], calls[1]["app"].state.token) == ("0.0.0.0", 9001, TOKEN)
+
+
+@pytest.mark.parametrize("name", ["variorum.store.queries", "variorum.web", "variorum.web.views"])
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
