@@ -27,7 +27,7 @@ import textwrap
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from variorum import compare
 from variorum.compare.align import bag_of_words
@@ -98,7 +98,10 @@ def versions(count: int, kilobytes: int, mode: str, seed: int = 7) -> list[str]:
     return result
 
 
-def measure(run: Callable[[], object]) -> tuple[float, float, object]:
+Result = TypeVar("Result")
+
+
+def measure(run: Callable[[], Result]) -> tuple[float, float, Result]:
     """Best wall time (seconds) of up to three runs (one when a run takes over 5 s), peak traced memory (MB)
     of one more run, and the result. Each run starts cold: the engine's memo of block word sets is cleared."""
     times: list[float] = []
@@ -146,7 +149,7 @@ def report(every: list[str], sizes: list[int], mode: str) -> None:
     for count in sizes:
         texts = every[:count]
         seconds, peak, collation = measure(lambda: collate(texts))
-        base = collation.base_article  # type: ignore[attr-defined]
+        base = collation.base_article
         naive_seconds, naive_peak, _ = measure(lambda: [compare(base, text) for text in texts])
         growth = ""
         if collated:
@@ -155,8 +158,8 @@ def report(every: list[str], sizes: list[int], mode: str) -> None:
             growth = f"{math.log(seconds / t0) / step:>17.2f} {math.log(naive_seconds / b0) / step:>9.2f}"
         collated.append((count, seconds))
         naive.append((count, naive_seconds))
-        carried = sum(len(r.changes) for site in collation.sites for r in site.readings)  # type: ignore[attr-defined]
-        print(f"{count:>5} {seconds:>10.3f} {peak:>8.1f} {len(collation.sites):>6} {carried:>8} "  # type: ignore[attr-defined]
+        carried = sum(len(r.changes) for site in collation.sites for r in site.readings)
+        print(f"{count:>5} {seconds:>10.3f} {peak:>8.1f} {len(collation.sites):>6} {carried:>8} "
               f"{naive_seconds:>11.3f} {naive_peak:>8.1f} {naive_seconds / seconds:>16.1f}× {growth}", flush=True)
     if len(sizes) > 1:
         print(f"growth exponent over N = {sizes[0]}..{sizes[-1]} (log-log fit): collate {exponent(collated):.2f}, "
