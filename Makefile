@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM_STAMP := $(VENV)/.chromium
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ demo: $(STAMP)
 
 test: $(STAMP) $(CHROMIUM_STAMP)
 	$(BIN)/python -m pytest -q
+
+# refresh the README's screenshots (docs/screenshots/) from the browser tests
+screenshots: $(STAMP) $(CHROMIUM_STAMP)
+	VARIORUM_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_web_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/compare.py

@@ -1,15 +1,18 @@
 """End-to-end tests of the web interface in headless Chromium (Debian's package at /usr/bin/chromium,
 driven by Playwright; no browser is ever downloaded): history, comparison, the cosmetic toggle, deep
 links, the compare page with the two seed files, and a hostile article that must show as text and run
-nothing. The tests write the screenshots the README shows to docs/screenshots/."""
+nothing. With VARIORUM_SCREENSHOTS=docs/screenshots (`make screenshots`) the tests write the screenshots the
+README shows."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from conftest import ROOT, SEED_A, SEED_B
+from conftest import SEED_A, SEED_B
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
 from test_web_api import HOSTILE_TEXT, fill, serving
 
@@ -21,7 +24,9 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# `make screenshots` sets VARIORUM_SCREENSHOTS=docs/screenshots to refresh the README's pictures; an ordinary
+# test run takes the same screenshots into a temporary folder, so it never dirties the working tree
+SCREENSHOTS = Path(os.environ.get("VARIORUM_SCREENSHOTS") or tempfile.mkdtemp(prefix="variorum-screenshots-"))
 LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

@@ -26,7 +26,7 @@ _CONTAINERS = {"paragraph_moved", "layout", "paragraph_split", "paragraph_merged
 
 
 @dataclass(frozen=True, slots=True)
-class _Marker:
+class Marker:
     start: int
     end: int
     html_open: str
@@ -34,7 +34,7 @@ class _Marker:
     before: str = ""
 
 
-def _markup(text: str, markers: list[_Marker]) -> Markup:
+def marked_up(text: str, markers: list[Marker]) -> Markup:
     """``text`` escaped, with markers wrapped around their spans; overlapping markers keep the first."""
     pieces: list[str] = []
     position = 0
@@ -49,8 +49,10 @@ def _markup(text: str, markers: list[_Marker]) -> Markup:
     return Markup("".join(pieces))
 
 
-def _side_markers(changes: list[tuple[int, Change]], side: str) -> list[_Marker]:
-    markers: list[_Marker] = []
+def side_markers(changes: list[tuple[int, Change]], side: str) -> list[Marker]:
+    """Markers for one side (``"a"``: deletions, ``"b"``: insertions) of the side-by-side view of numbered
+    changes; each links to its entry in the change list."""
+    markers: list[Marker] = []
     tag = "del" if side == "a" else "ins"
     ordered = [item for item in changes if item[1].kind not in _CONTAINERS] + [
         item for item in changes if item[1].kind in _CONTAINERS
@@ -67,13 +69,14 @@ def _side_markers(changes: list[tuple[int, Change]], side: str) -> list[_Marker]
         css = f"change {change.significance} kind-{change.kind}"
         title = escape(f"#{number} {label(change)}", quote=True)
         if span[0] == span[1]:
-            markers.append(_Marker(span[0], span[1], f'<a {anchor}class="{css} point" href="#list-c{number}" title="{title}">', "</a>"))
+            markers.append(Marker(span[0], span[1], f'<a {anchor}class="{css} point" href="#list-c{number}" title="{title}">', "</a>"))
         else:
-            markers.append(_Marker(span[0], span[1], f'<{tag} {anchor}class="{css}" title="{title}">', f"</{tag}>"))
+            markers.append(Marker(span[0], span[1], f'<{tag} {anchor}class="{css}" title="{title}">', f"</{tag}>"))
     return markers
 
 
-def _inline_markers(changes: list[tuple[int, Change]]) -> list[_Marker]:
+def inline_markers(changes: list[tuple[int, Change]]) -> list[Marker]:
+    """Markers for the inline view of numbered changes: what was deleted and inserted, on version B's text."""
     markers = []
     for number, change in changes:
         if change.kind in _CONTAINERS or change.new_span is None:
@@ -81,7 +84,7 @@ def _inline_markers(changes: list[tuple[int, Change]]) -> list[_Marker]:
         css = f"change {change.significance} kind-{change.kind}"
         removed = f'<del class="{css}">{escape(change.old)}</del>' if change.old else ""
         start, end = change.new_span
-        markers.append(_Marker(start, end, f'<ins id="i-c{number}" class="{css}">', "</ins>",
+        markers.append(Marker(start, end, f'<ins id="i-c{number}" class="{css}">', "</ins>",
                                before=f'<span id="inline-c{number}"></span>{removed}'))
     return markers
 
@@ -108,8 +111,8 @@ def render_html(comparison: Comparison, show_all: bool = False) -> str:
         verdict=comparison.verdict,
         summary=comparison.summary,
         rows=rows,
-        side_a=_markup(comparison.a.text, _side_markers(shown, "a")),
-        side_b=_markup(comparison.b.text, _side_markers(shown, "b")),
-        inline=_markup(comparison.b.text, _inline_markers(shown)),
+        side_a=marked_up(comparison.a.text, side_markers(shown, "a")),
+        side_b=marked_up(comparison.b.text, side_markers(shown, "b")),
+        inline=marked_up(comparison.b.text, inline_markers(shown)),
         show_all=show_all,
     )

@@ -17,7 +17,7 @@ from variorum.extract.html import article_from_html
 from variorum.extract.records import HTML, NO_ARTICLE_TEXT
 from variorum.errors import InputError
 from variorum.render.common import describe, label, quote_note
-from variorum.render.html import _inline_markers, _markup, _side_markers
+from variorum.render.html import inline_markers, marked_up, side_markers
 from variorum.store.queries import TimelinePoint
 from variorum.text.decode import decode_text
 
@@ -62,9 +62,9 @@ def comparison_view(comparison: Comparison, show_cosmetic: bool) -> dict[str, An
         "rows": rows,
         "cosmetic_count": summary["by_significance"]["cosmetic"],
         "show_cosmetic": show_cosmetic,
-        "side_a": _markup(comparison.a.text, _side_markers(numbered, "a")),
-        "side_b": _markup(comparison.b.text, _side_markers(numbered, "b")),
-        "inline": _markup(comparison.b.text, _inline_markers(numbered)),
+        "side_a": marked_up(comparison.a.text, side_markers(numbered, "a")),
+        "side_b": marked_up(comparison.b.text, side_markers(numbered, "b")),
+        "inline": marked_up(comparison.b.text, inline_markers(numbered)),
     }
 
 
