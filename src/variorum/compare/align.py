@@ -99,14 +99,14 @@ def _similar_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequen
                    free_b: list[int]) -> list[tuple[int, int]]:
     bags_a = {i: bag_of_words(keys_a[i]) for i in free_a}
     bags_b = {j: bag_of_words(keys_b[j]) for j in free_b}
-    postings: dict[str, list[int]] = defaultdict(list)
+    all_postings: dict[str, list[int]] = defaultdict(list)
     for j in free_b:
         for word in bags_b[j]:
-            postings[word].append(j)
+            all_postings[word].append(j)
+    postings = {word: blocks for word, blocks in all_postings.items() if len(blocks) <= _COMMON_WORD_POSTINGS}
     scored: list[tuple[float, int, int]] = []
     for i in free_a:
-        shared = Counter(chain.from_iterable(
-            blocks for blocks in map(postings.get, bags_a[i]) if blocks and len(blocks) <= _COMMON_WORD_POSTINGS))
+        shared = Counter(chain.from_iterable(filter(None, map(postings.get, bags_a[i]))))
         for j, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATES_PER_BLOCK]:
             score = dice(bags_a[i], bags_b[j])
             if score >= _SIMILAR_ENOUGH:

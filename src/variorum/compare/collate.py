@@ -331,6 +331,21 @@ def _shifted(change: Change, by_a: int, by_b: int) -> Change:
 _PairMemo = dict[tuple[str, str, str], tuple[tuple[Change, ...], int]]
 
 
+class _SharedVersion(_Version):
+    """The engine's side of a comparison, its blocks folded by a memoized ``fold_block`` and their word
+    counts (which rank a paragraph added or removed) kept in ``word_counts``, shared by all the witnesses."""
+
+    def __init__(self, article: Article, fold_block: Callable[[str], str], word_counts: dict[str, int]) -> None:
+        super().__init__(article, fold_block)
+        self.word_counts = word_counts
+
+    def word_count(self, index: int) -> int:
+        key = self.keys[index]
+        if key not in self.word_counts:
+            self.word_counts[key] = super().word_count(index)
+        return self.word_counts[key]
+
+
 class _SharedCollector(_Collector):
     """The engine's collector, diffing each distinct pair of paired blocks once for a whole collation.
 
@@ -579,19 +594,21 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     def make_collector(a: _Version, b: _Version, alignment: Alignment) -> _Collector:
         return _SharedCollector(a, b, alignment, memo)
 
-    prepared = [_Version(article, fold_block) for article in articles]
-    compared: dict[tuple[Any, ...], Comparison] = {}  # identical witnesses are compared once
+    word_counts: dict[str, int] = {}
+    prepared = [_SharedVersion(article, fold_block, word_counts) for article in articles]
+    # Identical witnesses are compared once; only the similarity and the substantive changes are kept.
+    compared: dict[tuple[Any, ...], tuple[float, list[Change]]] = {}
     events: list[_Event] = []
     similarity: dict[str, float] = {}
     for index, article in enumerate(articles):
         key = (article.text, article.blocks, article.links)
         if key not in compared:
-            compared[key] = compare_versions(prepared[base_index], prepared[index], make_collector)
-        comparison = compared[key]
-        similarity[names[index]] = comparison.similarity
+            comparison = compare_versions(prepared[base_index], prepared[index], make_collector)
+            compared[key] = (comparison.similarity, comparison.substantive_changes)
+        similarity[names[index]], changes = compared[key]
         if index == base_index:
             continue
-        for change in comparison.substantive_changes:
+        for change in changes:
             start, end, text = _piece(base_text, article.text, change)
             if change.kind in _PASSAGE_KINDS and change.old_span is not None:
                 start, end = change.old_span  # the paragraph itself, or the point a paragraph was added at
