@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 import feedparser
 import pyarrow.parquet as pq
 import pytest
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 from variorum import Article
 from variorum.store import open_store
@@ -27,7 +26,7 @@ HEADLINE_VERDICT = "1 substantive change (1 major, 0 minor); similarity"
 
 
 @pytest.fixture
-def db(store_url):  # noqa: F811
+def db(store_url):
     """A store holding three versions of one article, an hour apart, and one version of another."""
     store = open_store(store_url)
     for n, text in enumerate(TEXTS):

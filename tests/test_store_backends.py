@@ -1,15 +1,9 @@
-"""The store's two back ends: the ``store_url`` fixture every store test runs against, and the set-up
-each back end gets on open (pragmas, migrations, schema matching the models)."""
+"""The store's two back ends (the ``store_url`` fixture is in conftest.py): the set-up each back end gets
+on open (pragmas, migrations, schema matching the models)."""
 
 from __future__ import annotations
 
-import getpass
-import uuid
-from pathlib import Path
-from typing import Iterator
 
-import psycopg
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -18,50 +12,6 @@ from sqlalchemy import text
 from variorum.store import database_url, default_database_path, open_store
 from variorum.store.db import MIGRATIONS
 from variorum.store.models import Base
-
-PG_HOST = "127.0.0.1"
-PG_PORT = 5432
-PG_DATABASE = "test"
-
-
-def _postgres_user() -> tuple[str | None, str]:
-    """A user that can connect to the test database, or ``None`` and why not."""
-    reasons = []
-    for user in dict.fromkeys(["postgres", getpass.getuser()]):
-        try:
-            with psycopg.connect(host=PG_HOST, port=PG_PORT, dbname=PG_DATABASE, user=user, connect_timeout=3):
-                return user, ""
-        except psycopg.Error as error:
-            reasons.append(f"{user}: {str(error).strip().splitlines()[0]}")
-    return None, "; ".join(reasons)
-
-
-@pytest.fixture(scope="session")
-def postgres_user() -> str:
-    user, reason = _postgres_user()
-    if user is None:
-        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}/{PG_DATABASE} ({reason})")
-    return user
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new schema in the PostgreSQL test database that is
-    dropped afterwards (so tests are isolated and repeatable)."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "variorum.db")
-        return
-    user = request.getfixturevalue("postgres_user")
-    schema = f"variorum_test_{uuid.uuid4().hex[:12]}"
-    conninfo = dict(host=PG_HOST, port=PG_PORT, dbname=PG_DATABASE, user=user, autocommit=True)
-    with psycopg.connect(**conninfo) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"postgresql://{user}@{PG_HOST}:{PG_PORT}/{PG_DATABASE}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(**conninfo) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
 
 def test_database_url_forms(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

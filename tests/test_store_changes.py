@@ -7,23 +7,15 @@ import doctest
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 import variorum.store.changes
 from variorum import Article
-from variorum.store import open_store
 from variorum.store.changes import ChangeEntry, recent_changes, significances_at_least
 
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
 STORM = "https://news.example.org/storm"
 BUDGET = "https://news.example.org/budget"
 
-
-@pytest.fixture
-def store(store_url):  # noqa: F811
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

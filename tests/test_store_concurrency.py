@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 from sqlalchemy import func, select
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 from variorum import Article
 from variorum.store import open_store
@@ -37,7 +36,7 @@ def count(store, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def race(store_url: str, article: Article) -> list[str]:  # noqa: F811
+def race(store_url: str, article: Article) -> list[str]:
     """Two threads, each with its own store (engine and connections), record ``article`` at once."""
     stores = [open_store(store_url) for _ in range(2)]
     barrier = threading.Barrier(2)
@@ -57,14 +56,14 @@ def race(store_url: str, article: Article) -> list[str]:  # noqa: F811
     return sorted(statuses)
 
 
-def test_two_threads_recording_a_new_article_store_one_version(store_url, seeds):  # noqa: F811
+def test_two_threads_recording_a_new_article_store_one_version(store_url, seeds):
     assert race(store_url, Article.from_text(seeds[0])) == ["new", "unchanged"]
     store = open_store(store_url)
     assert (count(store, StoredArticle), count(store, Version), count(store, StoredComparison)) == (1, 1, 0)
     store.close()
 
 
-def test_two_threads_recording_the_same_change_store_it_once(store_url, seeds):  # noqa: F811
+def test_two_threads_recording_the_same_change_store_it_once(store_url, seeds):
     store = open_store(store_url)
     store.record_version(URL, Article.from_text(seeds[0]), b"")
     assert race(store_url, Article.from_text(seeds[1])) == ["new", "unchanged"]
@@ -73,7 +72,7 @@ def test_two_threads_recording_the_same_change_store_it_once(store_url, seeds): 
     store.close()
 
 
-def test_two_processes_recording_the_same_change_store_it_once(store_url, seeds, tmp_path):  # noqa: F811
+def test_two_processes_recording_the_same_change_store_it_once(store_url, seeds, tmp_path):
     store = open_store(store_url)
     store.record_version(URL, Article.from_text(seeds[0]), b"")
     seed = tmp_path / "v2.txt"

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 
 import pyarrow.parquet as pq
 import pytest
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 from variorum import Article
 from variorum.store import open_store
@@ -18,7 +17,7 @@ T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def filled(store_url, seeds):  # noqa: F811
+def filled(store_url, seeds):
     store = open_store(store_url)
     feed = store.add_source("https://news.example.org/feed.xml", "feed")
     store.record_version(URL, Article.from_text(seeds[0]), b"<html/>", T0, source_id=feed.id)
@@ -57,7 +56,7 @@ def test_parquet_export_has_the_same_records_as_jsonl(filled, tmp_path):
     assert versions[1]["fetched_at"] == T0.replace(hour=10)
 
 
-def test_empty_store_exports_empty_files_and_unknown_formats_are_refused(store_url, tmp_path):  # noqa: F811
+def test_empty_store_exports_empty_files_and_unknown_formats_are_refused(store_url, tmp_path):
     store = open_store(store_url)
     assert export(store, tmp_path, "parquet") == {"articles": 0, "versions": 0, "changes": 0}
     assert pq.read_table(tmp_path / "changes.parquet").num_rows == 0

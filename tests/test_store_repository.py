@@ -8,21 +8,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 from variorum import Article, compare
-from variorum.store import HttpMeta, open_store
+from variorum.store import HttpMeta
 from variorum.store.models import FetchAttempt, StoredArticle, StoredComparison, Version
 
 URL = "https://news.example.org/world/syria-talks"
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
 
-
-@pytest.fixture
-def store(store_url):  # noqa: F811
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

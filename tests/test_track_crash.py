@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from localsite import LocalSite, Reply, article_page, rss
 from sqlalchemy import select
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 from variorum.store import open_store
 from variorum.store.models import StoredArticle, StoredComparison, Version
@@ -70,7 +69,7 @@ def versions_by_article(db: str) -> dict[str, list[tuple[int, str, str]]]:
 
 
 @pytest.mark.slow
-def test_a_tracker_killed_at_random_moments_loses_and_duplicates_nothing(store_url):  # noqa: F811
+def test_a_tracker_killed_at_random_moments_loses_and_duplicates_nothing(store_url):
     rng = random.Random(20261123)
     edition_of = {n: 1 for n in range(ARTICLES)}
     with LocalSite() as site:
@@ -117,7 +116,7 @@ def test_a_tracker_killed_at_random_moments_loses_and_duplicates_nothing(store_u
         assert len({digest for _, digest, _ in stored}) == len(stored)
 
 
-def test_two_trackers_on_one_database_store_each_version_once_and_share_the_work(store_url):  # noqa: F811
+def test_two_trackers_on_one_database_store_each_version_once_and_share_the_work(store_url):
     edition_of = {n: 1 for n in range(ARTICLES)}
     with LocalSite() as site:
         serve(site, edition_of)

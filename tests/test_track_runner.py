@@ -10,9 +10,7 @@ import pytest
 from localsite import LocalSite, Reply, article_page, rss
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
-from variorum.store import open_store
 from variorum.store.models import StoredArticle
 from variorum.track import ChangeEvent, FetchPolicy, Fetcher, RecheckPolicy, Tracker
 
@@ -64,12 +62,6 @@ def site():
         running.routes["/broken"] = Reply(b"oops", status=500)
         yield running
 
-
-@pytest.fixture
-def store(store_url):  # noqa: F811
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
 
 
 def run(store, clock, notified=None, **policy):

@@ -23,7 +23,6 @@ import pytest
 import uvicorn
 from conftest import SEED_A, SEED_B
 from fastapi import FastAPI
-from test_store_backends import postgres_user, store_url  # noqa: F401  (fixtures)
 
 from variorum import Article
 from variorum.article import Link
@@ -106,12 +105,6 @@ def fill(store: Store) -> dict[str, int]:
     ids["feed"] = feed.id
     return ids
 
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:  # noqa: F811
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
