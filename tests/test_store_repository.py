@@ -150,3 +150,10 @@ def test_claiming_due_articles_leases_them_to_one_tracker(store, versions):
     assert store.claim_due(T0 + timedelta(hours=1), lease=lease) == []
     assert store.make_all_due(T0 + timedelta(days=1)) == 2
     assert {a.url for a in store.claim_due(T0 + timedelta(days=1), lease=lease)} == {URL, other}
+
+
+def test_latest_is_the_article_of_the_newest_version(store, versions):
+    assert store.latest(URL) is None
+    store.record_version(URL, versions[0], b"")
+    store.record_version(URL, versions[1], b"")
+    assert store.latest(URL).text == versions[1].text == store.version(URL, 2).text

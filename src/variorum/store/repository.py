@@ -375,6 +375,15 @@ class Store:
         against = version - 1 if against is None else against
         return compare(self.version(url, against), self.version(url, version))
 
+    def latest(self, url: str) -> Article | None:
+        """The extracted Article of an article's latest version, or ``None`` if it has none (one query)."""
+        with self._reads() as session:
+            stored = session.scalars(
+                select(Version.article_json).join(StoredArticle)
+                .where(StoredArticle.url == canonical_url(url)).order_by(Version.seq.desc()).limit(1)
+            ).first()
+        return article_from_dict(stored) if stored is not None else None
+
     def latest_version(self, url: str) -> int:
         """The sequence number of an article's latest version (0 when it has none)."""
         with self._reads() as session:

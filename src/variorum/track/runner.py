@@ -243,8 +243,8 @@ class Tracker:
         )
 
     def _latest_words(self, url: str) -> int | None:
-        latest = self.store.latest_version(url)
-        return word_count(self.store.version(url, latest).body) if latest else None
+        latest = self.store.latest(url)
+        return word_count(latest.body) if latest is not None else None
 
     async def _failed(self, url: str, kind: str, detail: str, status: int | None, at: datetime,
                       source_id: int | None) -> None:
