@@ -71,11 +71,13 @@ _SEPARATORS = (
     (0xF0, 0x9F, 0x9F, 4),  # U+1F000–U+1FFFF: emoji and pictographs
 )
 _CLASSES = _class_table()
-# Typographic apostrophes and hyphens join words as their ASCII forms do; invisible characters vanish.
+# Typographic apostrophes and hyphens join words as their ASCII forms do; invisible characters vanish. The
+# commonest separators become ASCII too (the words stay the same): a text left all ASCII lowercases fast.
 _FOLDS = (
     *((apostrophe, "'") for apostrophe in "’‘ʼ‛′"),
     *((hyphen, "-") for hyphen in "\u2010\u2011"),
     *((invisible, "") for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),
+    *((separator, " ") for separator in "“”„«»–—\u00a0"),
 )
 _WRAPPED_HYPHEN_RE = re.compile(rb"(?<=[0-9a-z_\x80-\xff])-\r?\n[ \t]*(?=[0-9a-z_\x80-\xff])")
 # A word's hash: its bytes read as little-endian 64-bit chunks, each masked to the word and times an odd
@@ -106,7 +108,7 @@ def _word_spans(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """The ``[start, end)`` byte offsets of each word of the normalized UTF-8 text ``raw``."""
     classes = np.frombuffer(raw.translate(_CLASSES), dtype=np.uint8)
     word = classes & _WORD
-    leads = np.flatnonzero(classes & _LEAD)
+    leads = np.flatnonzero((classes & _LEAD) != 0)  # nonzero is much faster on booleans
     if len(leads):
         data = np.frombuffer(raw, dtype=np.uint8)
         first, second = data[leads], data[np.minimum(leads + 1, len(data) - 1)]
@@ -116,10 +118,12 @@ def _word_spans(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
                 word[hits + offset] = 0
     digit = (classes >> 1) & 1
     inner = classes[1:-1]
-    joined = word.copy()
-    joined[1:-1] |= ((inner >> 2) & word[:-2] & word[2:]) | ((inner >> 3) & digit[:-2] & digit[2:])
-    edges = np.diff(joined.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    joined = np.zeros(len(classes) + 2, dtype=np.uint8)  # a non-word byte on either side
+    joined[1:-1] = word
+    joined[2:-2] |= ((inner >> 2) & word[:-2] & word[2:]) | ((inner >> 3) & digit[:-2] & digit[2:])
+    # Words start and end where the mask changes, alternately.
+    changes = np.flatnonzero(joined[1:] != joined[:-1])
+    return changes[0::2], changes[1::2]
 
 
 def words(text: str) -> list[str]:
@@ -164,14 +168,19 @@ def _group_hashes(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     # Every byte offset as the start of an (unaligned) 64-bit chunk; 8 zero bytes pad the last ones.
     chunks = np.ndarray((len(raw) + 1,), dtype="<u8", buffer=raw + bytes(8), strides=(1,))
     sizes = ends - starts
+
+    def chunk(offsets: np.ndarray, left: np.ndarray) -> np.ndarray:
+        return chunks[offsets] & _BYTE_MASKS[np.minimum(left, 8)]
+
     with np.errstate(over="ignore"):
-        sums = sizes.astype(np.uint64) * _CHUNK_WEIGHTS[-1]
-        words, offsets, left = np.arange(len(sizes)), starts, sizes
-        place = 0
+        sums = sizes.astype(np.uint64) * _CHUNK_WEIGHTS[-1] + chunk(starts, sizes) * _CHUNK_WEIGHTS[0]
+        # Then the further chunks of the longer words, fewer at each step.
+        words = np.flatnonzero(sizes > 8)
+        place = 1
         while len(words):
-            sums[words] += (chunks[offsets] & _BYTE_MASKS[np.minimum(left, 8)]) * _CHUNK_WEIGHTS[place % 64]
-            longer = left > 8
-            words, offsets, left = words[longer], offsets[longer] + 8, left[longer] - 8
+            left = sizes[words] - 8 * place
+            sums[words] += chunk(starts[words] + 8 * place, left) * _CHUNK_WEIGHTS[place % 64]
+            words = words[left > 8]
             place += 1
         values = _mix(sums)
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
