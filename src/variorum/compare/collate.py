@@ -5,7 +5,9 @@ variants are classified, and moves and layout noise handled, exactly as in a two
 comparisons share their work: the base is prepared once, each distinct block text is folded once, and each
 distinct pair of (base block, witness block) texts is diffed word by word once, whichever witnesses carry
 it. Revisions that each edit the previous one share almost all their edited paragraphs with their
-predecessor, so the cost grows with the number of distinct edits, not with witnesses × differences.
+predecessor, so word-level diffing grows with the number of distinct edits, not with witnesses ×
+differences; what remains per witness (aligning its blocks, placing its changes) follows the changes it
+carries against the base, i.e. the size of the apparatus.
 
 The substantive changes are then grouped by where they fall in the base, on two levels. Paragraphs added,
 removed or moved form **passage sites** among themselves; every other change forms **word sites**: changes
