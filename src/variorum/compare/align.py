@@ -20,11 +20,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
-from typing import Sequence
+from typing import Callable, Sequence
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
 
 BlockKey = str  # a block's folded text (see variorum.text.tokens.fold_text)
+Overlap = Callable[[BlockKey, BlockKey], int]  # how many words two blocks share
 
 _SIMILAR_ENOUGH = 0.5
 _LONE_KINDS = ("headline", "standfirst", "byline", "dateline", "caption")
@@ -96,19 +97,29 @@ def _find_joins(
 
 
 def _similar_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequence[BlockKey],
-                   free_b: list[int]) -> list[tuple[int, int]]:
+                   free_b: list[int], overlap: Overlap | None = None) -> list[tuple[int, int]]:
+    """Pairs of similar blocks, each block's candidates found by counting the words it shares with the
+    others (words in more than ``_COMMON_WORD_POSTINGS`` blocks do not count). With so few blocks that no
+    word can be that common, a pair shares exactly its common words: a caller may pass ``overlap``, a
+    memoized count of them, instead of the inverted index (collating meets the same pairs again and again)."""
     bags_a = {i: bag_of_words(keys_a[i]) for i in free_a}
     bags_b = {j: bag_of_words(keys_b[j]) for j in free_b}
-    all_postings: dict[str, list[int]] = defaultdict(list)
-    for j in free_b:
-        for word in bags_b[j]:
-            all_postings[word].append(j)
-    postings = {word: blocks for word, blocks in all_postings.items() if len(blocks) <= _COMMON_WORD_POSTINGS}
+    counted = overlap is not None and len(free_b) <= _COMMON_WORD_POSTINGS
+    postings: dict[str, list[int]] = {}
+    if not counted:
+        all_postings: dict[str, list[int]] = defaultdict(list)
+        for j in free_b:
+            for word in bags_b[j]:
+                all_postings[word].append(j)
+        postings = {word: blocks for word, blocks in all_postings.items() if len(blocks) <= _COMMON_WORD_POSTINGS}
     scored: list[tuple[float, int, int]] = []
     for i in free_a:
-        shared = Counter(chain.from_iterable(filter(None, map(postings.get, bags_a[i]))))
-        for j, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATES_PER_BLOCK]:
-            score = dice(bags_a[i], bags_b[j])
+        if overlap is not None and counted:
+            shared = {j: count for j in free_b if (count := overlap(keys_a[i], keys_b[j]))}
+        else:
+            shared = Counter(chain.from_iterable(filter(None, map(postings.get, bags_a[i]))))
+        for j, count in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:_CANDIDATES_PER_BLOCK]:
+            score = 2 * count / (len(bags_a[i]) + len(bags_b[j])) if counted else dice(bags_a[i], bags_b[j])
             if score >= _SIMILAR_ENOUGH:
                 scored.append((score, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -153,10 +164,11 @@ def _pair_lone_kinds(kinds_a: Sequence[str], free_a: set[int], kinds_b: Sequence
 
 
 def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
-                 kinds_a: Sequence[str] = (), kinds_b: Sequence[str] = ()) -> Alignment:
+                 kinds_a: Sequence[str] = (), kinds_b: Sequence[str] = (), overlap: Overlap | None = None) -> Alignment:
     """Align two versions given each block's folded text and kind (see the module docstring for the method).
 
     Kinds (headline, byline, …) are optional; with them, a rewritten headline still pairs with the old one.
+    ``overlap`` (optional) counts the words two block keys share, memoized by a caller aligning many versions.
     """
     alignment = Alignment()
     candidates: list[tuple[int, int, bool]] = [(i, j, True) for i, j in matched_pairs(keys_a, keys_b)]
@@ -192,7 +204,7 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
         merged_b.add(j)
     free_a = sorted(free_a_set)
     free_b = [j for j in free_b if j not in merged_b]
-    for i, j in _similar_pairs(keys_a, free_a, keys_b, free_b):
+    for i, j in _similar_pairs(keys_a, free_a, keys_b, free_b, overlap):
         candidates.append((i, j, False))
         free_a_set.discard(i)
         merged_b.add(j)

@@ -43,7 +43,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 from variorum.article import Article
-from variorum.compare.align import Alignment
+from variorum.compare.align import Alignment, bag_of_words
 from variorum.compare.engine import _Collector, _Version, compare_versions
 from variorum.compare.model import MAJOR, MINOR, SIGNIFICANCES, Change, Comparison, Span
 from variorum.compare.sequence import opcodes
@@ -596,6 +596,10 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     def make_collector(a: _Version, b: _Version, alignment: Alignment) -> _Collector:
         return _SharedCollector(a, b, alignment, memo)
 
+    @lru_cache(maxsize=None)
+    def overlap(key_a: str, key_b: str) -> int:
+        return len(bag_of_words(key_a) & bag_of_words(key_b))
+
     word_counts: dict[str, int] = {}
     prepared = [_SharedVersion(article, fold_block, word_counts) for article in articles]
     # Identical witnesses are compared once; only the similarity and the substantive changes are kept.
@@ -605,7 +609,7 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     for index, article in enumerate(articles):
         key = (article.text, article.blocks, article.links)
         if key not in compared:
-            comparison = compare_versions(prepared[base_index], prepared[index], make_collector)
+            comparison = compare_versions(prepared[base_index], prepared[index], make_collector, overlap)
             compared[key] = (comparison.similarity, comparison.substantive_changes)
         similarity[names[index]], changes = compared[key]
         if index == base_index:
@@ -619,7 +623,8 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     steps: tuple[Comparison, ...] = ()
     history: tuple[SentenceLife, ...] = ()
     if ordered:
-        steps = tuple(compare_versions(prepared[k - 1], prepared[k], make_collector) for k in range(1, len(articles)))
+        steps = tuple(compare_versions(prepared[k - 1], prepared[k], make_collector, overlap)
+                      for k in range(1, len(articles)))
         history = tuple(sentence_history(articles))
     return Collation(tuple(articles), tuple(names), names[base_index], chosen, sites, similarity, ordered,
                      steps, history)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any, Callable
 
 from variorum.article import Article
-from variorum.compare.align import Alignment, align_blocks
+from variorum.compare.align import Alignment, Overlap, align_blocks
 from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
 from variorum.compare.sequence import opcodes
@@ -303,10 +303,13 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
 
 
 def compare_versions(old: _Version, new: _Version,
-                     make_collector: Callable[[_Version, _Version, Alignment], _Collector] = _Collector) -> Comparison:
+                     make_collector: Callable[[_Version, _Version, Alignment], _Collector] = _Collector,
+                     overlap: Overlap | None = None) -> Comparison:
     """:func:`compare` on prepared versions. Collating many witnesses against one base prepares the base once
-    and passes a collector that reuses the diffs of block pairs it has already seen."""
-    alignment = align_blocks(old.keys, new.keys, [b.kind for b in old.blocks], [b.kind for b in new.blocks])
+    and passes a collector that reuses the diffs of block pairs it has already seen, and a memoized count of
+    the words two blocks share (see :func:`~variorum.compare.align.align_blocks`)."""
+    alignment = align_blocks(old.keys, new.keys, [b.kind for b in old.blocks], [b.kind for b in new.blocks],
+                             overlap)
     collector = make_collector(old, new, alignment)
     for pair in alignment.pairs:
         if pair.identical:
