@@ -2,8 +2,8 @@
 
 Inputs are read by :mod:`variorum.extract` (pages, directories, JSONL, WARC, Parquet) and streamed through
 :class:`variorum.dedup.Deduper` in batches, locally (on ``--processes`` cores) or on a Dask cluster
-(``--dask``). Reports go to standard output or ``-o``; warnings and a one-line summary go to standard error; a progress bar with documents/s is
-shown only when standard error is a terminal.
+(``--dask``). Reports go to standard output or ``-o``; warnings and a one-line summary go to standard error;
+a progress bar with documents/s is shown only when standard error is a terminal.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The near-duplicate pipeline, in steps that run the same locally and per partition under Dask.
 
-``sketch`` (texts → word hashes → exact keys, shingle sets, MinHash signatures) runs per batch of texts; ``lsh_members``
-picks one document per exact-duplicate group (so a million identical documents enter LSH once);
+``sketch`` (texts → word hashes → exact keys, shingle sets, MinHash signatures) runs per batch of texts;
+``lsh_members`` picks one document per exact-duplicate group (so a million identical documents enter LSH once);
 ``band_triples``/``bucket_pairs`` (in :mod:`variorum.dedup.lsh`) give candidate pairs; ``verified_edges``
 keeps the pairs at or above the threshold; :func:`variorum.dedup.cluster.build_clusters` joins them.
 :class:`Deduper` strings these together over a stream of documents, keeping per document only its sketch
