@@ -8,7 +8,6 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_left
 from collections import defaultdict
 from typing import Any, Callable
 

@@ -182,7 +182,7 @@ def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[in
             alo += 1
             blo += 1
         pairs.extend((start_a + k, start_b + k) for k in range(alo - start_a))
-        end_a, end_b = ahi, bhi
+        end_a = ahi
         while ahi > alo and bhi > blo and a[ahi - 1] == b[bhi - 1]:
             ahi -= 1
             bhi -= 1
