@@ -27,7 +27,7 @@ demo: $(STAMP)
 	status=$$?; [ $$status -le 1 ] || exit $$status
 
 test: $(STAMP) $(CHROMIUM_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 # refresh the README's screenshots (docs/screenshots/) from the browser tests
 screenshots: $(STAMP) $(CHROMIUM_STAMP)
