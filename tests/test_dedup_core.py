@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +13,7 @@ from variorum.dedup.cluster import (
 )
 from variorum.dedup.lsh import band_keys, band_triples, bucket_pairs, optimal_params
 from variorum.dedup.minhash import EMPTY, estimate_jaccard, signatures
-from variorum.dedup.shingle import exact_keys, shingle_sets, token_hashes, words
+from variorum.dedup.shingle import _FOLDS, _fold, exact_keys, normalize, shingle_sets, token_hashes, words
 
 TEXT = "The council’s “final” vote — 12 to 3 — came at https://example.org/vote on Monday. Re-wrapped."
 
@@ -27,6 +29,27 @@ def test_words_fold_case_quotes_and_unicode_and_drop_punctuation() -> None:
         "long-term", "3,500", "at", "10:30", "in", "the", "u.s", "a", "b", "e.g"]
     assert words("«Café»×2 😀ok re\u00adwrap ﬁne cafe\u0301") == ["café", "2", "ok", "rewrap", "fine", "café"]
     assert words("") == [] and words("— … !!") == []
+
+
+def general_normalize(text: str) -> bytes:
+    """What ``normalize`` computes, by its definition: fold(NFKC(text)), lowercased, as UTF-8 (for texts
+    without a hyphen at a line end)."""
+    return _fold(unicodedata.normalize("NFKC", text)).lower().encode("utf-8", "replace")
+
+
+def test_the_ascii_fast_path_gives_what_nfkc_then_folding_gives() -> None:
+    # The fast path (no NFKC) serves text that folding leaves all ASCII; it must read it exactly as the
+    # general path does. Every character it can meet, alone and next to every other, each way round.
+    variants = [variant for variant, _ in _FOLDS]
+    pieces = [chr(code) for code in range(128)] + variants
+    for first in pieces:
+        for second in variants:
+            for text in (first + second, second + first):
+                assert normalize(text) == general_normalize(text), repr(text)
+    assert normalize(TEXT) == general_normalize(TEXT)
+    # And non-ASCII text that is not NFKC still takes the general path.
+    for text in ("ﬁne … “½” cafe\u0301", "x\u2033y", "e\u200d\u0301 é"):
+        assert normalize(text) == general_normalize(text), repr(text)
 
 
 def test_token_hashes_are_the_hashes_of_the_words_in_any_batch() -> None:

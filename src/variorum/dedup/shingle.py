@@ -78,6 +78,7 @@ _FOLDS = (
     *((hyphen, "-") for hyphen in "\u2010\u2011"),
     *((invisible, "") for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),
     *((separator, " ") for separator in "“”„«»–—\u00a0"),
+    ("…", "..."),
 )
 _WRAPPED_HYPHEN_RE = re.compile(rb"(?<=[0-9a-z_\x80-\xff])-\r?\n[ \t]*(?=[0-9a-z_\x80-\xff])")
 # A word's hash: its bytes read as little-endian 64-bit chunks, each masked to the word and times an odd
@@ -88,16 +89,31 @@ _BYTE_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 _GROUP_BYTES = 1 << 20  # documents are classified and hashed in groups of about this many bytes
 
 
+def _fold(text: str) -> str:
+    """``text`` with the characters of ``_FOLDS`` replaced."""
+    for variant, canonical in _FOLDS:
+        if variant in text:
+            text = text.replace(variant, canonical)
+    return text
+
+
 def normalize(text: str) -> bytes:
-    """``text`` as words are read from it: NFKC, lowercased, UTF-8, quotes and hyphens folded."""
+    """``text`` as words are read from it: NFKC, lowercased, UTF-8, quotes and hyphens folded.
+
+    That is ``_fold(NFKC(text))``, computed as ``_fold(text)`` when that is all ASCII (most English text:
+    its only non-ASCII characters are typographic quotes and dashes) or ``text`` is NFKC already. A text that
+    folding leaves all ASCII is ASCII and fold variants, none of them combining: NFKC changes none of them
+    but into what folding makes of them (U+2011 into U+2010, no-break space into space, ``…`` into ``...``),
+    so the NFKC check is skipped.
+    """
     if not text.isascii():
-        if not unicodedata.is_normalized("NFKC", text):
+        folded = _fold(text)
+        if folded.isascii() or unicodedata.is_normalized("NFKC", text):
+            text = folded
+        else:
             # Line breaks never take part in normalization, so lines can be normalized one by one; most are
             # already normal, and the others are short (normalizing a whole long text is slow).
-            text = "\n".join([unicodedata.normalize("NFKC", line) for line in text.split("\n")])
-        for variant, canonical in _FOLDS:
-            if variant in text:
-                text = text.replace(variant, canonical)
+            text = _fold("\n".join([unicodedata.normalize("NFKC", line) for line in text.split("\n")]))
     raw = text.lower().encode("utf-8", "replace")
     if b"-\n" in raw or b"-\r\n" in raw:
         raw = _WRAPPED_HYPHEN_RE.sub(b"-", raw)
