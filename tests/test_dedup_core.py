@@ -27,6 +27,7 @@ def test_words_fold_case_quotes_and_unicode_and_drop_punctuation() -> None:
                            "example.org", "vote", "on", "monday", "re-wrapped"]
     assert words("long-\n    term, 3,500 at 10:30 in the U.S. a,b e.g.") == [
         "long-term", "3,500", "at", "10:30", "in", "the", "u.s", "a", "b", "e.g"]
+    assert words("re-\r\n\twrapped, cut -\nshort, end-\n") == ["re-wrapped", "cut", "short", "end"]
     assert words("«Café»×2 😀ok re\u00adwrap ﬁne cafe\u0301") == ["café", "2", "ok", "rewrap", "fine", "café"]
     assert words("") == [] and words("— … !!") == []
 

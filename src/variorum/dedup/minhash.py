@@ -57,9 +57,11 @@ def signatures(sets: ShingleSets, num_perm: int) -> np.ndarray:
     cells = owner * num_perm + ((values * np.uint64(num_perm)) >> np.uint64(HASH_BITS)).astype(np.int64)
     first = np.ones(len(cells), dtype=bool)
     first[1:] = cells[1:] != cells[:-1]
+    first = np.flatnonzero(first)
+    bins = cells[first]
     filled = np.zeros(result.size, dtype=bool)
-    filled[cells[first]] = True
-    result.reshape(-1)[cells[first]] = values[first].astype(np.uint32)  # the low 32 bits
+    filled[bins] = True
+    result.reshape(-1)[bins] = values[first].astype(np.uint32)  # the low 32 bits
     filled = filled.reshape(result.shape)
     # Empty bins of documents with shingles copy the first filled bin along their densification order.
     rows, columns = np.nonzero(~filled & (sets.sizes > 0)[:, None])
