@@ -17,6 +17,8 @@ def test_local_cluster_gives_the_same_clusters_as_the_local_run() -> None:
     documents = [Document(f"o{i}", t) for i, t in enumerate(texts)]
     documents += [Document(f"c{i}", syndicated(t)) for i, t in enumerate(texts[:10])]
     documents += [Document(f"x{i}", texts[i]) for i in range(3)] + [Document("empty", ""), Document("s", "Hi there")]
+    # Texts travel as UTF-8; a lone surrogate (from undecodable input) must come back as it was.
+    documents += [Document("u", f"{texts[4]} \udc80 Ünïcödé"), Document("u2", f"{texts[4]} \udc80 Ünïcödé")]
     config = DedupConfig()
     local = Deduper(config)
     local.add(documents)

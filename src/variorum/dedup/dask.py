@@ -1,10 +1,10 @@
 """The dedup pipeline on a Dask cluster: sketches per partition, band keys shuffled into shards, pairs merged.
 
-Each partition of documents is sketched on a worker (:func:`variorum.dedup.pipeline.sketch`), with at most
-two partitions per worker in flight. Exact-duplicate groups are found from the gathered keys; each chunk of
-signatures then becomes ``(band, key, document)`` triples on a worker, split into shards by key, and each
-shard's candidate pairs are found on a worker by the same :func:`variorum.dedup.lsh.bucket_pairs` the local
-run uses. Every bucket lies wholly in one shard, so the
+Each partition of documents is sent as one UTF-8 buffer and sketched on a worker
+(:func:`variorum.dedup.pipeline.sketch`), with at most two partitions per worker in flight. Exact-duplicate
+groups are found from the gathered keys; each chunk of signatures then becomes ``(band, key, document)``
+triples on a worker, split into shards by key, and each shard's candidate pairs are found on a worker by the
+same :func:`variorum.dedup.lsh.bucket_pairs` the local run uses. Every bucket lies wholly in one shard, so the
 union of the shards' pairs is exactly the local candidate set, and the clusters are identical.
 """
 
@@ -82,6 +82,20 @@ def _shard_pairs(shard: int, max_bucket: int, *partitions: list[np.ndarray]) -> 
     return bucket_pairs(np.concatenate([p[shard] for p in partitions]), max_bucket)
 
 
+def _encoded(texts: list[str]) -> tuple[bytes, np.ndarray]:
+    """``texts`` as one UTF-8 buffer and the length of each: a third of the client's CPU time to send that a
+    list of strings takes (lone surrogates pass through, so every text comes back exactly)."""
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+
+
+def _sketch_encoded(buffer: bytes, lengths: np.ndarray, config: DedupConfig) -> Sketch:
+    """The sketch of the texts packed by :func:`_encoded`."""
+    ends = np.cumsum(lengths).tolist()
+    starts = [0, *ends[:-1]]
+    return sketch([buffer[start:end].decode("utf-8", "surrogatepass") for start, end in zip(starts, ends)], config)
+
+
 def dedup_on_dask(
     documents: Iterable[Document], config: DedupConfig, client: Any, partition_size: int = 2000
 ) -> tuple[Deduper, np.ndarray]:
@@ -107,7 +121,8 @@ def dedup_on_dask(
     stream = iter(documents)
     while batch := list(islice(stream, partition_size)):
         metadata.append(([d.id for d in batch], [d.published for d in batch]))
-        pending[client.submit(sketch, [d.text for d in batch], config, pure=False)] = len(metadata) - 1
+        buffer, lengths = _encoded([d.text for d in batch])
+        pending[client.submit(_sketch_encoded, buffer, lengths, config, pure=False)] = len(metadata) - 1
         if len(pending) >= 2 * workers:
             collect(wait(list(pending), return_when="FIRST_COMPLETED").done)
     collect(wait(list(pending)).done)
