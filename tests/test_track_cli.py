@@ -110,3 +110,15 @@ def test_an_unreachable_database_is_one_clear_line(run_cli):
     assert code == 2
     assert err.startswith("variorum: error: postgresql://nobody@127.0.0.1:1/none: cannot open the database (")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_add_keeps_the_notification_filter_of_a_source(site, tmp_path, run_cli):
+    db = str(tmp_path / "t.db")
+    code, _, _ = run_cli("track", "add", site.url("/storm"), "--kind", "page", "--min-significance", "major",
+                         "--headline-only", "--allow-private", "--db", db)
+    store = open_store(db)
+    [source] = store.sources()
+    store.close()
+    assert (code, source.min_significance, source.headline_only) == (0, "major", True)
+    code, _, err = run_cli("track", "add", site.url("/a"), "--min-significance", "huge", "--db", db)
+    assert code == 2 and "huge" in err

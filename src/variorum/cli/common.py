@@ -27,6 +27,14 @@ DatabaseOption = Annotated[Optional[str], typer.Option(
 )]
 
 
+class Significance(str, Enum):
+    """A change significance, as a command-line choice (``--min-significance``)."""
+
+    major = "major"
+    minor = "minor"
+    cosmetic = "cosmetic"
+
+
 class ReportFormat(str, Enum):
     """The formats a comparison or collation report can be written in."""
 

@@ -9,19 +9,16 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from variorum.cli.common import DatabaseOption, open_cli_store
-from variorum.compare.model import SIGNIFICANCES
+from variorum.cli.common import DatabaseOption, Significance, open_cli_store
 from variorum.errors import InputError
 from variorum.render.atom import render_atom
 from variorum.store.changes import MAX_LIMIT, recent_changes
 
-FeedSignificance = Enum("FeedSignificance", {name: name for name in SIGNIFICANCES}, type=str)  # type: ignore[misc]
 
 
 def _replace(path: Path, document: str) -> None:
@@ -41,8 +38,8 @@ def feed_command(
         "--output", "-o", help="Write the feed to this file (replaced atomically); default: standard output.")] = None,
     limit: Annotated[int, typer.Option(
         min=1, max=MAX_LIMIT, help="How many of the most recent changes to include.")] = 50,
-    min_significance: Annotated[FeedSignificance, typer.Option(
-        "--min-significance", help="Leave out changes less significant than this.")] = FeedSignificance.minor,
+    min_significance: Annotated[Significance, typer.Option(
+        "--min-significance", help="Leave out changes less significant than this.")] = Significance.minor,
     title: Annotated[str, typer.Option(help="The feed's title.")] = "Variorum: changes",
     self_url: Annotated[Optional[str], typer.Option(
         "--self-url", help="The address the feed is published at (its self link; also fixes its id).")] = None,

@@ -17,9 +17,8 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from variorum.cli.common import DatabaseOption, open_cli_store, warn
+from variorum.cli.common import DatabaseOption, Significance, open_cli_store, warn
 from variorum.cli.notify import feed_command
-from variorum.compare.model import SIGNIFICANCES
 from variorum.errors import InputError, VariorumError
 from variorum.store import Store
 from variorum.track import FetchPolicy, Fetcher, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
@@ -39,7 +38,6 @@ class SourceKind(str, Enum):
     page = "page"
 
 
-Significance = Enum("Significance", {name: name for name in SIGNIFICANCES[:-1]}, type=str)  # type: ignore[misc]
 AllowPrivate = Annotated[bool, typer.Option(
     "--allow-private", help="Fetch URLs on loopback, private and link-local addresses (refused by default).",
 )]
@@ -85,8 +83,8 @@ def add_command(
     urls: Annotated[list[str], typer.Argument(help="Feed (RSS, Atom, JSON Feed) or article page URLs.", show_default=False)],
     kind: Annotated[SourceKind, typer.Option(
         "--kind", help="feed, page, or auto: fetch the URL once to find out.")] = SourceKind.auto,
-    min_significance: Annotated[Significance, typer.Option(  # type: ignore[valid-type]
-        help="Notify only of new versions with a change at least this significant.")] = "minor",
+    min_significance: Annotated[Significance, typer.Option(
+        help="Notify only of new versions with a change at least this significant.")] = Significance.minor,
     headline_only: Annotated[bool, typer.Option(
         "--headline-only", help="Notify only when the headline changed.")] = False,
     allow_private: AllowPrivate = False,
@@ -103,8 +101,7 @@ def add_command(
                 if not allow_private:
                     asyncio.run(_refuse_private(url))
                 found = kind.value
-            source = store.add_source(url, found, min_significance=str(getattr(min_significance, "value", min_significance)),
-                                      headline_only=headline_only)
+            source = store.add_source(url, found, min_significance=min_significance.value, headline_only=headline_only)
             verb = "already watching" if source.url in known else "watching"
             typer.echo(f"{verb} {source.kind} {source.url} (source {source.id})")
     finally:
