@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
 
@@ -198,21 +198,18 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
     free_a = sorted(free_a_set)
     free_b = [j for j in free_b if j not in merged_b]
 
-    for i, j in _gap_pairs(keys_a, free_a, keys_b, free_b, in_order):
-        candidates.append((i, j, False))
-        free_a_set.discard(i)
-        merged_b.add(j)
-    free_a = sorted(free_a_set)
-    free_b = [j for j in free_b if j not in merged_b]
-    for i, j in _similar_pairs(keys_a, free_a, keys_b, free_b, overlap):
-        candidates.append((i, j, False))
-        free_a_set.discard(i)
-        merged_b.add(j)
-    if kinds_a and kinds_b:
-        for i, j in _pair_lone_kinds(kinds_a, free_a_set, kinds_b, {j for j in free_b if j not in merged_b}):
+    def take(pairs: Iterable[tuple[int, int]]) -> None:
+        for i, j in pairs:
             candidates.append((i, j, False))
             free_a_set.discard(i)
             merged_b.add(j)
+
+    take(_gap_pairs(keys_a, free_a, keys_b, free_b, in_order))
+    free_a = sorted(free_a_set)
+    free_b = [j for j in free_b if j not in merged_b]
+    take(_similar_pairs(keys_a, free_a, keys_b, free_b, overlap))
+    if kinds_a and kinds_b:
+        take(_pair_lone_kinds(kinds_a, free_a_set, kinds_b, {j for j in free_b if j not in merged_b}))
     alignment.removed = sorted(free_a_set)
     alignment.added = [j for j in free_b if j not in merged_b]
 
