@@ -14,7 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, Sequence
 from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
@@ -125,11 +125,20 @@ def _from_mapping(row: dict[str, Any], fields: Fields, fallback_id: str, source:
     return Record(BROKEN, record_id, source, url=url, error=f"no {fields.html!r} or {fields.text!r} field with content")
 
 
-def read_jsonl(path: Path, gzipped: bool, name: str, fields: Fields, max_bytes: int) -> Iterator[Record]:
-    """Records of a JSONL file, one per line; bad lines become broken records naming their line number."""
+def read_jsonl(
+    path: Path, gzipped: bool, name: str, fields: Fields, max_bytes: int,
+    start: int = 0, end: int | None = None, first_line: int = 1,
+) -> Iterator[Record]:
+    """Records of a JSONL file, one per line; bad lines become broken records naming their line number.
+
+    ``start``/``end`` (uncompressed files only) read just the lines that *start* in that byte range, ``start``
+    being the start of line number ``first_line``: the records of consecutive ranges are those of the whole.
+    """
     with _open(path, gzipped, name) as stream:
-        number = 0
-        while True:
+        if start:
+            stream.seek(start)
+        position, number = start, first_line - 1
+        while end is None or position < end:
             try:
                 line = stream.readline(max_bytes + 1)
             except InputError as error:
@@ -137,13 +146,15 @@ def read_jsonl(path: Path, gzipped: bool, name: str, fields: Fields, max_bytes: 
                 return
             if not line:
                 return
+            position += len(line)
             number += 1
             where = f"{name}:{number}"
             if len(line) > max_bytes and not line.endswith(b"\n"):
                 yield Record(BROKEN, where, where, error=f"line is over the limit of {max_bytes:,} bytes")
                 try:
                     while (rest := stream.readline(1024 * 1024)) and not rest.endswith(b"\n"):
-                        pass
+                        position += len(rest)
+                    position += len(rest)
                 except InputError as error:
                     yield Record(BROKEN, where, where, error=error.problem)
                     return
@@ -216,24 +227,43 @@ def read_warc(path: Path, gzipped: bool, name: str, max_bytes: int) -> Iterator[
                              warc.rec_headers.get_header("WARC-Date"))
 
 
-def read_parquet(path: Path, name: str, fields: Fields) -> Iterator[Record]:
-    """Records of a Parquet file, read in small row batches of only the columns named by ``fields``."""
+def open_parquet(path: Path, name: str, fields: Fields) -> tuple[pq.ParquetFile, list[str]]:
+    """The Parquet file and the columns named by ``fields`` that it has; :class:`InputError` when it cannot be
+    read or has neither a text nor an HTML column."""
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
         raise InputError(name, f"not a readable Parquet file ({error})") from None
     columns = set(parquet.schema_arrow.names)
     if fields.text not in columns and fields.html not in columns:
-        raise InputError(name, f"has no {fields.text!r} or {fields.html!r} column (columns: {', '.join(sorted(columns))})")
-    wanted = [c for c in (fields.id, fields.url, fields.text, fields.html) if c in columns]
-    number = 0
-    try:
-        for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, columns=wanted):
-            for row in batch.to_pylist():
-                number += 1
-                yield _from_mapping(row, fields, f"{name}#{number}", f"{name}#{number}")
-    except (pa.ArrowException, OSError) as error:
-        yield Record(BROKEN, f"{name}#{number + 1}", f"{name}#{number + 1}", error=f"unreadable Parquet data ({error})")
+        raise InputError(name, f"has no {fields.text!r} or {fields.html!r} column "
+                               f"(columns: {', '.join(sorted(columns))})")
+    return parquet, [c for c in (fields.id, fields.url, fields.text, fields.html) if c in columns]
+
+
+def read_parquet(
+    path: Path, name: str, fields: Fields, groups: Sequence[int] | None = None, first_row: int = 0
+) -> Iterator[Record]:
+    """Records of a Parquet file, read in small row batches of only the columns named by ``fields``.
+
+    ``groups`` reads only those row groups, ``first_row`` being the number of rows before the first of them:
+    the records of consecutive groups are those of the whole file. A row group that cannot be read becomes
+    one broken record, and reading goes on with the next.
+    """
+    parquet, wanted = open_parquet(path, name, fields)
+    metadata = parquet.metadata
+    number = first_row
+    for group in range(metadata.num_row_groups) if groups is None else groups:
+        group_start = number
+        try:
+            for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, row_groups=[group], columns=wanted):
+                for row in batch.to_pylist():
+                    number += 1
+                    yield _from_mapping(row, fields, f"{name}#{number}", f"{name}#{number}")
+        except (pa.ArrowException, OSError) as error:
+            yield Record(BROKEN, f"{name}#{number + 1}", f"{name}#{number + 1}",
+                         error=f"unreadable Parquet data ({error})")
+        number = group_start + metadata.row_group(group).num_rows
 
 
 def read_page(path: Path, kind: str, gzipped: bool, record_id: str, name: str, max_bytes: int) -> Record:
@@ -274,31 +304,38 @@ def read_file(
         raise InputError(name, "not a format Variorum reads (binary data; expected HTML, text, JSONL, WARC or Parquet)")
 
 
-def read_directory(root: Path, name: str, fields: Fields, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
-    """Records of every file under ``root``, recursively, in sorted order; hidden entries are left out.
-
-    Files that cannot be read become broken records; files that are not articles (images, scripts, …)
-    become skipped records, so they are counted rather than silently lost.
-    """
-    paths = sorted(
-        (path for path in root.rglob("*") if not any(p.startswith(".") for p in path.relative_to(root).parts)),
-        key=lambda path: path.relative_to(root).as_posix(),
+def directory_files(root: Path) -> list[str]:
+    """The files under ``root``, recursively, as sorted relative POSIX paths; hidden entries are left out."""
+    return sorted(
+        path.relative_to(root).as_posix() for path in root.rglob("*")
+        if not any(p.startswith(".") for p in path.relative_to(root).parts) and path.is_file()
     )
-    for path in paths:
-        if not path.is_file():
-            continue
-        relative = path.relative_to(root).as_posix()
-        shown = os.path.join(name, relative)
-        try:
-            kind, _ = detect_format(path)
-            if kind is None or (kind == TEXT and _suffixes(path)[0] not in _EXTENSIONS and path.suffix):
-                yield Record(SKIPPED, relative, shown, error="not an article file")
-                continue
-            yield from read_file(path, relative, shown, fields, max_bytes)
-        except InputError as error:
-            yield Record(BROKEN, relative, shown, error=error.problem)
-        except OSError as error:
-            yield Record(BROKEN, relative, shown, error=f"cannot be read ({error.strerror or error})")
+
+
+def read_directory_file(root: Path, relative: str, name: str, fields: Fields, max_bytes: int) -> Iterator[Record]:
+    """Records of the file ``relative`` (a path from :func:`directory_files`) of the directory ``name``.
+
+    A file that cannot be read becomes a broken record; one that is not an article (an image, a script, …)
+    a skipped record, so it is counted rather than silently lost.
+    """
+    path = root / relative
+    shown = os.path.join(name, relative)
+    try:
+        kind, _ = detect_format(path)
+        if kind is None or (kind == TEXT and _suffixes(path)[0] not in _EXTENSIONS and path.suffix):
+            yield Record(SKIPPED, relative, shown, error="not an article file")
+            return
+        yield from read_file(path, relative, shown, fields, max_bytes)
+    except InputError as error:
+        yield Record(BROKEN, relative, shown, error=error.problem)
+    except OSError as error:
+        yield Record(BROKEN, relative, shown, error=f"cannot be read ({error.strerror or error})")
+
+
+def read_directory(root: Path, name: str, fields: Fields, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
+    """Records of every file under ``root``, recursively, in sorted order (see :func:`directory_files`)."""
+    for relative in directory_files(root):
+        yield from read_directory_file(root, relative, name, fields, max_bytes)
 
 
 def local_path(name: str) -> Path:

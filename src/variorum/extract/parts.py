@@ -1,0 +1,194 @@
+"""Inputs cut into small parts that can be read independently, e.g. each by a different Dask worker.
+
+:func:`split_inputs` turns the inputs named on the command line into an ordered list of picklable parts
+and :func:`read_part` reads one; reading every part in order yields exactly the records that
+:func:`~variorum.extract.formats.read_input` yields for each input in order (same ids, sources, contents
+and errors). Uncompressed JSONL is cut into byte ranges at line starts (a part owns the lines that *start*
+in its range, and knows the number of its first line, which ids and messages use); a directory into groups
+of its files; Parquet into runs of row groups (with the number of rows before them, which fallback ids
+use). Anything else — pages, WARC, gzipped files, an input that cannot be opened — is read whole, and
+consecutive such inputs are grouped into one part. Finding the cuts reads no record: a JSONL file is
+scanned once for newlines, a Parquet file's footer is read, a directory is listed::
+
+    for part in split_inputs(["export.jsonl", "site/"]):
+        records = list(read_part(part))  # on any machine that sees the same files
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from variorum.errors import InputError
+from variorum.extract.formats import (
+    JSONL, PARQUET, Fields, detect_format, directory_files, local_path, open_parquet, read_directory_file,
+    read_input, read_jsonl, read_parquet,
+)
+from variorum.extract.limits import MAX_PAGE_BYTES
+from variorum.extract.records import Record
+
+PART_BYTES = 8 * 1024 * 1024
+"""Target size of a part: bytes of a JSONL range, uncompressed bytes of Parquet row groups, bytes of files."""
+
+PART_FILES = 256
+"""Most files in a part of a directory, or of consecutive inputs that are read whole."""
+
+SCAN_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LineRange:
+    """The lines of the uncompressed JSONL input ``name`` that start in bytes ``[start, end)`` (``end``
+    None: to the end of the file); the first is line number ``first_line``."""
+
+    name: str
+    path: Path
+    start: int
+    end: int | None
+    first_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileGroup:
+    """Some files of the directory input ``name``, as paths relative to ``root``."""
+
+    name: str
+    root: Path
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RowGroups:
+    """Some row groups of the Parquet input ``name``, after ``first_row`` rows of the earlier groups."""
+
+    name: str
+    path: Path
+    groups: tuple[int, ...]
+    first_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class WholeInputs:
+    """Consecutive inputs, each read whole."""
+
+    names: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.names[0] if len(self.names) == 1 else f"{self.names[0]} … {self.names[-1]}"
+
+
+Part = LineRange | FileGroup | RowGroups | WholeInputs
+
+
+def read_part(part: Part, fields: Fields = Fields(), max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
+    """The records of one part, in order; raises :class:`InputError` where reading its input would."""
+    if isinstance(part, LineRange):
+        yield from read_jsonl(part.path, False, part.name, fields, max_bytes, part.start, part.end, part.first_line)
+    elif isinstance(part, FileGroup):
+        for relative in part.files:
+            yield from read_directory_file(part.root, relative, part.name, fields, max_bytes)
+    elif isinstance(part, RowGroups):
+        yield from read_parquet(part.path, part.name, fields, part.groups, part.first_row)
+    else:
+        for name in part.names:
+            yield from read_input(name, fields, max_bytes)
+
+
+def line_starts(path: Path, part_bytes: int) -> list[tuple[int, int]]:
+    """``(offset, line number)`` of the line starts that cut ``path`` into parts of about ``part_bytes``:
+    each the first line start at or after the previous one plus ``part_bytes``, beginning with ``(0, 1)``.
+
+    Lines end at ``\\n`` only, as :func:`~variorum.extract.formats.read_jsonl` reads them; a start at the very
+    end of the file is left out.
+    """
+    starts = [(0, 1)]
+    target = part_bytes  # the next cut is the first line start at or after this offset
+    offset = newlines = 0  # offset of the chunk; newlines before it
+    with path.open("rb") as stream:
+        while chunk := stream.read(SCAN_BYTES):
+            position = 0
+            while target - 1 - offset < len(chunk):
+                newline = chunk.find(b"\n", max(target - 1 - offset, position))
+                if newline < 0:
+                    break
+                newlines += chunk.count(b"\n", position, newline + 1)
+                position = newline + 1
+                starts.append((offset + position, newlines + 1))
+                target = offset + position + part_bytes
+            newlines += chunk.count(b"\n", position)
+            offset += len(chunk)
+    return [(start, line) for start, line in starts if start < offset or start == 0]
+
+
+def _jsonl_parts(name: str, path: Path, part_bytes: int) -> list[Part]:
+    starts = line_starts(path, part_bytes)
+    ends: list[int | None] = [start for start, _ in starts[1:]]
+    return [LineRange(name, path, start, end, first_line) for (start, first_line), end in zip(starts, [*ends, None])]
+
+
+def _parquet_parts(name: str, path: Path, fields: Fields, part_bytes: int) -> list[Part]:
+    metadata = open_parquet(path, name, fields)[0].metadata
+    parts: list[Part] = []
+    groups: list[int] = []
+    first_row = rows = size = 0
+    for group in range(metadata.num_row_groups):
+        groups.append(group)
+        rows += metadata.row_group(group).num_rows
+        size += metadata.row_group(group).total_byte_size
+        if size >= part_bytes or group == metadata.num_row_groups - 1:
+            parts.append(RowGroups(name, path, tuple(groups), first_row))
+            groups, first_row, size = [], rows, 0
+    return parts
+
+
+def _split(name: str, fields: Fields, part_bytes: int, part_files: int) -> list[Part] | None:
+    """The parts of input ``name``, or None when it is read whole (or fails, as reading it whole would)."""
+    try:
+        path = local_path(name)
+        if path.is_dir():
+            files = directory_files(path)
+            return [FileGroup(name, path, tuple(files[i:i + part_files])) for i in range(0, len(files), part_files)]
+        kind, gzipped = detect_format(path)
+        if kind == JSONL and not gzipped:
+            return _jsonl_parts(name, path, part_bytes)
+        if kind == PARQUET:
+            return _parquet_parts(name, path, fields, part_bytes)
+    except (InputError, OSError):
+        return None
+    return None
+
+
+def _size(name: str) -> int:
+    try:
+        return local_path(name).stat().st_size
+    except (InputError, OSError):
+        return 0
+
+
+def split_inputs(
+    names: Iterable[str], fields: Fields = Fields(), part_bytes: int = PART_BYTES, part_files: int = PART_FILES
+) -> Iterator[Part]:
+    """The parts of the inputs ``names``, in order (lazily: an input is looked at when its parts are due).
+
+    An input that cannot be opened or understood becomes a part read whole, so that reading it raises the
+    same :class:`InputError`, at the same point of the records, as reading the inputs one after another.
+    """
+    whole: list[str] = []
+    size = 0
+    for name in names:
+        parts = _split(name, fields, part_bytes, part_files)
+        if parts is None:
+            whole.append(name)
+            size += _size(name)
+            if len(whole) >= part_files or size >= part_bytes:
+                yield WholeInputs(tuple(whole))
+                whole, size = [], 0
+            continue
+        if whole:
+            yield WholeInputs(tuple(whole))
+            whole, size = [], 0
+        yield from parts
+    if whole:
+        yield WholeInputs(tuple(whole))
