@@ -88,7 +88,8 @@ _WRAPPED_HYPHEN_RE = re.compile(rb"-(?<=[0-9a-z_\x80-\xff]-)\r?\n[ \t]*(?=[0-9a-
 # cannot collide: for a given length, multiplying by an odd number is a bijection.
 _CHUNK_WEIGHTS = np.random.default_rng(0x5EED).integers(0, 2**64, size=65, dtype=np.uint64) | np.uint64(1)
 _BYTE_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
-_GROUP_BYTES = 1 << 20  # documents are classified and hashed in groups of about this many bytes
+_GROUP_BYTES = 1 << 17  # documents are classified and hashed in groups of about this many bytes
+_BLOCK = 1 << 14  # array steps over shingles go this many at a time: 128 KiB per array, in the cache
 
 
 def _fold(text: str) -> str:
@@ -102,15 +103,17 @@ def _fold(text: str) -> str:
 def normalize(text: str) -> bytes:
     """``text`` as words are read from it: NFKC, lowercased, UTF-8, quotes and hyphens folded.
 
-    That is ``_fold(NFKC(text))``, computed as ``_fold(text)`` when that is all ASCII (most English text:
-    its only non-ASCII characters are typographic quotes and dashes) or ``text`` is NFKC already. A text that
-    folding leaves all ASCII is ASCII and fold variants, none of them combining: NFKC changes none of them
-    but into what folding makes of them (U+2011 into U+2010, no-break space into space, ``…`` into ``...``),
-    so the NFKC check is skipped.
+    That is ``_fold(NFKC(text))``, computed as ``_fold(text)`` when that is NFKC already — and without the
+    NFKC check when it is all ASCII (most English text: its only non-ASCII characters are typographic quotes
+    and dashes). The fold variants are starters that compose with nothing, and NFKC turns none of them into
+    anything but what folding makes of them (U+2011 into U+2010, no-break space into space, ``…`` into
+    ``...``); so where NFKC would change ``text`` elsewhere, ``_fold(text)`` still holds that change's
+    source and is not NFKC either (dropping an invisible character can make a sequence that NFKC would
+    change: that, too, fails the check).
     """
     if not text.isascii():
         folded = _fold(text)
-        if folded.isascii() or unicodedata.is_normalized("NFKC", text):
+        if folded.isascii() or unicodedata.is_normalized("NFKC", folded):
             text = folded
         else:
             # Line breaks never take part in normalization, so lines can be normalized one by one; most are
@@ -122,22 +125,25 @@ def normalize(text: str) -> bytes:
 def _word_spans(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """The ``[start, end)`` byte offsets of each word of the normalized UTF-8 text ``raw``."""
     classes = np.frombuffer(raw.translate(_CLASSES), dtype=np.uint8)
-    word = classes & _WORD
-    leads = np.flatnonzero((classes & _LEAD) != 0)  # nonzero is much faster on booleans
-    if len(leads):
+    word = np.zeros(len(classes) + 2, dtype=np.uint8)  # a non-word byte on either side
+    np.bitwise_and(classes, _WORD, out=word[1:-1])
+    if not raw.isascii():
+        leads = np.flatnonzero((classes & _LEAD) != 0)  # nonzero is much faster on booleans
         data = np.frombuffer(raw, dtype=np.uint8)
         first, second = data[leads], data[np.minimum(leads + 1, len(data) - 1)]
         for lead, low, high, length in _SEPARATORS:
-            hits = leads[(first == lead) & (second >= low) & (second <= high)]
+            hits = leads[(first == lead) & (second >= low) & (second <= high)] + 1
             for offset in range(length):
                 word[hits + offset] = 0
-    digit = (classes >> 1) & 1
-    inner = classes[1:-1]
-    joined = np.zeros(len(classes) + 2, dtype=np.uint8)  # a non-word byte on either side
-    joined[1:-1] = word
-    joined[2:-2] |= ((inner >> 2) & word[:-2] & word[2:]) | ((inner >> 3) & digit[:-2] & digit[2:])
+    # A joiner joins when both its neighbours are word bytes (digits, for a digit joiner). The joiner bits
+    # are the word and digit bits two places up, so one AND over the neighbours' bits tests both kinds.
+    sides = word[1:-1] | (classes & _DIGIT)
+    both = sides[:-2] & sides[2:]
+    both <<= 2
+    both &= classes[1:-1]
+    word[2:-2] |= both != 0
     # Words start and end where the mask changes, alternately.
-    changes = np.flatnonzero(joined[1:] != joined[:-1])
+    changes = np.flatnonzero(word[1:] != word[:-1])
     return changes[0::2], changes[1::2]
 
 
@@ -180,12 +186,15 @@ def _group_hashes(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     # One newline after each document: a separator, so no word runs from one document into the next.
     raw = b"\n".join(encoded) + b"\n"
     starts, ends = _word_spans(raw)
-    # Every byte offset as the start of an (unaligned) 64-bit chunk; 8 zero bytes pad the last ones.
-    chunks = np.ndarray((len(raw) + 1,), dtype="<u8", buffer=raw + bytes(8), strides=(1,))
+    # Every byte offset as the start of an (unaligned) 8-byte chunk, read as raw 8-byte items (NumPy gathers
+    # those faster than unaligned integers); 8 zero bytes pad the last ones.
+    chunks = np.ndarray((len(raw) + 1,), dtype="V8", buffer=raw + bytes(8), strides=(1,))
     sizes = ends - starts
 
     def chunk(offsets: np.ndarray, left: np.ndarray) -> np.ndarray:
-        return chunks[offsets] & _BYTE_MASKS[np.minimum(left, 8)]
+        value = chunks[offsets].view("<u8")
+        value &= _BYTE_MASKS[np.minimum(left, 8)]
+        return value
 
     with np.errstate(over="ignore"):
         sums = sizes.astype(np.uint64) * _CHUNK_WEIGHTS[-1] + chunk(starts, sizes) * _CHUNK_WEIGHTS[0]
@@ -235,12 +244,12 @@ def exact_keys(tokens: TokenHashes) -> np.ndarray:
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
-    """The SplitMix64 finalizer, applied element-wise (wrapping uint64 arithmetic)."""
-    values = values ^ (values >> np.uint64(30))
-    values *= _MIX_1
-    values ^= values >> np.uint64(27)
-    values *= _MIX_2
-    values ^= values >> np.uint64(31)
+    """The SplitMix64 finalizer, applied element-wise to ``values`` in place (wrapping uint64 arithmetic)."""
+    shifted = np.empty_like(values)
+    for shift, multiplier in ((30, _MIX_1), (27, _MIX_2)):
+        values ^= np.right_shift(values, np.uint64(shift), out=shifted)
+        values *= multiplier
+    values ^= np.right_shift(values, np.uint64(31), out=shifted)
     return values
 
 
@@ -265,18 +274,31 @@ def shingle_sets(tokens: TokenHashes, ngram: int, seed: int) -> ShingleSets:
     hashes = tokens.values
     span = max(len(hashes) - ngram + 1, 0)
     weights, offset = _shingle_weights(ngram, seed)
+    # Each shingle keyed by its document: the document number in the top bits. A shingle whose words run
+    # into the next document is keyed past every document, so that it sorts to the end and is cut off there.
+    owners = np.repeat(np.arange(len(tokens), dtype=np.uint64) << np.uint64(HASH_BITS), tokens.sizes)
+    crossing = np.unique((tokens.offsets[1:, None] - np.arange(1, ngram)).ravel())
+    crossing = crossing[(crossing >= 0) & (crossing < span)]
+    owners[crossing] = np.uint64(len(tokens)) << np.uint64(HASH_BITS)
+    keyed = np.empty(span, dtype=np.uint64)
+    term = np.empty(min(span, _BLOCK), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        combined = hashes[:span] * weights[0] + offset
-        for position in range(1, ngram):
-            combined += hashes[position:position + span] * weights[position]
-        combined = _mix(combined) & _HASH_MASK
-    # A shingle is kept when its first and last words belong to the same document.
-    owner = np.repeat(np.arange(len(tokens), dtype=np.uint64), tokens.sizes)
-    whole = owner[:span] == owner[ngram - 1:]
-    keyed = np.sort((owner[:span][whole] << np.uint64(HASH_BITS)) | combined[whole])
+        # Block by block, so that the arrays of each step stay in the processor's cache.
+        for start in range(0, span, _BLOCK):
+            block = keyed[start:start + _BLOCK]
+            np.multiply(hashes[start:start + len(block)], weights[0], out=block)
+            block += offset
+            for position in range(1, ngram):
+                np.multiply(hashes[start + position:start + position + len(block)], weights[position],
+                            out=term[:len(block)])
+                block += term[:len(block)]
+            _mix(block)
+            block &= _HASH_MASK
+            block |= owners[start:start + len(block)]
+    keyed.sort()
+    keyed = keyed[:span - len(crossing)]
     if len(keyed):
         keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]
-    offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
-    np.cumsum(np.bincount((keyed >> np.uint64(HASH_BITS)).astype(np.int64), minlength=len(tokens)),
-              out=offsets[1:])
+    firsts = np.arange(len(tokens) + 1, dtype=np.uint64) << np.uint64(HASH_BITS)
+    offsets = np.searchsorted(keyed, firsts).astype(np.int64)
     return ShingleSets(keyed & _HASH_MASK, offsets)
