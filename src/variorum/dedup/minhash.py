@@ -53,10 +53,13 @@ def signatures(sets: ShingleSets, num_perm: int) -> np.ndarray:
     values = sets.values
     if len(values) == 0:
         return result
-    owner = np.repeat(np.arange(len(sets), dtype=np.int64), sets.sizes)
-    cells = owner * num_perm + ((values * np.uint64(num_perm)) >> np.uint64(HASH_BITS)).astype(np.int64)
+    # Each shingle's cell, its document's row times num_perm plus its bin, computed in place.
+    cells = values * np.uint64(num_perm)
+    cells >>= np.uint64(HASH_BITS)
+    cells += np.repeat(np.arange(len(sets), dtype=np.uint64) * np.uint64(num_perm), sets.sizes)
+    cells = cells.view(np.int64)
     first = np.ones(len(cells), dtype=bool)
-    first[1:] = cells[1:] != cells[:-1]
+    np.not_equal(cells[1:], cells[:-1], out=first[1:])
     first = np.flatnonzero(first)
     bins = cells[first]
     filled = np.zeros(result.size, dtype=bool)

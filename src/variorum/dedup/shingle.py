@@ -297,8 +297,10 @@ def shingle_sets(tokens: TokenHashes, ngram: int, seed: int) -> ShingleSets:
             block |= owners[start:start + len(block)]
     keyed.sort()
     keyed = keyed[:span - len(crossing)]
-    if len(keyed):
-        keyed = keyed[np.concatenate(([True], keyed[1:] != keyed[:-1]))]
+    distinct = np.ones(len(keyed), dtype=bool)
+    np.not_equal(keyed[1:], keyed[:-1], out=distinct[1:])
+    keyed = keyed[distinct]
     firsts = np.arange(len(tokens) + 1, dtype=np.uint64) << np.uint64(HASH_BITS)
     offsets = np.searchsorted(keyed, firsts).astype(np.int64)
-    return ShingleSets(keyed & _HASH_MASK, offsets)
+    keyed &= _HASH_MASK
+    return ShingleSets(keyed, offsets)
