@@ -14,7 +14,7 @@ traced memory.
     .venv/bin/python bench/dedup.py --sweep             # thresholds × measures, to choose the defaults
     .venv/bin/python bench/dedup.py --scale 100000      # whole pipeline on synthetic ~4 KB articles
     .venv/bin/python bench/dedup.py --scale 1000000 --processes 2   # a million, sketched on both cores
-    .venv/bin/python bench/dedup.py --scale 20000 --dask 1,2   # Dask LocalCluster, 1 worker vs 2
+    .venv/bin/python bench/dedup.py --scale 30000 --dask 1,2   # Dask LocalCluster from a JSONL file, 1 worker vs 2
 """
 
 from __future__ import annotations
@@ -317,21 +317,52 @@ def scale(args: argparse.Namespace) -> None:
         if len(texts) < 1_000_000:
             print(f"  1,000,000 documents extrapolated linearly: {1_000_000 / rate / 60:,.1f} min")
         return
-    from variorum.dedup.dask import connect, dedup_on_dask
+    dask_speed_up(texts, config, args)
 
-    documents = [Document(str(i), t) for i, t in enumerate(texts)]
-    timings = {}
-    for workers in (int(w) for w in args.dask.split(",")):
-        with connect(f"local:{workers}") as client:
-            client.submit(len, [1]).result()  # workers up before timing
-            started = time.perf_counter()
-            deduper, candidates = dedup_on_dask(documents, config, client, partition_size=2000)
-            deduper.clusters(candidates)
-            timings[workers] = time.perf_counter() - started
-        print(f"dask local:{workers}: {timings[workers]:,.1f} s, {len(texts) / timings[workers]:,.0f} docs/s")
-    if len(timings) > 1:
-        low, high = min(timings), max(timings)
-        print(f"speed-up {high} workers vs {low}: {timings[low] / timings[high]:.2f}×")
+
+def dask_speed_up(texts: list[str], config: DedupConfig, args: argparse.Namespace) -> None:
+    """The whole run from a JSONL file on Dask LocalClusters of each worker count, in alternating rounds.
+
+    The corpus is written to a temporary JSONL file first (not timed), so the workers read, extract and
+    sketch their own byte ranges of it, as ``variorum dedup --dask`` does. Each run gets a fresh cluster whose
+    workers have imported Variorum before the clock starts; only one cluster is up at a time.
+    """
+    import importlib
+    import statistics
+    import tempfile
+
+    from variorum.dedup.dask import connect, dedup_on_dask
+    from variorum.extract.parts import split_inputs
+
+    counts = [int(w) for w in args.dask.split(",")]
+    timings: dict[int, list[float]] = {w: [] for w in counts}
+    found: dict[int, list] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "corpus.jsonl"
+        with export.open("w", encoding="utf-8") as out:
+            for i, text in enumerate(texts):
+                out.write(json.dumps({"id": str(i), "text": text}, ensure_ascii=False) + "\n")
+        print(f"written to {export}: {export.stat().st_size / 2**20:,.0f} MiB (not timed)")
+        for round_ in range(args.rounds):
+            for workers in counts if round_ % 2 == 0 else counts[::-1]:
+                with connect(f"local:{workers}") as client:
+                    client.run(importlib.import_module, "variorum.dedup.dask")  # workers up and warm
+                    started = time.perf_counter()
+                    deduper, candidates = dedup_on_dask(split_inputs([str(export)]), config, client)
+                    found[workers] = deduper.clusters(candidates)
+                    seconds = time.perf_counter() - started
+                timings[workers].append(seconds)
+                print(f"round {round_ + 1}, dask local:{workers}: {seconds:,.2f} s, {len(texts) / seconds:,.0f} docs/s")
+    if any(clusters != found[counts[0]] for clusters in found.values()):
+        print("  CLUSTERS DIFFER between worker counts")
+    low, high = min(counts), max(counts)
+    if low == high:
+        return
+    ratios = [one / many for one, many in zip(timings[low], timings[high])]
+    print(f"{low} worker(s): {', '.join(f'{t:.2f}' for t in timings[low])} s; {high}: "
+          f"{', '.join(f'{t:.2f}' for t in timings[high])} s")
+    print(f"speed-up {high} workers vs {low}, per round: {', '.join(f'{r:.2f}×' for r in ratios)}; "
+          f"median {statistics.median(ratios):.2f}×")
 
 
 def main() -> None:
@@ -344,6 +375,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="time the whole pipeline on this many documents")
     parser.add_argument("--processes", type=int, default=1, help="with --scale: processes that sketch")
     parser.add_argument("--dask", default="", help="with --scale: worker counts to compare, e.g. 1,2")
+    parser.add_argument("--rounds", type=int, default=3, help="with --dask: alternating rounds of runs")
     parser.add_argument("--seeds", type=int, default=5, help="quality: mean over this many MinHash seeds")
     parser.add_argument("--repeats", type=int, default=5, help="signature speed: best of this many rounds")
     args = parser.parse_args()

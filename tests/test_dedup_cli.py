@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from variorum.dedup import DedupConfig, sketch
 from variorum.dedup import index as dedup_index
+from variorum.extract import parts
 
 from test_dedup_pipeline import articles, syndicated
 
@@ -125,10 +127,25 @@ def test_index_reopens_appends_and_refuses_what_is_not_an_index(tmp_path: Path) 
         dedup_index.read_params(tmp_path / "nothing")
 
 
-def test_dask_option_gives_the_same_csv_as_the_local_run(run_cli, corpus: Path) -> None:
-    _, local, _ = run_cli("dedup", str(corpus), "-f", "csv")
-    status, remote, _ = run_cli("dedup", str(corpus), "-f", "csv", "--dask", "local:1")
-    assert status == 0 and remote == local
+def test_dask_option_gives_the_same_csv_and_warnings_as_the_local_run(
+    run_cli, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = articles(6)
+    lines = [json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)] + ["{broken", "", "[1]"]
+    lines += [json.dumps({"text": syndicated(t)}) for t in texts[:3]]
+    lines.append(json.dumps({"id": "a0-copy", "text": texts[0]}))
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Small parts, so that both inputs are read by both workers in many pieces.
+    monkeypatch.setattr(parts, "split_inputs", partial(parts.split_inputs, part_bytes=2000, part_files=2))
+    for inputs in ([str(export)], [str(corpus)], [str(export), str(corpus)]):
+        status, local, local_err = run_cli("dedup", *inputs, "-f", "csv")
+        assert status == 0 and len(local.splitlines()) > 5
+        status, remote, remote_err = run_cli("dedup", *inputs, "-f", "csv", "--dask", "local:2")
+        assert status == 0 and remote == local
+        assert remote_err == local_err and "left out" in remote_err
+    assert remote_err.count("variorum: warning:") == 3 and "noise.bin.txt" in remote_err
+    assert f"{export}:7: not JSON" in remote_err and remote_err.endswith("; 3 records left out\n")
 
 
 def test_write_unique_parquet_and_verify(run_cli, tmp_path: Path) -> None:

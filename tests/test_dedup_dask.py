@@ -1,33 +1,75 @@
-"""Dedup on a real dask.distributed LocalCluster gives exactly the local clusters; bad addresses fail fast."""
+"""Dedup on a real dask.distributed LocalCluster, workers reading their own parts of files, gives exactly the
+local clusters; a part that cannot be read fails as the local run does; bad addresses fail fast."""
 
 from __future__ import annotations
 
+import json
 import time
+from itertools import chain
+from pathlib import Path
 
 import pytest
 
-from variorum.dedup import DedupConfig, Deduper, Document
-from variorum.dedup.dask import DaskError, connect, dedup_on_dask, parse_address
+from variorum.dedup import DedupConfig, Deduper
+from variorum.dedup.dask import DaskError, SketchedPart, connect, dedup_on_dask, parse_address
+from variorum.dedup.documents import documents
+from variorum.errors import InputError
+from variorum.extract.formats import read_input
+from variorum.extract.parts import split_inputs
 
 from test_dedup_pipeline import articles, syndicated
 
 
-def test_local_cluster_gives_the_same_clusters_as_the_local_run() -> None:
+def write_corpus(root: Path) -> list[str]:
+    """A JSONL export and a directory: originals, syndicated copies and exact copies across both, records
+    that are left out, an empty document and one shorter than a shingle."""
     texts = articles(30)
-    documents = [Document(f"o{i}", t) for i, t in enumerate(texts)]
-    documents += [Document(f"c{i}", syndicated(t)) for i, t in enumerate(texts[:10])]
-    documents += [Document(f"x{i}", texts[i]) for i in range(3)] + [Document("empty", ""), Document("s", "Hi there")]
-    # Texts travel as UTF-8; a lone surrogate (from undecodable input) must come back as it was.
-    documents += [Document("u", f"{texts[4]} \udc80 Ünïcödé"), Document("u2", f"{texts[4]} \udc80 Ünïcödé")]
+    lines = [json.dumps({"id": f"o{i}", "text": t}) for i, t in enumerate(texts)]
+    lines += ["{broken", "", json.dumps({"text": "   "})]
+    lines += [json.dumps({"text": syndicated(t)}) for t in texts[:6]]  # ids are line numbers
+    lines += [json.dumps({"id": f"x{i}", "text": texts[i], "published": "2024-01-02"}) for i in range(3)]
+    lines += [json.dumps({"id": "s", "text": "Hi there"}), json.dumps({"id": "u", "text": f"{texts[4]} Ünïcödé"})]
+    export = root / "export.jsonl"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    site = root / "site"
+    site.mkdir()
+    for i, text in enumerate(texts[6:10]):
+        (site / f"wire{i}.txt").write_text(syndicated(text), encoding="utf-8")
+    (site / "blank.txt").write_text("", encoding="utf-8")
+    (site / "copy.txt").write_text(texts[12], encoding="utf-8")
+    (site / "noise.bin.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    return [str(export), str(site)]
+
+
+def test_workers_reading_their_parts_give_the_same_clusters_as_the_local_run(tmp_path: Path) -> None:
+    inputs = write_corpus(tmp_path)
     config = DedupConfig()
+    local_left_out: list[str] = []
     local = Deduper(config)
-    local.add(documents)
+    local.add(documents(chain.from_iterable(read_input(name) for name in inputs), local_left_out.append))
     expected = local.clusters()
-    assert sum(len(c.members) > 1 for c in expected) == 10
+    assert sum(len(c.members) > 1 for c in expected) == 11 and len(local_left_out) == 3
+    parts = list(split_inputs(inputs, part_bytes=3000, part_files=2))
+    assert len(parts) > 10
+    seen: list[SketchedPart] = []
     with connect("local:2") as client:
-        remote, candidates = dedup_on_dask(documents, config, client, partition_size=7)
-        assert remote.ids == local.ids
-        assert remote.clusters(candidates) == expected
+        remote, candidates = dedup_on_dask(parts, config, client, on_part=seen.append)
+    assert remote.ids == local.ids and remote.published == local.published
+    assert remote.clusters(candidates) == expected
+    assert [p.name for p in seen] == [p.name for p in parts]
+    assert [w for p in seen for w in p.warnings] == local_left_out
+    assert sum(p.left_out for p in seen) == 3 and sum(len(p.ids) for p in seen) == len(local.ids)
+
+
+def test_a_part_that_cannot_be_read_fails_after_the_parts_before_it(tmp_path: Path) -> None:
+    inputs = write_corpus(tmp_path)
+    blob = tmp_path / "blob"
+    blob.write_bytes(b"\x00\x01\x02\xff" * 100)
+    seen: list[str] = []
+    with connect("local:1") as client, pytest.raises(InputError, match="not a format Variorum reads") as error:
+        dedup_on_dask(split_inputs([inputs[0], str(blob), inputs[1]]), DedupConfig(), client,
+                      on_part=lambda part: seen.append(part.name))
+    assert error.value.source == str(blob) and seen == [inputs[0], str(blob)]
 
 
 def test_unreachable_scheduler_is_a_clear_error_within_seconds() -> None:

@@ -74,7 +74,8 @@ def test_line_starts_are_line_starts_with_their_numbers(tmp_path: Path, monkeypa
     data = b"aaaa\n\nbbbbbbbbbbbbbbbb\ncc\nd\n\n\neeeeeeee\n"
     path = tmp_path / "x.jsonl"
     path.write_bytes(data)
-    starts = line_starts(path, 4)
+    with path.open("rb") as stream:
+        starts = list(line_starts(stream, 4))
     assert starts[0] == (0, 1)
     for offset, number in starts[1:]:
         assert data[offset - 1:offset] == b"\n" and number == data[:offset].count(b"\n") + 1

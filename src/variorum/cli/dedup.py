@@ -26,6 +26,7 @@ from rich.text import Text
 from variorum.cli.common import warn
 from variorum.dedup import Cluster, DedupConfig, Deduper, Document
 from variorum.dedup import index as dedup_index
+from variorum.dedup.documents import documents
 from variorum.dedup.pipeline import sketch
 from variorum.errors import InputError, VariorumError
 from variorum.extract.formats import JSONL, PARQUET, WARC, Fields, detect_format, local_path, read_input
@@ -84,17 +85,38 @@ def _documents(
 ) -> Iterator[Document]:
     """Every extracted document of ``inputs``, in order; records that fail are warned about and counted."""
     task = progress.add_task("reading", total=None) if progress else None
-    for record in _records(inputs):
-        extraction = extract_record(record)
-        if extraction.status not in (OK, EMPTY) or extraction.article is None:
-            failures[0] += 1
-            if show_warnings:
-                warn(f"{record.source}: {extraction.error or 'cannot be read'}; left out")
-            continue
-        article = extraction.article
+
+    def left_out(message: str) -> None:
+        failures[0] += 1
+        if show_warnings:
+            warn(message)
+
+    for document in documents(_records(inputs), left_out):
         if progress is not None and task is not None:
             progress.update(task, advance=1)
-        yield Document(extraction.id, article.body, article.published)
+        yield document
+
+
+def _on_dask(inputs: list[str], config: DedupConfig, spec: str, failures: list[int], progress: Progress | None
+             ) -> tuple[Deduper, list[Cluster]]:
+    """Deduplicate ``inputs`` on the Dask cluster ``spec``, its workers reading their own parts of them."""
+    from variorum.dedup.dask import SketchedPart, connect, dedup_on_dask
+    from variorum.extract.parts import split_inputs
+
+    task = progress.add_task("reading", total=None) if progress else None
+
+    def reported(part: SketchedPart) -> None:
+        failures[0] += part.left_out
+        for line in part.warnings:
+            warn(line)
+        if part.left_out > len(part.warnings):
+            warn(f"{part.name}: {part.left_out - len(part.warnings):,} more records left out")
+        if progress is not None and task is not None:
+            progress.update(task, advance=len(part.ids))
+
+    with connect(spec) as client:
+        deduper, candidates = dedup_on_dask(split_inputs(inputs), config, client, on_part=reported)
+    return deduper, deduper.clusters(candidates)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
@@ -314,16 +336,11 @@ def dedup_command(
     failures = [0]
     with ExitStack() as stack:
         progress = _progress(stack)
-        documents = _documents(inputs, failures, progress)
         if dask:
-            from variorum.dedup.dask import connect, dedup_on_dask
-
-            client = stack.enter_context(connect(dask))
-            deduper, candidates = dedup_on_dask(documents, config, client)
-            clusters = deduper.clusters(candidates)
+            deduper, clusters = _on_dask(inputs, config, dask, failures, progress)
         else:
             deduper = Deduper(config)
-            deduper.add_all(_batches(documents), processes)
+            deduper.add_all(_batches(_documents(inputs, failures, progress)), processes)
             clusters = deduper.clusters()
     wanted = summaries and output_format is not DedupFormat.csv and any(len(c.members) > 1 for c in clusters)
     found = _summaries(clusters, inputs, deduper.sketch().keys) if wanted else {}

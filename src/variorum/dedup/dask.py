@@ -1,24 +1,31 @@
-"""The dedup pipeline on a Dask cluster: sketches per partition, band keys shuffled into shards, pairs merged.
+"""The dedup pipeline on a Dask cluster: inputs read and sketched by the workers, band keys shuffled, pairs merged.
 
-Each partition of documents is sent as one UTF-8 buffer and sketched on a worker
-(:func:`variorum.dedup.pipeline.sketch`), with at most two partitions per worker in flight. Exact-duplicate
-groups are found from the gathered keys; each chunk of signatures then becomes ``(band, key, document)``
-triples on a worker, split into shards by key, and each shard's candidate pairs are found on a worker by the
-same :func:`variorum.dedup.lsh.bucket_pairs` the local run uses. Every bucket lies wholly in one shard, so the
+The client only cuts the inputs into parts (:func:`variorum.extract.parts.split_inputs`: byte ranges of
+JSONL, groups of files, Parquet row groups) and sends their descriptions; each worker reads its part,
+extracts the articles and sketches them (:func:`sketch_part`), at most two parts per worker in flight, and
+returns the sketch with the ids, dates and what was left out. The client adds the sketches in part order,
+so every document has the position it has in the local run. Exact-duplicate groups are found from the
+gathered keys; each chunk of signatures then becomes ``(band, key, document)`` triples on a worker, split
+into shards by key, and each shard's candidate pairs are found on a worker by the same
+:func:`variorum.dedup.lsh.bucket_pairs` the local run uses. Every bucket lies wholly in one shard, so the
 union of the shards' pairs is exactly the local candidate set, and the clusters are identical.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from itertools import islice
-from typing import Any, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
+from variorum.dedup.documents import documents
 from variorum.dedup.lsh import band_triples, bucket_pairs, unique_pairs
-from variorum.dedup.pipeline import DedupConfig, Deduper, Document, Sketch, exact_edges, lsh_members, sketch
-from variorum.errors import VariorumError
+from variorum.dedup.pipeline import DedupConfig, Deduper, Sketch, exact_edges, lsh_members, sketch
+from variorum.errors import InputError, VariorumError
+from variorum.extract.formats import Fields
+from variorum.extract.limits import MAX_PAGE_BYTES
+from variorum.extract.parts import Part, read_part
 
 CONNECT_TIMEOUT = 5.0
 
@@ -82,64 +89,104 @@ def _shard_pairs(shard: int, max_bucket: int, *partitions: list[np.ndarray]) -> 
     return bucket_pairs(np.concatenate([p[shard] for p in partitions]), max_bucket)
 
 
-def _encoded(texts: list[str]) -> tuple[bytes, np.ndarray]:
-    """``texts`` as one UTF-8 buffer and the length of each: a third of the client's CPU time to send that a
-    list of strings takes (lone surrogates pass through, so every text comes back exactly)."""
-    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
-    return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+MAX_WARNINGS = 100
+"""Most left-out lines a worker sends back per part; the others are only counted."""
 
 
-def _sketch_encoded(buffer: bytes, lengths: np.ndarray, config: DedupConfig) -> Sketch:
-    """The sketch of the texts packed by :func:`_encoded`."""
-    ends = np.cumsum(lengths).tolist()
-    starts = [0, *ends[:-1]]
-    return sketch([buffer[start:end].decode("utf-8", "surrogatepass") for start, end in zip(starts, ends)], config)
+@dataclass(frozen=True)
+class SketchedPart:
+    """What a worker sends back for one part: the sketch of its documents (None when it has none), their ids
+    and dates, how many records were left out and the first :data:`MAX_WARNINGS` lines saying why, and the
+    ``(source, problem)`` of the :class:`InputError` that stopped the reading, if one did."""
+
+    name: str
+    ids: list[str]
+    published: list[str | None]
+    sketch: Sketch | None
+    left_out: int
+    warnings: list[str]
+    error: tuple[str, str] | None = None
+
+
+def sketch_part(part: Part, config: DedupConfig, fields: Fields, max_bytes: int) -> SketchedPart:
+    """Read, extract and sketch one part (on a worker)."""
+    warnings: list[str] = []
+    left_out = 0
+
+    def leave_out(message: str) -> None:
+        nonlocal left_out
+        left_out += 1
+        if len(warnings) < MAX_WARNINGS:
+            warnings.append(message)
+
+    found = []
+    error = None
+    try:
+        found.extend(documents(read_part(part, fields, max_bytes), leave_out, max_bytes))
+    except InputError as problem:
+        error = (problem.source, problem.problem)
+    return SketchedPart(
+        part.name, [d.id for d in found], [d.published for d in found],
+        sketch([d.text for d in found], config) if found else None, left_out, warnings, error,
+    )
 
 
 def dedup_on_dask(
-    documents: Iterable[Document], config: DedupConfig, client: Any, partition_size: int = 2000
+    parts: Iterable[Part], config: DedupConfig, client: Any, fields: Fields = Fields(),
+    max_bytes: int = MAX_PAGE_BYTES, on_part: Callable[[SketchedPart], None] = lambda part: None,
 ) -> tuple[Deduper, np.ndarray]:
-    """Sketch and pair ``documents`` on the cluster behind ``client``.
+    """Read and sketch ``parts`` on the cluster behind ``client``, then find the candidate pairs there.
 
-    Returns the :class:`Deduper` holding every sketch and the candidate pairs; ``deduper.clusters(pairs)``
-    gives the clusters.
+    ``on_part`` sees each part's result in part order (for warnings and progress); an :class:`InputError` a
+    worker met is raised here, after the results of the parts before it. Returns the :class:`Deduper` holding
+    every sketch and the candidate pairs; ``deduper.clusters(pairs)`` gives the clusters.
     """
     from distributed import wait
 
     deduper = Deduper(config)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     pending: dict[Any, int] = {}
-    parts: dict[int, Sketch] = {}
+    finished: dict[int, SketchedPart] = {}
+    added = 0
 
     def collect(done: Iterable[Any]) -> None:
+        nonlocal added
         for future in done:
-            parts[pending.pop(future)] = future.result()
+            finished[pending.pop(future)] = future.result()
             future.release()
+        while added in finished:
+            result = finished.pop(added)
+            added += 1
+            on_part(result)
+            if result.error:
+                raise InputError(*result.error)
+            if result.sketch is not None:
+                deduper.add_sketch(result.ids, result.published, result.sketch)
 
-    # At most two partitions per worker in flight: the texts never pile up on the cluster.
-    metadata: list[tuple[list[str], list[str | None]]] = []
-    stream = iter(documents)
-    while batch := list(islice(stream, partition_size)):
-        metadata.append(([d.id for d in batch], [d.published for d in batch]))
-        buffer, lengths = _encoded([d.text for d in batch])
-        pending[client.submit(_sketch_encoded, buffer, lengths, config, pure=False)] = len(metadata) - 1
+    # At most two parts per worker in flight: the records never pile up on the cluster.
+    for number, part in enumerate(parts):
+        pending[client.submit(sketch_part, part, config, fields, max_bytes, pure=False)] = number
         if len(pending) >= 2 * workers:
             collect(wait(list(pending), return_when="FIRST_COMPLETED").done)
     collect(wait(list(pending)).done)
-    for number, (ids, published) in enumerate(metadata):
-        deduper.add_sketch(ids, published, parts.pop(number))
+    return deduper, _candidates(deduper, client, workers)
+
+
+def _candidates(deduper: Deduper, client: Any, workers: int) -> np.ndarray:
+    """The candidate pairs of every document sketched, banded and bucketed in shards on the cluster."""
+    config = deduper.config
     whole = deduper.sketch()
     _, first = exact_edges(whole.keys, whole.word_counts)
     members = lsh_members(whole, first)
     shards = 2 * workers
+    chunks = max(shards, len(members) // 2000)
     triple_futures = [
         client.submit(_partition_triples, whole.signatures[chunk], chunk, config, shards, pure=False)
-        for chunk in np.array_split(members, max(1, len(metadata)))
+        for chunk in np.array_split(members, chunks)
         if len(chunk)
     ]
     pair_futures = [
         client.submit(_shard_pairs, shard, config.max_bucket, *triple_futures) for shard in range(shards)
     ]
     pairs = [p for p in client.gather(pair_futures) if len(p)]
-    candidates = unique_pairs(np.concatenate(pairs)) if pairs else np.empty((0, 2), np.int64)
-    return deduper, candidates
+    return unique_pairs(np.concatenate(pairs)) if pairs else np.empty((0, 2), np.int64)

@@ -16,9 +16,11 @@ scanned once for newlines, a Parquet file's footer is read, a directory is liste
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from variorum.errors import InputError
 from variorum.extract.formats import (
@@ -96,36 +98,40 @@ def read_part(part: Part, fields: Fields = Fields(), max_bytes: int = MAX_PAGE_B
             yield from read_input(name, fields, max_bytes)
 
 
-def line_starts(path: Path, part_bytes: int) -> list[tuple[int, int]]:
-    """``(offset, line number)`` of the line starts that cut ``path`` into parts of about ``part_bytes``:
-    each the first line start at or after the previous one plus ``part_bytes``, beginning with ``(0, 1)``.
-
-    Lines end at ``\\n`` only, as :func:`~variorum.extract.formats.read_jsonl` reads them; a start at the very
-    end of the file is left out.
+def line_starts(stream: BinaryIO, part_bytes: int) -> Iterator[tuple[int, int]]:
+    """``(offset, line number)`` of the line starts that cut the file ``stream`` (read from its start) into
+    parts of about ``part_bytes``: each the first line start at or after the previous one plus ``part_bytes``,
+    beginning with ``(0, 1)``. Lines end at ``\\n`` only, as :func:`~variorum.extract.formats.read_jsonl` reads
+    them; a start at the very end of the file is left out. Found as the file is scanned, chunk by chunk.
     """
-    starts = [(0, 1)]
+    size = os.fstat(stream.fileno()).st_size
+    yield 0, 1
     target = part_bytes  # the next cut is the first line start at or after this offset
     offset = newlines = 0  # offset of the chunk; newlines before it
-    with path.open("rb") as stream:
-        while chunk := stream.read(SCAN_BYTES):
-            position = 0
-            while target - 1 - offset < len(chunk):
-                newline = chunk.find(b"\n", max(target - 1 - offset, position))
-                if newline < 0:
-                    break
-                newlines += chunk.count(b"\n", position, newline + 1)
-                position = newline + 1
-                starts.append((offset + position, newlines + 1))
-                target = offset + position + part_bytes
-            newlines += chunk.count(b"\n", position)
-            offset += len(chunk)
-    return [(start, line) for start, line in starts if start < offset or start == 0]
+    while chunk := stream.read(SCAN_BYTES):
+        position = 0
+        while target - 1 - offset < len(chunk):
+            newline = chunk.find(b"\n", max(target - 1 - offset, position))
+            if newline < 0:
+                break
+            newlines += chunk.count(b"\n", position, newline + 1)
+            position = newline + 1
+            if offset + position >= size:
+                return
+            yield offset + position, newlines + 1
+            target = offset + position + part_bytes
+        newlines += chunk.count(b"\n", position)
+        offset += len(chunk)
 
 
-def _jsonl_parts(name: str, path: Path, part_bytes: int) -> list[Part]:
-    starts = line_starts(path, part_bytes)
-    ends: list[int | None] = [start for start, _ in starts[1:]]
-    return [LineRange(name, path, start, end, first_line) for (start, first_line), end in zip(starts, [*ends, None])]
+def _line_ranges(name: str, path: Path, stream: BinaryIO, part_bytes: int) -> Iterator[Part]:
+    """The ranges of the JSONL file open as ``stream``, each given as soon as the scan has found its end."""
+    with stream:
+        first, first_line = 0, 1
+        for start, line in islice(line_starts(stream, part_bytes), 1, None):
+            yield LineRange(name, path, first, start, first_line)
+            first, first_line = start, line
+        yield LineRange(name, path, first, None, first_line)
 
 
 def _parquet_parts(name: str, path: Path, fields: Fields, part_bytes: int) -> list[Part]:
@@ -143,7 +149,7 @@ def _parquet_parts(name: str, path: Path, fields: Fields, part_bytes: int) -> li
     return parts
 
 
-def _split(name: str, fields: Fields, part_bytes: int, part_files: int) -> list[Part] | None:
+def _split(name: str, fields: Fields, part_bytes: int, part_files: int) -> Iterable[Part] | None:
     """The parts of input ``name``, or None when it is read whole (or fails, as reading it whole would)."""
     try:
         path = local_path(name)
@@ -152,7 +158,7 @@ def _split(name: str, fields: Fields, part_bytes: int, part_files: int) -> list[
             return [FileGroup(name, path, tuple(files[i:i + part_files])) for i in range(0, len(files), part_files)]
         kind, gzipped = detect_format(path)
         if kind == JSONL and not gzipped:
-            return _jsonl_parts(name, path, part_bytes)
+            return _line_ranges(name, path, path.open("rb"), part_bytes)
         if kind == PARQUET:
             return _parquet_parts(name, path, fields, part_bytes)
     except (InputError, OSError):
