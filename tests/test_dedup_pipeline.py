@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from variorum.dedup import DedupConfig, Deduper, Document
-from variorum.dedup.pipeline import exact_edges
+from variorum.dedup.pipeline import exact_edges, sketch
 
 CORPUS = Path("/work/shared/corpora/article-extraction-benchmark/ground-truth.json")
 
@@ -110,6 +110,20 @@ def test_many_identical_documents_make_one_cluster_without_entering_lsh_more_tha
     assert int(first.sum()) == 1 and len(edges) == count - 1
     (cluster,) = deduper.clusters()
     assert len(cluster.members) == count and cluster.representative == 0
+
+
+def test_copies_within_a_batch_are_sketched_once_and_get_what_they_would_alone() -> None:
+    texts = articles(3)
+    batch = [texts[0], texts[1], texts[0], "", "two words", "", texts[0].upper(), texts[2], "two words"]
+    config = DedupConfig(verify=True)
+    together = sketch(batch, config)
+    alone = [sketch([text], config) for text in batch]
+    assert len(np.unique(together.keys)) == 5  # the upper-case copy has the same words
+    for number, single in enumerate(alone):
+        assert np.array_equal(together.signatures[number], single.signatures[0])
+        assert together.sizes[number] == single.sizes[0] and together.keys[number] == single.keys[0]
+        assert together.sets is not None and single.sets is not None
+        assert np.array_equal(together.sets[number], single.sets[0])
 
 
 def test_a_million_identical_keys_group_in_linear_time() -> None:

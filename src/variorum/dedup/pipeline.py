@@ -85,15 +85,25 @@ class Sketch:
 
 
 def sketch(texts: Sequence[str], config: DedupConfig) -> Sketch:
-    """The sketch of a batch of texts."""
+    """The sketch of a batch of texts.
+
+    Exact duplicates within the batch (same words) are shingled and signed once, and share the result.
+    """
     tokens = token_hashes(texts)
-    sets = shingle_sets(tokens, config.ngram, config.seed)
+    keys = exact_keys(tokens)
+    _, firsts, copies = np.unique(keys, return_index=True, return_inverse=True)
+    if len(firsts) < len(texts):
+        distinct = shingle_sets(tokens.take(firsts), config.ngram, config.seed)
+        sets, signed = distinct.take(copies), signatures(distinct, config.num_perm)[copies]
+    else:
+        sets = shingle_sets(tokens, config.ngram, config.seed)
+        signed = signatures(sets, config.num_perm)
     return Sketch(
-        keys=exact_keys(tokens),
+        keys=keys,
         word_counts=tokens.sizes,
         sizes=sets.sizes,
         lengths=np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
-        signatures=signatures(sets, config.num_perm),
+        signatures=signed,
         sets=sets if config.verify else None,
     )
 

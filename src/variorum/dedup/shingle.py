@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Self, Sequence
 
 import numpy as np
 import xxhash
@@ -171,6 +171,15 @@ class Segments:
 
     def __getitem__(self, index: int) -> np.ndarray:
         return self.values[self.offsets[index]:self.offsets[index + 1]]
+
+    def take(self, documents: np.ndarray) -> Self:
+        """The runs of ``documents`` (indices, repeats allowed), in that order."""
+        sizes = self.sizes[documents]
+        offsets = np.zeros(len(documents) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        # Each new position's source: its run's start in the old array plus its place in the run.
+        sources = np.repeat(self.offsets[:-1][documents] - offsets[:-1], sizes) + np.arange(offsets[-1])
+        return type(self)(self.values[sources], offsets)
 
 
 class TokenHashes(Segments):
