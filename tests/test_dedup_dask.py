@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from variorum.dedup import DedupConfig, Deduper
-from variorum.dedup.dask import DaskError, SketchedPart, connect, dedup_on_dask, parse_address
+from variorum.dedup.dask import (
+    MAX_WARNINGS, DaskError, SketchedPart, connect, dedup_on_dask, parse_address, sketch_part,
+)
 from variorum.dedup.documents import documents
 from variorum.errors import InputError
-from variorum.extract.formats import read_input
+from variorum.extract.formats import Fields, read_input
 from variorum.extract.parts import split_inputs
 
 from test_dedup_pipeline import articles, syndicated
@@ -70,6 +72,17 @@ def test_a_part_that_cannot_be_read_fails_after_the_parts_before_it(tmp_path: Pa
         dedup_on_dask(split_inputs([inputs[0], str(blob), inputs[1]]), DedupConfig(), client,
                       on_part=lambda part: seen.append(part.name))
     assert error.value.source == str(blob) and seen == [inputs[0], str(blob)]
+
+
+def test_a_worker_sends_back_the_first_warnings_of_a_part_and_counts_the_rest(tmp_path: Path) -> None:
+    export = tmp_path / "bad.jsonl"
+    export.write_text("{broken\n" * (MAX_WARNINGS + 5) + json.dumps({"id": "ok", "text": articles(1)[0]}) + "\n")
+    (part,) = split_inputs([str(export)])
+    result = sketch_part(part, DedupConfig(), Fields(), 10_000)
+    assert result.left_out == MAX_WARNINGS + 5 and len(result.warnings) == MAX_WARNINGS
+    assert result.warnings[1].startswith(f"{export}:2: not JSON") and result.warnings[1].endswith("; left out")
+    assert result.ids == ["ok"] and result.sketch is not None and len(result.sketch.keys) == 1
+    assert result.error is None and result.name == str(export)
 
 
 def test_unreachable_scheduler_is_a_clear_error_within_seconds() -> None:

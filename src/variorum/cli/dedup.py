@@ -60,10 +60,10 @@ class QueryFormat(str, Enum):
 
 
 class _RateColumn(ProgressColumn):
-    """Documents per second."""
+    """Documents per second since the start (steady when they come in parts, as from Dask workers)."""
 
     def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0:,.0f} docs/s")
+        return Text(f"{task.completed / task.elapsed if task.elapsed else 0:,.0f} docs/s")
 
 
 def _progress(stack: ExitStack) -> Progress | None:
@@ -103,18 +103,18 @@ def _on_dask(inputs: list[str], config: DedupConfig, spec: str, failures: list[i
     from variorum.dedup.dask import SketchedPart, connect, dedup_on_dask
     from variorum.extract.parts import split_inputs
 
-    task = progress.add_task("reading", total=None) if progress else None
-
-    def reported(part: SketchedPart) -> None:
-        failures[0] += part.left_out
-        for line in part.warnings:
-            warn(line)
-        if part.left_out > len(part.warnings):
-            warn(f"{part.name}: {part.left_out - len(part.warnings):,} more records left out")
-        if progress is not None and task is not None:
-            progress.update(task, advance=len(part.ids))
-
     with connect(spec) as client:
+        task = progress.add_task("reading", total=None) if progress else None  # started once the cluster is up
+
+        def reported(part: SketchedPart) -> None:
+            failures[0] += part.left_out
+            for line in part.warnings:
+                warn(line)
+            if part.left_out > len(part.warnings):
+                warn(f"{part.name}: {part.left_out - len(part.warnings):,} more records left out")
+            if progress is not None and task is not None:
+                progress.update(task, advance=len(part.ids))
+
         deduper, candidates = dedup_on_dask(split_inputs(inputs), config, client, on_part=reported)
     return deduper, deduper.clusters(candidates)
 
