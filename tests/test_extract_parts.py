@@ -98,6 +98,9 @@ def test_directory_groups_give_the_records_of_the_whole_directory(tmp_path: Path
     parts, records = in_parts([str(site)], part_files=2)
     assert records == expected and len(records) > 20
     assert all(isinstance(part, FileGroup) and len(part.files) <= 2 for part in parts) and len(parts) == 7
+    parts, records = in_parts([str(site)], part_bytes=3000)  # small files, then two of over 3,000 bytes
+    assert records == expected
+    assert [p.files[-1] for p in parts if isinstance(p, FileGroup)] == ["export.jsonl", "huge.txt", "noise.bin.txt"]
     kinds = {r.id: r.kind for r in records}
     assert kinds["logo.png"] == "skipped" and kinds["broken.parquet"] == kinds["huge.txt"] == "broken"
     assert ".hidden.html" not in kinds

@@ -34,7 +34,8 @@ PART_BYTES = 8 * 1024 * 1024
 """Target size of a part: bytes of a JSONL range, uncompressed bytes of Parquet row groups, bytes of files."""
 
 PART_FILES = 256
-"""Most files in a part of a directory, or of consecutive inputs that are read whole."""
+"""Most files in a part of a directory, or of consecutive inputs that are read whole (fewer when they reach
+:data:`PART_BYTES`; a file larger than that is a part of its own)."""
 
 SCAN_BYTES = 4 * 1024 * 1024
 
@@ -149,13 +150,27 @@ def _parquet_parts(name: str, path: Path, fields: Fields, part_bytes: int) -> li
     return parts
 
 
+def _file_groups(name: str, root: Path, part_bytes: int, part_files: int) -> list[Part]:
+    parts: list[Part] = []
+    files: list[str] = []
+    size = 0
+    for relative in directory_files(root):
+        files.append(relative)
+        size += (root / relative).stat().st_size
+        if len(files) >= part_files or size >= part_bytes:
+            parts.append(FileGroup(name, root, tuple(files)))
+            files, size = [], 0
+    if files:
+        parts.append(FileGroup(name, root, tuple(files)))
+    return parts
+
+
 def _split(name: str, fields: Fields, part_bytes: int, part_files: int) -> Iterable[Part] | None:
     """The parts of input ``name``, or None when it is read whole (or fails, as reading it whole would)."""
     try:
         path = local_path(name)
         if path.is_dir():
-            files = directory_files(path)
-            return [FileGroup(name, path, tuple(files[i:i + part_files])) for i in range(0, len(files), part_files)]
+            return _file_groups(name, path, part_bytes, part_files)
         kind, gzipped = detect_format(path)
         if kind == JSONL and not gzipped:
             return _line_ranges(name, path, path.open("rb"), part_bytes)
