@@ -347,12 +347,17 @@ def dask_speed_up(texts: list[str], config: DedupConfig, args: argparse.Namespac
             for workers in counts if round_ % 2 == 0 else counts[::-1]:
                 with connect(f"local:{workers}") as client:
                     client.run(importlib.import_module, "variorum.dedup.dask")  # workers up and warm
+                    arrived: list[float] = []
                     started = time.perf_counter()
-                    deduper, candidates = dedup_on_dask(split_inputs([str(export)]), config, client)
+                    deduper, candidates = dedup_on_dask(split_inputs([str(export)]), config, client,
+                                                        on_part=lambda part: arrived.append(time.perf_counter()))
                     found[workers] = deduper.clusters(candidates)
                     seconds = time.perf_counter() - started
                 timings[workers].append(seconds)
-                print(f"round {round_ + 1}, dask local:{workers}: {seconds:,.2f} s, {len(texts) / seconds:,.0f} docs/s")
+                parts = arrived[-1] - started
+                print(f"round {round_ + 1}, dask local:{workers}: {seconds:,.2f} s, {len(texts) / seconds:,.0f} docs/s "
+                      f"(read, extract, sketch {len(arrived)} parts: {parts:,.2f} s; LSH and clusters "
+                      f"{seconds - parts:,.2f} s)")
     if any(clusters != found[counts[0]] for clusters in found.values()):
         print("  CLUSTERS DIFFER between worker counts")
     low, high = min(counts), max(counts)
