@@ -27,6 +27,7 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
+from functools import partial
 from math import comb
 from pathlib import Path
 from typing import Callable, Sequence
@@ -253,9 +254,9 @@ def quality(args: argparse.Namespace) -> None:
             if system == "variorum":
                 config = DedupConfig(threshold=threshold, ngram=args.ngram, num_perm=args.num_perm, measure=measure,
                                      seed=seed)
-                run: Callable[[], object] = lambda: variorum_labels(texts, config)
+                run: Callable[[], object] = partial(variorum_labels, texts, config)
             else:
-                run = lambda: datasketch_labels(texts, args.ngram, args.num_perm, threshold, seed)
+                run = partial(datasketch_labels, texts, args.ngram, args.num_perm, threshold, seed)
             if seed == 1:
                 labels, seconds, peak = measured(run)
             else:
