@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -50,14 +51,20 @@ def test_sketching_on_two_processes_gives_what_one_process_gives() -> None:
     texts = articles(12)
     documents = [Document(f"orig{i}", t) for i, t in enumerate(texts)]
     documents += [Document(f"copy{i}", syndicated(t)) for i, t in enumerate(texts[:6])] + [Document("empty", "")]
+    documents.append(Document("surrogate", "A lone \udc80 surrogate in “quoted” text: " + texts[0]))
     batches = [documents[start:start + 4] for start in range(0, len(documents), 4)]
     serial, parallel = Deduper(DedupConfig()), Deduper(DedupConfig())
     serial.add_all(batches)
+    sizes = [sys.getsizeof(d.text) for d in documents]
     parallel.add_all(batches, processes=2)
+    # Sending the texts to the workers leaves them as they were (pickling a string would cache a UTF-8
+    # copy on it, doubling the memory of a corpus the caller holds).
+    assert [sys.getsizeof(d.text) for d in documents] == sizes
     assert parallel.ids == serial.ids
     assert np.array_equal(parallel.sketch().signatures, serial.sketch().signatures)
     assert parallel.clusters() == serial.clusters()
     assert sum(len(c.members) > 1 for c in serial.clusters()) == 6
+    assert memberships(parallel, parallel.clusters())["surrogate"] == memberships(parallel, parallel.clusters())["orig0"]
 
 
 def test_jaccard_misses_trimmed_copies_that_containment_finds() -> None:

@@ -108,6 +108,21 @@ def sketch(texts: Sequence[str], config: DedupConfig) -> Sketch:
     )
 
 
+def _encoded(texts: Sequence[str]) -> tuple[bytes, np.ndarray]:
+    """``texts`` as one UTF-8 buffer and the length of each, to send to another process. (Pickling a
+    non-ASCII string would leave a cached UTF-8 copy of it on the string, as large as its text, for as
+    long as the caller keeps it; lone surrogates pass through, so every text comes back exactly.)"""
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    return b"".join(encoded), np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+
+
+def _sketch_encoded(buffer: bytes, lengths: np.ndarray, config: DedupConfig) -> Sketch:
+    """The sketch of the texts packed by :func:`_encoded`."""
+    ends = np.cumsum(lengths).tolist()
+    return sketch([buffer[start:end].decode("utf-8", "surrogatepass") for start, end in zip([0, *ends], ends)],
+                  config)
+
+
 def concat_sketches(parts: Sequence[Sketch], num_perm: int) -> Sketch:
     """One sketch of the documents of ``parts``, in order."""
     sets: ShingleSets | None = None
@@ -225,7 +240,8 @@ class Deduper:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver")) as pool:
             for batch in batches:
                 if batch:
-                    pending.append((batch, pool.submit(sketch, [d.text for d in batch], self.config)))
+                    buffer, lengths = _encoded([d.text for d in batch])
+                    pending.append((batch, pool.submit(_sketch_encoded, buffer, lengths, self.config)))
                 while len(pending) > 2 * processes or (pending and pending[0][1].done()):
                     done, future = pending.popleft()
                     self.add_sketch([d.id for d in done], [d.published for d in done], future.result())
