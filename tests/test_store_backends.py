@@ -4,11 +4,16 @@ on open (pragmas, migrations, schema matching the models)."""
 from __future__ import annotations
 
 
+from datetime import datetime, timedelta, timezone
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from variorum.article import Article
 from variorum.store import database_url, default_database_path, open_store
 from variorum.store.db import MIGRATIONS
 from variorum.store.models import Base
@@ -39,7 +44,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
 
 def test_open_migrates_to_head_and_reopening_is_harmless(store_url):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head == "0002"
+    assert head == "0003"
     for _ in range(2):
         store = open_store(store_url)
         with store.engine.connect() as connection:
@@ -53,3 +58,29 @@ def test_migrations_create_exactly_the_tables_the_models_describe(store_url):
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         assert compare_metadata(context, Base.metadata) == []
     store.close()
+
+
+def test_migration_0003_fills_the_last_change_of_older_articles_and_goes_back_and_forth(store_url):
+    store = open_store(store_url)
+    start = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    for number in range(3):
+        for hour in range(number + 1):
+            store.record_version(f"https://example.org/{number}", Article.from_text(f"Story {number}\n\nText {hour}."),
+                                 fetched_at=start + timedelta(days=number, hours=hour))
+    store.discover([("https://example.org/never-fetched", None)], at=start)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+        connection.execute(text("UPDATE articles SET last_changed_at = NULL"))  # as 0002 left older articles
+        command.upgrade(config, "head")
+    with store.engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT url, last_changed_at FROM articles")).all())
+    store.close()
+    last = {url: value if value is None or isinstance(value, datetime) else datetime.fromisoformat(value)
+            for url, value in rows.items()}
+    for number in range(3):
+        assert last[f"https://example.org/{number}"].replace(tzinfo=None) == (
+            start + timedelta(days=number, hours=number)).replace(tzinfo=None)
+    assert last["https://example.org/never-fetched"] is None

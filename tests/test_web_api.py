@@ -27,7 +27,7 @@ from fastapi import FastAPI
 from variorum import Article
 from variorum.article import Link
 from variorum.store import HttpMeta, Store, open_store
-from variorum.store.queries import list_articles
+from variorum.store.queries import ArticleFilter, list_articles
 from variorum.web import create_app
 from variorum.web.security import CONTENT_SECURITY_POLICY
 
@@ -163,6 +163,24 @@ def test_source_filter_and_paging(client, filled):
     assert (len(first["articles"]), len(second["articles"]), second["total"]) == (3, 1, 4)
     page = client.get("/?limit=3").text
     assert 'rel="next" href="?offset=3"' in page or "offset=3" in page
+
+
+def test_the_list_is_most_recently_changed_first_never_fetched_last_on_every_page(store):
+    start = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    changes = {"a": [0, 5], "b": [3], "c": [1, 2, 7], "d": [4], "e": [6]}  # hours of each article's versions
+    for name, hours in changes.items():
+        for number, hour in enumerate(hours):
+            store.record_version(f"https://example.org/{name}", Article.from_text(f"{name}\n\n{number} told."),
+                                 fetched_at=start + timedelta(hours=hour))
+    store.discover([(f"https://example.org/new{n}", None) for n in range(3)], at=start)
+    expected = ["c", "e", "a", "d", "b", "new2", "new1", "new0"]
+    for limit in (1, 2, 3, 5, 8, 20):
+        seen = []
+        for offset in range(0, 10, limit):
+            page = list_articles(store, ArticleFilter(limit=limit, offset=offset))
+            assert page.total == 8
+            seen += [row.url.rsplit("/", 1)[1] for row in page.rows]
+        assert seen == expected, limit
 
 
 def test_bad_filters_are_a_clear_400(client):
