@@ -64,7 +64,9 @@ def connect(spec: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
         # threshold: every large NumPy temporary is then mapped and unmapped afresh, and sketching takes about
         # 1.7 times the CPU time. The workers of a local cluster keep the C library's default.
         with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            # The scheduler's HTTP server (dashboard, health) on a free loopback port: None still takes 8787,
+            # with a warning when another cluster has it, and on every interface.
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
         ) as cluster, Client(cluster) as client:
             yield client
         return

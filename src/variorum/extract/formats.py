@@ -14,18 +14,16 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO, Iterator, Sequence
 from urllib.parse import unquote, urlsplit
-
-import pyarrow as pa
-import pyarrow.parquet as pq
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from variorum.errors import InputError
 from variorum.extract.limits import MAX_PAGE_BYTES, GzipStream, expansion_limit, read_capped
 from variorum.extract.records import BROKEN, HTML, SKIPPED, TEXT, Record
 from variorum.text.decode import looks_binary
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 JSONL, WARC, PARQUET = "jsonl", "warc", "parquet"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -182,6 +180,10 @@ def _charset(content_type: str | None) -> str | None:
 
 def read_warc(path: Path, gzipped: bool, name: str, max_bytes: int) -> Iterator[Record]:
     """Records of a WARC file: its HTML response and resource records; other records are skipped."""
+    # Imported here, as pyarrow in the Parquet readers: every command would otherwise pay for loading them.
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     with _open(path, gzipped, name, buffered=False) as stream:
         iterator = iter(ArchiveIterator(stream, check_digests=False))
         number = 0
@@ -230,6 +232,9 @@ def read_warc(path: Path, gzipped: bool, name: str, max_bytes: int) -> Iterator[
 def open_parquet(path: Path, name: str, fields: Fields) -> tuple[pq.ParquetFile, list[str]]:
     """The Parquet file and the columns named by ``fields`` that it has; :class:`InputError` when it cannot be
     read or has neither a text nor an HTML column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
@@ -250,6 +255,8 @@ def read_parquet(
     the records of consecutive groups are those of the whole file. A row group that cannot be read becomes
     one broken record, and reading goes on with the next.
     """
+    import pyarrow as pa
+
     parquet, wanted = open_parquet(path, name, fields)
     metadata = parquet.metadata
     number = first_row

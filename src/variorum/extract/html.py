@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import Any, Iterator
+from functools import cache
+from typing import Any, Callable, Iterator
 from urllib.parse import urljoin
 
 import lxml.html
 from charset_normalizer import from_bytes
 from lxml import etree
-from trafilatura import bare_extraction
-from trafilatura.settings import use_config
 
 from variorum.article import Article
 from variorum.errors import InputError
@@ -42,8 +41,18 @@ _BLOCK_TAGS = {"p", "head", "quote", "item", "code", "row"}
 MIN_EXTRACTED_CHARS = 150
 """Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
 page's structure (headline, paragraphs, links); its default of 250 is too high for short news items."""
-_CONFIG = use_config()
-_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_EXTRACTED_CHARS))
+
+
+@cache
+def _trafilatura() -> tuple[Callable[..., Any], Any]:
+    """trafilatura's ``bare_extraction`` and our settings for it, loaded on first use (loading trafilatura
+    takes a fifth of a second, which commands that read no HTML should not pay)."""
+    from trafilatura import bare_extraction
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_EXTRACTED_CHARS))
+    return bare_extraction, config
 
 
 def _known_encoding(name: str | None) -> str | None:
@@ -208,9 +217,10 @@ def article_from_html(
         return Article.from_parts([], **metadata)
     url = metadata.get("url")
     captions = image_captions(tree, url)
+    bare_extraction, config = _trafilatura()
     document = bare_extraction(
         tree, url=url, include_comments=False, include_links=True, include_images=True,
-        include_tables=True, with_metadata=True, deduplicate=False, config=_CONFIG,
+        include_tables=True, with_metadata=True, deduplicate=False, config=config,
     )
     if document is None or getattr(document, "body", None) is None:
         return Article.from_parts([], language=_language(tree, None), **metadata)

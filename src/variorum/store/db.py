@@ -13,8 +13,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 
 from variorum.store.repository import READ_ONLY, Store
@@ -79,6 +77,9 @@ def create_store_engine(url: str) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the latest Alembic revision; safe when several processes open at once."""
+    from alembic import command  # loaded when a store is opened, not by every command that could open one
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
