@@ -1,9 +1,13 @@
 """A real HTTP server on 127.0.0.1 for the tracker's tests: pages and feeds that change between polls,
 conditional GET, errors, slow and huge answers, redirects, and a webhook receiver (every POST is kept).
-Routes are set (and changed) by the test."""
+Routes are set (and changed) by the test.
+
+For the private-address checks, a fake DNS and a fake internet in front of it: names answer what the test
+says (and may change their answer from one lookup to the next), and a public address leads to the server."""
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 import time
@@ -12,6 +16,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterable, Iterator
 from xml.sax.saxutils import escape
+
+import httpcore
+
+from variorum.track.addresses import IPAddress, ip_literal
 
 
 @dataclass
@@ -141,3 +149,67 @@ def rss(site: LocalSite, paths: list[str], title: str = "Example news") -> Reply
     xml = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
            f"<link>{site.origin}/</link>{items}</channel></rss>")
     return Reply(xml.encode("utf-8"), headers={"Content-Type": "application/rss+xml"})
+
+
+PUBLIC = "93.184.215.14"  # a public address; on the FakeInternet it leads to the local server
+
+
+class FakeDns:
+    """A resolver (``Fetcher(resolve=...)``) whose answers the test sets: ``dns.answers[name]`` is a list of
+    answers given one per lookup, the last one again and again (``[[PUBLIC], ["127.0.0.1"]]``: public once,
+    then loopback). IP literals stand for themselves; other names do not resolve. Names looked up are kept in order."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list[list[str]]] = {}
+        self.lookups: list[str] = []
+
+    async def __call__(self, host: str, port: int | None = None) -> list[IPAddress]:
+        literal = ip_literal(host)
+        if literal is not None:
+            return [literal]
+        self.lookups.append(host)
+        if host not in self.answers:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        turn = min(self.lookups.count(host), len(self.answers[host])) - 1
+        return [ip_literal(address) for address in self.answers[host][turn]]
+
+
+class FakeInternet(httpcore.AsyncNetworkBackend):
+    """Sockets (``Fetcher(network=...)``) on which :data:`PUBLIC` port N is 127.0.0.1 port N and nothing else
+    answers. Every address connected to is kept in ``connected``, every TLS server name in ``tls_names``
+    (the test server speaks no TLS, so the handshake then fails)."""
+
+    def __init__(self) -> None:
+        self.connected: list[str] = []
+        self.tls_names: list[str | None] = []
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                          socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+                          ) -> httpcore.AsyncNetworkStream:
+        self.connected.append(host)
+        if host != PUBLIC:
+            raise httpcore.ConnectError(f"no route to {host}")
+        return _PlainStream(await httpcore.AnyIOBackend().connect_tcp("127.0.0.1", port, timeout=timeout), self)
+
+
+class _PlainStream(httpcore.AsyncNetworkStream):
+    def __init__(self, stream: httpcore.AsyncNetworkStream, internet: FakeInternet) -> None:
+        self._stream = stream
+        self._internet = internet
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(self, ssl_context: object, server_hostname: str | None = None,
+                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
+        self._internet.tls_names.append(server_hostname)
+        raise httpcore.ConnectError("the test server speaks no TLS")
+
+    def get_extra_info(self, info: str) -> object:
+        return self._stream.get_extra_info(info)

@@ -1,24 +1,38 @@
 """The fetcher against a real local HTTP server: conditional GET, errors, timeouts, redirects, size cap,
-robots.txt, private addresses, per-host pacing and the User-Agent."""
+robots.txt, private addresses (checked on the address connected to, so DNS rebinding is caught), per-host
+pacing and the User-Agent."""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+from urllib.parse import urlsplit
 
 import pytest
-from localsite import LocalSite, Reply, drip
+from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, drip
 
-from variorum.track.addresses import private_address_problem
 from variorum.track.fetch import USER_AGENT, FetchPolicy, Fetcher
 
 LOCAL = FetchPolicy(allow_private=True, delay=0.0, timeout=2.0, deadline=3.0)
+CHECKED = FetchPolicy(delay=0.0, timeout=2.0, deadline=3.0)
 
 
-def fetch(url: str, policy: FetchPolicy = LOCAL, **validators: str):
+def fetch(url: str, policy: FetchPolicy = LOCAL, *, dns: FakeDns | None = None, internet: FakeInternet | None = None,
+          **validators: str):
     async def go():
-        async with Fetcher(policy) as fetcher:
+        async with Fetcher(policy, **({"resolve": dns} if dns else {}), network=internet) as fetcher:
             return await fetcher.fetch(url, **validators)
     return asyncio.run(go())
+
+
+@pytest.fixture
+def dns():
+    return FakeDns()
+
+
+@pytest.fixture
+def internet():
+    return FakeInternet()
 
 
 @pytest.fixture
@@ -95,26 +109,107 @@ def test_private_addresses_are_refused_unless_allowed(site):
     site.routes["/a"] = Reply(b"<p>hello</p>")
     refused = fetch(site.url("/a"), FetchPolicy(delay=0))
     assert refused.failure == "private_address"
-    assert "127.0.0.1 is a loopback address" in refused.detail
-    assert site.hits["/a"] == 0
+    assert refused.detail == "127.0.0.1 is a loopback address (pass --allow-private to fetch it)"
+    assert site.requests == []  # not even robots.txt
     assert fetch("http://localhost:9/x", FetchPolicy(delay=0)).failure == "private_address"
     assert fetch("http://[::1]:9/x", FetchPolicy(delay=0)).failure == "private_address"
     assert fetch("http://169.254.169.254/latest/meta-data", FetchPolicy(delay=0)).failure == "private_address"
+    assert fetch(site.url("/a"), FetchPolicy(delay=0, allow_private=True)).body == b"<p>hello</p>"
 
 
-def test_every_redirect_hop_is_checked_for_private_addresses(site, monkeypatch):
-    # trust this test server's loopback address, but nothing else that is not public
-    real_check = private_address_problem
+def test_a_public_host_is_fetched_from_the_address_that_was_checked(site, dns, internet):
+    site.routes["/a"] = Reply(b"<p>hello</p>")
+    dns.answers["news.example"] = [[PUBLIC]]
+    url = site.url("/a").replace("127.0.0.1", "news.example")
+    fetched = fetch(url, CHECKED, dns=dns, internet=internet)
+    assert (fetched.failure, fetched.body) == (None, b"<p>hello</p>")
+    assert site.requests[-1][2]["Host"] == urlsplit(url).netloc
+    assert dns.lookups == ["news.example"]  # robots.txt, then the page, on one connection
+    assert internet.connected == [PUBLIC]
 
-    async def trusting_the_test_server(host, port=None):
-        return None if host == "127.0.0.1" else await real_check(host, port)
 
-    monkeypatch.setattr("variorum.track.fetch.private_address_problem", trusting_the_test_server)
+def test_dns_rebinding_between_two_connections_is_caught(site, dns, internet):
+    # robots.txt is read from the public address; the server closes that connection, and when the page is
+    # fetched on a new one the name answers 127.0.0.1: that connection is refused, not made
+    site.routes["/robots.txt"] = Reply(b"not here", status=404, headers={"Connection": "close"})
+    site.routes["/a"] = Reply(b"<p>internal</p>")
+    dns.answers["news.example"] = [[PUBLIC], ["127.0.0.1"]]
+    fetched = fetch(site.url("/a").replace("127.0.0.1", "news.example"), CHECKED, dns=dns, internet=internet)
+    assert fetched.failure == "private_address"
+    assert fetched.detail == ("news.example resolves to 127.0.0.1, which is a loopback address "
+                              "(pass --allow-private to fetch it)")
+    assert dns.lookups == ["news.example", "news.example"]
+    assert internet.connected == [PUBLIC]
+    assert site.hits == {"/robots.txt": 1}
+
+
+@pytest.mark.parametrize("answer, kind", [
+    (["127.0.0.1"], "loopback"),
+    (["::ffff:127.0.0.1"], "loopback"),
+    (["169.254.169.254"], "link-local"),
+    (["::ffff:169.254.169.254"], "link-local"),
+    (["fe80::1"], "link-local"),
+    ([PUBLIC, "10.0.0.5"], "private"),  # every address must be public, not just the first
+    (["2606:2800:220:1::1", "fd00::1"], "private"),
+])
+def test_a_host_with_any_non_public_address_is_refused_without_connecting(dns, internet, answer, kind):
+    dns.answers["news.example"] = [answer]
+    fetched = fetch("http://news.example/a", CHECKED, dns=dns, internet=internet)
+    assert fetched.failure == "private_address"
+    named = ipaddress.ip_address(answer[-1])  # ::ffff:169.254.169.254 is written ::ffff:a9fe:a9fe
+    assert fetched.detail.startswith(f"news.example resolves to {named}, which is a {kind} address")
+    assert internet.connected == []
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data", "http://[::ffff:169.254.169.254]/x",
+                                 "http://[::ffff:7f00:1]/x"])
+def test_address_literals_are_refused_without_connecting(internet, url):
+    fetched = fetch(url, CHECKED, internet=internet)
+    assert fetched.failure == "private_address" and "pass --allow-private" in fetched.detail
+    assert internet.connected == []
+
+
+def test_the_checked_addresses_are_tried_in_order(site, dns, internet):
+    site.routes["/a"] = Reply(b"<p>hello</p>")
+    dns.answers["news.example"] = [["93.184.215.15", PUBLIC]]  # the first one does not answer
+    policy = FetchPolicy(delay=0, obey_robots=False)
+    fetched = fetch(site.url("/a").replace("127.0.0.1", "news.example"), policy, dns=dns, internet=internet)
+    assert (fetched.failure, fetched.body) == (None, b"<p>hello</p>")
+    assert internet.connected == ["93.184.215.15", PUBLIC]
+
+
+def test_tls_is_checked_against_the_host_name_not_the_address(site, dns, internet):
+    dns.answers["news.example"] = [[PUBLIC]]
+    policy = FetchPolicy(delay=0, obey_robots=False)
+    fetched = fetch(site.url("/a").replace("http://127.0.0.1", "https://news.example"), policy, dns=dns,
+                    internet=internet)
+    assert internet.connected == [PUBLIC] and internet.tls_names == ["news.example"]
+    assert fetched.failure == "network"
+
+
+def test_a_name_that_does_not_resolve_is_a_network_failure_not_a_robots_one(dns, internet):
+    fetched = fetch("http://gone.example/a", CHECKED, dns=dns, internet=internet)
+    assert (fetched.failure, fetched.detail) == ("network", "cannot resolve gone.example (name not found)")
+    assert internet.connected == []
+
+
+def test_a_resolver_that_never_answers_is_a_timeout(internet):
+    async def silent(host, port=None):
+        await asyncio.sleep(60)
+
+    policy = FetchPolicy(delay=0, timeout=0.2, deadline=5.0, obey_robots=False)
+    fetched = fetch("http://news.example/a", policy, dns=silent, internet=internet)
+    assert fetched.failure == "timeout" and internet.connected == []
+
+
+def test_every_redirect_hop_is_checked_for_private_addresses(site, dns, internet):
+    dns.answers["news.example"] = [[PUBLIC]]
     site.routes["/jump"] = Reply(status=302, headers={"Location": "http://10.0.0.1/admin"})
-    fetched = fetch(site.url("/jump"), FetchPolicy(delay=0, allow_private=False))
+    fetched = fetch(site.url("/jump").replace("127.0.0.1", "news.example"), CHECKED, dns=dns, internet=internet)
     assert site.hits["/jump"] == 1
     assert (fetched.failure, fetched.final_url) == ("private_address", "http://10.0.0.1/admin")
-    assert "10.0.0.1 is a private address" in fetched.detail
+    assert fetched.detail == "10.0.0.1 is a private address (pass --allow-private to fetch it)"
+    assert "10.0.0.1" not in internet.connected
 
 
 def test_robots_txt_is_honoured(site):

@@ -7,7 +7,7 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from localsite import LocalSite, Reply, article_page, rss
+from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, article_page, rss
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
@@ -278,3 +278,32 @@ def test_run_forever_survives_a_pass_that_loses_the_database(site, store, caplog
     asyncio.run(go())
     assert len(calls) >= 2 and dict(reports[0].outcomes) == {"new": 1}  # the failed pass, then a good one
     assert "pass abandoned, the database failed: (builtins.Exception) server closed the connection" in caplog.text
+
+
+def test_a_host_that_rebinds_to_a_private_address_is_recorded_as_such(site, store):
+    # a news host on a public address, then DNS rebinding: robots.txt is read from the public address, and
+    # the page's own connection, a moment later, would go to 127.0.0.1
+    url = site.url("/storm").replace("127.0.0.1", "news.example")
+    store.add_source(url, "page")
+    dns, internet, clock = FakeDns(), FakeInternet(), Clock()
+
+    def checked_run():
+        async def go():
+            async with Fetcher(FetchPolicy(delay=0), resolve=dns, network=internet) as fetcher:
+                return await Tracker(store, fetcher, clock=clock).run_once()
+        return asyncio.run(go())
+
+    dns.answers["news.example"] = [[PUBLIC]]
+    assert dict(checked_run().outcomes) == {"new": 1}
+
+    clock.now += timedelta(hours=1)
+    site.routes["/robots.txt"] = Reply(b"", status=404, headers={"Connection": "close"})
+    dns.answers["news.example"] = [[PUBLIC], ["127.0.0.1"]]
+    dns.lookups.clear()
+    assert dict(checked_run().outcomes) == {"private_address": 1}
+    assert dns.lookups == ["news.example", "news.example"]
+    assert site.hits["/storm"] == 1 and site.hits["/robots.txt"] == 2
+    assert "127.0.0.1" not in internet.connected
+    assert [(f.url, f.kind, f.detail) for f in store.failures()] == [(
+        url, "private_address",
+        "news.example resolves to 127.0.0.1, which is a loopback address (pass --allow-private to fetch it)")]

@@ -1,9 +1,11 @@
 """Refusing URLs that point into private networks: loopback, private, link-local and other non-global
 addresses, so that a feed cannot make the tracker fetch from the machine it runs on or its neighbours.
 
-The host name is resolved and *every* address it resolves to must be global. Redirects are checked hop by
-hop by the fetcher. (A DNS answer that changes between this check and the connection, "DNS rebinding", is
-not caught; run the tracker behind an egress firewall where that matters.)
+A host name is resolved and *every* address it resolves to must be global. The fetcher applies this check
+where it connects (:mod:`variorum.track.connect`): to the addresses of the one lookup whose answer the
+socket then connects to, for every connection, redirects included, so a DNS answer that changes between
+two lookups ("DNS rebinding") cannot slip a private address past it. :func:`private_address_problem` is the
+same check for a URL before anything is fetched (``variorum track add`` uses it to refuse a URL early).
 """
 
 from __future__ import annotations
@@ -11,8 +13,12 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from typing import Awaitable, Callable, Sequence
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# (host, port) -> the addresses the host stands for, in the order to try them; raises socket.gaierror
+Resolver = Callable[[str, int | None], Awaitable[list[IPAddress]]]
 
 
 def address_kind(address: IPAddress) -> str | None:
@@ -31,23 +37,47 @@ def address_kind(address: IPAddress) -> str | None:
     return None if address.is_global else "non-global"
 
 
+def ip_literal(host: str) -> IPAddress | None:
+    """The address ``host`` spells out (``"10.0.0.1"``, ``"[::1]"``), or ``None`` if it is a name.
+
+    >>> ip_literal("[::1]"), ip_literal("example.com")
+    (IPv6Address('::1'), None)
+    """
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def address_problem(host: str, addresses: Sequence[IPAddress]) -> str | None:
+    """``None`` when every address ``host`` stands for is public, else a sentence naming the first that is not.
+
+    >>> address_problem("news.example", [ipaddress.ip_address("93.184.215.14"), ipaddress.ip_address("10.0.0.5")])
+    'news.example resolves to 10.0.0.5, which is a private address (pass --allow-private to fetch it)'
+    >>> address_problem("169.254.169.254", [ipaddress.ip_address("169.254.169.254")])
+    '169.254.169.254 is a link-local address (pass --allow-private to fetch it)'
+    """
+    for address in addresses:
+        kind = address_kind(address)
+        if kind is not None:
+            where = "is" if ip_literal(host) is not None else f"resolves to {address}, which is"
+            return f"{host} {where} a {kind} address (pass --allow-private to fetch it)"
+    return None
+
+
+async def resolve_host(host: str, port: int | None = None) -> list[IPAddress]:
+    """The addresses ``host`` stands for: itself when it is an IP literal, else the system resolver's answer
+    (in its order, without repeats). Raises :class:`socket.gaierror` when the name does not resolve."""
+    literal = ip_literal(host)
+    if literal is not None:
+        return [literal]
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
+
+
 async def private_address_problem(host: str, port: int | None = None) -> str | None:
     """``None`` when ``host`` resolves only to public addresses, else a sentence saying which is not.
 
     Raises :class:`OSError` (``socket.gaierror``) when the name does not resolve.
     """
-    try:
-        literal: IPAddress | None = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        literal = None
-    if literal is not None:
-        addresses = [literal]
-    else:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
-    for address in addresses:
-        kind = address_kind(address)
-        if kind is not None:
-            where = "is" if literal is not None else f"resolves to {address}, which is"
-            return f"{host} {where} a {kind} address (pass --allow-private to fetch it)"
-    return None
+    return address_problem(host, await resolve_host(host, port))

@@ -2,10 +2,12 @@
 
 One :class:`Fetcher` serves a whole tracker run: a global concurrency limit, a per-host limit with a delay
 between requests to the same host, connect/read timeouts and an overall deadline, redirects followed by
-hand (capped, loops detected, every hop checked against private addresses and robots.txt), conditional GET
-(``If-None-Match`` / ``If-Modified-Since``), a size cap enforced while streaming (on the decoded body, so a
-compressed bomb is cut off too) and a User-Agent that says who we are. It never raises for a bad fetch: a
-:class:`Fetched` carries the failure kind the store records.
+hand (capped, loops detected, every hop checked against robots.txt), connections refused unless all of
+the host's addresses are public (checked on the addresses the socket then connects to, by
+:mod:`variorum.track.connect`), conditional GET (``If-None-Match`` / ``If-Modified-Since``), a size cap
+enforced while streaming (on the decoded body, so a compressed bomb is cut off too) and a User-Agent that
+says who we are. It never raises for a bad fetch: a :class:`Fetched` carries the failure kind the store
+records.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from dataclasses import dataclass, field
 from typing import AsyncIterator
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from variorum import __version__
-from variorum.track.addresses import private_address_problem
+from variorum.track.addresses import Resolver, resolve_host
+from variorum.track.connect import PrivateAddressError, PublicOnly, transport_through
 from variorum.track.robots import ROBOTS_MAX_BYTES, RobotsRules
 
 USER_AGENT = f"Variorum/{__version__} (news version tracker; +https://github.com/variorum/variorum)"
@@ -101,14 +105,21 @@ class _HostGate:
 
 
 class Fetcher:
-    """Fetches URLs under a :class:`FetchPolicy`; use it as an async context manager."""
+    """Fetches URLs under a :class:`FetchPolicy`; use it as an async context manager.
 
-    def __init__(self, policy: FetchPolicy = FetchPolicy(), *, transport: httpx.AsyncBaseTransport | None = None):
+    ``resolve`` looks host names up and ``network`` opens the connections: the system's resolver and sockets
+    unless a test gives its own. Unless ``policy.allow_private``, connections go through :class:`PublicOnly`.
+    """
+
+    def __init__(self, policy: FetchPolicy = FetchPolicy(), *, resolve: Resolver = resolve_host,
+                 network: httpcore.AsyncNetworkBackend | None = None) -> None:
         self.policy = policy
+        network = network if network is not None else httpcore.AnyIOBackend()
+        limits = httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency)
         self._client = httpx.AsyncClient(
-            transport=transport, follow_redirects=False, trust_env=False,
+            transport=transport_through(network if policy.allow_private else PublicOnly(network, resolve), limits),
+            follow_redirects=False, trust_env=False,
             timeout=httpx.Timeout(policy.timeout), headers={"User-Agent": policy.user_agent},
-            limits=httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency),
         )
         self._everyone = asyncio.Semaphore(policy.concurrency)
         self._hosts: dict[str, _HostGate] = {}
@@ -147,20 +158,22 @@ class Fetcher:
         seen = {url}
         current = url
         for _hop in range(self.policy.max_redirects + 1):
-            problem = await self._refusal(current)
-            if problem is not None:
-                kind, detail = problem
-                return Fetched(url, current, failure=kind, detail=detail)
             try:
+                refusal = await self._refusal(current)
+                if refusal is not None:
+                    kind, detail = refusal
+                    return Fetched(url, current, failure=kind, detail=detail)
                 async with self._gate(current).slot():
                     status, response_headers, body = await self._get(current, headers, self.policy.max_bytes)
+            except PrivateAddressError as error:  # from the connection for the page or for its robots.txt
+                return Fetched(url, current, failure="private_address", detail=str(error))
             except _TooLarge:
                 return Fetched(url, current, failure="too_large",
                                detail=f"response over the limit of {self.policy.max_bytes:,} bytes")
             except httpx.TimeoutException:
                 raise
             except (httpx.HTTPError, OSError) as error:
-                return Fetched(url, current, failure="network", detail=_describe(error))
+                return Fetched(url, current, failure="network", detail=_describe(error, current))
             if status in REDIRECT_STATUSES and "location" in response_headers:
                 target = urljoin(current, response_headers["location"])
                 if target in seen:
@@ -178,13 +191,6 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return "http_error", f"not an http(s) URL: {url}"
-        if not self.policy.allow_private:
-            try:
-                problem = await private_address_problem(parts.hostname, parts.port)
-            except OSError as error:
-                return "network", f"cannot resolve {parts.hostname} ({_describe(error)})"
-            if problem is not None:
-                return "private_address", problem
         if self.policy.obey_robots and not await self._robots.allowed(url):
             return "robots", f"robots.txt of {parts.netloc} disallows {parts.path or '/'}"
         return None
@@ -206,14 +212,14 @@ class Fetcher:
         try:
             async with self._gate(robots_url).slot():
                 status, _headers, body = await self._get(robots_url, {}, ROBOTS_MAX_BYTES)
-        except (httpx.HTTPError, OSError, _TooLarge):
+        except (httpx.HTTPError, _TooLarge):  # a refused address or an unknown name is the page's failure: _follow
             return None, b""
         return status, body
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: BaseException, url: str) -> str:
     if isinstance(error, socket.gaierror):
-        return "name not found"
+        return f"cannot resolve {urlsplit(url).hostname} (name not found)"
     return str(error).strip() or type(error).__name__
 
 
