@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from variorum import Article
 from variorum.errors import InputError
 from variorum.text.decode import decode_text
+from variorum.text import segment
 from variorum.text.segment import block_spans, sentence_spans
 from variorum.text.tokens import tokenize
 
@@ -65,3 +68,10 @@ def test_decoding():
     assert decode_text(b"\xef\xbb\xbfhi", "f") == ("hi", None)
     with pytest.raises(InputError, match="binary"):
         decode_text(b"\x00\x01\x02" * 100, "f")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="a \t\n\u00a0\u2029\x0b", max_size=30))
+def test_blank_lines_without_carriage_returns_are_found_as_the_general_pattern_finds_them(text: str) -> None:
+    found = [m.span() for m in segment._BLANK_LINE_LF_RE.finditer(text)]
+    assert found == [m.span() for m in segment._BLANK_LINE_RE.finditer(text)]

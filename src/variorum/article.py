@@ -9,6 +9,7 @@ Offsets always refer to :attr:`Article.text`, which for plain text is the input 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable
 
 from variorum.text.frontmatter import (
@@ -121,9 +122,9 @@ class Article:
         """Body paragraphs (corrections included), in order."""
         return [self.text[b.start:b.end] for b in self.blocks if b.kind in (PARAGRAPH, CORRECTION)]
 
-    @property
+    @cached_property
     def body(self) -> str:
-        """The body paragraphs joined by blank lines."""
+        """The body paragraphs joined by blank lines (made once: extraction checks it, dedup then reads it)."""
         return "\n\n".join(self.paragraphs)
 
     def to_dict(self) -> dict[str, Any]:

@@ -24,8 +24,9 @@ HEADLINE, STANDFIRST, BYLINE, DATELINE, CAPTION, PARAGRAPH, CORRECTION = (
 )
 
 _BYLINE_RE = re.compile(r"^(?:By|BY|by|Written by|Reporting by|From)\s+[A-Z\w]")
+# Searched in lowercased text: case-insensitive matching made the search over twice as slow.
 _CREDIT_RE = re.compile(
-    r"(?i)(?:\b(?:photo(?:graph)?s?|image|picture|credit|getty|reuters|afp|ap photo|associated press|"
+    r"(?:\b(?:photo(?:graph)?s?|image|picture|credit|getty|reuters|afp|ap photo|associated press|"
     r"shutterstock|epa|courtesy|press service|pool|file photo|handout|illustration)\b|©)"
 )
 _AGENCY_DATELINE_RE = re.compile(
@@ -54,6 +55,11 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _has_credit(text: str) -> bool:
+    """True when ``text`` names a photo credit or source (``Photo: Reuters``, ``© AFP``)."""
+    return _CREDIT_RE.search(text.lower()) is not None
+
+
 def is_correction(text: str) -> bool:
     """True for an appended correction, clarification or "Updated:" note."""
     return bool(_CORRECTION_RE.match(text))
@@ -70,8 +76,9 @@ def dateline_end(text: str, start: int, end: int) -> int | None:
 
 
 def _is_front_block(text: str) -> bool:
-    return _words(text) <= _MAX_FRONT_WORDS and (
-        not ends_sentence(text) or bool(_BYLINE_RE.match(text)) or bool(_CREDIT_RE.search(text))
+    # At most that many words: splitting no further than one word past the limit tells.
+    return len(text.split(None, _MAX_FRONT_WORDS)) <= _MAX_FRONT_WORDS and (
+        not ends_sentence(text) or bool(_BYLINE_RE.match(text)) or _has_credit(text)
     )
 
 
@@ -93,7 +100,7 @@ def _front_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
         starts_item = (
             not items
             or _BYLINE_RE.match(line) is not None
-            or _CREDIT_RE.search(line) is not None
+            or _has_credit(line)
             or (indented if indentation_marks_items else not line[:1].islower())
         )
         if starts_item:
@@ -106,7 +113,7 @@ def _front_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _item_kind(text: str, has_headline: bool) -> str:
     if _BYLINE_RE.match(text):
         return BYLINE
-    if _CREDIT_RE.search(text) and (has_headline or _words(text) <= 8):
+    if _has_credit(text) and (has_headline or _words(text) <= 8):
         return CAPTION
     if dateline_end(text + " x", 0, len(text) + 2) is not None and _words(text) <= 4:
         return DATELINE
