@@ -34,6 +34,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from variorum.cli.dedup import BATCH  # documents per batch in `variorum dedup`: sketched as the command does
 from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.dedup.minhash import signatures
 from variorum.dedup.shingle import shingle_sets, token_hashes, words
@@ -141,8 +142,8 @@ def measured(
 
 def variorum_labels(texts: list[str], config: DedupConfig, processes: int = 1) -> list[int]:
     deduper = Deduper(config)
-    deduper.add_all(([Document(str(i), texts[i]) for i in range(start, min(start + 1000, len(texts)))]
-                     for start in range(0, len(texts), 1000)), processes)
+    deduper.add_all(([Document(str(i), texts[i]) for i in range(start, min(start + BATCH, len(texts)))]
+                     for start in range(0, len(texts), BATCH)), processes)
     labels = [0] * len(texts)
     for number, cluster in enumerate(deduper.clusters()):
         for member in cluster.members:
@@ -197,8 +198,8 @@ def signature_speed(texts: list[str], args: argparse.Namespace) -> None:
     many_words = [words(t) for t in their_share]
 
     def ours() -> np.ndarray:
-        return np.concatenate([signatures(shingle_sets(token_hashes(many[s:s + 500]), args.ngram, 1), args.num_perm)
-                               for s in range(0, len(many), 500)])
+        return np.concatenate([signatures(shingle_sets(token_hashes(many[s:s + BATCH]), args.ngram, 1), args.num_perm)
+                               for s in range(0, len(many), BATCH)])
 
     # CPU time of this process, in alternating rounds, the best of each kept: per core, and as little
     # disturbed as can be by other work on the machine, for both sides alike.
@@ -216,7 +217,7 @@ def signature_speed(texts: list[str], args: argparse.Namespace) -> None:
     print(f"  datasketch  words (made beforehand) → sig. {theirs_rate:9,.0f} docs/s   peak {theirs_peak:6.1f} MiB")
     print(f"  ratio       {ours_rate / theirs_rate:.1f}×")
     # The MinHash step alone: each library's own shingle representation already built.
-    sets = [shingle_sets(token_hashes(many[s:s + 500]), args.ngram, 1) for s in range(0, len(many), 500)]
+    sets = [shingle_sets(token_hashes(many[s:s + BATCH]), args.ngram, 1) for s in range(0, len(many), BATCH)]
     strings = [shingle_strings(w, args.ngram) for w in many_words]
     from datasketch import MinHash
 
@@ -303,8 +304,8 @@ def scale(args: argparse.Namespace) -> None:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
         deduper = Deduper(config)
-        deduper.add_all(([Document(str(i), texts[i]) for i in range(start, min(start + 1000, len(texts)))]
-                         for start in range(0, len(texts), 1000)), args.processes)
+        deduper.add_all(([Document(str(i), texts[i]) for i in range(start, min(start + BATCH, len(texts)))]
+                         for start in range(0, len(texts), BATCH)), args.processes)
         sketched = time.perf_counter() - started
         clusters = deduper.clusters()
         seconds = time.perf_counter() - started
