@@ -12,36 +12,44 @@ Three record sets, written as ``articles``, ``versions`` and ``changes`` files i
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import func, select
 
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.repository import Store
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 FORMATS = ("jsonl", "parquet")
 _BATCH = 1000
 
-_SCHEMAS = {
-    "articles": pa.schema([
-        ("url", pa.string()), ("title", pa.string()), ("source_url", pa.string()),
-        ("first_seen_at", pa.timestamp("us", tz="UTC")), ("last_seen_at", pa.timestamp("us", tz="UTC")),
-        ("cluster_id", pa.int64()), ("versions", pa.int64()),
-    ]),
-    "versions": pa.schema([
-        ("url", pa.string()), ("version", pa.int64()), ("fetched_at", pa.timestamp("us", tz="UTC")),
-        ("content_hash", pa.string()), ("http_status", pa.int64()), ("title", pa.string()),
-        ("text", pa.string()), ("article", pa.string()),
-    ]),
-    "changes": pa.schema([
-        ("url", pa.string()), ("from_version", pa.int64()), ("to_version", pa.int64()),
-        ("max_significance", pa.string()), ("similarity", pa.float64()), ("kind", pa.string()),
-        ("significance", pa.string()), ("old", pa.string()), ("new", pa.string()), ("context", pa.string()),
-    ]),
-}
+
+@cache
+def _schemas() -> dict[str, pa.Schema]:
+    """The Parquet schema of each file (pyarrow is loaded only when Parquet is written)."""
+    import pyarrow as pa
+
+    return {
+        "articles": pa.schema([
+            ("url", pa.string()), ("title", pa.string()), ("source_url", pa.string()),
+            ("first_seen_at", pa.timestamp("us", tz="UTC")), ("last_seen_at", pa.timestamp("us", tz="UTC")),
+            ("cluster_id", pa.int64()), ("versions", pa.int64()),
+        ]),
+        "versions": pa.schema([
+            ("url", pa.string()), ("version", pa.int64()), ("fetched_at", pa.timestamp("us", tz="UTC")),
+            ("content_hash", pa.string()), ("http_status", pa.int64()), ("title", pa.string()),
+            ("text", pa.string()), ("article", pa.string()),
+        ]),
+        "changes": pa.schema([
+            ("url", pa.string()), ("from_version", pa.int64()), ("to_version", pa.int64()),
+            ("max_significance", pa.string()), ("similarity", pa.float64()), ("kind", pa.string()),
+            ("significance", pa.string()), ("old", pa.string()), ("new", pa.string()), ("context", pa.string()),
+        ]),
+    }
 
 
 def articles(store: Store) -> Iterator[dict[str, Any]]:
@@ -111,6 +119,9 @@ def _write_jsonl(records: Iterator[dict[str, Any]], path: Path) -> int:
 
 
 def _write_parquet(records: Iterator[dict[str, Any]], path: Path, schema: pa.Schema) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     count = 0
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict[str, Any]] = []
@@ -138,5 +149,5 @@ def export(store: Store, directory: str | Path, fmt: str = "jsonl") -> dict[str,
         if fmt == "jsonl":
             written[name] = _write_jsonl(records(store), path)
         else:
-            written[name] = _write_parquet(records(store), path, _SCHEMAS[name])
+            written[name] = _write_parquet(records(store), path, _schemas()[name])
     return written
