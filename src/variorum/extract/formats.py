@@ -313,9 +313,10 @@ def read_file(
 
 def directory_files(root: Path) -> list[str]:
     """The files under ``root``, recursively, as sorted relative POSIX paths; hidden entries are left out."""
+    relatives = ((path, path.relative_to(root)) for path in root.rglob("*"))
     return sorted(
-        path.relative_to(root).as_posix() for path in root.rglob("*")
-        if not any(p.startswith(".") for p in path.relative_to(root).parts) and path.is_file()
+        relative.as_posix() for path, relative in relatives
+        if not any(part.startswith(".") for part in relative.parts) and path.is_file()
     )
 
 
