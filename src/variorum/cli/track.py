@@ -149,11 +149,7 @@ def _progress(stack: ExitStack, quiet: bool) -> Progress | None:
 
 def _report(report: RunReport, output_format: RunFormat) -> None:
     if output_format is RunFormat.json:
-        typer.echo(json.dumps({
-            "feeds": report.feeds, "feed_failures": dict(sorted(report.feed_failures.items())),
-            "discovered": report.discovered, "checked": report.checked,
-            "outcomes": dict(sorted(report.outcomes.items())),
-        }))
+        typer.echo(json.dumps(report.to_dict()))
     else:
         typer.echo(report.describe())
     sys.stdout.flush()
