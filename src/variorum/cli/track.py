@@ -51,7 +51,11 @@ class RunFormat(str, Enum):
 
 
 def _checked_url(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise InputError(url, f"not a usable URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url, "not an http:// or https:// URL")
     return url
@@ -133,6 +137,9 @@ def list_command(db: DatabaseOption = None) -> None:
     try:
         for source in store.sources():
             polled = source.last_polled_at.isoformat(timespec="seconds") if source.last_polled_at else "never"
+            failures = store.failures(source.url) if source.last_polled_at else []
+            if failures and failures[-1].at == source.last_polled_at:
+                polled += f" (failed: {failures[-1].kind.replace('_', ' ')})"
             typer.echo(f"{source.id}\t{source.kind}\t{source.url}\tlast polled {polled}")
     finally:
         store.close()
