@@ -9,7 +9,9 @@ this process through the real :class:`variorum.track.Tracker` and a real store:
    fetched again, extracted and compared with its stored version; the edited ones become version 2.
 
 Reported per back end (SQLite file, PostgreSQL at 127.0.0.1:5432/test in a fresh schema): pages/s of each
-pass, peak memory (this process, and the extraction workers), and database size per 1,000 versions.
+pass, the CPU time per page of the tracker process and of the extraction workers (on a shared machine the
+wall-clock figure depends on what else runs; the CPU figures much less), peak memory (this process, and the
+extraction workers), and database size per 1,000 versions.
 
     .venv/bin/python bench/track.py                          # 1,000 feeds x 20 articles, both back ends
     .venv/bin/python bench/track.py --feeds 50 --backends sqlite
@@ -128,10 +130,21 @@ def database(backend: str, workdir: Path) -> tuple[str, callable]:
     return url, pg_size
 
 
-async def one_pass(tracker: Tracker) -> tuple[int, float, dict[str, int]]:
-    started = time.perf_counter()
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of running processes, from /proc (Linux)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def one_pass(tracker: Tracker, workers: list[int]) -> tuple[int, float, dict[str, int], float, float]:
+    """Pages checked, seconds, outcomes, and the CPU seconds of this process and of the workers."""
+    started, own, theirs = time.perf_counter(), time.process_time(), cpu_seconds(workers)
     report = await tracker.run_once()
-    return report.checked, time.perf_counter() - started, dict(report.outcomes)
+    return (report.checked, time.perf_counter() - started, dict(report.outcomes),
+            time.process_time() - own, cpu_seconds(workers) - theirs)
 
 
 def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Value", workers: int) -> dict:
@@ -144,14 +157,17 @@ def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Val
     results = {}
     policy = FetchPolicy(allow_private=True, delay=0.0, per_host=64, concurrency=64)
     with ProcessPoolExecutor(workers) as extractor:
+        list(extractor.map(abs, range(workers * 4)))  # start the workers before timing
+        pids = list(extractor._processes)
+
         async def passes() -> None:
             async with Fetcher(policy) as fetcher:
                 tracker = Tracker(store, fetcher, clock=lambda: clock[0], batch=500, extractor=extractor)
                 day.value = 1
-                results["first"] = await one_pass(tracker)
+                results["first"] = await one_pass(tracker, pids)
                 clock[0] = T0 + timedelta(days=1)
                 day.value = 2
-                results["second"] = await one_pass(tracker)
+                results["second"] = await one_pass(tracker, pids)
         asyncio.run(passes())
     with store.engine.connect() as connection:
         versions = connection.execute(text("SELECT count(*) FROM versions")).scalar_one()
@@ -179,12 +195,15 @@ def main() -> None:
     pages = args.feeds * args.articles
     print(f"{args.feeds:,} feeds x {args.articles} articles = {pages:,} pages; {args.workers} extraction "
           f"process(es); {os.cpu_count()} cores")
-    print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8}  outcomes")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'tracker ms/page':>16} "
+          f"{'workers ms/page':>16}  outcomes")
     for backend in args.backends.split(","):
         results = run_backend(backend, origin, args.feeds, day, args.workers)
         for name in ("first", "second"):
-            checked, seconds, outcomes = results[name]
-            print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f}  {outcomes}")
+            checked, seconds, outcomes, own, theirs = results[name]
+            print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f} "
+                  f"{own / checked * 1000:>16.2f} {theirs / checked * 1000:>16.2f}  {outcomes}")
         print(f"{backend:<11} {results['versions']:,} versions, {results['bytes_per_1000'] / 1e6:.2f} MB per 1,000 versions")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
