@@ -9,7 +9,7 @@ import sys
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 from urllib.parse import urlsplit
 
 import httpx
@@ -162,7 +162,7 @@ def _report(report: RunReport, output_format: RunFormat) -> None:
     sys.stdout.flush()
 
 
-async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, webhooks: list[str], once: bool,
+async def _run(store: Store, tracker_options: dict[str, Any], policy: FetchPolicy, webhooks: list[str], once: bool,
                everything: bool, every: str, output_format: RunFormat, progress: Progress | None) -> None:
     task = progress.add_task("tracking", total=None) if progress is not None else None
 
