@@ -147,7 +147,8 @@ async def one_pass(tracker: Tracker, workers: list[int]) -> tuple[int, float, di
             time.process_time() - own, cpu_seconds(workers) - theirs)
 
 
-def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Value", workers: int) -> dict:
+def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Value", workers: int,
+                per_host: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="variorum-bench-"))
     url, size = database(backend, workdir)
     store = open_store(url)
@@ -155,7 +156,7 @@ def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Val
         store.add_source(f"{origin}/feed/{feed}.xml", "feed")
     clock = [T0]
     results = {}
-    policy = FetchPolicy(allow_private=True, delay=0.0, per_host=64, concurrency=64)
+    policy = FetchPolicy(allow_private=True, delay=0.0, per_host=per_host, concurrency=64)
     with ProcessPoolExecutor(workers) as extractor:
         list(extractor.map(abs, range(workers * 4)))  # start the workers before timing
         pids = list(extractor._processes)
@@ -183,6 +184,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20, help="articles per feed")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="extraction processes")
+    parser.add_argument("--per-host", type=int, default=8,
+                        help="requests in flight to the one host of the benchmark site (64 before 2026-12-03)")
     args = parser.parse_args()
 
     context = multiprocessing.get_context("spawn")
@@ -194,12 +197,12 @@ def main() -> None:
     origin = f"http://127.0.0.1:{port.value}"
     pages = args.feeds * args.articles
     print(f"{args.feeds:,} feeds x {args.articles} articles = {pages:,} pages; {args.workers} extraction "
-          f"process(es); {os.cpu_count()} cores")
+          f"process(es); {os.cpu_count()} cores; {args.per_host} requests at once to the site")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'tracker ms/page':>16} "
           f"{'workers ms/page':>16}  outcomes")
     for backend in args.backends.split(","):
-        results = run_backend(backend, origin, args.feeds, day, args.workers)
+        results = run_backend(backend, origin, args.feeds, day, args.workers, args.per_host)
         for name in ("first", "second"):
             checked, seconds, outcomes, own, theirs = results[name]
             print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f} "

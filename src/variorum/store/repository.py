@@ -72,11 +72,17 @@ class VersionResult:
 
 @dataclass(frozen=True, slots=True)
 class LatestVersion:
-    """An article's latest stored version: what a new fetch is compared with before it is recorded."""
+    """An article's latest stored version: what a new fetch is compared with before it is recorded. The
+    article is kept as stored (JSON values, cheap to hand to another process) and rebuilt when asked for."""
 
     seq: int
     content_hash: str
-    article: Article
+    article_json: dict[str, Any]
+
+    @property
+    def article(self) -> Article:
+        """The stored Article."""
+        return article_from_dict(self.article_json)
 
 
 class StaleComparison(Exception):
@@ -497,7 +503,7 @@ class Store:
         )
         with self._reads() as session:
             return {
-                row.url: LatestVersion(row.seq, row.content_hash, article_from_dict(row.article_json))
+                row.url: LatestVersion(row.seq, row.content_hash, row.article_json)
                 for row in session.execute(query)
             }
 
