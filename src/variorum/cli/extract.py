@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, Optional, TextIO
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -96,7 +97,7 @@ def _run(records: Iterator[Record], writer: Writer, strict: bool, max_bytes: int
             progress.update(task, advance=1)
 
 
-def _open_output(output: Optional[Path], stack: ExitStack) -> TextIO:
+def _open_output(output: Path | None, stack: ExitStack) -> TextIO:
     if output is None:
         return sys.stdout
     try:
@@ -110,14 +111,14 @@ def extract_command(
         help="Files, directories (read recursively) or file:// URLs: HTML, text, .jsonl[.gz], .warc[.gz], "
              ".parquet; '-' reads one page from standard input.")],
     output_format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop with an error at the first bad record or line.")] = False,
     id_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding the record id.")] = "id",
     url_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding the URL.")] = "url",
     text_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding plain text.")] = "text",
     html_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding HTML (wins over text).")] = "html",
     max_bytes: Annotated[int, typer.Option(help="Largest page or record extracted, in bytes.")] = MAX_PAGE_BYTES,
-    workers: Annotated[Optional[int], typer.Option(
+    workers: Annotated[int | None, typer.Option(
         min=1, help="Processes extracting at once (output keeps the input order). [default: one per core]",
         show_default=False)] = None,
 ) -> None:

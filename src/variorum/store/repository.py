@@ -14,10 +14,11 @@ back that up, so two writers recording the same fetch store it once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator, Mapping, cast
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -121,7 +122,7 @@ class HistoryEntry:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _header(http: HttpMeta, name: str) -> str | None:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import select
 import socket
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import httpcore
 import httpx
