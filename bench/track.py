@@ -29,7 +29,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -37,12 +37,15 @@ import psycopg
 from sqlalchemy import text
 
 from variorum.store import open_store
-from variorum.track import FetchPolicy, Fetcher, Tracker
+from variorum.track import Fetcher, FetchPolicy, Tracker
 
-WORDS = ("council harbour plan minister said would could report water energy price market election vote "
-         "police court judge storm coast power school hospital year month week city town region government "
-         "people workers union strike talks deal budget tax rate bank company shares investors growth").split()
-T0 = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
+WORDS = [
+    "council", "harbour", "plan", "minister", "said", "would", "could", "report", "water", "energy", "price",
+    "market", "election", "vote", "police", "court", "judge", "storm", "coast", "power", "school", "hospital",
+    "year", "month", "week", "city", "town", "region", "government", "people", "workers", "union", "strike",
+    "talks", "deal", "budget", "tax", "rate", "bank", "company", "shares", "investors", "growth",
+]
+T0 = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 
 def paragraphs(feed: int, item: int, edition: int) -> list[str]:
@@ -84,7 +87,7 @@ def answer(path: str, day: int, articles: int) -> tuple[int, str, bytes]:
     return 404, "text/plain", b"not found"
 
 
-def serve(port: "multiprocessing.Value", day: "multiprocessing.Value", articles: int) -> None:
+def serve(port: multiprocessing.Value, day: multiprocessing.Value, articles: int) -> None:
     """The local news site, in its own process: a minimal keep-alive HTTP/1.1 server on asyncio, so that
     the server is never what limits the tracker."""
 
@@ -147,7 +150,7 @@ async def one_pass(tracker: Tracker, workers: list[int]) -> tuple[int, float, di
             time.process_time() - own, cpu_seconds(workers) - theirs)
 
 
-def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Value", workers: int,
+def run_backend(backend: str, origin: str, feeds: int, day: multiprocessing.Value, workers: int,
                 per_host: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="variorum-bench-"))
     url, size = database(backend, workdir)
