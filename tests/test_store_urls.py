@@ -8,7 +8,7 @@ import importlib
 
 import pytest
 
-from variorum.store import canonical_url
+from variorum.text.urls import canonical_url
 
 
 @pytest.mark.parametrize(("url", "canonical"), [
@@ -33,7 +33,7 @@ def test_path_case_and_meaningful_parameters_are_kept():
 
 
 @pytest.mark.parametrize("module", [
-    "variorum.store", "variorum.store.urls", "variorum.store.codec", "variorum.store.db",
+    "variorum.store", "variorum.text.urls", "variorum.store.codec", "variorum.store.db",
 ])
 def test_store_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))

@@ -18,7 +18,8 @@ from rich.text import Text
 from variorum.cli.common import DatabaseOption, ReportFormat, open_cli_store, report_comparison
 from variorum.compare import Comparison
 from variorum.errors import InputError
-from variorum.store import HistoryEntry, Store, canonical_url
+from variorum.store import HistoryEntry, Store
+from variorum.text.urls import canonical_url
 
 _STYLES = {"major": "bold red", "minor": "yellow", "cosmetic": "dim"}
 

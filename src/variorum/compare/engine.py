@@ -15,6 +15,8 @@ from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, align_blocks
 from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
+from variorum.compare.furniture import furniture_kinds
+from variorum.compare.metadata import metadata_changes
 from variorum.compare.sequence import opcodes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
@@ -157,6 +159,13 @@ class _Collector:
         self.matched = 0  # folded characters the versions share, for the similarity
         self.insert_at = _insertion_points(alignment, a, b)
         self.position_in_b = {pair.a: b.blocks[pair.b].end for pair in alignment.pairs if pair.in_place}
+        self._furniture: dict[int, list[str | None]] = {}
+
+    def furniture(self, version: _Version, index: int) -> str | None:
+        """Why a block is page furniture (see :mod:`.furniture`), or None; worked out once per version."""
+        if id(version) not in self._furniture:
+            self._furniture[id(version)] = furniture_kinds(version.article)
+        return self._furniture[id(version)][index]
 
     def add(self, kind: str, significance: str, old_span: Span | None, new_span: Span | None,
             context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
@@ -180,6 +189,11 @@ class _Collector:
     def edited_pair(self, i: int, j: int, in_place: bool) -> None:
         if not in_place:
             self.moved(i, j, edited=True)
+        furniture = self.furniture(self.a, i)
+        if furniture is not None and furniture == self.furniture(self.b, j):  # a new stamp, other teasers
+            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     {"furniture": furniture})
+            return
         kind = self.a.blocks[i].kind
         if kind in _WHOLE_BLOCK_KINDS:
             self.add(kind, _WHOLE_BLOCK_KINDS[kind], self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
@@ -250,7 +264,9 @@ class _Collector:
             MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         position = self._position_in_b(i)
-        self.add(kind, significance, self.a.span(i), (position, position), _collapse(self.a.raw(i))[:_CONTEXT_CHARS])
+        furniture = self.furniture(self.a, i)
+        self.add(kind, COSMETIC if furniture else significance, self.a.span(i), (position, position),
+                 _collapse(self.a.raw(i))[:_CONTEXT_CHARS], {"furniture": furniture} if furniture else None)
 
     def added(self, j: int) -> None:
         block_kind = self.b.blocks[j].kind
@@ -259,8 +275,10 @@ class _Collector:
             MAJOR if self.b.word_count(j) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         point = self.insert_at[j]
-        self.add(kind, significance, (point, point), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
-                 {"insert_at": point})
+        furniture = self.furniture(self.b, j)
+        self.add(kind, COSMETIC if furniture else significance, (point, point), self.b.span(j),
+                 _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                 {"insert_at": point, "furniture": furniture} if furniture else {"insert_at": point})
 
     def _position_in_b(self, i: int) -> int:
         """Where in B a removed A block would have been: after the B block paired with its predecessor."""
@@ -324,6 +342,7 @@ def compare_versions(old: _Version, new: _Version,
     for index in alignment.added:
         collector.added(index)
     collector.links()
+    collector.changes.extend(metadata_changes(old.article, new.article))
     total = sum(map(old.weight, range(len(old.blocks)))) + sum(map(new.weight, range(len(new.blocks))))
     similarity = 1.0 if total == 0 else min(1.0, 2 * collector.matched / total)
     changes = tuple(sorted(collector.changes, key=Change.sort_key))
