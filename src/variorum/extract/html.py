@@ -15,25 +15,22 @@ the article; this module only turns its result into typed blocks:
 
 from __future__ import annotations
 
-import codecs
 import re
 from functools import cache
 from typing import Any, Callable, Iterator
 from urllib.parse import urljoin
 
 import lxml.html
-from charset_normalizer import from_bytes
 from lxml import etree
 
 from variorum.article import Article
 from variorum.errors import InputError
 from variorum.extract.limits import MAX_PAGE_BYTES
+from variorum.text.decode import decode_html
 from variorum.text.frontmatter import (
     CAPTION, CORRECTION, HEADLINE, PARAGRAPH, STANDFIRST, is_correction,
 )
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACES_RE = re.compile(r"[^\S\n]+")
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -53,41 +50,6 @@ def _trafilatura() -> tuple[Callable[..., Any], Any]:
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(MIN_EXTRACTED_CHARS))
     return bare_extraction, config
-
-
-def _known_encoding(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-
-
-def decode_html(data: bytes, declared: str | None = None) -> str:
-    """Decode an HTML page; never fails.
-
-    Order of trust: a byte-order mark, valid UTF-8, the charset declared by the transport (``declared``,
-    e.g. from an HTTP header) or by the page's ``<meta>``, then detection; undecodable bytes are replaced.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    meta = _META_CHARSET_RE.search(data[:8192])
-    candidates = [_known_encoding(declared), _known_encoding(meta.group(1).decode("ascii") if meta else None)]
-    for encoding in candidates:
-        if encoding and encoding not in ("utf-8", "utf-16", "utf-32"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-    best = from_bytes(data[:1_000_000]).best()
-    encoding = _known_encoding(best.encoding) if best is not None else None
-    return data.decode(encoding or "utf-8", errors="replace")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
