@@ -38,6 +38,7 @@ _NAME = r"[A-Z][\w'’\-]+(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di)\s+)?[A-
 _SPEECH = r"(?:said|says|told|added|adds|wrote|writes|stated|declared|explained|noted|warned|argued|insisted|asked|replied|recalled)"
 _NAME_BEFORE_VERB_RE = re.compile(rf"(?P<name>{_NAME}),?\s+{_SPEECH}\b")
 _SPEECH_RE = re.compile(_SPEECH)
+_PLURAL_RE = re.compile(r"[^s'’]s$")
 _VERB_BEFORE_NAME_RE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+(?:[a-z][\w'’\-]*,?\s+){{0,3}}?(?P<name>{_NAME})")
 _NOT_NAMES = frozenset(["He", "She", "They", "It", "We", "I", "You", "The", "This", "That", "A", "An", "But", "And", "Officials", "Police"])
 _SENTENCE_END_KEYS = frozenset({".", "!", "?", "..."})
@@ -267,13 +268,16 @@ def _named_elsewhere(word: str, block: str) -> bool:
         before = block[:match.start()].rstrip().rstrip("\"'“‘([—–-").rstrip()
         if before and before[-1] not in ".!?…":
             return True
+        title = before[:-1].split()[-1:] if before.endswith(".") else []
+        if title and (title[0].lower() in _TITLES or len(title[0]) == 1 and title[0].isupper()):
+            return True  # "Mr. Chen", "J. Chen"
     return False
 
 
 def _is_name(old: Sequence[Token], new: Sequence[Token], site: EditSite | None) -> bool:
     """All the edit's words are capitalised, and at least one of them because it is a name: inside a
-    sentence, followed by another capitalised word or by "said" and the like, or known as a name from
-    elsewhere in the paragraph. A word capitalised only because it starts a sentence is not a name."""
+    sentence, followed by another capitalised word, the singular subject of "said" and the like, or known
+    as a name from elsewhere in the paragraph. A word capitalised only because it starts a sentence is not a name."""
     words = [t for t in (*old, *new) if t.kind != PUNCT]
     if not words or not all(t.key[:1].isupper() for t in words):
         return False
@@ -289,7 +293,9 @@ def _is_name(old: Sequence[Token], new: Sequence[Token], site: EditSite | None) 
             if not _starts_sentence(tokens, k):
                 return True
             following = tokens[k + 1].key if k + 1 < len(tokens) else ""
-            if following[:1].isupper() or _SPEECH_RE.fullmatch(following):  # "Ana Lopez", "Lopez said"
+            if following[:1].isupper():  # "Ana Lopez"
+                return True
+            if _SPEECH_RE.fullmatch(following) and not _PLURAL_RE.search(token.key):  # "Lopez said", not "Officials said"
                 return True
             if _named_elsewhere(token.key, block):
                 return True

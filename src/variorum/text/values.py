@@ -129,6 +129,7 @@ _CURRENCY_ABBREVIATIONS = {"m": 10**6, "b": 10**9}  # "$5m", "$2b": million and 
 _CURRENCY_SYMBOLS = frozenset("$€£¥")
 _CURRENCY_WORDS = {"dollar": "$", "dollars": "$", "euro": "€", "euros": "€", "pound": "£", "pounds": "£",
                    "yen": "¥", "usd": "$", "eur": "€", "gbp": "£", "jpy": "¥"}
+_CURRENCY_PREFIXES = frozenset({"US", "USD", "EUR", "GBP", "JPY"})  # "US$5", "USD 5"
 _CENTS = frozenset({"cent", "cents"})
 _PERCENT_WORDS = frozenset({"percent", "pct", "%"})
 
@@ -195,7 +196,7 @@ _VALUE_WORDS = _VALUE_NUMBER_WORDS | {*_CURRENCY_WORDS, *_CENTS, "per", *_UNITS}
 def might_be_value(key: str) -> bool:
     """A cheap test: could this token be part of a number, an amount or a date? (Digits, number words,
     currency, percent and unit words, month and weekday names.)"""
-    if any(ch.isdigit() for ch in key) or key in _CURRENCY_SYMBOLS:
+    if any(ch.isdigit() for ch in key) or key in _CURRENCY_SYMBOLS or key in _CURRENCY_PREFIXES:
         return True
     lowered = key.lower()
     if lowered in _VALUE_WORDS or is_number_word(key):
@@ -289,7 +290,7 @@ def _numeric_date(keys: Sequence[str], i: int) -> tuple[int, Date] | None:
 
 
 def _date(keys: Sequence[str], i: int) -> tuple[int, Date] | None:
-    """A date starting at ``keys[i]``: [weekday[,]] then month-day-year, day-month-year, month year,
+    """A date starting at ``keys[i]``: [weekday[,] | "the"] then month-day-year, day-month-year, month year,
     a numeric date, a year, or a month or weekday alone."""
     numeric = _numeric_date(keys, i)
     if numeric:
@@ -298,6 +299,8 @@ def _date(keys: Sequence[str], i: int) -> tuple[int, Date] | None:
     j = i
     if weekday is not None:
         j = _skip(keys, i + 1, ".", ",")
+    elif keys[i].lower() == "the" and i + 1 < len(keys) and _day(keys[i + 1]) is not None:  # "the 3rd of March"
+        j = i + 1
     found = _calendar_core(keys, j) if j < len(keys) else None
     if found:
         end, core = found
@@ -382,7 +385,7 @@ def _quantity(keys: Sequence[str], i: int) -> tuple[int, Quantity] | None:
     """An amount starting at ``keys[i]``: [currency] number [scale] [percent | currency word | unit]."""
     currency = ""
     j = i
-    if keys[j] in ("US", "USD", "EUR", "GBP", "JPY") and j + 1 < len(keys):
+    if keys[j] in _CURRENCY_PREFIXES and j + 1 < len(keys):
         if keys[j] == "US" and keys[j + 1][:1] != "$":
             return None
         currency = _CURRENCY_WORDS.get(keys[j].lower(), "")
