@@ -14,6 +14,7 @@ from typing import Any, Callable
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, align_blocks
 from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
+from variorum.compare.classify import EditSite
 from variorum.compare.diff import word_edits
 from variorum.compare.furniture import furniture_kinds
 from variorum.compare.metadata import metadata_changes
@@ -223,7 +224,8 @@ class _Collector:
             old_span = _token_span(old_tokens, i1, i2, old_region[0])
             new_span = _token_span(new_tokens, j1, j2, new_region[0])
             quote = self._quote(i, j, old_span, new_span)
-            found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote)
+            site = EditSite(old_tokens, new_tokens, (i1, i2, j1, j2), self.a.raw(i), self.b.raw(j))
+            found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote, site)
             context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             self.add(found.kind, found.significance, old_span, new_span, context, found.detail)
         return bool(edits)
