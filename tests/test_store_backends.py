@@ -17,6 +17,7 @@ from variorum.article import Article
 from variorum.store import database_url, default_database_path, open_store
 from variorum.store.db import MIGRATIONS
 from variorum.store.models import Base
+from variorum.track.record import record_fetch
 
 def test_database_url_forms(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -65,7 +66,7 @@ def test_migration_0003_fills_the_last_change_of_older_articles_and_goes_back_an
     start = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
     for number in range(3):
         for hour in range(number + 1):
-            store.record_version(f"https://example.org/{number}", Article.from_text(f"Story {number}\n\nText {hour}."),
+            record_fetch(store, f"https://example.org/{number}", Article.from_text(f"Story {number}\n\nText {hour}."),
                                  fetched_at=start + timedelta(days=number, hours=hour))
     store.discover([("https://example.org/never-fetched", None)], at=start)
     config = Config()

@@ -30,6 +30,7 @@ from variorum.store import HttpMeta, Store, open_store
 from variorum.store.queries import ArticleFilter, list_articles
 from variorum.web import create_app
 from variorum.web.security import CONTENT_SECURITY_POLICY
+from variorum.track.record import record_fetch
 
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
 SYRIA = "https://news.example.org/world/syria-talks"
@@ -87,16 +88,16 @@ def fill(store: Store) -> dict[str, int]:
     cluster), a hostile article in two versions, and a calm article in one version."""
     seed_a, seed_b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
     feed = store.add_source("https://news.example.org/feed.xml", "feed")
-    store.record_version(SYRIA, Article.from_text(seed_a), b"<html>1</html>", T0, HttpMeta(200, {}), source_id=feed.id)
-    store.record_version(SYRIA, Article.from_text(seed_b), b"<html>2</html>", T0 + timedelta(hours=2), HttpMeta(200, {}))
+    record_fetch(store, SYRIA, Article.from_text(seed_a), b"<html>1</html>", T0, HttpMeta(200, {}), source_id=feed.id)
+    record_fetch(store, SYRIA, Article.from_text(seed_b), b"<html>2</html>", T0 + timedelta(hours=2), HttpMeta(200, {}))
     third = seed_b.replace("1,600 Syrians", "1,500 Syrians")
-    store.record_version(SYRIA, Article.from_text(third), b"<html>3</html>", T0 + timedelta(days=1), HttpMeta(200, {}))
+    record_fetch(store, SYRIA, Article.from_text(third), b"<html>3</html>", T0 + timedelta(days=1), HttpMeta(200, {}))
     wire = seed_b + "\n\nDistributed by Wire Example. All rights reserved.\n"
-    store.record_version(WIRE, Article.from_text(wire), b"", T0 + timedelta(hours=3))
-    store.record_version(HOSTILE, hostile_article(), b"<script>alert(1)</script>", T0 + timedelta(hours=4))
-    store.record_version(HOSTILE, hostile_article("\n\nAn added paragraph <b onmouseover=alert(1)>with more</b> words in it now."),
+    record_fetch(store, WIRE, Article.from_text(wire), b"", T0 + timedelta(hours=3))
+    record_fetch(store, HOSTILE, hostile_article(), b"<script>alert(1)</script>", T0 + timedelta(hours=4))
+    record_fetch(store, HOSTILE, hostile_article("\n\nAn added paragraph <b onmouseover=alert(1)>with more</b> words in it now."),
                          b"", T0 + timedelta(hours=5))
-    store.record_version(CALM, Article.from_text("Calm\n\nNothing happened today."), b"", T0 - timedelta(days=3))
+    record_fetch(store, CALM, Article.from_text("Calm\n\nNothing happened today."), b"", T0 - timedelta(days=3))
     ids = {}
     for name, url in (("syria", SYRIA), ("wire", WIRE), ("hostile", HOSTILE), ("calm", CALM)):
         article = store.article(url)
@@ -170,7 +171,7 @@ def test_the_list_is_most_recently_changed_first_never_fetched_last_on_every_pag
     changes = {"a": [0, 5], "b": [3], "c": [1, 2, 7], "d": [4], "e": [6]}  # hours of each article's versions
     for name, hours in changes.items():
         for number, hour in enumerate(hours):
-            store.record_version(f"https://example.org/{name}", Article.from_text(f"{name}\n\n{number} told."),
+            record_fetch(store, f"https://example.org/{name}", Article.from_text(f"{name}\n\n{number} told."),
                                  fetched_at=start + timedelta(hours=hour))
     store.discover([(f"https://example.org/new{n}", None) for n in range(3)], at=start)
     expected = ["c", "e", "a", "d", "b", "new2", "new1", "new0"]

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from variorum.cli.common import DatabaseOption, ReportFormat, open_cli_store, report_comparison
-from variorum.compare import Comparison
+from variorum.compare import Comparison, compare
 from variorum.errors import InputError
 from variorum.store import HistoryEntry, Store
 from variorum.text.urls import canonical_url
@@ -109,7 +109,7 @@ def _comparison(store: Store, url: str, version: int, against: int | None) -> Co
     against = version - 1 if against is None else against
     if against not in known:
         raise InputError(url, f"no version {against} ({stored})")
-    return store.comparison(url, version, against)
+    return compare(store.version(url, against), store.version(url, version))
 
 
 def show_command(

@@ -8,10 +8,11 @@ built on :func:`recent_changes`.
 >>> from datetime import datetime, timezone
 >>> from variorum import Article
 >>> from variorum.store import open_store
+>>> from variorum.track.record import record_fetch
 >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "c.db")
 >>> url = "https://news.example.org/storm"
->>> _ = store.record_version(url, Article.from_text("Storm Nears\\n\\nThe storm is 40 km away."))
->>> _ = store.record_version(url, Article.from_text("Storm Hits Coast\\n\\nThe storm is 40 km away."))
+>>> _ = record_fetch(store, url, Article.from_text("Storm Nears\\n\\nThe storm is 40 km away."))
+>>> _ = record_fetch(store, url, Article.from_text("Storm Hits Coast\\n\\nThe storm is 40 km away."))
 >>> [(e.title, e.from_version, e.to_version, e.max_significance, e.kinds) for e in recent_changes(store)]
 [('Storm Hits Coast', 1, 2, 'major', {'headline': 1})]
 >>> store.close()

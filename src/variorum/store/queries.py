@@ -7,8 +7,9 @@ PostgreSQL (JSON fields are read with SQLAlchemy's portable JSON path operators)
 >>> import tempfile, pathlib
 >>> from variorum import Article
 >>> from variorum.store import open_store
+>>> from variorum.track.record import record_fetch
 >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "q.db")
->>> _ = store.record_version("https://news.example.org/a", Article.from_text("Rain Expected\\n\\nIt will rain."))
+>>> _ = record_fetch(store, "https://news.example.org/a", Article.from_text("Rain Expected\\n\\nIt will rain."))
 >>> page = list_articles(store, ArticleFilter(q="rain"))
 >>> page.total, page.rows[0].site, page.rows[0].versions
 (1, 'news.example.org', 1)

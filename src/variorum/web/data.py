@@ -190,7 +190,7 @@ def stored_comparison(
     cache: ComparisonCache = request.app.state.comparisons
     comparison = cache.get(
         ("versions", article_id, from_version, to_version),
-        lambda: store.comparison(article.url, to_version, from_version),
+        lambda: compare(store.version(article.url, from_version), store.version(article.url, to_version)),
     )
     return StoredComparisonView(article, from_version, to_version, comparison)
 
