@@ -8,6 +8,7 @@ import time
 from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from variorum.dedup import DedupConfig, Deduper
@@ -98,3 +99,23 @@ def test_addresses_are_checked() -> None:
     for bad in ("local:0", "local:x", "somewhere"):
         with pytest.raises(DaskError):
             parse_address(bad)
+
+
+def test_furniture_learned_on_workers_gives_the_local_clusters_for_both_measures(tmp_path: Path) -> None:
+    from test_dedup_scale import site_corpus
+
+    corpus = site_corpus()
+    export = tmp_path / "sites.jsonl"
+    export.write_text("".join(json.dumps({"id": d.id, "text": d.text, "url": f"https://{d.site}/{d.id}"}) + "\n"
+                              for d in corpus), encoding="utf-8")
+    with connect("local:2") as client:
+        for config in (DedupConfig(), DedupConfig(measure="jaccard", threshold=0.5)):
+            local = Deduper(config)
+            local.add(documents(read_input(str(export)), lambda message: None))
+            expected = local.clusters()
+            remote, candidates = dedup_on_dask(split_inputs([str(export)], part_bytes=2000), config, client)
+            assert remote.sites == local.sites and remote.sites[0] == "cooking.example"
+            assert remote.clusters(candidates) == expected
+            assert np.array_equal(remote.prepared().furniture, local.prepared().furniture)
+            assert remote.prepared().furniture.sum() == 1
+    assert [sorted(local.ids[m] for m in c.members) for c in expected if len(c.members) > 1] == [["elsewhere", "s3"]]
