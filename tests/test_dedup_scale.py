@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+from test_dedup_pipeline import articles
 
 from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.dedup.cluster import BLOCK, COPY, TRIMMED, build_clusters
 from variorum.dedup.containment import (
-    CROWDED, compact, merge_counts, posting_pairs, postings, ranked_candidates, sample_sizes, shard,
+    CROWDED,
+    compact,
+    merge_counts,
+    posting_pairs,
+    postings,
+    ranked_candidates,
+    sample_sizes,
+    shard,
 )
 from variorum.dedup.shingle import shingle_sets, token_hashes
-
-from test_dedup_pipeline import articles
 
 
 def words_text(start: int, count: int, prefix: str = "w") -> str:
@@ -78,7 +84,7 @@ def test_star_clusters_do_not_chain() -> None:
     assert [c.members for c in clusters] == [(0, 1, 2), (3,)]
     assert clusters[0].similarities == ((0, 1, 0.7), (1, 2, 0.7))  # each member with the centre, b
     # Exact copies always stay with their twin, whichever centre takes them.
-    clusters = build_clusters(5, [(3, 4, 1.0), (0, 1, 0.7), (1, 2, 0.7), (2, 3, 0.7)], "first", lengths + [9],
+    clusters = build_clusters(5, [(3, 4, 1.0), (0, 1, 0.7), (1, 2, 0.7), (2, 3, 0.7)], "first", [*lengths, 9],
                               [None] * 5)
     assert [c.members for c in clusters] == [(0, 1, 2), (3, 4)]
 

@@ -11,9 +11,9 @@ Both are estimated from MinHash signatures and set sizes, or computed exactly fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Sequence
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def estimated_similarity(
         return jaccard
     first, second = sizes[pairs[:, 0]].astype(float), sizes[pairs[:, 1]].astype(float)
     intersection = jaccard * (first + second) / (1.0 + jaccard)
-    return np.minimum(intersection / np.maximum(np.minimum(first, second), 1.0), 1.0)
+    return np.asarray(np.minimum(intersection / np.maximum(np.minimum(first, second), 1.0), 1.0), dtype=np.float64)
 
 
 def exact_similarity(measure: str, first: np.ndarray, second: np.ndarray) -> float:
@@ -96,12 +96,12 @@ def date_key(published: str | None) -> datetime | None:
         moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def version_order(members: Sequence[int], published: Sequence[str | None]) -> list[int]:
     """Members ordered by date (undated ones last), ties and undated in input order."""
-    far = datetime.max.replace(tzinfo=timezone.utc)
+    far = datetime.max.replace(tzinfo=UTC)
     dates = {i: date_key(published[i]) for i in members}
     return sorted(members, key=lambda i: (dates[i] is None, dates[i] or far, i))
 

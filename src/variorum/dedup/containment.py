@@ -29,7 +29,7 @@ anywhere (on Dask workers); :func:`merge_counts` adds the shards' counts into wh
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -70,13 +70,13 @@ def compact(sets: ShingleSets) -> ShingleSets:
 
 
 def _sampled(values: np.ndarray) -> np.ndarray:
-    return (values & np.uint32((1 << SAMPLE_BITS) - 1)) == 0
+    return np.asarray((values & np.uint32((1 << SAMPLE_BITS) - 1)) == 0, dtype=bool)
 
 
 def sample_sizes(sets: ShingleSets) -> np.ndarray:
     """The number of sampled shingles of each document of compact ``sets``."""
     counts = np.concatenate(([0], np.cumsum(_sampled(sets.values))))
-    return np.diff(counts[sets.offsets]).astype(np.int64)
+    return np.asarray(np.diff(counts[sets.offsets]), dtype=np.int64)
 
 
 def postings(sets: ShingleSets, members: np.ndarray) -> np.ndarray:
@@ -84,7 +84,7 @@ def postings(sets: ShingleSets, members: np.ndarray) -> np.ndarray:
     chosen = sets.take(members)
     owners = np.repeat(members.astype(np.uint64), chosen.sizes)
     sampled = _sampled(chosen.values)
-    codes = (chosen.values[sampled].astype(np.uint64) << _SHIFT) | owners[sampled]
+    codes: np.ndarray = (chosen.values[sampled].astype(np.uint64) << _SHIFT) | owners[sampled]
     codes.sort()
     return codes
 

@@ -16,16 +16,17 @@ shards' results add up exactly to the local ones, and the clusters are identical
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
 from variorum.dedup import containment
 from variorum.dedup.documents import documents
 from variorum.dedup.lsh import band_triples, bucket_pairs, unique_pairs
-from variorum.dedup.pipeline import DedupConfig, Deduper, Sketch, ranked, sketch
+from variorum.dedup.pipeline import DedupConfig, Deduper, Document, Sketch, ranked, sketch
 from variorum.errors import InputError, VariorumError
 from variorum.extract.formats import Fields
 from variorum.extract.limits import MAX_PAGE_BYTES
@@ -67,15 +68,15 @@ def connect(spec: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
         # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers, which turns off glibc's adaptive mmap
         # threshold: every large NumPy temporary is then mapped and unmapped afresh, and sketching takes about
         # 1.7 times the CPU time. The workers of a local cluster keep the C library's default.
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), LocalCluster(
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), LocalCluster(  # type: ignore[no-untyped-call]
             # The scheduler's HTTP server (dashboard, health) on a free loopback port: None still takes 8787,
             # with a warning when another cluster has it, and on every interface.
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
-        ) as cluster, Client(cluster) as client:
+        ) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield client
         return
     try:
-        client = Client(address, timeout=timeout)
+        client = Client(address, timeout=timeout)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as error:
         raise DaskError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({error})") from None
     with client:
@@ -126,7 +127,7 @@ def sketch_part(part: Part, config: DedupConfig, fields: Fields, max_bytes: int)
         if len(warnings) < MAX_WARNINGS:
             warnings.append(message)
 
-    found = []
+    found: list[Document] = []
     error = None
     try:
         found.extend(documents(read_part(part, fields, max_bytes), leave_out, max_bytes))
@@ -175,8 +176,8 @@ def dedup_on_dask(
     for number, part in enumerate(parts):
         pending[client.submit(sketch_part, part, config, fields, max_bytes, pure=False)] = number
         if len(pending) >= 2 * workers:
-            collect(wait(list(pending), return_when="FIRST_COMPLETED").done)
-    collect(wait(list(pending)).done)
+            collect(wait(list(pending), return_when="FIRST_COMPLETED").done)  # type: ignore[no-untyped-call]
+    collect(wait(list(pending)).done)  # type: ignore[no-untyped-call]
     return deduper, _candidates(deduper, client, workers)
 
 

@@ -8,7 +8,7 @@ One function for the local run and for Dask workers, so that both see exactly th
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from variorum.dedup.furniture import site_of
 from variorum.dedup.pipeline import Document

@@ -21,7 +21,7 @@ are (no site, no template to learn).
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import numpy as np

@@ -23,15 +23,24 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 import numpy as np
 
 from variorum.dedup import containment, furniture
 from variorum.dedup.cluster import (
-    COPY, KEEP, LEVELS, MEASURES, Cluster, Edge, build_clusters, estimated_similarity, exact_similarity, level_of,
+    COPY,
+    KEEP,
+    LEVELS,
+    MEASURES,
+    Cluster,
+    Edge,
+    build_clusters,
+    estimated_similarity,
+    exact_similarity,
+    level_of,
     lsh_threshold,
 )
 from variorum.dedup.lsh import band_triples, bucket_pairs, optimal_params, unique_pairs
