@@ -16,14 +16,15 @@ which consecutive versions a report links by a comparison summary (the caller co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from threading import Lock
 from typing import Any
 
 import numpy as np
 
 from variorum.dedup.cluster import Cluster
-from variorum.dedup.pipeline import Deduper
+from variorum.dedup.pipeline import DedupConfig, Deduper, Document
 
 FORMAT = "variorum.dedup/1"
 REPRESENTATIVE = "representative"
@@ -139,3 +140,32 @@ def csv_rows(deduper: Deduper, clusters: list[Cluster]) -> Iterator[tuple[str, i
                   for m in cluster.members)
     for member, number, representative in rows:
         yield deduper.ids[member], number, deduper.ids[representative]
+
+
+def cluster_documents(documents: Sequence[Document], config: DedupConfig) -> list[StoryCluster]:
+    """The clusters of two or more of ``documents``, by id (what a face such as the web's clusters page shows)."""
+    deduper = Deduper(config)
+    for start in range(0, len(documents), 1000):
+        deduper.add(documents[start:start + 1000])
+    return story_clusters(deduper)
+
+
+class ClusterCache:
+    """Clusters of a corpus computed once per key (such as a store's fingerprint, which changes whenever a
+    version is stored): a face asks on every request, the deduper runs only when the corpus has changed.
+    Thread-safe; two first requests at once may both compute, and a result is never served for another key."""
+
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self._entry: tuple[Hashable, list[StoryCluster]] | None = None
+
+    def get(self, key: Hashable, documents: Callable[[], Sequence[Document]], config: DedupConfig
+            ) -> list[StoryCluster]:
+        """The clusters for ``key``, computed from ``documents()`` with ``config`` unless already known."""
+        with self._lock:
+            if self._entry is not None and self._entry[0] == (key, config):
+                return self._entry[1]
+        found = cluster_documents(documents(), config)
+        with self._lock:
+            self._entry = ((key, config), found)
+        return found
