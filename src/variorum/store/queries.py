@@ -1,5 +1,6 @@
 """Read queries the web interface needs beyond :class:`~variorum.store.Store`: listing, filtering and
-searching articles, one article's version timeline, and clusters of articles that are the same story.
+searching articles, one article's version timeline, the latest texts the deduper clusters, and the rows of
+the clusters it found (the store itself runs no deduper).
 
 Every function takes an open :class:`Store` and only reads. They run the same SQL on SQLite and on
 PostgreSQL (JSON fields are read with SQLAlchemy's portable JSON path operators).
@@ -18,6 +19,7 @@ PostgreSQL (JSON fields are read with SQLAlchemy's portable JSON path operators)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,7 +28,6 @@ from urllib.parse import urlsplit
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from variorum.compare.model import KINDS, SIGNIFICANCES
-from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.repository import Store
 
@@ -342,48 +343,49 @@ def fingerprint(store: Store) -> tuple[int, int]:
     return int(count), int(highest or 0)
 
 
-def clusters(store: Store, config: DedupConfig | None = None, *, limit: int = 5000) -> list[StoryCluster]:
-    """Articles that are the same story, found by the near-duplicate pipeline (``variorum.dedup``) over
-    the latest version of each of the ``limit`` most recently seen articles. Only clusters of two or more
-    articles are returned, the largest first."""
+@dataclass(frozen=True, slots=True)
+class LatestText:
+    """The latest version's text of one article, as the deduper reads it (the store clusters nothing)."""
+
+    article_id: int
+    text: str
+    published: str | None
+    url: str
+
+
+def latest_texts(store: Store, *, limit: int = 5000) -> list[LatestText]:
+    """The latest version's text of each of the ``limit`` most recently seen articles, newest first."""
     latest = (
         select(Version.article_id, func.max(Version.seq).label("seq")).group_by(Version.article_id).subquery()
     )
     query = (
-        select(StoredArticle.id, Version.article_json)
+        select(StoredArticle.id, StoredArticle.url, Version.article_json)
         .join(latest, latest.c.article_id == StoredArticle.id)
         .join(Version, and_(Version.article_id == latest.c.article_id, Version.seq == latest.c.seq))
         .order_by(StoredArticle.last_seen_at.desc(), StoredArticle.id).limit(limit)
     )
     with store.session() as session:
-        documents = [
-            Document(str(article_id), data.get("text", ""), data.get("published"))
-            for article_id, data in session.execute(query)
-        ]
-    deduper = Deduper(config or DedupConfig())
-    deduper.add(documents)
-    found = [cluster for cluster in deduper.clusters() if len(cluster.members) > 1]
-    rows = {row.id: row for row in _rows_for(store, [int(documents[i].id) for c in found for i in c.members])}
-    result = []
-    for cluster in found:
-        best: dict[int, float] = {}
-        for first, second, similarity in cluster.similarities:
-            for member in (first, second):
-                best[member] = max(best.get(member, 0.0), similarity)
-        ident = int(documents[cluster.representative].id)
-        result.append(StoryCluster(
-            id=ident,
-            members=[
-                ClusterMember(
-                    rows[int(documents[i].id)], 1.0 if i == cluster.representative else best.get(i, 0.0),
-                    i == cluster.representative,
-                )
-                for i in cluster.members
-            ],
-            similarities=[
-                (int(documents[i].id), int(documents[j].id), similarity) for i, j, similarity in cluster.similarities
-            ],
-        ))
+        return [LatestText(article_id, data.get("text", ""), data.get("published"), url)
+                for article_id, url, data in session.execute(query)]
+
+
+ClusterIds = tuple[int, Sequence[tuple[int, float]], Sequence[tuple[int, int, float]]]
+"""A cluster found elsewhere, by article id: its representative, its members with their similarity (in
+version order), and the verified pairs that joined them."""
+
+
+def story_clusters(store: Store, found: Sequence[ClusterIds]) -> list[StoryCluster]:
+    """Clusters found by the deduper (``variorum.dedup``), with the articles' rows, the largest first."""
+    rows = {row.id: row for row in _rows_for(store, [member for _, members, _ in found for member, _ in members])}
+    result = [
+        StoryCluster(
+            id=representative,
+            members=[ClusterMember(rows[member], similarity, member == representative) for member, similarity in members
+                     if member in rows],
+            similarities=list(links),
+        )
+        for representative, members, links in found
+    ]
     result.sort(key=lambda c: (-len(c.members), c.id))
     return result
 
@@ -398,7 +400,22 @@ def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
 
 
 __all__ = [
-    "ArticleFilter", "ArticlePage", "ArticleRow", "ClusterMember", "StoryCluster", "TimelinePoint",
-    "article_by_id", "article_counts_by_source", "article_ids", "clusters", "fingerprint", "list_articles", "site_of", "source_by_id",
+    "ArticleFilter",
+    "ArticlePage",
+    "ArticleRow",
+    "ClusterIds",
+    "ClusterMember",
+    "LatestText",
+    "StoryCluster",
+    "TimelinePoint",
+    "article_by_id",
+    "article_counts_by_source",
+    "article_ids",
+    "fingerprint",
+    "latest_texts",
+    "list_articles",
+    "site_of",
+    "source_by_id",
+    "story_clusters",
     "timeline",
 ]

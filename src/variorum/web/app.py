@@ -12,7 +12,6 @@ from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from threading import Lock
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException
 
 from variorum.dedup import DedupConfig
+from variorum.dedup.report import ClusterCache
 from variorum.store import Store
 from variorum.web import api, apidocs, pages
 from variorum.web.data import ComparisonCache
@@ -98,8 +98,7 @@ def create_app(
     app.state.cluster_limit = cluster_limit
     app.state.templates = _templates()
     app.state.comparisons = ComparisonCache()
-    app.state.clusters_lock = Lock()
-    app.state.clusters_cache = None
+    app.state.clusters_cache = ClusterCache()
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -14,13 +14,14 @@ from fastapi import HTTPException, Query, Request
 
 from variorum.compare import Comparison, compare
 from variorum.compare.model import KINDS
-from variorum.dedup import DedupConfig
+from variorum.dedup import DedupConfig, Document
+from variorum.dedup.furniture import site_of
 from variorum.store import Store
 from variorum.store.changes import MAX_LIMIT, ChangeEntry, recent_changes
 from variorum.store.models import Source
 from variorum.store.queries import (
-    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, clusters, fingerprint,
-    source_by_id, timeline,
+    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, fingerprint, latest_texts,
+    source_by_id, story_clusters, timeline,
 )
 
 
@@ -204,19 +205,22 @@ def cluster_or_404(request: Request, cluster_id: int) -> StoryCluster:
 
 
 def store_clusters(request: Request) -> list[StoryCluster]:
-    """The store's clusters (see :func:`variorum.store.queries.clusters`), computed again only after a
-    new version has been stored."""
+    """The store's clusters, found by :class:`variorum.dedup.report.ClusterCache` from the latest texts the
+    store provides, computed again only after a new version has been stored."""
     state = request.app.state
     store = get_store(request)
-    key = fingerprint(store)
-    with state.clusters_lock:
-        if state.clusters_cache is not None and state.clusters_cache[0] == key:
-            return state.clusters_cache[1]
     config: DedupConfig = state.dedup
-    found = clusters(store, config, limit=state.cluster_limit)
-    with state.clusters_lock:
-        state.clusters_cache = (key, found)
-    return found
+
+    def texts() -> list[Document]:
+        return [Document(str(t.article_id), t.text, t.published, site_of(t.url))
+                for t in latest_texts(store, limit=state.cluster_limit)]
+
+    found = state.clusters_cache.get(fingerprint(store), texts, config)
+    return story_clusters(store, [
+        (int(c.representative), [(int(m.id), m.similarity) for m in c.members],
+         [(int(a), int(b), s) for a, b, s, _ in c.links])
+        for c in found
+    ])
 
 
 def cluster_comparison(request: Request, cluster_id: int, member_id: int) -> tuple[StoryCluster, ArticleRow, ArticleRow, Comparison]:
