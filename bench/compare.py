@@ -30,7 +30,7 @@ import diff_match_patch
 import fast_diff_match_patch
 from redlines import Redlines
 
-from variorum import compare
+from variorum.compare import compare
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
 

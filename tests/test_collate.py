@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from variorum import compare
+from variorum.compare import compare
 from variorum.compare.collate import Collation, collate, sentence_history
 from variorum.article import Article
 from variorum.render.collation_html import render_collation_html

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from variorum import Article, compare
+from variorum import Article
+from variorum.compare import compare
 from variorum.store import HttpMeta
 from variorum.store.models import FetchAttempt, StoredArticle, StoredComparison, Version
 

@@ -5,11 +5,11 @@
 'https://example.com/a?id=3'
 """
 
-from variorum.store.db import default_database_path, database_url, open_store
+from variorum.store.db import StoreNotFoundError, database_url, default_database_path, open_store
 from variorum.store.repository import FAILURE_KINDS, DueArticle, HistoryEntry, HttpMeta, Store, VersionResult
 from variorum.store.urls import canonical_url
 
 __all__ = [
-    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "VersionResult",
+    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "StoreNotFoundError", "VersionResult",
     "canonical_url", "database_url", "default_database_path", "open_store",
 ]
