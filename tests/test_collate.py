@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 import random
 
@@ -182,11 +180,6 @@ def test_reports_show_the_sites_and_escape_the_text():
     text = render_collation_text(collation)
     assert "[1⟨12⟩]" in text and "a “14” — b" in text
     assert "| 1 | major | number | a “14” | b |" in render_collation_markdown(collation)
-
-
-def test_docstring_examples():
-    result = doctest.testmod(importlib.import_module("variorum.compare.collate"))
-    assert result.attempted >= 3 and result.failed == 0
 
 
 @SETTINGS

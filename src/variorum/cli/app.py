@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from difflib import get_close_matches
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
@@ -73,7 +74,8 @@ class PlainValue:
     parameter's ``_runtime_param`` slot. Parameters with bounds, parsers or other types keep Typer's.
     """
 
-    SIMPLE = (str, int, float, Path)
+    SIMPLE = (str, int, float, Path, bool)
+    TRUE, FALSE = ("1", "true", "t", "yes", "y", "on"), ("0", "false", "f", "no", "n", "off")
 
     def __init__(self, target: type) -> None:
         self.target = target
@@ -102,7 +104,11 @@ class PlainValue:
     def _one(self, value: Any, param: Any, ctx: Any) -> Any:
         if isinstance(value, self.target):
             return value
+        if self.target is bool and str(value).lower() in (*self.TRUE, *self.FALSE):
+            return str(value).lower() in self.TRUE
         try:
+            if self.target is bool:
+                raise ValueError(value)
             return self.target(value)
         except ValueError:
             if issubclass(self.target, Enum):
@@ -117,7 +123,8 @@ def _prepare(command: Any) -> None:
     """Plain-text help for ``command`` and its subcommands, with arguments written ``A``, ``[A]``, ``A...``
     in the usage line (Typer writes ``{a}``), and :class:`PlainValue` conversion for plain parameters."""
     command.rich_markup_mode = None
-    for param in getattr(command, "params", []):
+    help_option = command.get_help_option(typer.Context(command))  # made once and kept by the command
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
         info = param.type_descriptor.parameter_info
         plain = None
         if info.min is None and info.max is None and info.parser is None:
@@ -155,6 +162,15 @@ class LazyCommands(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as error:  # "No such command": suggest the closest
+            close = get_close_matches(args[0], COMMANDS, n=1) if args else []
+            if close and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean {close[0]!r}?"
+            raise
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         width = max(len(name) for name in COMMANDS)
