@@ -48,7 +48,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     walls: dict[str, list[float]] = {name: [] for name in COMMANDS}
     cpus: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for name, command in COMMANDS.items():  # warm the file cache and the bytecode
+    for command in COMMANDS.values():  # warm the file cache and the bytecode
         _run_once(command)
     for _ in range(runs):
         for name, command in COMMANDS.items():

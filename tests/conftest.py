@@ -10,8 +10,8 @@ import getpass
 import os
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import psycopg
 import pytest
@@ -77,7 +77,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     user = request.getfixturevalue("postgres_user")
     schema = f"variorum_test_{uuid.uuid4().hex[:12]}"
-    conninfo = dict(host=PG_HOST, port=PG_PORT, dbname=PG_DATABASE, user=user, autocommit=True)
+    conninfo = {"host": PG_HOST, "port": PG_PORT, "dbname": PG_DATABASE, "user": user, "autocommit": True}
     with psycopg.connect(**conninfo) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
     try:

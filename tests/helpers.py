@@ -3,8 +3,8 @@ bundled examples, the in-process CLI runner's type, and the sample documents and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

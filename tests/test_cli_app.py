@@ -8,7 +8,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -144,7 +144,7 @@ def test_diff_escapes_control_sequences_on_a_terminal_and_keeps_them_in_a_pipe(r
 def _store_with(path: Path, url: str, *texts: str) -> str:
     store = open_store(path)
     for hour, text in enumerate(texts):
-        store.record_version(url, Article.from_text(text), b"", datetime(2026, 1, 30, 9 + hour, tzinfo=timezone.utc))
+        store.record_version(url, Article.from_text(text), b"", datetime(2026, 1, 30, 9 + hour, tzinfo=UTC))
     store.close()
     return str(path)
 

@@ -125,12 +125,12 @@ def _prepare(command: Any) -> None:
     command.rich_markup_mode = None
     help_option = command.get_help_option(typer.Context(command))  # made once and kept by the command
     for param in [*command.params, *([help_option] if help_option is not None else [])]:
-        info = param.type_descriptor.parameter_info
-        plain = None
-        if info.min is None and info.max is None and info.parser is None:
-            plain = PlainValue.for_annotation(param.type_descriptor.annotation)
-        if plain is not None:
-            param._runtime_param = plain
+        descriptor = getattr(param, "type_descriptor", None)  # Typer versions without pydantic have none
+        if descriptor is not None:
+            info = descriptor.parameter_info
+            plain = PlainValue.for_annotation(descriptor.annotation)
+            if plain is not None and info.min is None and info.max is None and info.parser is None:
+                param._runtime_param = plain
         if param.param_type_name == "argument":
             name = param.metavar = (param.metavar or param.name or "").upper()
             shown = name if param.required else f"[{name}]"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from variorum.compare.model import Comparison
     from variorum.store import Store
 
-DatabaseOption = Annotated[Optional[str], typer.Option(
+DatabaseOption = Annotated[str | None, typer.Option(
     "--db", envvar="VARIORUM_DB", show_envvar=True, metavar="DB",
     help="SQLite file or postgresql:// URL (default: ~/.local/share/variorum/variorum.db).",
 )]

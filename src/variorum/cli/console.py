@@ -50,9 +50,9 @@ def _console(stderr: bool) -> Console:
     from rich.console import Console  # loaded when something is printed through Rich, not at start-up
 
     force = True if policy.color is ColorChoice.always else None
-    color_system = None if policy.color is ColorChoice.never else "auto"
-    return Console(stderr=stderr, force_terminal=force, color_system=color_system, highlight=False,
-                   soft_wrap=True)
+    if policy.color is ColorChoice.never:
+        return Console(stderr=stderr, force_terminal=force, color_system=None, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, force_terminal=force, highlight=False, soft_wrap=True)
 
 
 def stdout_console() -> Console:

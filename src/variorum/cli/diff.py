@@ -6,7 +6,7 @@ Exit status as ``diff``: 0 no substantive change, 1 substantive changes, 2 an er
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ def diff_command(
     b: Annotated[str, typer.Argument(help="Version B: a file, '-' for standard input, or a file:// URL.")],
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     show_all: Annotated[bool, typer.Option("--all", help="Also list cosmetic changes (layout, splits, merges).")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(
         metavar="BYTES", show_default=False, help="Refuse inputs larger than this (default: 50 MiB).")] = DEFAULT_MAX_BYTES,
 ) -> None:

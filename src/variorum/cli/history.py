@@ -9,7 +9,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -120,13 +120,13 @@ def _comparison(store: Store, url: str, from_version: int | None, to_version: in
 
 def show_command(
     url: Annotated[str, typer.Argument(help="The article's URL (tracking parameters and fragments are ignored).")],
-    from_version: Annotated[Optional[int], typer.Option(
+    from_version: Annotated[int | None, typer.Option(
         "--from", metavar="N", help="The older version (default: the one before --to).")] = None,
-    to_version: Annotated[Optional[int], typer.Option(
+    to_version: Annotated[int | None, typer.Option(
         "--to", metavar="N", help="The newer version (default: the latest).")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     show_all: Annotated[bool, typer.Option("--all", help="Also list cosmetic changes (layout, splits, merges).")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     db: DatabaseOption = None,
 ) -> None:
     """Show what changed between two stored versions of an article, reported as by variorum diff."""

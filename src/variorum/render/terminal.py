@@ -9,7 +9,8 @@ keeps control sequences in the compared texts from reaching a terminal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from variorum.compare.model import Comparison
 from variorum.render.common import describe, label, quote_note, visible_changes
