@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 import uvicorn
-from conftest import SEED_A, SEED_B
+from helpers import SEED_A, SEED_B
 from fastapi import FastAPI
 
 from variorum import Article

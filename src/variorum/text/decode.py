@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from variorum.errors import InputError
 
 _BOMS = (
@@ -47,6 +45,8 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # loaded only for text that is not UTF-8
+
     matches = list(from_bytes(data[:1_000_000]))
     best = matches[0] if matches else None
     # Short samples are ambiguous; among near-equal guesses prefer Windows-1252, the usual legacy

@@ -19,6 +19,7 @@ from variorum.dedup.furniture import site_of
 from variorum.store import Store
 from variorum.store.changes import MAX_LIMIT, ChangeEntry, recent_changes
 from variorum.store.models import Source
+from variorum.store.versions import VersionNotFoundError, resolve_versions
 from variorum.store.queries import (
     ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, fingerprint, latest_texts,
     source_by_id, story_clusters, timeline,
@@ -184,10 +185,10 @@ def stored_comparison(
     article, points = history_or_404(store, article_id)
     if not points:
         raise HTTPException(404, f"article {article_id} has no stored version")
-    to_version = points[-1].version if to_version is None else to_version
-    from_version = max(to_version - 1, 1) if from_version is None else from_version
-    for number in (from_version, to_version):
-        version_or_404(points, number, article_id)
+    try:
+        from_version, to_version = resolve_versions([p.version for p in points], from_version, to_version)
+    except VersionNotFoundError as error:
+        raise HTTPException(404, f"article {article_id} has no version {error.number}") from None
     cache: ComparisonCache = request.app.state.comparisons
     comparison = cache.get(
         ("versions", article_id, from_version, to_version),
