@@ -106,7 +106,7 @@ def _cut(text: str | None) -> str | None:
     return flat if len(flat) <= HIGHLIGHT_CHARS else flat[: HIGHLIGHT_CHARS - 1].rstrip() + "…"
 
 
-def _highlights(changes: dict[str, Any]) -> tuple[Highlight, ...]:
+def highlights_of(changes: dict[str, Any]) -> tuple[Highlight, ...]:
     """The first substantive changes of a stored comparison (stored most significant first)."""
     found = [c for c in changes.get("changes", ()) if c["significance"] != COSMETIC][:HIGHLIGHTS]
     return tuple(Highlight(c["kind"], c["significance"], _cut(c.get("old")), _cut(c.get("new"))) for c in found)
@@ -174,7 +174,7 @@ def change_page(
             ChangeEntry(
                 url=url, title=title, from_version=from_seq, to_version=to_seq, created_at=row.created_at,
                 similarity=row.similarity, summary=row.summary, kinds=_substantive_kinds(row.changes),
-                max_significance=row.max_significance, source_id=source_id, highlights=_highlights(row.changes),
+                max_significance=row.max_significance, source_id=source_id, highlights=highlights_of(row.changes),
             )
             for row, url, source_id, from_seq, to_seq, title in session.execute(query)
         ]
@@ -190,6 +190,6 @@ def recent_changes(
 
 
 __all__ = [
-    "HIGHLIGHTS", "MAX_LIMIT", "ChangeEntry", "ChangesPage", "Highlight", "change_page", "like_escaped", "on_site",
+    "HIGHLIGHTS", "MAX_LIMIT", "ChangeEntry", "ChangesPage", "Highlight", "change_page", "highlights_of", "like_escaped", "on_site",
     "recent_changes", "significances_at_least",
 ]

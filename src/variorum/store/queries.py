@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
-from variorum.store.changes import like_escaped, on_site, significances_at_least
+from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
 from variorum.store.repository import Store
 from variorum.store.search import Snippet, matching_versions, query_terms, snippet
 
@@ -123,6 +123,7 @@ class TimelinePoint:
     changed_chars: int | None
     verdict: str | None
     kinds: dict[str, int] = field(default_factory=dict)
+    highlights: tuple[Highlight, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,7 +131,7 @@ class TimelinePoint:
             "http_status": self.http_status, "length": self.length, "similarity": self.similarity,
             "max_significance": self.max_significance, "substantive": self.substantive,
             "cosmetic": self.cosmetic, "changed_chars": self.changed_chars, "verdict": self.verdict,
-            "kinds": self.kinds,
+            "kinds": self.kinds, "highlights": [highlight.to_dict() for highlight in self.highlights],
         }
 
 
@@ -378,6 +379,7 @@ def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
                 changed_chars=_changed_chars(compared.changes) if compared else None,
                 verdict=summary["verdict"] if summary else None,
                 kinds=dict(summary["by_kind"]) if summary else {},
+                highlights=highlights_of(compared.changes) if compared else (),
             ))
     return points
 
