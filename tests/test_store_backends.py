@@ -45,7 +45,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
 
 def test_open_migrates_to_head_and_reopening_is_harmless(store_url):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head == "0003"
+    assert head == "0004"
     for _ in range(2):
         store = open_store(store_url)
         with store.engine.connect() as connection:
@@ -56,7 +56,11 @@ def test_open_migrates_to_head_and_reopening_is_harmless(store_url):
 def test_migrations_create_exactly_the_tables_the_models_describe(store_url):
     store = open_store(store_url)
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        # the full-text index (migration 0004) is kept by raw SQL, not described by the models
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": False,
+            "include_name": lambda name, _kind, _parent: not (name or "").startswith(("search_versions", "ix_versions_search")),
+        })
         assert compare_metadata(context, Base.metadata) == []
     store.close()
 

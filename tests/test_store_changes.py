@@ -3,12 +3,10 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import doctest
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import variorum.store.changes
 from variorum import Article
 from variorum.store.changes import ChangeEntry, recent_changes, significances_at_least
 from variorum.track.record import record_fetch
@@ -79,7 +77,3 @@ def test_significances_at_least():
     assert significances_at_least("major") == ("major",)
     assert significances_at_least("minor") == ("major", "minor")
     assert significances_at_least("cosmetic") == ("major", "minor", "cosmetic")
-
-
-def test_module_docstring_example_runs():
-    assert doctest.testmod(variorum.store.changes).failed == 0

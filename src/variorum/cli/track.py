@@ -96,7 +96,7 @@ def add_command(
     db: DatabaseOption = None,
 ) -> None:
     """Watch feeds and pages."""
-    store = open_cli_store(db)
+    store = open_cli_store(db, create=True)
     try:
         known = {source.url for source in store.sources()}
         for url in map(_checked_url, urls):
@@ -195,7 +195,9 @@ def run_command(
     per_host: Annotated[int, typer.Option(min=1, help="Requests in flight at once to one host.")] = 2,
     delay: Annotated[float, typer.Option(min=0.0, help="Seconds between two requests to one host.")] = 1.0,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to connect and between reads.")] = 20.0,
-    max_bytes: Annotated[int, typer.Option(min=1024, help="Refuse responses larger than this.")] = 10 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option(
+        min=1024, metavar="BYTES", show_default=False, help="Refuse responses larger than this (default: 10 MiB).",
+    )] = 10 * 1024 * 1024,
     first_recheck: Annotated[str, typer.Option(help="Re-check new articles this often; the interval grows "
                                                     "as an article stays unchanged.")] = "15m",
     max_age: Annotated[str, typer.Option(help="Stop re-checking articles first seen longer ago than this.")] = "14d",

@@ -29,7 +29,7 @@ from variorum.article import Article
 from variorum.compare.model import MINOR, SIGNIFICANCES, Comparison
 from variorum.store.codec import article_from_dict, compress_html, content_hash, decompress_html
 from variorum.store.models import FetchAttempt, Source, StoredArticle, StoredComparison, Version
-from variorum.store.urls import canonical_url
+from variorum.text.urls import canonical_url
 
 SOURCE_KINDS = ("feed", "page")
 FAILURE_KINDS = (
