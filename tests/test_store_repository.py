@@ -4,7 +4,7 @@ fetch attempts are stored for each kind of fetch."""
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from variorum import Article
 from variorum.compare import compare
 from variorum.store import HttpMeta
-from variorum.store.repository import StaleComparison
 from variorum.store.models import FetchAttempt, StoredArticle, StoredComparison, Version
+from variorum.store.repository import StaleComparison
 from variorum.track.record import record_fetch
 
 URL = "https://news.example.org/world/syria-talks"
-T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 30, 9, 0, tzinfo=UTC)
 
 
 
