@@ -40,6 +40,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     pages = [(path.name, gzip.decompress(path.read_bytes())) for path in sorted((args.corpus / "html").glob("*.html.gz"))]
+    if not pages:
+        parser.error(f"no pages in {args.corpus / 'html'} (give --corpus)")
     records = [Record(HTML, name, name, data) for name, data in pages] * args.rounds
     print(f"{len(pages)} pages x {args.rounds} rounds = {len(records)} extractions; {os.cpu_count()} cores; "
           f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
