@@ -5,7 +5,7 @@ is a major ``number`` or ``date`` change with the parsed values in ``detail``; B
 from __future__ import annotations
 
 import datetime
-from fractions import Fraction
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -213,10 +213,10 @@ def test_compare_values_outcomes():
     assert compare_values(Date(None, 3, 3), Date(2024, 3, 3)) == MORE_PRECISE
     assert compare_values(Date(weekday=1), Date(None, 3, 3, weekday=1)) == MORE_PRECISE
     assert compare_values(Date(weekday=1), Date(None, 3, 3)) == DIFFERENT
-    assert compare_values(Date(2000), Quantity(Fraction(2000))) == SAME
-    assert compare_values(Quantity(Fraction(5)), Quantity(Fraction(5), "$")) == MORE_PRECISE
-    assert compare_values(Quantity(Fraction(5), "€"), Quantity(Fraction(5), "$")) == DIFFERENT
-    assert compare_values(Quantity(Fraction(5), ordinal=True), Quantity(Fraction(5))) == DIFFERENT
+    assert compare_values(Date(2000), Quantity(Decimal(2000))) == SAME
+    assert compare_values(Quantity(Decimal(5)), Quantity(Decimal(5), "$")) == MORE_PRECISE
+    assert compare_values(Quantity(Decimal(5), "€"), Quantity(Decimal(5), "$")) == DIFFERENT
+    assert compare_values(Quantity(Decimal(5), ordinal=True), Quantity(Decimal(5))) == DIFFERENT
 
 
 @settings(max_examples=80, deadline=None)

@@ -44,7 +44,9 @@ _NOT_NAMES = frozenset(["He", "She", "They", "It", "We", "I", "You", "The", "Thi
 _SENTENCE_END_KEYS = frozenset({".", "!", "?", "..."})
 _OPENING_KEYS = frozenset({'"', "'", "(", "[", "-"})
 _TITLES = frozenset(["mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "jr", "sr", "rev"])
-_VALUE_WINDOW = 8  # tokens read on each side of an edit to find the whole value it touches
+_VALUE_WINDOW = 8  # at most this many tokens read on each side of an edit to find the whole value it touches
+# Tokens that join the words of one value: "March 3, 2024", "the 3rd of March", "12 per cent".
+_VALUE_JOINERS = frozenset({",", ".", "-", "/", "of", "the", "a", "and", "per", "percentage", "point", "points"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,15 +207,19 @@ def classify_link(old_url: str | None, new_url: str | None) -> Classification:
 
 def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Phrase], list[Token]] | None:
     """The value phrases that ``tokens[start:stop]`` is part of (an empty range: those it touches), read
-    whole from the tokens around it, and the tokens of the range outside them; None when there are none."""
-    low = max(0, start - _VALUE_WINDOW)
-    while low > 0 and start - low < 2 * _VALUE_WINDOW and (
-            might_be_value(tokens[low - 1].key) or tokens[low - 1].key in (",", ".", "-", "of")):
-        low -= 1  # start reading before the phrase, not in its middle
-    high = min(len(tokens), stop + _VALUE_WINDOW)
-    keys = [t.key for t in tokens[low:high]]
+    whole from the run of value words around it, and the tokens of the range outside them; None when there
+    are none."""
+    def joins(k: int) -> bool:
+        key = tokens[k].key
+        return key.lower() in _VALUE_JOINERS or might_be_value(key)
+
+    low, high = start, stop
+    while low > 0 and start - low < _VALUE_WINDOW and joins(low - 1):
+        low -= 1
+    while high < len(tokens) and high - stop < _VALUE_WINDOW and joins(high):
+        high += 1
     found = []
-    for phrase in read_values(keys, 0, min(stop + 1, high) - low):
+    for phrase in read_values([t.key for t in tokens[low:high]]):
         first, last = phrase.start + low, phrase.end + low
         if (first < stop and last > start) if start < stop else (first <= start <= last):
             found.append(Phrase(first, last, phrase.value))
@@ -316,7 +322,8 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
         if quote:
             detail.update(quote)
         return Classification("punctuation", MINOR, detail)
-    if any(might_be_value(t.key) for t in touched):
+    valued = any(might_be_value(t.key) for t in touched)
+    if valued:
         found = _value_edit(site or EditSite(old, new, (0, len(old), 0, len(new))))
         if found is not None:
             values, rest_old, rest_new = found
@@ -331,9 +338,9 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
     new_words = [t for t in new if t.kind != PUNCT]
     if quote:
         return Classification("quote", MAJOR, dict(quote))
-    if any(is_date_word(t.key) for t in touched):
+    if valued and any(is_date_word(t.key) for t in touched):
         return Classification("date", MAJOR, {})
-    if old_words and new_words and all(is_number_token(t) for t in old_words + new_words):
+    if valued and old_words and new_words and all(is_number_token(t) for t in old_words + new_words):
         return Classification("number", MAJOR, {"old_value": " ".join(t.key for t in old_words),
                                                 "new_value": " ".join(t.key for t in new_words)})
     if len(old_words) == 1 and len(new_words) == 1 and len(old) == 1 and len(new) == 1:

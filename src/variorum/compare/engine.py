@@ -206,11 +206,12 @@ class _Collector:
         edits = word_edits(old_tokens, new_tokens)
         changed = sum(len(t.key) + 1 for i1, i2, _, _ in edits for t in old_tokens[i1:i2])
         self.matched += max(0, sum(len(t.key) + 1 for t in old_tokens) - changed)
+        old_block, new_block = self.a.raw(i), self.b.raw(j)
         for i1, i2, j1, j2 in edits:
             old_span = _token_span(old_tokens, i1, i2, old_region[0])
             new_span = _token_span(new_tokens, j1, j2, new_region[0])
             quote = self._quote(i, j, old_span, new_span)
-            site = EditSite(old_tokens, new_tokens, (i1, i2, j1, j2), self.a.raw(i), self.b.raw(j))
+            site = EditSite(old_tokens, new_tokens, (i1, i2, j1, j2), old_block, new_block)
             found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote, site)
             context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             self.add(found.kind, found.significance, old_span, new_span, context, found.detail)
