@@ -5,6 +5,7 @@ is a major ``number`` or ``date`` change with the parsed values in ``detail``; B
 from __future__ import annotations
 
 import datetime
+import doctest
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variorum import compare
+from variorum.text import spelling as spelling_module
+from variorum.text import values as values_module
 from variorum.text.spelling import is_spelling_variant
 from variorum.text.tokens import token_keys
 from variorum.text.values import (
@@ -246,3 +249,9 @@ def test_date_orders_are_cosmetic_and_other_dates_major(day, delta):
     later = day + datetime.timedelta(days=delta)
     other = changes(american(day), american(later))
     assert {(c.kind, c.significance) for c in other} == {("date", "major")}
+
+
+@pytest.mark.parametrize("module", [values_module, spelling_module])
+def test_docstring_examples(module):
+    failed, attempted = doctest.testmod(module)
+    assert attempted > 0 and failed == 0
