@@ -154,7 +154,7 @@ def test_without_a_value_on_both_sides_numbers_keep_the_old_rules():
      ("centred", "centered"), ("travelled", "traveled"), ("travelling", "traveling"), ("defence", "defense"),
      ("licence", "license"), ("catalogue", "catalog"), ("programme", "program"), ("analyse", "analyze"),
      ("behaviour", "behavior"), ("paediatric", "pediatric"), ("judgement", "judgment"), ("fulfil", "fulfill"),
-     ("skilful", "skillful"), ("grey", "gray"), ("theatre", "theater")],
+     ("skilful", "skillful"), ("grey", "gray"), ("theatre", "theater"), ("colour-coded", "color-coded")],
 )
 def test_british_and_american_spellings_are_spelling(old, new):
     assert is_spelling_variant(old, new) and is_spelling_variant(new.capitalize(), old.capitalize())
@@ -166,7 +166,7 @@ def test_british_and_american_spellings_are_spelling(old, new):
 @pytest.mark.parametrize(
     ("old", "new"),
     [("filled", "filed"), ("four", "for"), ("hour", "hor"), ("called", "caled"), ("Michael", "Michel"),
-     ("rise", "rose"), ("colour", "colour"), ("col0ur", "col0r")],
+     ("rise", "rose"), ("colour", "colour"), ("col0ur", "col0r"), ("colour-coded", "colour-based")],
 )
 def test_words_that_are_not_spelling_variants(old, new):
     assert not is_spelling_variant(old, new)
@@ -255,3 +255,31 @@ def test_date_orders_are_cosmetic_and_other_dates_major(day, delta):
 def test_docstring_examples(module):
     failed, attempted = doctest.testmod(module)
     assert attempted > 0 and failed == 0
+
+
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def in_words(number: int) -> str:
+    """An independent spelling of 0-999 999 in words, British style ("one hundred and five")."""
+    if number >= 1000:
+        thousands, rest = divmod(number, 1000)
+        return f"{in_words(thousands)} thousand" + (f" {in_words(rest)}" if rest else "")
+    if number >= 100:
+        hundreds, rest = divmod(number, 100)
+        return f"{_UNITS[hundreds]} hundred" + (f" and {in_words(rest)}" if rest else "")
+    if number >= 20:
+        tens, rest = divmod(number, 10)
+        return _TENS[tens] + (f"-{_UNITS[rest]}" if rest else "")
+    return _UNITS[number]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=0, max_value=999_999), st.integers(min_value=1, max_value=1000))
+def test_numbers_in_words_equal_their_numerals(number, delta):
+    sentence = "The agency counted {} cases in all."
+    same = changes(sentence.format(in_words(number)), sentence.format(f"{number:,}"))
+    assert [(c.kind, c.significance) for c in same] == [("number", "cosmetic")]
+    other = changes(sentence.format(in_words(number)), sentence.format(f"{number + delta:,}"))
+    assert [(c.kind, c.significance) for c in other] == [("number", "major")]

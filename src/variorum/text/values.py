@@ -373,7 +373,8 @@ def _spelled(keys: Sequence[str], i: int) -> tuple[int, Decimal, bool] | None:
             ordinal = word in _SCALE_ORDINALS
         elif word == "dozen":
             current, last_small = max(current, 1) * 12, None
-        elif word == "and" and words and j + 1 < len(keys) and keys[j + 1].lower() in _SMALL and last_small is None:
+        elif word == "and" and words and last_small is None and j + 1 < len(keys) and all(
+                piece in _SMALL or piece in _SMALL_ORDINALS for piece in keys[j + 1].lower().split("-")):
             j += 1
             continue
         else:
