@@ -43,7 +43,8 @@ _VERB_BEFORE_NAME_RE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+(?:[a-z][\w'
 _NOT_NAMES = frozenset(["He", "She", "They", "It", "We", "I", "You", "The", "This", "That", "A", "An", "But", "And", "Officials", "Police"])
 _SENTENCE_END_KEYS = frozenset({".", "!", "?", "..."})
 _OPENING_KEYS = frozenset({'"', "'", "(", "[", "-"})
-_TITLES = frozenset(["mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "jr", "sr", "rev"])
+_TITLES = frozenset(["mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
+                     "jr", "sr", "rev"])
 _VALUE_WINDOW = 8  # at most this many tokens read on each side of an edit to find the whole value it touches
 # Tokens that join the words of one value: "March 3, 2024", "the 3rd of March", "12 per cent".
 _VALUE_JOINERS = frozenset({",", ".", "-", "/", "of", "the", "a", "and", "per", "percentage", "point", "points"})
@@ -301,7 +302,7 @@ def _is_name(old: Sequence[Token], new: Sequence[Token], site: EditSite | None) 
             following = tokens[k + 1].key if k + 1 < len(tokens) else ""
             if following[:1].isupper():  # "Ana Lopez"
                 return True
-            if _SPEECH_RE.fullmatch(following) and not _PLURAL_RE.search(token.key):  # "Lopez said", not "Officials said"
+            if _SPEECH_RE.fullmatch(following) and not _PLURAL_RE.search(token.key):  # not "Officials said"
                 return True
             if _named_elsewhere(token.key, block):
                 return True

@@ -65,7 +65,8 @@ class Date:
         parts = [calendar.day_name[self.weekday]] if self.weekday is not None else []
         month = f"{self.month:02d}" if self.month is not None else "-"
         if self.day is not None:
-            parts.append(f"{self.year:04d}-{month}-{self.day:02d}" if self.year is not None else f"--{month}-{self.day:02d}")
+            year = f"{self.year:04d}" if self.year is not None else "-"
+            parts.append(f"{year}-{month}-{self.day:02d}")
         elif self.month is not None:
             parts.append(f"{self.year:04d}-{month}" if self.year is not None else f"--{month}")
         elif self.year is not None:
@@ -106,8 +107,10 @@ def _ordinal_suffix(amount: Decimal) -> str:
 
 
 # Number words. Ordinals are derived from the cardinals ("seven" → "seventh", "twenty" → "twentieth").
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = {word: 10 * k for k, word in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)}
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = {word: 10 * k for k, word in enumerate(
+    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2)}
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _IRREGULAR_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
                        "nine": "ninth", "twelve": "twelfth"}
@@ -192,13 +195,11 @@ _VALUE_NUMBER_WORDS = frozenset([*_SMALL, *_SMALL_ORDINALS, *_SCALES, *_SCALE_OR
                                   *_PERCENT_WORDS])
 _RELATIVE_DAYS = frozenset({"today", "yesterday", "tomorrow", "tonight"})
 _VAGUE_NUMBER_WORDS = frozenset({"dozens", "hundreds", "thousands", "millions", "billions", "half"})
-_VALUE_WORDS = _VALUE_NUMBER_WORDS | _RELATIVE_DAYS | _VAGUE_NUMBER_WORDS | {*_CURRENCY_WORDS, *_CENTS, "per", *_UNITS}
-
-
-
-
+_VALUE_WORDS = _VALUE_NUMBER_WORDS | _RELATIVE_DAYS | _VAGUE_NUMBER_WORDS | {*_CURRENCY_WORDS, *_CENTS, "per",
+                                                                            *_UNITS}
 _DIGIT_RE = re.compile(r"\d")
-_DATE_KEY_RE = re.compile(r"(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)")
+_DATE_KEY_RE = re.compile(
+    r"(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)")
 
 
 def is_date_word(key: str) -> bool:
