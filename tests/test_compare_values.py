@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from variorum import compare
+from variorum.compare import compare
 from variorum.text import spelling as spelling_module
 from variorum.text import values as values_module
 from variorum.text.spelling import is_spelling_variant

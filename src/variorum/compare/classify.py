@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from variorum.compare.model import COSMETIC, MAJOR, MINOR
 from variorum.text.spelling import is_spelling_variant
-from variorum.text.tokens import NUMBER, PUNCT, URL, Token
+from variorum.text.tokens import NUMBER, PUNCT, URL, Token, TokenRun
+from variorum.text.urls import canonical_url, link_key, split_capture
 from variorum.text.values import (
     DIFFERENT,
     SAME,
@@ -32,7 +33,6 @@ from variorum.text.values import (
 )
 
 _NEGATIONS = frozenset(["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "n't", "cannot"])
-_TRACKING_PARAMETER_RE = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|smid|sh)$", re.I)
 
 _NAME = r"[A-Z][\w'’\-]+(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di)\s+)?[A-Z][\w'’\-]+){0,3}"
 _SPEECH = r"(?:said|says|told|added|adds|wrote|writes|stated|declared|explained|noted|warned|argued|insisted|asked|replied|recalled)"
@@ -150,8 +150,8 @@ def _edit_distance(left: str, right: str) -> int:
     return previous[-1]
 
 
-def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
-    """Which parts of a URL changed: scheme, host, path segments (dates recognised), query, fragment."""
+def _url_parts(old_url: str, new_url: str) -> list[dict[str, Any]]:
+    """Which parts of two URLs differ: scheme, host, path segments (dates recognised), query, fragment."""
     old, new = urlsplit(old_url), urlsplit(new_url)
     parts: list[dict[str, Any]] = []
     if old.scheme != new.scheme:
@@ -181,24 +181,49 @@ def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
         parts.append({"part": "query", "old": old.query, "new": new.query, "parameters": changed})
     if old.fragment != new.fragment:
         parts.append({"part": "fragment", "old": old.fragment, "new": new.fragment})
-    return {"old_url": old_url, "new_url": new_url, "changed": parts}
+    return parts
+
+
+def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
+    """Which parts of a link's target changed, the links compared as links (:mod:`variorum.text.urls`):
+    a web-archive capture by the page it copies, ``http``/``https``, default ports, tracking parameters and
+    a trailing slash folded. ``same_link`` says whether they are one link; if so, ``changed`` lists the
+    forms that differ (``archive`` for another capture, ``scheme``, ``host`` for a port, ``query``, …);
+    if not, the parts of the canonical targets that differ. ``old_url``/``new_url`` stay as written.
+
+    >>> detail = url_difference("http://web.archive.org/web/20161120034910/http://example.com:80/a",
+    ...                         "http://web.archive.org/web/20161121042330/https://example.com/a")
+    >>> detail["same_link"], [part["part"] for part in detail["changed"]]
+    (True, ['archive', 'scheme', 'host'])
+    """
+    (old_archive, old_original), (new_archive, new_original) = split_capture(old_url), split_capture(new_url)
+    same = link_key(old_url) == link_key(new_url)
+    parts: list[dict[str, Any]] = []
+    if old_archive != new_archive:
+        parts.append({"part": "archive", "old": old_archive, "new": new_archive})
+    if same:
+        parts.extend(_url_parts(old_original, new_original))
+    else:
+        parts.extend(_url_parts(canonical_url(old_original), canonical_url(new_original)))
+    return {"old_url": old_url, "new_url": new_url, "same_link": same, "changed": parts}
 
 
 def _link_significance(detail: dict[str, Any]) -> str:
-    parts = {p["part"] for p in detail["changed"]}
-    if not detail["old_url"] or not detail["new_url"] or "host" in parts:
+    if not detail["old_url"] or not detail["new_url"]:
         return MAJOR
-    if parts == {"query"}:
-        parameters = detail["changed"][0]["parameters"]
-        if all(_TRACKING_PARAMETER_RE.match(p) for p in parameters):
-            return COSMETIC
-    if parts <= {"scheme", "fragment"}:
+    if detail.get("same_link"):
+        return COSMETIC
+    parts = {p["part"] for p in detail["changed"]}
+    if "host" in parts:
+        return MAJOR
+    if parts <= {"archive", "scheme", "fragment"}:
         return COSMETIC
     return MINOR
 
 
 def classify_link(old_url: str | None, new_url: str | None) -> Classification:
-    """A link whose target changed (or appeared, or disappeared)."""
+    """A link whose target changed (or appeared, or disappeared); the same link in another form (another
+    archive capture, port, scheme, tracking parameters) is a cosmetic change."""
     if old_url and new_url:
         detail = url_difference(old_url, new_url)
     else:
@@ -210,17 +235,18 @@ def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list
     """The value phrases that ``tokens[start:stop]`` is part of (an empty range: those it touches), read
     whole from the run of value words around it, and the tokens of the range outside them; None when there
     are none."""
+    keys = tokens.keys if isinstance(tokens, TokenRun) else [t.key for t in tokens]
+
     def joins(k: int) -> bool:
-        key = tokens[k].key
-        return key.lower() in _VALUE_JOINERS or might_be_value(key)
+        return keys[k].lower() in _VALUE_JOINERS or might_be_value(keys[k])
 
     low, high = start, stop
     while low > 0 and start - low < _VALUE_WINDOW and joins(low - 1):
         low -= 1
-    while high < len(tokens) and high - stop < _VALUE_WINDOW and joins(high):
+    while high < len(keys) and high - stop < _VALUE_WINDOW and joins(high):
         high += 1
     found = []
-    for phrase in read_values([t.key for t in tokens[low:high]]):
+    for phrase in read_values(keys[low:high]):
         first, last = phrase.start + low, phrase.end + low
         if (first < stop and last > start) if start < stop else (first <= start <= last):
             found.append(Phrase(first, last, phrase.value))
@@ -246,7 +272,7 @@ def _value_edit(site: EditSite) -> tuple[Classification, list[Token], list[Token
     pairs = [(before.value, after.value) for before, after in zip(old[0], new[0])]
     outcomes = [compare_values(before, after) for before, after in pairs]
     changed = [pair for pair, outcome in zip(pairs, outcomes) if outcome != SAME] or pairs
-    kind = "date" if any(_is_date(v) or _is_date(w) or isinstance(v, Date) and isinstance(w, Date)
+    kind = "date" if any(_is_date(v) or _is_date(w) or (isinstance(v, Date) and isinstance(w, Date))
                          for v, w in changed) else "number"
     significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
     detail = {"old_value": "; ".join(str(v) for v, _ in changed), "new_value": "; ".join(str(w) for _, w in changed)}
@@ -276,7 +302,7 @@ def _named_elsewhere(word: str, block: str) -> bool:
         if before and before[-1] not in ".!?…":
             return True
         title = before[:-1].split()[-1:] if before.endswith(".") else []
-        if title and (title[0].lower() in _TITLES or len(title[0]) == 1 and title[0].isupper()):
+        if title and (title[0].lower() in _TITLES or (len(title[0]) == 1 and title[0].isupper())):
             return True  # "Mr. Chen", "J. Chen"
     return False
 
