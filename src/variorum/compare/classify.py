@@ -231,10 +231,10 @@ def classify_link(old_url: str | None, new_url: str | None) -> Classification:
     return Classification("link", _link_significance(detail), detail)
 
 
-def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Phrase], list[Token]] | None:
+def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Phrase], list[int]] | None:
     """The value phrases that ``tokens[start:stop]`` is part of (an empty range: those it touches), read
-    whole from the run of value words around it, and the tokens of the range outside them; None when there
-    are none."""
+    whole from the run of value words around it, and which tokens of the range lie outside them (offsets
+    from ``start``); None when there are none."""
     keys = tokens.keys if isinstance(tokens, TokenRun) else [t.key for t in tokens]
 
     def joins(k: int) -> bool:
@@ -252,21 +252,22 @@ def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list
             found.append(Phrase(first, last, phrase.value))
     if not found:
         return None
-    rest = [t for k, t in enumerate(tokens[start:stop], start) if not any(p.start <= k < p.end for p in found)]
-    return found, rest
+    outside = [k - start for k in range(start, stop) if not any(p.start <= k < p.end for p in found)]
+    return found, outside
 
 
 def _is_date(value: Value) -> bool:
     return isinstance(value, Date) and value.fields().keys() != {"year"}
 
 
-def _value_edit(site: EditSite) -> tuple[Classification, list[Token], list[Token]] | None:
+def _value_edit(site: EditSite) -> tuple[Classification, list[int], list[int]] | None:
     """The edit's values compared by value: a ``number`` or ``date`` classification (cosmetic for the same
-    values, minor when one side is only more precise, major for other values) and the edit's tokens
-    outside the values on each side; None when the two sides do not hold values to compare, one for one."""
+    values, minor when one side is only more precise, major for other values) and which of the edit's
+    tokens lie outside the values on each side; None when the two sides do not hold values to compare,
+    one for one."""
     i1, i2, j1, j2 = site.edit
     old = _value_phrases(site.old_tokens, i1, i2)
-    new = _value_phrases(site.new_tokens, j1, j2)
+    new = _value_phrases(site.new_tokens, j1, j2) if old is not None else None
     if old is None or new is None or len(old[0]) != len(new[0]):
         return None
     pairs = [(before.value, after.value) for before, after in zip(old[0], new[0])]
@@ -353,7 +354,8 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
     if valued:
         found = _value_edit(site or EditSite(old, new, (0, len(old), 0, len(new))))
         if found is not None:
-            values, rest_old, rest_new = found
+            values, old_outside, new_outside = found
+            rest_old, rest_new = [old[k] for k in old_outside], [new[k] for k in new_outside]
             if [t.key for t in rest_old if t.kind != PUNCT] != [t.key for t in rest_new if t.kind != PUNCT]:
                 if values.significance == MAJOR:
                     return Classification("quote", MAJOR, {**quote, **values.detail}) if quote else values
