@@ -35,7 +35,8 @@ def test_csv_lists_every_document_with_its_cluster_and_representative(run_cli, c
     status, out, err = run_cli("dedup", str(corpus), "--format", "csv")
     assert status == 0
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out))}
-    assert rows["wire-story0.txt"]["representative"] == rows["story0.txt"]["representative"] == "story0.txt"
+    rows = {key.removeprefix("site/"): row for key, row in rows.items()}
+    assert rows["wire-story0.txt"]["representative"] == rows["story0.txt"]["representative"] == "site/story0.txt"
     assert rows["upper-story1.txt"]["cluster"] == rows["story1.txt"]["cluster"]
     assert rows["story2.txt"]["cluster"] != rows["story3.txt"]["cluster"]
     assert "noise.bin.txt" not in rows and "noise.bin.txt" in err and "left out" in err
@@ -45,8 +46,8 @@ def test_jsonl_has_one_object_per_cluster_with_similarities_and_summaries(run_cl
     status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest")
     clusters = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and len(clusters) == 2
-    wire = next(c for c in clusters if any(m["id"] == "wire-story0.txt" for m in c["members"]))
-    assert wire["representative"] == "story0.txt"
+    wire = next(c for c in clusters if any(m["id"] == "site/wire-story0.txt" for m in c["members"]))
+    assert wire["representative"] == "site/story0.txt"
     second = wire["members"][1]
     assert 0.5 <= second["similarity"] <= 1.0 and "verdict" in second["change_from_previous"]
 
@@ -64,8 +65,8 @@ def test_write_unique_keeps_one_file_per_story(run_cli, corpus: Path, tmp_path: 
     out_dir = tmp_path / "unique"
     status, _, err = run_cli("dedup", str(corpus), "-f", "csv", "--write-unique", str(out_dir))
     assert status == 0 and "5 unique written" in err
-    assert sorted(p.name for p in out_dir.iterdir()) == ["blank.txt", "story0.txt", "story1.txt", "story2.txt",
-                                                        "story3.txt"]
+    assert sorted(p.name for p in (out_dir / "site").iterdir()) == ["blank.txt", "story0.txt", "story1.txt",
+                                                                    "story2.txt", "story3.txt"]
 
 
 def test_write_unique_jsonl(run_cli, tmp_path: Path) -> None:
@@ -97,7 +98,7 @@ def test_index_add_query_and_parameter_mismatch(run_cli, corpus: Path, tmp_path:
     status, out, _ = run_cli("index", "query", str(index), str(corpus / "wire-story0.txt"),
                          "-f", "json")
     (result,) = json.loads(out)
-    assert [m["id"] for m in result["matches"]] == [str(corpus / "story0.txt")]
+    assert [m["id"] for m in result["matches"]] == ["story0.txt"]
     assert result["matches"][0]["similarity"] >= 0.5
     status, _, err = run_cli("index", "query", str(index), str(corpus / "story0.txt"),
                          "--ngram", "3")

@@ -1,5 +1,6 @@
 """What every command shares: the report formats of ``diff``, ``show`` and ``collate``, writing a
-report, warnings on stderr, and the ``--db`` option of the commands that use the store."""
+report, warnings on stderr, the ``--db`` option of the commands that use the store, and the ``--*-field``
+options of the commands that read JSONL and Parquet (``extract``, ``dedup``, ``index``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from variorum.compare import Comparison
 from variorum.errors import InputError
+from variorum.extract.formats import Fields
 from variorum.render.html import render_html
 from variorum.render.json import render_json
 from variorum.render.markdown import render_markdown
@@ -25,6 +27,17 @@ DatabaseOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="VARIORUM_DB", show_envvar=True,
     help="SQLite file or postgresql:// URL (default: ~/.local/share/variorum/variorum.db).",
 )]
+
+IdField = Annotated[str, typer.Option("--id-field", help="JSONL key / Parquet column holding the record id.")]
+UrlField = Annotated[str, typer.Option("--url-field", help="JSONL key / Parquet column holding the URL.")]
+TextField = Annotated[str, typer.Option("--text-field", help="JSONL key / Parquet column holding plain text.")]
+HtmlField = Annotated[str, typer.Option("--html-field",
+                                        help="JSONL key / Parquet column holding HTML (wins over text).")]
+
+
+def record_fields(id_field: str, url_field: str, text_field: str, html_field: str) -> Fields:
+    """The :class:`Fields` the ``--*-field`` options name."""
+    return Fields(id=id_field, url=url_field, text=text_field, html=html_field)
 
 
 class Significance(str, Enum):
