@@ -11,6 +11,7 @@ import sys
 import typer
 
 from variorum.cli import collate, dedup, diff, export, extract, history, serve, track
+from variorum.cli.common import guarded_stdout
 from variorum.errors import VariorumError
 
 app = typer.Typer(
@@ -48,7 +49,8 @@ def error_exit(message: str) -> None:
 def main() -> None:
     """Entry point of the ``variorum`` console script."""
     try:
-        app()
+        with guarded_stdout():
+            app()
     except VariorumError as error:
         error_exit(str(error))
     except KeyboardInterrupt:

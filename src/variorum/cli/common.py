@@ -4,10 +4,12 @@ options of the commands that read JSONL and Parquet (``extract``, ``dedup``, ``i
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Iterator, Optional, TextIO
 
 import typer
 from rich.console import Console
@@ -55,6 +57,56 @@ class ReportFormat(str, Enum):
     json = "json"
     html = "html"
     markdown = "markdown"
+
+
+class _GuardedOutput:
+    """Standard output whose failed writes (a full disk, a device gone) are one clear :class:`InputError`
+    rather than a traceback; a broken pipe stays a :class:`BrokenPipeError` (the reader has gone: exit 0)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _failed(self, error: OSError) -> InputError:
+        try:  # what is still buffered can never be written: let the interpreter's last flush drop it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+        return InputError("standard output", f"cannot be written ({error.strerror or error})")
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with :class:`_GuardedOutput` as standard output, flushed at the end, so that a failure
+    to write the output is reported as one line naming it."""
+    original = sys.stdout
+    guard = _GuardedOutput(original)
+    sys.stdout = guard  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = original
+        guard.flush()
 
 
 def warn(message: str) -> None:

@@ -68,7 +68,7 @@ def _single_page(names: list[str]) -> bool:
         return len(names) == 1
     path = local_path(names[0])
     try:
-        return path.is_file() and detect_format(path)[0] in (HTML, TEXT)
+        return path.is_file() and detect_format(path)[0] in (HTML, TEXT, FEED)
     except OSError:
         return True  # reading it will say why it cannot be read
 
