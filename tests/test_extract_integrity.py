@@ -16,13 +16,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEED_A
+from test_dedup_pipeline import articles
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from variorum.extract import extract_record, formats, read_input
-
-from conftest import SEED_A
-from test_dedup_pipeline import articles
 
 VARIORUM = [sys.executable, "-c", "from variorum.cli.app import main; main()"]
 PARAGRAPH = ("The council voted on Tuesday to close the old bridge for repairs, which are expected to take "

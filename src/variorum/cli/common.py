@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional, TextIO
+from typing import Annotated, Any, Optional, TextIO
 
 import typer
 from rich.console import Console
@@ -101,7 +102,7 @@ def guarded_stdout() -> Iterator[None]:
     to write the output is reported as one line naming it."""
     original = sys.stdout
     guard = _GuardedOutput(original)
-    sys.stdout = guard  # type: ignore[assignment]
+    sys.stdout = guard
     try:
         yield
     finally:

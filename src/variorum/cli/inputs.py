@@ -9,8 +9,8 @@ go to the ``warn`` callback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from variorum.article import Article

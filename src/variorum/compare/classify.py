@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Sequence
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
 from variorum.compare.model import COSMETIC, MAJOR, MINOR
 from variorum.text.tokens import NUMBER, PUNCT, URL, Token
@@ -126,9 +126,17 @@ def _edit_distance(left: str, right: str) -> int:
     return previous[-1]
 
 
+def _split_url(url: str) -> SplitResult:
+    """``url``'s parts; one urlsplit refuses (``http://[::1``, an unclosed IPv6 bracket) is all path."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", url, "", "")
+
+
 def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
     """Which parts of a URL changed: scheme, host, path segments (dates recognised), query, fragment."""
-    old, new = urlsplit(old_url), urlsplit(new_url)
+    old, new = _split_url(old_url), _split_url(new_url)
     parts: list[dict[str, Any]] = []
     if old.scheme != new.scheme:
         parts.append({"part": "scheme", "old": old.scheme, "new": new.scheme})

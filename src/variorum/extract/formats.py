@@ -13,15 +13,21 @@ import io
 import json
 import os
 import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from variorum.errors import InputError
 from variorum.extract.feeds import looks_like_feed
-from variorum.extract.limits import MAX_PAGE_BYTES, GzipStream, expansion_limit, read_capped
-from variorum.extract.records import BROKEN, FEED, HTML, SKIPPED, TEXT, Record
+from variorum.extract.limits import (
+    MAX_PAGE_BYTES,
+    GzipStream,
+    expansion_limit,
+    read_capped,
+)
+from variorum.extract.records import BROKEN, FEED, HTML, SKIPPED, TEXT, Record, one_line
 from variorum.extract.warc import warc_records
 from variorum.text.decode import looks_binary
 
@@ -173,7 +179,7 @@ def read_jsonl(
             try:
                 row = json.loads(line)
             except (UnicodeDecodeError, ValueError) as error:
-                yield Record(BROKEN, where, where, error=f"not JSON ({error})")
+                yield Record(BROKEN, where, where, error=f"not JSON ({one_line(error)})")
                 continue
             except RecursionError:
                 yield Record(BROKEN, where, where, error="JSON nested too deeply to read")
@@ -199,7 +205,7 @@ def open_parquet(path: Path, name: str, fields: Fields) -> tuple[pq.ParquetFile,
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
-        raise InputError(name, f"not a readable Parquet file ({error})") from None
+        raise InputError(name, f"not a readable Parquet file ({one_line(error)})") from None
     columns = set(parquet.schema_arrow.names)
     if fields.text not in columns and fields.html not in columns:
         raise InputError(name, f"has no {fields.text!r} or {fields.html!r} column "
@@ -230,7 +236,7 @@ def read_parquet(
                     yield _from_mapping(row, fields, f"{name}#{number}", f"{name}#{number}")
         except (pa.ArrowException, OSError) as error:
             yield Record(BROKEN, f"{name}#{number + 1}", f"{name}#{number + 1}",
-                         error=f"unreadable Parquet data ({error})")
+                         error=f"unreadable Parquet data ({one_line(error)})")
         number = group_start + metadata.row_group(group).num_rows
 
 

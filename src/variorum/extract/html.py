@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
@@ -29,7 +30,12 @@ from variorum.article import Article
 from variorum.errors import InputError
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.text.frontmatter import (
-    CAPTION, CORRECTION, HEADLINE, PARAGRAPH, STANDFIRST, is_correction,
+    CAPTION,
+    CORRECTION,
+    HEADLINE,
+    PARAGRAPH,
+    STANDFIRST,
+    is_correction,
 )
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))

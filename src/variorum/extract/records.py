@@ -25,6 +25,11 @@ OK, EMPTY, FAILED = "ok", "empty", "failed"
 NO_ARTICLE_TEXT = "no article text found"
 
 
+def one_line(error: BaseException) -> str:
+    """A library's error message on one line (pyarrow's and lxml's may span several), for one-line reports."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One raw item: its ``kind`` (html, text, feed; broken when it could not be read; skipped when it is not an
@@ -82,7 +87,7 @@ def extract_record(record: Record, *, max_bytes: int = MAX_PAGE_BYTES) -> Extrac
     except InputError as error:
         return Extraction(record.id, record.source, FAILED, error=error.problem, url=record.url)
     except (ValueError, TypeError, RecursionError, MemoryError) as error:
-        return Extraction(record.id, record.source, FAILED, error=f"extraction failed ({error})", url=record.url)
+        return Extraction(record.id, record.source, FAILED, error=f"extraction failed ({one_line(error)})", url=record.url)
     if not article.body.strip():
         return Extraction(record.id, record.source, EMPTY, article, NO_ARTICLE_TEXT, url=article.url)
     return Extraction(record.id, record.source, OK, article, url=article.url)

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from variorum.errors import InputError
 from variorum.extract.limits import read_capped
-from variorum.extract.records import BROKEN, HTML, SKIPPED, Record
+from variorum.extract.records import BROKEN, HTML, SKIPPED, Record, one_line
 
 MAX_HEADER_BYTES = 64 * 1024
 """Largest WARC or HTTP header block accepted; real ones are well under 4 KiB."""
@@ -177,7 +177,7 @@ def _record(header: _Header, block: bytes, record_id: str, where: str, max_bytes
     try:
         payload = _decoded(http, max_bytes) if http is not None else read_capped(io.BytesIO(body), max_bytes)
     except (OSError, ValueError, EOFError) as error:
-        return Record(BROKEN, record_id, where, url=url, error=f"unreadable record ({error})")
+        return Record(BROKEN, record_id, where, url=url, error=f"unreadable record ({one_line(error)})")
     except Exception as error:  # noqa: BLE001 - a decompressor's own error (brotli.error), whatever its class
         return Record(BROKEN, record_id, where, url=url, error=f"unreadable record ({type(error).__name__})")
     if payload is None:
