@@ -30,7 +30,7 @@ PARAGRAPH = ("The council voted on Tuesday to close the old bridge for repairs, 
 
 def run(*args: str, timeout: float = 60, **kwargs: object) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")}
-    return subprocess.run([*VARIORUM, *args], capture_output="stdout" not in kwargs, text=True, timeout=timeout,
+    return subprocess.run([*VARIORUM, *args], check=False, capture_output="stdout" not in kwargs, text=True, timeout=timeout,
                           env=env, **kwargs)  # type: ignore[call-overload]
 
 
@@ -73,9 +73,9 @@ def test_index_query_keeps_the_folder_in_ids(run_cli, tmp_path: Path) -> None:
 def test_an_input_named_twice_or_inside_another_is_refused(run_cli, tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "a.txt").write_text("Title\n\n" + PARAGRAPH)
-    code, out, err = run_cli("dedup", str(tmp_path / "site"), str(tmp_path / "site" / "a.txt"))
+    code, _, err = run_cli("dedup", str(tmp_path / "site"), str(tmp_path / "site" / "a.txt"))
     assert code == 2 and one_line_error(err, str(tmp_path / "site" / "a.txt"), "is inside")
-    code, out, err = run_cli("extract", str(tmp_path / "site"), str(tmp_path / "site") + "/")
+    code, _, err = run_cli("extract", str(tmp_path / "site"), str(tmp_path / "site") + "/")
     assert code == 2 and "named twice" in err
 
 
@@ -141,7 +141,7 @@ def test_dedup_does_not_count_a_feed_as_a_document(run_cli, tmp_path: Path) -> N
 def test_binary_detection_looks_past_a_utf8_bom(run_cli, tmp_path: Path) -> None:
     binary = tmp_path / "bom.txt"
     binary.write_bytes(b"\xef\xbb\xbfHello\x00\x01\x02\x03 world\x1b[31m\x00" * 20)
-    code, out, err = run_cli("diff", str(binary), str(SEED_A))
+    code, _, err = run_cli("diff", str(binary), str(SEED_A))
     assert code == 2 and one_line_error(err, str(binary), "binary data, not text")
     assert formats.sniff(binary.read_bytes()) is None
 
@@ -197,7 +197,7 @@ def test_non_utf8_file_names_are_escaped_in_output_files(run_cli, tmp_path: Path
     site.mkdir()
     (site / os.fsdecode(b"caf\xe9.txt")).write_text("Title\n\n" + PARAGRAPH)
     out_file = tmp_path / os.fsdecode(b"out\xff.jsonl")
-    code, out, err = run_cli("extract", "-f", "jsonl", str(site), "-o", str(out_file))
+    code, _, err = run_cli("extract", "-f", "jsonl", str(site), "-o", str(out_file))
     assert code == 0 and "Traceback" not in err
     assert json.loads(out_file.read_text(encoding="utf-8"))["id"] == "site/caf\\xe9.txt"
 
@@ -224,7 +224,7 @@ def test_an_unreadable_single_file_is_one_line(run_cli, tmp_path: Path, monkeypa
         return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Path, "open", refusing_open)  # mode 000 does not stop root: the refusal is faked
-    code, out, err = run_cli("extract", str(locked))
+    code, _, err = run_cli("extract", str(locked))
     assert code == 2 and one_line_error(err, str(locked), "cannot be read (Permission denied)")
 
 
@@ -264,7 +264,7 @@ def test_special_entries_inside_a_folder_are_left_out_and_counted(
         "site/story.txt": ("text", None),
         "site/zero.txt": ("skipped", "not a regular file (a character device)"),
     }
-    code, out, err = run_cli("extract", "-f", "jsonl", str(site))
+    code, _, err = run_cli("extract", "-f", "jsonl", str(site))
     assert code == 0 and "read 3 records: 1 extracted, 0 empty (no article text found), 2 failed; 2 skipped" in err
-    code, out, err = run_cli("dedup", str(site))
+    code, _, err = run_cli("dedup", str(site))
     assert code == 0 and "1 document," in err and "4 records left out" in err

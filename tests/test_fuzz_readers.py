@@ -91,12 +91,12 @@ def workdir() -> Iterator[Path]:
         yield Path(folder)
 
 
-def read_all(path: Path, fields: Fields = Fields()) -> list[str]:
+def read_all(path: Path, fields: Fields | None = None) -> list[str]:
     """Read and extract every record of ``path``: InputError allowed, any other exception fails the test."""
     statuses = []
     with no_hang():
         try:
-            for record in read_input(str(path), fields):
+            for record in read_input(str(path), fields or Fields()):
                 extraction = extract_record(record)
                 assert extraction.status in (OK, EMPTY, FAILED, FEED)
                 statuses.append(extraction.status)
@@ -239,7 +239,7 @@ def test_gzip_bombs_stop_at_the_cap_in_bounded_memory(workdir: Path) -> None:
     for name, head in (("bomb.jsonl.gz", b""), ("bomb.warc.gz", b""), ("bomb.txt.gz", b"")):
         path = workdir / name
         path.write_bytes(head + bomb)
-        statuses = within_memory(64 * 1024 * 1024, lambda: read_all(path))
+        statuses = within_memory(64 * 1024 * 1024, lambda path=path: read_all(path))  # type: ignore[misc]
         assert statuses and statuses[-1] in ("input error", FAILED), (name, statuses)
 
 

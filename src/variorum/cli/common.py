@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -26,7 +26,7 @@ from variorum.render.markdown import render_markdown
 from variorum.render.terminal import render_plain, render_rich
 from variorum.store import Store, database_url, open_store
 
-DatabaseOption = Annotated[Optional[str], typer.Option(
+DatabaseOption = Annotated[str | None, typer.Option(
     "--db", envvar="VARIORUM_DB", show_envvar=True,
     help="SQLite file or postgresql:// URL (default: ~/.local/share/variorum/variorum.db).",
 )]

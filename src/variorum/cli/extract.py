@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, Optional, TextIO
+from typing import Annotated, TextIO
 
 import typer
 from rich.console import Console
@@ -25,7 +26,16 @@ from variorum.extract.formats import Fields, check_inputs, detect_format, local_
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.extract.output import Writer
 from variorum.extract.records import (
-    EMPTY, FAILED, FEED, HTML, OK, SKIPPED, TEXT, Extraction, Record, extract_record,
+    EMPTY,
+    FAILED,
+    FEED,
+    HTML,
+    OK,
+    SKIPPED,
+    TEXT,
+    Extraction,
+    Record,
+    extract_record,
 )
 
 
@@ -105,7 +115,7 @@ def _run(records: Iterator[Record], writer: Writer, strict: bool, max_bytes: int
             progress.update(task, advance=1)
 
 
-def _open_output(output: Optional[Path], stack: ExitStack) -> TextIO:
+def _open_output(output: Path | None, stack: ExitStack) -> TextIO:
     if output is None:
         return sys.stdout
     try:
@@ -119,7 +129,7 @@ def extract_command(
         help="Files, directories (read recursively) or file:// URLs: HTML, text, .jsonl[.gz], .warc[.gz], "
              ".parquet; '-' reads one page from standard input.")],
     output_format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop with an error at the first bad record or line.")] = False,
     id_field: IdField = "id",
     url_field: UrlField = "url",

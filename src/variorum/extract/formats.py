@@ -58,6 +58,9 @@ class Fields:
     html: str = "html"
 
 
+DEFAULT_FIELDS = Fields()
+
+
 def _suffixes(path: Path) -> tuple[str, bool]:
     """The meaningful extension of ``path`` and whether it is gzipped (``a.warc.gz`` → ``.warc``, True)."""
     suffixes = [s.lower() for s in path.suffixes[-2:]]
@@ -468,7 +471,7 @@ def check_inputs(names: Sequence[str]) -> list[str]:
 
 
 def read_input(
-    name: str, fields: Fields = Fields(), max_bytes: int = MAX_PAGE_BYTES, input_id: str | None = None
+    name: str, fields: Fields = DEFAULT_FIELDS, max_bytes: int = MAX_PAGE_BYTES, input_id: str | None = None
 ) -> Iterator[Record]:
     """Records of one input named on the command line: a file, a directory, or a ``file://`` URL.
 
@@ -483,7 +486,7 @@ def read_input(
         yield from read_file(path, input_id, printable(name), fields, max_bytes)
 
 
-def read_inputs(names: Sequence[str], fields: Fields = Fields(), max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
+def read_inputs(names: Sequence[str], fields: Fields = DEFAULT_FIELDS, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
     """Records of all the inputs named on the command line, in order, with ids unique across them
     (:func:`input_ids`); every input is checked (:func:`check_inputs`) before the first is read."""
     ids = check_inputs(names)

@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from variorum.errors import InputError
 from variorum.extract.formats import (
+    DEFAULT_FIELDS,
     JSONL,
     PARQUET,
     Fields,
@@ -101,7 +102,7 @@ class WholeInputs:
 Part = LineRange | FileGroup | RowGroups | WholeInputs
 
 
-def read_part(part: Part, fields: Fields = Fields(), max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
+def read_part(part: Part, fields: Fields = DEFAULT_FIELDS, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
     """The records of one part, in order; raises :class:`InputError` where reading its input would."""
     if isinstance(part, LineRange):
         yield from read_jsonl(part.path, False, part.name, fields, max_bytes, part.start, part.end, part.first_line)
@@ -209,7 +210,7 @@ def _size(name: str) -> int:
 
 
 def split_inputs(
-    names: Iterable[str], fields: Fields = Fields(), part_bytes: int = PART_BYTES, part_files: int = PART_FILES
+    names: Iterable[str], fields: Fields = DEFAULT_FIELDS, part_bytes: int = PART_BYTES, part_files: int = PART_FILES
 ) -> Iterator[Part]:
     """The parts of the inputs ``names``, in order (lazily: an input is looked at when its parts are due).
 
