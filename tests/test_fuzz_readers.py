@@ -132,7 +132,9 @@ def html_pages(draw: st.DrawFn) -> bytes:
         else:
             pieces.append(draw(TEXTS))
     text = "".join(pieces)
-    return draw(BOMS) + text.encode(draw(ENCODINGS), errors="surrogatepass" if draw(st.booleans()) else "replace")
+    encoding = draw(ENCODINGS)
+    lone_surrogates = encoding.startswith("utf") and draw(st.booleans())
+    return draw(BOMS) + text.encode(encoding, errors="surrogatepass" if lone_surrogates else "replace")
 
 
 @st.composite
@@ -287,7 +289,7 @@ def test_plain_text(workdir: Path, bom: bytes, text: str, encoding: str, noise: 
 
 def test_plain_text_extremes_in_bounded_memory(workdir: Path) -> None:
     paragraphs = 10**6 if LONG else 10**5
-    text = ("The council met. " * 3 + "\n\n") * (paragraphs // 1)
+    text = "The council met.\n\n" * paragraphs  # 18 MB at 10^6, under the 20 MiB page limit
     with no_hang(600):
         article = within_memory(40 * len(text), lambda: article_from_text(text.encode()))
     assert len(article.blocks) == paragraphs
