@@ -51,8 +51,8 @@ def _stdin_record(max_bytes: int) -> Record:
     if len(data) > max_bytes:
         raise InputError("-", f"input is over the limit of {max_bytes:,} bytes (see --max-bytes)")
     kind = sniff(data[:4096])
-    if kind not in (HTML, TEXT):
-        raise InputError("-", "standard input must be an HTML page or plain text")
+    if kind not in (HTML, TEXT, FEED):
+        raise InputError("-", "standard input must be an HTML page, a feed or plain text")
     return Record(kind, "-", "-", data)
 
 
