@@ -228,7 +228,7 @@ def test_warc_truncated_and_mutated(workdir: Path, data: bytes) -> None:
     path = workdir / "crawl.warc"
     path.write_bytes(data)
     statuses = read_all(path)
-    if data == BASE_WARC or data == BASE_WARC_GZ:
+    if data in (BASE_WARC, BASE_WARC_GZ):
         assert statuses == [OK, OK]
 
 

@@ -135,10 +135,12 @@ def extract_command(
     url_field: UrlField = "url",
     text_field: TextField = "text",
     html_field: HtmlField = "html",
-    max_bytes: Annotated[int, typer.Option(help="Largest page or record extracted, in bytes.")] = MAX_PAGE_BYTES,
+    max_bytes: Annotated[int, typer.Option(
+        metavar="BYTES", show_default=False, help="Largest page or record extracted (default: 20 MiB).")] = MAX_PAGE_BYTES,
 ) -> None:
-    """Extract articles (text, title, authors, date, links, captions) from pages and crawl containers; feed
-    files are listed with their items' links."""
+    """Extract articles (text, title, authors, date, links, captions) from pages and crawl containers.
+
+    Feed files (RSS, Atom, JSON Feed) are not articles: they are listed with their items' links."""
     ids = _check_inputs(inputs)
     fields = record_fields(id_field, url_field, text_field, html_field)
     counts: Counter[str] = Counter()

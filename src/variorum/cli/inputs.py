@@ -15,9 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 from variorum.article import Article
 from variorum.errors import InputError
-from variorum.extract.formats import file_problem, printable, sniff
-from variorum.extract.html import article_from_html
-from variorum.extract.records import HTML, NO_ARTICLE_TEXT
 from variorum.text.decode import decode_text
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -39,6 +36,8 @@ def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if name == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
+        from variorum.extract.formats import file_problem
+
         path = _local_path(name)
         problem = file_problem(path)
         if problem is not None:
@@ -61,6 +60,9 @@ def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _is_html(name: str, data: bytes) -> bool:
+    from variorum.extract.formats import sniff
+    from variorum.extract.records import HTML
+
     extension = Path(urlsplit(name).path if name.startswith("file://") else name).suffix.lower()
     return extension in (".html", ".htm", ".xhtml", ".shtml") or sniff(data[:4096]) == HTML
 
@@ -69,9 +71,15 @@ def load_article(
     name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, warn: Callable[[str], None] = lambda message: None
 ) -> Article:
     """Read input ``name`` as an :class:`Article`: an HTML page (by extension or by its first bytes) through
-    the HTML extractor, anything else as plain text with front-matter recognition. Its id is ``name``."""
+    the HTML extractor, anything else as plain text with front-matter recognition. Its id is ``name`` (file
+    name bytes that are not UTF-8 as ``\\xNN`` escapes)."""
+    from variorum.extract.formats import printable
+
     data = read_bytes(name, max_bytes)
     if _is_html(name, data):
+        from variorum.extract.html import article_from_html  # the HTML extractor loads lxml: only for pages
+        from variorum.extract.records import NO_ARTICLE_TEXT
+
         article = article_from_html(data, source=name, max_bytes=max_bytes, id=printable(name))
         if not article.body:
             raise InputError(name, NO_ARTICLE_TEXT)

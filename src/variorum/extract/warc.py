@@ -178,7 +178,7 @@ def _record(header: _Header, block: bytes, record_id: str, where: str, max_bytes
         payload = _decoded(http, max_bytes) if http is not None else read_capped(io.BytesIO(body), max_bytes)
     except (OSError, ValueError, EOFError) as error:
         return Record(BROKEN, record_id, where, url=url, error=f"unreadable record ({one_line(error)})")
-    except Exception as error:  # noqa: BLE001 - a decompressor's own error (brotli.error), whatever its class
+    except Exception as error:
         return Record(BROKEN, record_id, where, url=url, error=f"unreadable record ({type(error).__name__})")
     if payload is None:
         return Record(BROKEN, record_id, where, url=url, error=f"record is over the limit of {max_bytes:,} bytes")
