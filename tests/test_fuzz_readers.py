@@ -359,3 +359,10 @@ def test_a_damaged_parquet_footer_is_a_one_line_error(workdir: Path) -> None:
     with pytest.raises(InputError, match="not a readable Parquet file") as error:
         list(read_input(str(path)))
     assert "\n" not in str(error.value)
+
+
+def test_a_page_that_is_not_utf8_and_declares_no_charset_is_decoded() -> None:
+    page = b"\x80" + BASE_PAGE.replace(b"council", b"caf\xe9")
+    extraction = extract_record(Record("html", "page", "page.html", page))
+    assert extraction.status == OK and extraction.article is not None  # was a NameError in decode_html
+    assert "voted on Tuesday to close the old bridge" in extraction.article.body
