@@ -42,7 +42,7 @@ def test_jsonl_output_follows_the_contract(run_cli, corpus: Path) -> None:
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [(row["id"], row["status"]) for row in rows] == [
-        ("bridge.html", "ok"), ("empty.html", "empty"), ("note.txt", "ok"),
+        ("site/bridge.html", "ok"), ("site/empty.html", "empty"), ("site/note.txt", "ok"),
     ]
     bridge = rows[0]
     assert list(bridge) == ["id", "url", "title", "authors", "published", "modified", "sitename", "language", "categories",
