@@ -41,7 +41,7 @@ def test_csv_lists_every_document_with_its_cluster_and_representative(run_cli, c
 
 
 def test_jsonl_has_one_object_per_cluster_with_similarities_and_summaries(run_cli, corpus: Path) -> None:
-    status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest")
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest", "--summaries")
     clusters = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and len(clusters) == 2
     wire = next(c for c in clusters if any(m["id"] == "wire-story0.txt" for m in c["members"]))
@@ -217,7 +217,7 @@ def test_summaries_extract_only_the_versions_they_compare(
         return original(record, **options)
 
     monkeypatch.setattr(cli_dedup, "extract_record", counted)
-    status, out, _ = run_cli("dedup", str(corpus), "-f", "json")
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "json", "--summaries")
     data = json.loads(out)
     assert status == 0 and data["documents"] == 7
     members = sorted(m["id"] for c in data["clusters"] for m in c["members"])

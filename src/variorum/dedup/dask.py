@@ -136,7 +136,7 @@ def sketch_part(part: Part, config: DedupConfig, fields: Fields, max_bytes: int)
     sites = [d.site for d in found]
     return SketchedPart(
         part.name, [d.id for d in found], [d.published for d in found], sites,
-        sketch([d.text for d in found], config, sites) if found else None, left_out, warnings, error,
+        sketch([d.text for d in found], config, sites, config.signed) if found else None, left_out, warnings, error,
     )
 
 
