@@ -41,6 +41,7 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
 from functools import partial
 from math import comb
 from pathlib import Path
@@ -106,7 +107,7 @@ def version(text: str, other: str, rng: random.Random) -> str:
                 line = word
             else:
                 line = f"{line} {word}".strip()
-        body = "\n".join(lines + [line])
+        body = "\n".join([*lines, line])
     return body
 
 
@@ -367,8 +368,9 @@ def dask_speed_up(texts: list[str], config: DedupConfig, args: argparse.Namespac
                     client.run(importlib.import_module, "variorum.dedup.dask")  # workers up and warm
                     arrived: list[float] = []
                     started = time.perf_counter()
-                    deduper, candidates = dedup_on_dask(split_inputs([str(export)]), config, client,
-                                                        on_part=lambda part: arrived.append(time.perf_counter()))
+                    deduper, candidates = dedup_on_dask(
+                        split_inputs([str(export)]), config, client,
+                        on_part=lambda part, arrived=arrived: arrived.append(time.perf_counter()))
                     found[workers] = deduper.clusters(candidates)
                     seconds = time.perf_counter() - started
                 timings[workers].append(seconds)
