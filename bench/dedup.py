@@ -41,10 +41,10 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
 from functools import partial
 from math import comb
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
