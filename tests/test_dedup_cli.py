@@ -223,3 +223,19 @@ def test_summaries_extract_only_the_versions_they_compare(
     members = sorted(m["id"] for c in data["clusters"] for m in c["members"])
     assert sorted(extracted) == members  # the 4 versions of the 2 clusters, not the 7 documents again
     assert all("change_from_previous" in c["members"][1] for c in data["clusters"])
+
+
+def test_level_copy_keeps_only_copies_and_json_reports_levels(run_cli, tmp_path: Path) -> None:
+    text = articles(1)[0]
+    paragraphs = text.split("\n\n")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in [
+        ("story", text), ("copy", "Advertisement\n\n" + text),
+        ("trimmed", "\n\n".join(paragraphs[: len(paragraphs) // 2]))]), encoding="utf-8")
+    status, out, _ = run_cli("dedup", str(source), "-f", "json")
+    (cluster,) = json.loads(out)["clusters"]
+    assert status == 0 and {m["id"]: m["level"] for m in cluster["members"]}["trimmed"] == "trimmed"
+    status, out, _ = run_cli("dedup", str(source), "-f", "json", "--level", "copy")
+    data = json.loads(out)
+    assert data["parameters"]["level"] == "copy"
+    assert [sorted(m["id"] for m in c["members"]) for c in data["clusters"]] == [["copy", "story"]]
