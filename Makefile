@@ -28,6 +28,8 @@ demo: $(STAMP)
 	status=$$?; [ $$status -le 1 ] || exit $$status
 
 test: $(STAMP) $(CHROMIUM_STAMP)
+	$(BIN)/mypy
+	$(BIN)/ruff check src
 	$(BIN)/python -m pytest -q -n auto
 
 # refresh the README's screenshots (docs/screenshots/) from the browser tests
