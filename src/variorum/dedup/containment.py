@@ -129,9 +129,9 @@ def posting_pairs(codes: np.ndarray, max_postings: int) -> Counted:
     heads = np.repeat(np.where(lengths > max_postings, starts, -1), lengths)
     crowded = heads >= 0
     tails = np.flatnonzero(crowded & (np.arange(len(codes)) != heads))
-    small = _runs(np.concatenate(found) if found else np.empty(0, np.uint64))
+    in_small = _runs(np.concatenate(found) if found else np.empty(0, np.uint64))
     with_first = _runs((documents[heads[tails]] << _SHIFT) | documents[tails])
-    return (*_added(small, (with_first[0], with_first[1] * CROWDED)), documents[crowded])
+    return (*_added(in_small, (with_first[0], with_first[1] * CROWDED)), documents[crowded])
 
 
 def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
