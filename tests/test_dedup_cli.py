@@ -9,8 +9,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from test_dedup_pipeline import articles, syndicated
 
+from test_dedup_pipeline import articles, syndicated
 from variorum.dedup import DedupConfig, sketch
 from variorum.dedup import index as dedup_index
 from variorum.extract import parts
@@ -42,7 +42,7 @@ def test_csv_lists_every_document_with_its_cluster_and_representative(run_cli, c
 
 
 def test_jsonl_has_one_object_per_cluster_with_similarities_and_summaries(run_cli, corpus: Path) -> None:
-    status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest")
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest", "--summaries")
     clusters = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and len(clusters) == 2
     wire = next(c for c in clusters if any(m["id"] == "site/wire-story0.txt" for m in c["members"]))
@@ -218,9 +218,25 @@ def test_summaries_extract_only_the_versions_they_compare(
         return original(record, **options)
 
     monkeypatch.setattr(cli_dedup, "extract_record", counted)
-    status, out, _ = run_cli("dedup", str(corpus), "-f", "json")
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "json", "--summaries")
     data = json.loads(out)
     assert status == 0 and data["documents"] == 7
     members = sorted(m["id"] for c in data["clusters"] for m in c["members"])
     assert sorted(extracted) == members  # the 4 versions of the 2 clusters, not the 7 documents again
     assert all("change_from_previous" in c["members"][1] for c in data["clusters"])
+
+
+def test_level_copy_keeps_only_copies_and_json_reports_levels(run_cli, tmp_path: Path) -> None:
+    text = articles(1)[0]
+    paragraphs = text.split("\n\n")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in [
+        ("story", text), ("copy", "Advertisement\n\n" + text),
+        ("trimmed", "\n\n".join(paragraphs[: len(paragraphs) // 2]))]), encoding="utf-8")
+    status, out, _ = run_cli("dedup", str(source), "-f", "json")
+    (cluster,) = json.loads(out)["clusters"]
+    assert status == 0 and {m["id"]: m["level"] for m in cluster["members"]}["trimmed"] == "trimmed"
+    status, out, _ = run_cli("dedup", str(source), "-f", "json", "--level", "copy")
+    data = json.loads(out)
+    assert data["parameters"]["level"] == "copy"
+    assert [sorted(m["id"] for m in c["members"]) for c in data["clusters"]] == [["copy", "story"]]
