@@ -33,6 +33,8 @@ _SEPARATOR_RE = re.compile(r"(\s+(?:[|\-–—:·»/•]|::)\s+)")
 _TOKEN_RE = re.compile(r"\w+")
 _HEADINGS = ("h1", "h2", "h3")
 _AGREEMENT = 0.6
+_SITE_NAME_SLACK = 6
+"""A title segment is the site's name when it is a site key give or take this many letters ("SpaceNews.com")."""
 _BYLINE_WORDS: frozenset[str] = frozenset({"byline", "author", "authors", "writer", "contributor", "contributors"})
 _STANDFIRST_WORDS: frozenset[str] = frozenset({
     "standfirst", "dek", "deck", "subtitle", "subheadline", "strapline", "summary", "excerpt", "lede", "lead",
@@ -118,11 +120,11 @@ def _site_keys(tree: lxml.html.HtmlElement, url: str | None, sitename: str | Non
     keys = {_key(name) for name in names if _key(name)}
     canonical = tree.xpath("//link[@rel='canonical']/@href") or tree.xpath("//meta[@property='og:url']/@content")
     for address in (url, str(canonical[0]) if canonical else None):
-        host = urlsplit(address or "").hostname or ""
-        labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
-        if labels:
-            keys.add(labels[0])
-            keys.add("".join(labels))
+        labels = (urlsplit(address or "").hostname or "").split(".")
+        if len(labels) >= 2:
+            country_pair = len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3
+            domain = labels[-3] if country_pair else labels[-2]
+            keys.update({domain, domain + "".join(labels[-(2 if country_pair else 1):])})
     return keys
 
 
@@ -134,8 +136,10 @@ def _names_site(segment: str, site_keys: set[str]) -> bool:
     words = [w for w in _TOKEN_RE.findall(segment.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
     for site in site_keys:
-        if key == site or initials == site or (len(site) >= 4 and (key.startswith(site) or site.startswith(key)
-                                                                    and len(key) >= 4)):
+        if key == site or initials == site:
+            return True
+        if len(site) >= 4 and len(key) >= 4 and (key.startswith(site) or site.startswith(key)) \
+                and abs(len(key) - len(site)) <= _SITE_NAME_SLACK:
             return True
     return False
 
@@ -182,18 +186,19 @@ def _metadata_titles(tree: lxml.html.HtmlElement, site_keys: set[str]) -> list[s
 def _headline(tree: lxml.html.HtmlElement, site_keys: set[str]) -> tuple[str | None, Any]:
     """The headline and the heading element it was read from (None when it came from metadata)."""
     titles = _metadata_titles(tree, site_keys)
-    headings = [h for h in tree.iter(*_HEADINGS) if flat(h.text_content()) and not _in_furniture(h)]
-    best: tuple[float, int, int, int] | None = None
+    best: tuple[float, int, int, int, int] | None = None
     chosen = None
-    for position, heading in enumerate(headings):
+    for position, heading in enumerate(tree.iter(*_HEADINGS)):
         text = flat(heading.text_content())
-        agreement = max((_agreement(text, title) for title in titles), default=0.0)
-        if agreement < _AGREEMENT and titles:
+        if not text:
             continue
-        rank = (agreement, -_HEADINGS.index(heading.tag), int(_in_article(heading)), -position)
-        if titles or heading.tag == "h1":
-            if best is None or rank > best:
-                best, chosen = rank, heading
+        furniture = _in_furniture(heading)
+        agreement = max((_agreement(text, title) for title in titles), default=0.0)
+        if (agreement < _AGREEMENT) if titles else (heading.tag != "h1" or furniture):
+            continue
+        rank = (agreement, -_HEADINGS.index(heading.tag), -int(furniture), int(_in_article(heading)), -position)
+        if best is None or rank > best:
+            best, chosen = rank, heading
     if chosen is not None:
         return flat(chosen.text_content()), chosen
     return (titles[0] if titles else None), None

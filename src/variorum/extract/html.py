@@ -54,6 +54,8 @@ _BYLINE_RE = re.compile(r"^(?:by|written by|reporting by|von|par|por|di)\s+\w", 
 _BYLINE_WORDS = 12
 _UPDATED_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
 _LINK_LIST_SHARE = 0.5
+_MIN_ALT_WORDS = 2
+"""Alt text of one word is a file name or a label ("ez-comwrap-dmexco", "logo"), not a caption."""
 MIN_EXTRACTED_CHARS = 150
 """Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
 page's structure (headline, paragraphs, links); its default of 250 is too high for short news items."""
@@ -247,7 +249,10 @@ def _image_caption(element: lxml.html.HtmlElement) -> str:
     figure = next((a for a in element.iterancestors() if a.tag == "figure"), None)
     figcaption = next(iter(figure.iter("figcaption")), None) if figure is not None else None
     caption = _lines(figcaption.text_content()) if figcaption is not None else ""
-    return caption or _lines(element.get("alt") or "") or _lines(element.get("title") or "")
+    if caption:
+        return caption
+    described = (_lines(element.get(attribute) or "") for attribute in ("alt", "title"))
+    return next((text for text in described if len(text.split()) >= _MIN_ALT_WORDS), "")
 
 
 def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
