@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -34,6 +35,7 @@ _TOKEN_RE = re.compile(r"\w+")
 _HEADINGS = ("h1", "h2", "h3")
 _AGREEMENT = 0.6
 _SITE_NAME_SLACK = 6
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 """A title segment is the site's name when it is a site key give or take this many letters ("SpaceNews.com")."""
 _BYLINE_WORDS: frozenset[str] = frozenset({"byline", "author", "authors", "writer", "contributor", "contributors"})
 _STANDFIRST_WORDS: frozenset[str] = frozenset({
@@ -71,6 +73,15 @@ def flat(text: str) -> str:
 
 def _key(text: str) -> str:
     return "".join(_TOKEN_RE.findall(text.casefold()))
+
+
+def _spellings(text: str) -> set[str]:
+    """The keys a name may have in a host name: as written, without accents, with German umlauts spelled out
+    ("Börsen-Zeitung" → börsenzeitung, borsenzeitung, boersenzeitung)."""
+    folded = text.casefold()
+    spelled_out = folded.translate(_UMLAUTS)
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    return {_key(folded), _key(spelled_out), _key(plain)}
 
 
 def iso_date(text: str) -> str | None:
@@ -117,30 +128,30 @@ def _site_keys(tree: lxml.html.HtmlElement, url: str | None, sitename: str | Non
               if isinstance(item.get("publisher"), dict) and item["publisher"].get("name")]
     if sitename:
         names.append(sitename)
-    keys = {_key(name) for name in names if _key(name)}
+    keys = {key for name in names for key in _spellings(name) if key}
     canonical = tree.xpath("//link[@rel='canonical']/@href") or tree.xpath("//meta[@property='og:url']/@content")
     for address in (url, str(canonical[0]) if canonical else None):
         labels = (urlsplit(address or "").hostname or "").split(".")
         if len(labels) >= 2:
             country_pair = len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3
             domain = labels[-3] if country_pair else labels[-2]
-            keys.update({domain, domain + "".join(labels[-(2 if country_pair else 1):])})
+            keys.update({_key(domain), _key(domain + "".join(labels[-(2 if country_pair else 1):]))})
     return keys
 
 
 def _names_site(segment: str, site_keys: set[str]) -> bool:
     """True when a title segment is the site's name, its host name, the host's initials form, or a date."""
-    key = _key(segment)
-    if not key or date_stamp(segment) is not None or not re.search(r"[^\W\d_]", segment):
+    if not _key(segment) or date_stamp(segment) is not None or not re.search(r"[^\W\d_]", segment):
         return True
     words = [w for w in _TOKEN_RE.findall(segment.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
-    for site in site_keys:
-        if key == site or initials == site:
-            return True
-        if len(site) >= 4 and len(key) >= 4 and (key.startswith(site) or site.startswith(key)) \
-                and abs(len(key) - len(site)) <= _SITE_NAME_SLACK:
-            return True
+    for key in _spellings(segment):
+        for site in site_keys:
+            if key == site or initials == site:
+                return True
+            if len(site) >= 4 and len(key) >= 4 and (key.startswith(site) or site.startswith(key)) \
+                    and abs(len(key) - len(site)) <= _SITE_NAME_SLACK:
+                return True
     return False
 
 

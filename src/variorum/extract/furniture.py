@@ -5,8 +5,8 @@ markup says they are not the story: ``aside``, ``nav``, ``footer``, forms and di
 landmark roles other than ``main``/``article``, schema.org properties that are metadata (publisher, dates),
 and elements whose class or id names a furniture role (related, newsletter, cookie, share, promo, bio, …) —
 unless the element holds a good share of the page's paragraphs, so that a class on an article wrapper never drops the story.
-:func:`block_role` then judges each block trafilatura kept: link lists and link-only lines (related stories,
-"Read more: …" teasers), calls to action (newsletter, follow, download the app), date stamps ("Last updated
+:func:`the functions below then judge each block trafilatura kept: link lists and link-only lines (related
+stories, "Read more: …" teasers), gallery and player labels ("View Gallery", "Play Video"), calls to action (newsletter, follow, download the app), date stamps ("Last updated
 Dec 23, 2016 10:56 PM EST", kept as the modified date) and bare URLs or timestamps are not body text.
 """
 
@@ -56,7 +56,7 @@ _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _LABEL_RE = re.compile(r"^[^\W\d][^:\n]{0,40}?:\s+|^(?:[A-Z][A-Z'’]+\s+){1,4}")
 _CALL_TO_ACTION_RE = re.compile(
     r"\b(?:sign(?:ing)? up|subscribe|subscribing|follow (?:us|\w+ on)|download|get (?:the|our)|click here|"
-    r"tap here|listen (?:to|on|live)|watch (?:\w+ )?(?:live|anytime|now)|join (?:us|our)|share (?:it|this)|"
+    r"tap here|listen (?:to|on|live)|watch(?: \w+){0,3} (?:live|anytime|now)|join (?:us|our)|share (?:it|this)|"
     r"thanks for signing up|keep an eye on your inbox|like us on|sign in|log in|newsletter)\b",
     re.I,
 )
@@ -66,6 +66,12 @@ _CALL_TO_ACTION_OBJECT_RE = re.compile(
     re.I,
 )
 _CALL_TO_ACTION_WORDS = 40
+_MEDIA_LABEL_RE = re.compile(
+    r"^\W*(?:(?:view|open|see|launch|browse)\s+(?:the\s+|full\s+|all\s+)?(?:gallery|slideshow|photos|images)|"
+    r"(?:play|watch)\s+(?:the\s+)?video)\b",
+    re.I,
+)
+_MEDIA_LABEL_WORDS = 12
 LINK_BLOCK_SHARE = 0.75
 """A block whose text is at least this share of link text (in at most 30 words) is a link, not a paragraph."""
 _LINK_BLOCK_WORDS = 30
@@ -153,6 +159,11 @@ def is_call_to_action(text: str) -> bool:
     if len(text.split(None, _CALL_TO_ACTION_WORDS)) > _CALL_TO_ACTION_WORDS:
         return False
     return bool(_CALL_TO_ACTION_RE.search(text)) and bool(_CALL_TO_ACTION_OBJECT_RE.search(text))
+
+
+def is_media_label(text: str) -> bool:
+    """A player or gallery control with its teaser ("View Gallery: …", "Play Video"), not a paragraph."""
+    return len(text.split(None, _MEDIA_LABEL_WORDS)) <= _MEDIA_LABEL_WORDS and bool(_MEDIA_LABEL_RE.match(text))
 
 
 def is_link_block(text: str, link_texts: list[str]) -> bool:

@@ -34,7 +34,7 @@ from variorum.article import Article
 from variorum.errors import InputError
 from variorum.extract.front import FrontMatter, flat, iso_date, read_front_matter
 from variorum.extract.furniture import (
-    class_words, date_stamp, is_bare_reference, is_call_to_action, is_link_block, prune_furniture,
+    class_words, date_stamp, is_bare_reference, is_call_to_action, is_link_block, is_media_label, prune_furniture,
 )
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.text.decode import decode_html
@@ -180,7 +180,7 @@ def _judge(blocks: list[_Block], page_captions: set[str]) -> list[str]:
         if date_stamp(text) is not None:
             block.dropped = True
             stamps.append(text)
-        elif is_bare_reference(text) or is_call_to_action(text):
+        elif is_bare_reference(text) or is_call_to_action(text) or is_media_label(text):
             block.dropped = True
         elif is_link_block(text, [anchor for anchor, _ in block.links]):
             block.dropped = True
