@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -91,12 +92,13 @@ def iso_date(text: str) -> str | None:
     except (ValueError, OverflowError):
         return None
     if not re.search(r"\d{1,2}[:h.]\d{2}", text):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+        return str(parsed.date().isoformat())
+    return str(parsed.isoformat())
 
 
-def _json_ld(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """The schema.org objects of the page's JSON-LD scripts (``@graph`` members included)."""
+    objects: list[dict[str, Any]] = []
     for script in tree.xpath("//script[contains(@type, 'ld+json')]"):
         try:
             data = json.loads(script.text or "")
@@ -108,28 +110,45 @@ def _json_ld(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
             if isinstance(item, list):
                 stack.extend(item[:50])
             elif isinstance(item, dict):
-                yield item
+                objects.append(item)
                 if isinstance(item.get("@graph"), list):
                     stack.extend(item["@graph"][:50])
+    return objects
 
 
-def _meta(tree: lxml.html.HtmlElement, *names: str) -> list[str]:
-    values: list[str] = []
-    for name in names:
-        for value in tree.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name):
-            if flat(str(value)):
-                values.append(flat(str(value)))
-    return values
+@dataclass(frozen=True)
+class _Page:
+    """A page's tree with its ``<meta>`` values by name and its JSON-LD objects, each read once."""
+
+    tree: lxml.html.HtmlElement
+    metas: dict[str, list[str]]
+    json_ld: list[dict[str, Any]]
+
+    @classmethod
+    def read(cls, tree: lxml.html.HtmlElement) -> _Page:
+        metas: dict[str, list[str]] = {}
+        for meta in tree.iter("meta"):
+            content = flat(meta.get("content") or "")
+            for attribute in ("property", "name", "itemprop"):
+                name = (meta.get(attribute) or "").strip()
+                if content and name:
+                    metas.setdefault(name, []).append(content)
+        for element in tree.xpath("//*[@itemprop='dateModified'][@datetime]"):
+            metas.setdefault("dateModified", []).append(flat(element.get("datetime") or ""))
+        return cls(tree, metas, _json_ld(tree))
+
+    def meta(self, *names: str) -> list[str]:
+        return [value for name in names for value in self.metas.get(name, ())]
 
 
-def _site_keys(tree: lxml.html.HtmlElement, url: str | None, sitename: str | None) -> set[str]:
-    names = _meta(tree, "og:site_name", "application-name", "twitter:site")
-    names += [str(item["publisher"].get("name")) for item in _json_ld(tree)
+def _site_keys(page: _Page, url: str | None, sitename: str | None) -> set[str]:
+    names = page.meta("og:site_name", "application-name", "twitter:site")
+    names += [str(item["publisher"].get("name")) for item in page.json_ld
               if isinstance(item.get("publisher"), dict) and item["publisher"].get("name")]
     if sitename:
         names.append(sitename)
     keys = {key for name in names for key in _spellings(name) if key}
-    canonical = tree.xpath("//link[@rel='canonical']/@href") or tree.xpath("//meta[@property='og:url']/@content")
+    canonical = page.tree.xpath("//link[@rel='canonical']/@href") or page.meta("og:url")
     for address in (url, str(canonical[0]) if canonical else None):
         labels = (urlsplit(address or "").hostname or "").split(".")
         if len(labels) >= 2:
@@ -186,20 +205,20 @@ def _in_article(element: lxml.html.HtmlElement) -> bool:
                or (a.get("role") or "") == "main" for a in element.iterancestors())
 
 
-def _metadata_titles(tree: lxml.html.HtmlElement, site_keys: set[str]) -> list[str]:
-    titles = _meta(tree, "og:title", "twitter:title")
-    titles += [flat(str(item["headline"])) for item in _json_ld(tree) if isinstance(item.get("headline"), str)]
-    titles += [flat(tree.findtext(".//title") or "")]
+def _metadata_titles(page: _Page, site_keys: set[str]) -> list[str]:
+    titles = page.meta("og:title", "twitter:title")
+    titles += [flat(str(item["headline"])) for item in page.json_ld if isinstance(item.get("headline"), str)]
+    titles += [flat(page.tree.findtext(".//title") or "")]
     stripped = [strip_site_name(title, site_keys) for title in titles if title]
     return [title for title in stripped if title]
 
 
-def _headline(tree: lxml.html.HtmlElement, site_keys: set[str]) -> tuple[str | None, Any]:
+def _headline(page: _Page, site_keys: set[str]) -> tuple[str | None, Any]:
     """The headline and the heading element it was read from (None when it came from metadata)."""
-    titles = _metadata_titles(tree, site_keys)
+    titles = _metadata_titles(page, site_keys)
     best: tuple[float, int, int, int, int] | None = None
     chosen = None
-    for position, heading in enumerate(tree.iter(*_HEADINGS)):
+    for position, heading in enumerate(page.tree.iter(*_HEADINGS)):
         text = flat(heading.text_content())
         if not text:
             continue
@@ -265,10 +284,9 @@ def _standfirst(tree: lxml.html.HtmlElement, anchor: Any) -> str | None:
     return None
 
 
-def _modified(tree: lxml.html.HtmlElement) -> str | None:
-    values = _meta(tree, *_MODIFIED_META)
-    values += [str(item["dateModified"]) for item in _json_ld(tree) if isinstance(item.get("dateModified"), str)]
-    values += [str(v) for v in tree.xpath("//*[@itemprop='dateModified']/@datetime")]
+def _modified(page: _Page) -> str | None:
+    values = page.meta(*_MODIFIED_META)
+    values += [str(item["dateModified"]) for item in page.json_ld if isinstance(item.get("dateModified"), str)]
     for value in values:
         found = iso_date(value)
         if found:
@@ -280,11 +298,12 @@ def read_front_matter(
     tree: lxml.html.HtmlElement, url: str | None, *, sitename: str | None = None, authors: tuple[str, ...] = ()
 ) -> FrontMatter:
     """The page's headline, byline, standfirst and modified date (any of them None when the page has none)."""
-    site_keys = _site_keys(tree, url, sitename)
-    headline, anchor = _headline(tree, site_keys)
+    page = _Page.read(tree)
+    site_keys = _site_keys(page, url, sitename)
+    headline, anchor = _headline(page, site_keys)
     return FrontMatter(
         headline=headline,
         byline=_byline(tree, anchor, authors),
         standfirst=_standfirst(tree, anchor),
-        modified=_modified(tree),
+        modified=_modified(page),
     )

@@ -49,17 +49,17 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    encoding = _detected(data)
-    if encoding is None:
+    detected = _detected(data)
+    if detected is None:
         raise InputError(source, "not valid UTF-8 and no other text encoding fits")
     try:
-        text = data.decode(encoding)
+        text = data.decode(detected)
     except (UnicodeDecodeError, LookupError):
-        raise InputError(source, f"not valid UTF-8, and not valid {encoding} either") from None
+        raise InputError(source, f"not valid UTF-8, and not valid {detected} either") from None
     controls = sum(1 for ch in text[:100_000] if ord(ch) < 32 and ch not in _CONTROL_OK)
     if controls > 0.01 * min(len(text), 100_000):
         raise InputError(source, "binary data, not text")
-    return text, f"{source}: not UTF-8; read as {encoding}"
+    return text, f"{source}: not UTF-8; read as {detected}"
 
 
 def _known_encoding(name: str | None) -> str | None:
@@ -80,11 +80,13 @@ def _detected(data: bytes) -> str | None:
     legacy encoding of Western news sites, wins over rarer code pages that decode the same bytes into odd
     letters."""
     matches = list(from_bytes(data[:1_000_000]))
-    best = matches[0] if matches else None
+    if not matches:
+        return None
+    best = matches[0]
     for match in matches:
         if "cp1252" in match.could_be_from_charset and match.percent_chaos <= best.percent_chaos + _CHAOS_MARGIN:
             return "cp1252"
-    return best.encoding if best is not None else None
+    return str(best.encoding) if best.encoding else None
 
 
 def decode_html(data: bytes, declared: str | None = None) -> str:
@@ -108,13 +110,14 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         utf8 = None
     meta = _META_CHARSET_RE.search(data[:8192])
-    for encoding in (_known_encoding(declared), _known_encoding(meta.group(1).decode("ascii") if meta else None)):
-        if encoding is None:
+    for label in (declared, meta.group(1).decode("ascii") if meta else None):
+        codec = _known_encoding(label)
+        if codec is None:
             continue
-        if encoding == "utf-8" or (utf8 is not None and not utf8.isascii()):
+        if codec == "utf-8" or (utf8 is not None and not utf8.isascii()):
             return utf8 if utf8 is not None else data.decode("utf-8", errors="replace")
         try:
-            return data.decode(encoding)
+            return data.decode(codec)
         except UnicodeDecodeError:
             continue
     if utf8 is not None:
