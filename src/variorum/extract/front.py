@@ -78,11 +78,12 @@ def _key(text: str) -> str:
 
 def _spellings(text: str) -> set[str]:
     """The keys a name may have in a host name: as written, without accents, with German umlauts spelled out
-    ("Börsen-Zeitung" → börsenzeitung, borsenzeitung, boersenzeitung)."""
+    ("Börsen-Zeitung" → börsenzeitung, borsenzeitung, boersenzeitung), without a leading "The"."""
     folded = text.casefold()
     spelled_out = folded.translate(_UMLAUTS)
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
-    return {_key(folded), _key(spelled_out), _key(plain)}
+    keys = {_key(folded), _key(spelled_out), _key(plain)}
+    return keys | {key[3:] for key in keys if key.startswith("the") and len(key) > 6}
 
 
 def iso_date(text: str) -> str | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from variorum.errors import InputError
 
 _BOMS = (
@@ -79,6 +77,8 @@ def _detected(data: bytes) -> str | None:
     """The encoding charset-normalizer finds for ``data``; among near-equal guesses Windows-1252, the usual
     legacy encoding of Western news sites, wins over rarer code pages that decode the same bytes into odd
     letters."""
+    from charset_normalizer import from_bytes  # loaded only for text that is not UTF-8
+
     matches = list(from_bytes(data[:1_000_000]))
     if not matches:
         return None
