@@ -36,6 +36,13 @@ _TOKEN_RE = re.compile(r"\w+")
 _HEADINGS = ("h1", "h2", "h3")
 _AGREEMENT = 0.6
 _SITE_NAME_SLACK = 6
+_MIN_HEADLINE_WORDS = 2
+_TRAILING_DATE_RE = re.compile(
+    r"[\s,|•·–-]*(?:(?:on|updated|published|posted)\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    r"|\d{4}-\d{2}-\d{2}).*$",
+    re.I,
+)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 """A title segment is the site's name when it is a site key give or take this many letters ("SpaceNews.com")."""
 _BYLINE_WORDS: frozenset[str] = frozenset({"byline", "author", "authors", "writer", "contributor", "contributors"})
@@ -230,9 +237,23 @@ def _headline(page: _Page, site_keys: set[str]) -> tuple[str | None, Any]:
         rank = (agreement, -_HEADINGS.index(heading.tag), -int(furniture), int(_in_article(heading)), -position)
         if best is None or rank > best:
             best, chosen = rank, heading
+    if chosen is None and titles:
+        chosen = _lone_h1(page.tree, titles, site_keys)
     if chosen is not None:
         return flat(chosen.text_content()), chosen
     return (titles[0] if titles else None), None
+
+
+def _lone_h1(tree: lxml.html.HtmlElement, titles: list[str], site_keys: set[str]) -> Any:
+    """The page's headline ``<h1>`` when it no longer agrees with the metadata titles (an edited headline
+    whose og:title was left as it was): the one ``<h1>`` outside furniture that is not the site's name, or
+    among several the one inside the article, else the one closest to the titles."""
+    candidates = [h for h in tree.iter("h1") if len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS
+                  and not _in_furniture(h) and not _names_site(flat(h.text_content()), site_keys)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda h: (int(_in_article(h)),
+                                         max(_agreement(flat(h.text_content()), t) for t in titles)))
 
 
 def _following(tree: lxml.html.HtmlElement, anchor: Any) -> Iterator[lxml.html.HtmlElement]:
@@ -262,7 +283,7 @@ def _byline(tree: lxml.html.HtmlElement, anchor: Any, authors: tuple[str, ...]) 
             continue
         pieces = [flat(p) for p in _BYLINE_SPLIT_RE.split(raw.strip()) if flat(p)]
         kept = [p for p in pieces if date_stamp(p) is None and re.search(r"[^\W\d_]", p)]
-        text = " ".join(kept)
+        text = _TRAILING_DATE_RE.sub("", " ".join(kept)).strip()
         if not text or len(text) > _MAX_BYLINE_CHARS:
             continue
         if _BY_RE.match(text) or any(name.casefold() in text.casefold() for name in authors):
