@@ -35,6 +35,8 @@ _SEPARATOR_RE = re.compile(r"(\s+(?:[|\-–—:·»/•]|::)\s+)")
 _TOKEN_RE = re.compile(r"\w+")
 _HEADINGS = ("h1", "h2", "h3")
 _AGREEMENT = 0.6
+_NEAREST_AGREEMENT = 0.3
+"""The ``<h1>`` nearest before the article's text is the headline when it shares this much with a title."""
 _SITE_NAME_SLACK = 6
 _MIN_HEADLINE_WORDS = 2
 _TRAILING_DATE_RE = re.compile(
@@ -221,12 +223,33 @@ def _metadata_titles(page: _Page, site_keys: set[str]) -> list[str]:
     return [title for title in stripped if title]
 
 
-def _headline(page: _Page, site_keys: set[str]) -> tuple[str | None, Any]:
-    """The headline and the heading element it was read from (None when it came from metadata)."""
+def _positions(tree: lxml.html.HtmlElement, body_start: Any) -> tuple[dict[int, int], int | None]:
+    """Document-order positions of the page's headings, and of the element where the article's text begins."""
+    positions: dict[int, int] = {}
+    start = None
+    for position, element in enumerate(tree.iter()):
+        if element.tag in _HEADINGS:
+            positions[id(element)] = position
+        if element is body_start:
+            start = position
+    return positions, start
+
+
+def _headline(page: _Page, site_keys: set[str], body_start: Any) -> tuple[str | None, Any]:
+    """The headline and the heading element it was read from (None when it came from metadata): the ``<h1>``
+    nearest before the article's text (``body_start``) if it shares some words with a metadata title; else,
+    among the headings that agree with the titles, an ``<h1>`` before ``<h2>``/``<h3>``, then the one
+    nearest before the text, then the closest agreement."""
     titles = _metadata_titles(page, site_keys)
-    best: tuple[float, int, int, int, int] | None = None
+    headings = list(page.tree.iter(*_HEADINGS))
+    positions, start = _positions(page.tree, body_start) if body_start is not None else ({}, None)
+    nearest = _nearest_h1(headings, positions, start, site_keys)
+    if nearest is not None and titles and max(_agreement(flat(nearest.text_content()), t) for t in titles) \
+            >= _NEAREST_AGREEMENT:
+        return flat(nearest.text_content()), nearest
+    best: tuple[int, int, float, int, int] | None = None
     chosen = None
-    for position, heading in enumerate(page.tree.iter(*_HEADINGS)):
+    for order, heading in enumerate(headings):
         text = flat(heading.text_content())
         if not text:
             continue
@@ -234,7 +257,11 @@ def _headline(page: _Page, site_keys: set[str]) -> tuple[str | None, Any]:
         agreement = max((_agreement(text, title) for title in titles), default=0.0)
         if (agreement < _AGREEMENT) if titles else (heading.tag != "h1" or furniture):
             continue
-        rank = (agreement, -_HEADINGS.index(heading.tag), -int(furniture), int(_in_article(heading)), -position)
+        position = positions.get(id(heading), order)
+        before_text = start is not None and position < start
+        nearness = -(start - position) if before_text and start is not None else -10**9
+        rank = (-_HEADINGS.index(heading.tag), -int(furniture), agreement if start is None else nearness,
+                int(_in_article(heading)), -order)
         if best is None or rank > best:
             best, chosen = rank, heading
     if chosen is None and titles:
@@ -242,6 +269,16 @@ def _headline(page: _Page, site_keys: set[str]) -> tuple[str | None, Any]:
     if chosen is not None:
         return flat(chosen.text_content()), chosen
     return (titles[0] if titles else None), None
+
+
+def _nearest_h1(headings: list[Any], positions: dict[int, int], start: int | None, site_keys: set[str]) -> Any:
+    """The last ``<h1>`` before the article's text, outside furniture and not the site's name."""
+    if start is None:
+        return None
+    before = [h for h in headings if h.tag == "h1" and positions.get(id(h), start) < start
+              and len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS and not _in_furniture(h)
+              and not _names_site(flat(h.text_content()), site_keys)]
+    return before[-1] if before else None
 
 
 def _lone_h1(tree: lxml.html.HtmlElement, titles: list[str], site_keys: set[str]) -> Any:
@@ -317,12 +354,16 @@ def _modified(page: _Page) -> str | None:
 
 
 def read_front_matter(
-    tree: lxml.html.HtmlElement, url: str | None, *, sitename: str | None = None, authors: tuple[str, ...] = ()
+    tree: lxml.html.HtmlElement, url: str | None, *, sitename: str | None = None, authors: tuple[str, ...] = (),
+    body_start: lxml.html.HtmlElement | None = None,
 ) -> FrontMatter:
-    """The page's headline, byline, standfirst and modified date (any of them None when the page has none)."""
+    """The page's headline, byline, standfirst and modified date (any of them None when the page has none).
+
+    ``body_start``, the element of ``tree`` where the article's text begins, picks among headlines that
+    agree with the metadata the one nearest before the text."""
     page = _Page.read(tree)
     site_keys = _site_keys(page, url, sitename)
-    headline, anchor = _headline(page, site_keys)
+    headline, anchor = _headline(page, site_keys, body_start)
     return FrontMatter(
         headline=headline,
         byline=_byline(tree, anchor, authors),

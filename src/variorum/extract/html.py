@@ -70,6 +70,7 @@ _BYLINE_WORDS = 12
 _UPDATED_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
 _LINK_LIST_SHARE = 0.5
 _MIN_ALT_WORDS = 2
+_FIRST_PARAGRAPH_WORDS = 8
 """Alt text of one word is a file name or a label ("ez-comwrap-dmexco", "logo"), not a caption."""
 MIN_EXTRACTED_CHARS = 150
 """Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
@@ -243,6 +244,12 @@ def _place_captions(tree: lxml.html.HtmlElement, blocks: list[_Block]) -> list[s
     return before
 
 
+def _source_of(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The page element a block of trafilatura's output was read from, found by its first words."""
+    key = _match_key(text)
+    return next((e for e in tree.iter(*_SOURCE_TAGS) if _match_key(e.text_content()) == key), None)
+
+
 def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
     chains = [[element, *element.iterancestors()][::-1] for element in elements]
     common = chains[0][0]
@@ -370,8 +377,10 @@ def article_from_html(
     if document is None or getattr(document, "body", None) is None:
         return Article.from_parts([], language=_language(tree, None), **metadata)
     authors = _authors(document.author)
-    front = read_front_matter(tree, url, sitename=document.sitename, authors=authors)
     blocks = _output_blocks(document.body)
+    first = next((b.text for b in blocks if b.tag == "p" and len(b.text.split()) >= _FIRST_PARAGRAPH_WORDS), None)
+    front = read_front_matter(tree, url, sitename=document.sitename, authors=authors,
+                              body_start=_source_of(tree, first) if first else None)
     stamps = _judge(blocks, _page_captions(pruned))
     leading = _place_captions(pruned, blocks)
     parts = _parts(blocks, front, leading)

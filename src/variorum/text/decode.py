@@ -40,7 +40,7 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
             try:
                 return data.decode(encoding), None
             except UnicodeDecodeError as error:
-                raise InputError(source, f"invalid {encoding} text after its byte-order mark ({error.reason})")
+                raise InputError(source, f"invalid {encoding} text after its byte-order mark ({error.reason})") from None
     if looks_binary(data):
         raise InputError(source, "binary data, not text")
     try:
