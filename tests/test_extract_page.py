@@ -110,6 +110,12 @@ def test_last_updated_stamp_becomes_the_modified_date() -> None:
     assert "Last Updated" not in article.text
 
 
+def test_last_updated_stamp_under_the_headline_becomes_the_modified_date() -> None:
+    html = page(headline=f"<h1>Rain expected across the region</h1>{LAST_UPDATED}")
+    article = article_from_html(html.encode(), url=URL)
+    assert article.modified == "2016-12-23T22:56:00-05:00" and "Last Updated" not in article.text
+
+
 def test_modified_date_from_metadata_wins_over_a_stamp() -> None:
     head = "<meta property='article:modified_time' content='2016-12-24T08:00:00Z'>"
     article = article_from_html(page(inside=LAST_UPDATED, head=head).encode(), url=URL)

@@ -39,6 +39,7 @@ _NEAREST_AGREEMENT = 0.3
 """The ``<h1>`` nearest before the article's text is the headline when it shares this much with a title."""
 _SITE_NAME_SLACK = 6
 _MIN_HEADLINE_WORDS = 2
+UPDATED_STAMP_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
 _TRAILING_DATE_RE = re.compile(
     r"[\s,|•·–-]*(?:(?:on|updated|published|posted)\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
@@ -343,6 +344,19 @@ def _standfirst(tree: lxml.html.HtmlElement, anchor: Any) -> str | None:
     return None
 
 
+def _stamped(tree: lxml.html.HtmlElement, anchor: Any) -> str | None:
+    """The date of an "Updated …" stamp printed near the headline (outside the article text)."""
+    for count, element in enumerate(_following(tree, anchor)):
+        if count > _FOLLOWING_ELEMENTS:
+            break
+        if element.tag in ("p", "span", "div", "time") and len(element) <= 2:
+            text = flat(element.text_content())
+            stamp = date_stamp(text) if UPDATED_STAMP_RE.match(text) else None
+            if stamp:
+                return iso_date(stamp)
+    return None
+
+
 def _modified(page: _Page) -> str | None:
     values = page.meta(*_MODIFIED_META)
     values += [str(item["dateModified"]) for item in page.json_ld if isinstance(item.get("dateModified"), str)]
@@ -368,5 +382,5 @@ def read_front_matter(
         headline=headline,
         byline=_byline(tree, anchor, authors),
         standfirst=_standfirst(tree, anchor),
-        modified=_modified(page),
+        modified=_modified(page) or _stamped(tree, anchor),
     )

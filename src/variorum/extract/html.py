@@ -33,7 +33,7 @@ from lxml import etree
 
 from variorum.article import Article
 from variorum.errors import InputError
-from variorum.extract.front import FrontMatter, flat, iso_date, read_front_matter
+from variorum.extract.front import UPDATED_STAMP_RE, FrontMatter, flat, iso_date, read_front_matter
 from variorum.extract.furniture import (
     class_words,
     date_stamp,
@@ -67,7 +67,6 @@ _CAPTION_WORDS = frozenset({"caption", "captions", "credit", "credits", "cutline
 _WORD_RE = re.compile(r"\w+")
 _BYLINE_RE = re.compile(r"^(?:by|written by|reporting by|von|par|por|di)\s+\w", re.I)
 _BYLINE_WORDS = 12
-_UPDATED_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
 _LINK_LIST_SHARE = 0.5
 _MIN_ALT_WORDS = 2
 _FIRST_PARAGRAPH_WORDS = 8
@@ -323,7 +322,7 @@ def _dates(stamps: list[str], front: FrontMatter, published: str | None) -> tupl
         label = stamp.split(None, 1)[0].casefold().strip(":")
         if label in ("published", "posted", "created") and not published:
             published = iso_date(date_stamp(stamp) or "")
-        elif not modified and label not in ("published", "posted", "created") and _UPDATED_RE.match(stamp):
+        elif not modified and label not in ("published", "posted", "created") and UPDATED_STAMP_RE.match(stamp):
             modified = iso_date(date_stamp(stamp) or "")
     return published, modified
 
