@@ -14,7 +14,8 @@ segment of its URL, with numeric ids dropped, has at least four words and the wo
 on the page spell it exactly: a visible heading (``<h1>``-``<h3>``) or, on pages without an ``<h1>``, a
 metadata title (``og:title``, ``twitter:title``, ``<title>`` or a part of it between separators such as
 `` | ``). Its reference headline is the first such text. (A slug that matches only the ``<title>`` of a page
-whose ``<h1>`` says something else witnesses the search-engine title, not the headline readers see.) On those pages a title is *exact* when it equals the reference after whitespace
+whose ``<h1>`` says something else witnesses the search-engine title, not the headline readers see.)
+On those pages a title is *exact* when it equals the reference after whitespace
 normalisation, and *slug-equal* when its words spell the slug (punctuation and quote styles aside). Pages
 whose slug is not a headline (an id, a shortened or rewritten slug) are left out of the title figures only.
 A second, looser reference counts any title text that spells the slug, the ``<title>`` of a page whose

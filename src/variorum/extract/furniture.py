@@ -4,10 +4,11 @@ Two stages. :func:`prune_furniture` removes, before trafilatura looks for the ar
 markup says they are not the story: ``aside``, ``nav``, ``footer``, forms and dialogs, hidden elements, ARIA
 landmark roles other than ``main``/``article``, schema.org properties that are metadata (publisher, dates),
 and elements whose class or id names a furniture role (related, newsletter, cookie, share, promo, bio, …) —
-unless the element holds a good share of the page's paragraphs, so that a class on an article wrapper never drops the story.
-:func:`the functions below then judge each block trafilatura kept: link lists and link-only lines (related
-stories, "Read more: …" teasers), gallery and player labels ("View Gallery", "Play Video"), calls to action (newsletter, follow, download the app), date stamps ("Last updated
-Dec 23, 2016 10:56 PM EST", kept as the modified date) and bare URLs or timestamps are not body text.
+unless the element holds a good share of the page's prose, so that a class on the article's wrapper never
+drops the story. The functions below then judge each block trafilatura kept: link lists and link-only lines
+(related stories, "Read more: …" teasers), gallery and player labels ("View Gallery", "Play Video"), calls
+to action (newsletter, follow us, download the app), date stamps ("Last updated Dec 23, 2016 10:56 PM EST",
+kept as the modified date) and bare URLs or timestamps are not body text.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ _STAMP_LABEL_RE = re.compile(
     re.I,
 )
 _DATE_WORDS_RE = re.compile(
-    r"\b\d+\s+(?:hours?|minutes?|mins?|days?|weeks?)\s+ago\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|\b\d{4}\b|\b\d{1,2}[/.:-]\d{1,2}\b",
+    r"\b\d+\s+(?:hours?|minutes?|mins?|days?|weeks?)\s+ago\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|\b\d{4}\b|\b\d{1,2}[/.:-]\d{1,2}\b",
     re.I,
 )
 _STAMP_FILLER_RE = re.compile(

@@ -235,12 +235,16 @@ def _place_captions(tree: lxml.html.HtmlElement, blocks: list[_Block]) -> list[s
             continue
         if id(element) in block_of:
             after = block_of[id(element)]
-        elif element.tag == "img" or (element.tag == "figcaption" and not any(True for _ in element.getparent().iter("img"))):
+        elif element.tag == "img" or (element.tag == "figcaption" and not _has_image(element.getparent())):
             caption = _image_caption(element)
             if caption and caption != previous:
                 (before if after is None else blocks[after].captions_after).append(caption)
                 previous = caption
     return before
+
+
+def _has_image(element: lxml.html.HtmlElement | None) -> bool:
+    return element is not None and next(element.iter("img"), None) is not None
 
 
 def _source_of(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
@@ -275,16 +279,21 @@ def _image_caption(element: lxml.html.HtmlElement) -> str:
     return next((text for text in described if len(text.split()) >= _MIN_ALT_WORDS), "")
 
 
-def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """The Article's parts in reading order: front matter, then body blocks with their captions."""
-    parts: list[tuple[str, str, list[tuple[str, str]]]] = []
+_Part = tuple[str, str, list[tuple[str, str]]]
+"""One part of the Article on its way: its kind, its text and its links."""
+
+
+def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]) -> list[_Part]:
+    """The Article's parts in reading order: front matter, then body blocks with their captions (each
+    caption once)."""
+    parts: list[_Part] = []
     headline_key = _match_key(front.headline or "")
     if front.headline:
         parts.append((HEADLINE, front.headline, []))
     if front.standfirst:
         parts.append((STANDFIRST, front.standfirst, []))
     byline = front.byline
-    body: list[tuple[str, str, list[tuple[str, str]]]] = [(CAPTION, c, []) for c in leading_captions]
+    body: list[_Part] = [(CAPTION, c, []) for c in leading_captions]
     seen_paragraph = False
     for block in blocks:
         if block.dropped:
@@ -312,7 +321,14 @@ def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]
         body.extend((CAPTION, caption, []) for caption in block.captions_after)
     if byline:
         parts.append((BYLINE, byline, []))
-    return parts + body
+    seen: set[str] = set()
+    for kind, text, links in body:
+        if kind == CAPTION and text in seen:
+            continue
+        if kind == CAPTION:
+            seen.add(text)
+        parts.append((kind, text, links))
+    return parts
 
 
 def _dates(stamps: list[str], front: FrontMatter, published: str | None) -> tuple[str | None, str | None]:
@@ -384,7 +400,8 @@ def article_from_html(
     leading = _place_captions(pruned, blocks)
     parts = _parts(blocks, front, leading)
     published, modified = _dates(stamps, front, document.date or None)
-    links = [(anchor, urljoin(url, href) if url else href) for _, _, block_links in parts for anchor, href in block_links]
+    links = [(anchor, urljoin(url, href) if url else href)
+             for _, _, block_links in parts for anchor, href in block_links]
     found = {
         "title": front.headline or (flat(document.title) if document.title else None),
         "authors": authors,
