@@ -57,11 +57,12 @@ _ISO_STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _LABEL_RE = re.compile(r"^[^\W\d][^:\n]{0,40}?:\s+|^(?:[A-Z][A-Z'’]+\s+){1,4}")
 _CALL_TO_ACTION_RE = re.compile(
-    r"\b(?:sign(?:ing)? up|subscribe|subscribing|follow (?:us|\w+ on)|download|get (?:the|our)|click here|"
+    r"(?:^|[.!?:]\s+|\n)\W*(?:sign up|subscribe|follow (?:us|\w+ on)|download|get (?:the|our)|click here|"
     r"tap here|listen (?:to|on|live)|watch(?: \w+){0,3} (?:live|anytime|now)|join (?:us|our)|share (?:it|this)|"
-    r"thanks for signing up|keep an eye on your inbox|like us on|sign in|log in|newsletter)\b",
+    r"thanks for signing up|keep an eye on your inbox|like us on|sign in|log in)\b",
     re.I,
 )
+"""An imperative that opens a sentence: "Sign up for …", "Follow us on …" ("used it to log in" is not one)."""
 _CALL_TO_ACTION_OBJECT_RE = re.compile(
     r"\b(?:newsletters?|inbox|e-?mail|twitter|facebook|instagram|youtube|tiktok|linkedin|app|apps|podcasts?|"
     r"channel|subscription|alerts?|here|free|today|anytime|live)\b|@\w",

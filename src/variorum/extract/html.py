@@ -290,7 +290,8 @@ def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]
     headline_key = _match_key(front.headline or "")
     if front.headline:
         parts.append((HEADLINE, front.headline, []))
-    if front.standfirst:
+    body_keys = {_match_key(block.text) for block in blocks if not block.dropped}
+    if front.standfirst and _match_key(front.standfirst) not in body_keys:
         parts.append((STANDFIRST, front.standfirst, []))
     byline = front.byline
     body: list[_Part] = [(CAPTION, c, []) for c in leading_captions]
