@@ -13,12 +13,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from variorum.compare.model import COSMETIC, MAJOR, MINOR
 from variorum.text.spelling import is_spelling_variant
 from variorum.text.tokens import NUMBER, PUNCT, URL, Token, TokenRun
-from variorum.text.urls import canonical_url, link_key, split_capture
+from variorum.text.urls import canonical_url, link_key, split_capture, split_url
 from variorum.text.values import (
     DIFFERENT,
     SAME,
@@ -152,7 +152,7 @@ def _edit_distance(left: str, right: str) -> int:
 
 def _url_parts(old_url: str, new_url: str) -> list[dict[str, Any]]:
     """Which parts of two URLs differ: scheme, host, path segments (dates recognised), query, fragment."""
-    old, new = urlsplit(old_url), urlsplit(new_url)
+    old, new = split_url(old_url), split_url(new_url)
     parts: list[dict[str, Any]] = []
     if old.scheme != new.scheme:
         parts.append({"part": "scheme", "old": old.scheme, "new": new.scheme})
