@@ -92,7 +92,7 @@ def test_single_page_over_the_size_cap(run_cli, tmp_path: Path) -> None:
 def test_text_json_and_markdown_formats(run_cli, corpus: Path) -> None:
     bridge = str(corpus / "site" / "bridge.html")
     code, out, _ = run_cli("extract", bridge)
-    assert code == 0 and out.startswith("Bridge to close\n\nThe council voted") and "==>" not in out
+    assert code == 0 and out.startswith("Bridge to close\n\nBy Ann Lee\n\nThe council voted") and "==>" not in out
     code, out, _ = run_cli("extract", str(corpus / "feed.jsonl"))
     assert out.startswith("==> j1 <==\nFrom JSONL\n") and "\n==> j3 <==\nPlain\n" in out
     code, out, _ = run_cli("extract", "-f", "json", bridge, str(corpus / "feed.jsonl"))
