@@ -13,13 +13,12 @@ from functools import cached_property
 from typing import Any, Iterable
 
 from variorum.text.frontmatter import (
-    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, Part, parse_parts,
+    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, parse_blocks,
 )
+from variorum.text.frontmatter import Block as Block  # the typed span of text: part of the Article value
 from variorum.text.segment import block_spans
 
 BLOCK_KINDS = (HEADLINE, STANDFIRST, BYLINE, DATELINE, CAPTION, PARAGRAPH, CORRECTION)
-
-Block = Part
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,7 @@ class Article:
         >>> [(b.kind, article.block_text(b)) for b in article.blocks]
         [('headline', 'Rain Expected'), ('byline', 'By Ann Lee'), ('paragraph', 'It will rain. Take an umbrella.')]
         """
-        blocks = tuple(parse_parts(text, block_spans(text)))
+        blocks = tuple(parse_blocks(text, block_spans(text)))
         if "title" not in metadata:
             headline = next((b for b in blocks if b.kind == HEADLINE), None)
             metadata["title"] = " ".join(text[headline.start:headline.end].split()) if headline else None
