@@ -13,6 +13,7 @@ import pytest
 
 from variorum import Article
 from variorum.store import open_store
+from variorum.track.record import record_fetch
 
 STORM = "https://news.example.org/storm"
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
@@ -30,8 +31,8 @@ def db(store_url):
     """A store holding three versions of one article, an hour apart, and one version of another."""
     store = open_store(store_url)
     for n, text in enumerate(TEXTS):
-        store.record_version(STORM, Article.from_text(text), b"<html/>", T0 + timedelta(hours=n))
-    store.record_version("https://news.example.org/calm", Article.from_text("Calm\n\nNothing happened."), b"", T0)
+        record_fetch(store, STORM, Article.from_text(text), b"<html/>", T0 + timedelta(hours=n))
+    record_fetch(store, "https://news.example.org/calm", Article.from_text("Calm\n\nNothing happened."), b"", T0)
     store.close()
     return store_url
 

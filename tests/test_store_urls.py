@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from variorum.store import canonical_url
+from variorum.text.urls import canonical_url
 
 
 @pytest.mark.parametrize(("url", "canonical"), [

@@ -91,7 +91,7 @@ def history_command(
     db: DatabaseOption = None,
 ) -> None:
     """List the stored versions of an article: number, fetch time, significance, title and what changed."""
-    from variorum.store import canonical_url
+    from variorum.text.urls import canonical_url
 
     store = open_cli_store(db)
     try:
@@ -108,6 +108,7 @@ def history_command(
 
 
 def _comparison(store: Store, url: str, from_version: int | None, to_version: int | None) -> Comparison:
+    from variorum.compare import compare
     from variorum.store.versions import VersionNotFoundError, resolve_versions
 
     stored = [entry.version for entry in _history_of(store, url)]
@@ -115,7 +116,7 @@ def _comparison(store: Store, url: str, from_version: int | None, to_version: in
         from_version, to_version = resolve_versions(stored, from_version, to_version)
     except VersionNotFoundError as error:
         raise InputError(url, str(error)) from None
-    return store.comparison(url, to_version, from_version)
+    return compare(store.version(url, from_version), store.version(url, to_version))
 
 
 def show_command(

@@ -51,7 +51,11 @@ class RunFormat(str, Enum):
 
 
 def _checked_url(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise InputError(url, f"not a usable URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url, "not an http:// or https:// URL")
     return url
@@ -133,6 +137,9 @@ def list_command(db: DatabaseOption = None) -> None:
     try:
         for source in store.sources():
             polled = source.last_polled_at.isoformat(timespec="seconds") if source.last_polled_at else "never"
+            failures = store.failures(source.url) if source.last_polled_at else []
+            if failures and failures[-1].at == source.last_polled_at:
+                polled += f" (failed: {failures[-1].kind.replace('_', ' ')})"
             typer.echo(f"{source.id}\t{source.kind}\t{source.url}\tlast polled {polled}")
     finally:
         store.close()
@@ -149,11 +156,7 @@ def _progress(stack: ExitStack, quiet: bool) -> Progress | None:
 
 def _report(report: RunReport, output_format: RunFormat) -> None:
     if output_format is RunFormat.json:
-        typer.echo(json.dumps({
-            "feeds": report.feeds, "feed_failures": dict(sorted(report.feed_failures.items())),
-            "discovered": report.discovered, "checked": report.checked,
-            "outcomes": dict(sorted(report.outcomes.items())),
-        }))
+        typer.echo(json.dumps(report.to_dict()))
     else:
         typer.echo(report.describe())
     sys.stdout.flush()

@@ -81,6 +81,7 @@ def contract(extraction: Extraction) -> dict[str, Any]:
         "title": article.title if article else None,
         "authors": list(article.authors) if article else [],
         "published": article.published if article else None,
+        "modified": article.modified if article else None,
         "sitename": article.sitename if article else None,
         "language": article.language if article else None,
         "categories": list(article.categories) if article else [],
