@@ -14,7 +14,7 @@ from variorum.compare import compare
 from variorum.compare.model import SIGNIFICANCES
 from variorum.errors import InputError
 from variorum.store.models import Source
-from variorum.store.urls import canonical_url
+from variorum.text.urls import canonical_url
 from variorum.store.queries import ArticleFilter, article_counts_by_source, list_articles
 from variorum.web.data import (
     Id,
