@@ -165,7 +165,7 @@ def _summaries(
         if keys[after] == keys[before] and texts.get(after, "").strip():
             found[after] = {"verdict": "Same text (exact duplicate)", "substantive": 0}
         elif before in texts and after in texts:
-            found[after] = compare(texts[before], texts[after]).summary
+            found[after] = {**compare(texts[before], texts[after]).summary}
     return found
 
 
