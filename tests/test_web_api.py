@@ -517,11 +517,11 @@ def test_serve_binds_localhost_read_only_by_default(run_cli, tmp_path, monkeypat
     open_store(tmp_path / "s.db").close()  # serve without a token only reads: it never creates a store
     status, _out, err = run_cli("serve", "--db", str(tmp_path / "s.db"))
     assert status == 0 and "read-only" in err
-    assert (calls[0]["host"], calls[0]["port"], calls[0]["app"].state.token) == ("127.0.0.1", 8000, None)
+    assert (calls[0]["host"], calls[0]["port"], calls[0]["app"].state.variorum.token) == ("127.0.0.1", 8000, None)
     monkeypatch.setenv("VARIORUM_TOKEN", TOKEN)
     status, _out, err = run_cli("serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "9001")
     assert status == 0 and "anyone who can reach it" in err
-    assert (calls[1]["host"], calls[1]["port"], calls[1]["app"].state.token) == ("0.0.0.0", 9001, TOKEN)
+    assert (calls[1]["host"], calls[1]["port"], calls[1]["app"].state.variorum.token) == ("0.0.0.0", 9001, TOKEN)
 
 
 @pytest.mark.parametrize("name", ["variorum.store.queries", "variorum.web", "variorum.web.views"])

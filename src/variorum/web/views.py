@@ -7,16 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
-from urllib.parse import urlsplit
 
 from variorum.article import Article
 from variorum.compare.model import Comparison
+from variorum.errors import InputError
 from variorum.extract.formats import sniff
 from variorum.extract.html import article_from_html
 from variorum.extract.records import HTML, NO_ARTICLE_TEXT
-from variorum.errors import InputError
 from variorum.render.common import describe, label, quote_note
 from variorum.render.html import Marker, inline_markers, marked_up, side_markers
 from variorum.render.rows import aligned_rows
