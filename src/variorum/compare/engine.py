@@ -24,6 +24,10 @@ from variorum.compare.metadata import metadata_changes
 from variorum.compare.sequence import opcodes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Kind, Significance, Span
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
+from variorum.text.normalize import (
+    ACCENTS_AS_APOSTROPHES, APOSTROPHES, DOUBLE_QUOTES, HYPHENS, INVISIBLE, OTHER_DASHES, RARE_DOUBLE_QUOTES,
+    SINGLE_GUILLEMETS, WORD_DASHES,
+)
 from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.errors import InputError
 from variorum.text.tokens import TokenRun, fold, fold_text
@@ -36,9 +40,9 @@ _ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: ("standfirst", MINO
 _LONG_PARAGRAPH_WORDS = 8
 _CONTEXT_CHARS = 240
 _LAYOUT_CONTEXT_CHARS = 80
-_QUOTE_CHARS = set("'\"‘’“”„‟«»‹›′″`´ʼ")
-_DASH_CHARS = set("-‐‑‒–—―−")
-_INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_QUOTE_CHARS = set("'\"" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES + SINGLE_GUILLEMETS)
+_DASH_CHARS = set("-" + HYPHENS + WORD_DASHES + OTHER_DASHES)
+_INVISIBLE_CHARS = set(INVISIBLE)
 
 
 # Texts longer than this are refused: what a comparison holds stays a small multiple of its inputs, and
