@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, Optional, TextIO
+from typing import Annotated, TextIO
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.cli.common import warn
+from variorum.cli.console import note, progress_console
 from variorum.errors import InputError
 from variorum.extract.formats import Fields, detect_format, local_path, read_input, sniff
 from variorum.extract.limits import MAX_PAGE_BYTES
@@ -96,7 +97,7 @@ def _run(records: Iterator[Record], writer: Writer, strict: bool, max_bytes: int
             progress.update(task, advance=1)
 
 
-def _open_output(output: Optional[Path], stack: ExitStack) -> TextIO:
+def _open_output(output: Path | None, stack: ExitStack) -> TextIO:
     if output is None:
         return sys.stdout
     try:
@@ -110,7 +111,7 @@ def extract_command(
         help="Files, directories (read recursively) or file:// URLs: HTML, text, .jsonl[.gz], .warc[.gz], "
              ".parquet; '-' reads one page from standard input.")],
     output_format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop with an error at the first bad record or line.")] = False,
     id_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding the record id.")] = "id",
     url_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding the URL.")] = "url",
@@ -127,15 +128,16 @@ def extract_command(
         stream = _open_output(output, stack)
         writer = Writer(stream, output_format.value, headers=not _single_page(inputs))
         progress = None
-        if sys.stderr.isatty():
+        console = progress_console()
+        if console is not None:
             progress = stack.enter_context(Progress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                 TextColumn("{task.completed} records"), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
+                console=console, transient=True,
             ))
         try:
             _run(_records(inputs, fields, max_bytes), writer, strict, max_bytes, progress, counts)
         finally:
             writer.close()
-    print(f"variorum: {summary(counts)}", file=sys.stderr)
+    note(summary(counts))
     raise typer.Exit(0)

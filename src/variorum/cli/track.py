@@ -9,19 +9,19 @@ import sys
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import httpx
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.cli.common import DatabaseOption, Significance, open_cli_store, warn
+from variorum.cli.console import progress_console
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
 from variorum.store import Store
-from variorum.track import FetchPolicy, Fetcher, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
+from variorum.track import Fetcher, FetchPolicy, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
 from variorum.track.addresses import private_address_problem
 from variorum.track.feeds import looks_like_feed
 
@@ -146,11 +146,12 @@ def list_command(db: DatabaseOption = None) -> None:
 
 
 def _progress(stack: ExitStack, quiet: bool) -> Progress | None:
-    if quiet or not sys.stderr.isatty():
+    console = None if quiet else progress_console()
+    if console is None:
         return None
     return stack.enter_context(Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} checked"),
-        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        TimeElapsedColumn(), console=console, transient=True,
     ))
 
 
@@ -162,7 +163,7 @@ def _report(report: RunReport, output_format: RunFormat) -> None:
     sys.stdout.flush()
 
 
-async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, webhooks: list[str], once: bool,
+async def _run(store: Store, tracker_options: dict[str, Any], policy: FetchPolicy, webhooks: list[str], once: bool,
                everything: bool, every: str, output_format: RunFormat, progress: Progress | None) -> None:
     task = progress.add_task("tracking", total=None) if progress is not None else None
 
@@ -203,7 +204,7 @@ def run_command(
     lease: Annotated[str, typer.Option(help="How long a claimed article is left to this tracker before "
                                             "another may take it (after a crash, for example).")] = "5m",
     workers: Annotated[int, typer.Option(min=1, help="Processes extracting articles.")] = 1,
-    webhook: Annotated[Optional[list[str]], typer.Option(
+    webhook: Annotated[list[str] | None, typer.Option(
         help="POST each new version worth a notification (see track add's filters) as JSON to this URL, "
              "retrying with backoff; repeat for several.")] = None,
     output_format: Annotated[RunFormat, typer.Option("--format", "-f", help="Report of each pass.")] = RunFormat.text,
@@ -231,7 +232,7 @@ def run_command(
         stack.callback(store.close)
         extractor: Executor | None = (
             stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None)
-        options = dict(recheck=recheck, lease=durations["--lease"], extractor=extractor)
+        options = {"recheck": recheck, "lease": durations["--lease"], "extractor": extractor}
         asyncio.run(_run(store, options, policy, webhook or [], once, everything, every, output_format,
                          _progress(stack, quiet)))
 
