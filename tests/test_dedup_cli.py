@@ -9,8 +9,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from test_dedup_pipeline import articles, syndicated
 
+from helpers import articles, syndicated
 from variorum.dedup import DedupConfig, sketch
 from variorum.dedup import index as dedup_index
 from variorum.extract import parts
