@@ -8,12 +8,20 @@ Offsets always refer to :attr:`Article.text`, which for plain text is the input 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from variorum.text.frontmatter import (
-    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, parse_blocks,
+    BYLINE,
+    CAPTION,
+    CORRECTION,
+    DATELINE,
+    HEADLINE,
+    PARAGRAPH,
+    STANDFIRST,
+    parse_blocks,
 )
 from variorum.text.frontmatter import Block as Block  # the typed span of text: part of the Article value
 from variorum.text.segment import block_spans
@@ -147,5 +155,5 @@ class Article:
             "categories": list(self.categories),
             "text": self.text,
             "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in self.blocks],
-            "links": [{"text": l.text, "href": l.href, "start": l.start, "end": l.end} for l in self.links],
+            "links": [{"text": link.text, "href": link.href, "start": link.start, "end": link.end} for link in self.links],
         }

@@ -264,7 +264,7 @@ def _value_edit(site: EditSite) -> tuple[Classification, list[Token], list[Token
     pairs = [(before.value, after.value) for before, after in zip(old[0], new[0])]
     outcomes = [compare_values(before, after) for before, after in pairs]
     changed = [pair for pair, outcome in zip(pairs, outcomes) if outcome != SAME] or pairs
-    kind: Kind = "date" if any(_is_date(v) or _is_date(w) or isinstance(v, Date) and isinstance(w, Date)
+    kind: Kind = "date" if any(_is_date(v) or _is_date(w) or (isinstance(v, Date) and isinstance(w, Date))
                                for v, w in changed) else "number"
     significance: Significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
     detail = {"old_value": "; ".join(str(v) for v, _ in changed), "new_value": "; ".join(str(w) for _, w in changed)}
@@ -294,7 +294,7 @@ def _named_elsewhere(word: str, block: str) -> bool:
         if before and before[-1] not in ".!?…":
             return True
         title = before[:-1].split()[-1:] if before.endswith(".") else []
-        if title and (title[0].lower() in _TITLES or len(title[0]) == 1 and title[0].isupper()):
+        if title and (title[0].lower() in _TITLES or (len(title[0]) == 1 and title[0].isupper())):
             return True  # "Mr. Chen", "J. Chen"
     return False
 

@@ -37,10 +37,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import bag_of_words
@@ -528,7 +529,7 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     fold_block = lru_cache(maxsize=None)(fold_text)
     memo: PairMemo = {}
 
-    @lru_cache(maxsize=None)
+    @cache
     def overlap(key_a: str, key_b: str) -> int:
         return len(bag_of_words(key_a) & bag_of_words(key_b))
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Final, Iterable, Literal, TypedDict, get_args
+from typing import Any, Final, Literal, TypedDict, get_args
 
 from variorum.article import Article
 

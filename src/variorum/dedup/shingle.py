@@ -33,7 +33,15 @@ from typing import Self
 import numpy as np
 import xxhash
 
-from variorum.text.normalize import APOSTROPHES, DOUBLE_QUOTES, ELLIPSIS, HYPHENS, INVISIBLE, NO_BREAK_SPACE, WORD_DASHES
+from variorum.text.normalize import (
+    APOSTROPHES,
+    DOUBLE_QUOTES,
+    ELLIPSIS,
+    HYPHENS,
+    INVISIBLE,
+    NO_BREAK_SPACE,
+    WORD_DASHES,
+)
 
 HASH_BITS = 44
 """Bits of a shingle hash (see :func:`shingle_sets`)."""

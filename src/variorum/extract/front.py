@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -78,8 +79,8 @@ def iso_date(text: str) -> str | None:
     except (ValueError, OverflowError):
         return None
     if not re.search(r"\d{1,2}[:h.]\d{2}", text):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+        return str(parsed.date().isoformat())
+    return str(parsed.isoformat())
 
 
 def _json_ld(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
@@ -134,8 +135,8 @@ def _names_site(segment: str, site_keys: set[str]) -> bool:
     words = [w for w in _TOKEN_RE.findall(segment.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
     for site in site_keys:
-        if key == site or initials == site or (len(site) >= 4 and (key.startswith(site) or site.startswith(key)
-                                                                    and len(key) >= 4)):
+        if key == site or initials == site or (len(site) >= 4 and (key.startswith(site) or (site.startswith(key)
+                                                                    and len(key) >= 4))):
             return True
     return False
 
@@ -191,9 +192,8 @@ def _headline(tree: lxml.html.HtmlElement, site_keys: set[str]) -> tuple[str | N
         if agreement < _AGREEMENT and titles:
             continue
         rank = (agreement, -_HEADINGS.index(heading.tag), int(_in_article(heading)), -position)
-        if titles or heading.tag == "h1":
-            if best is None or rank > best:
-                best, chosen = rank, heading
+        if (titles or heading.tag == "h1") and (best is None or rank > best):
+            best, chosen = rank, heading
     if chosen is not None:
         return flat(chosen.text_content()), chosen
     return (titles[0] if titles else None), None

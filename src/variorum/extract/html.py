@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
@@ -34,12 +35,25 @@ from variorum.article import Article
 from variorum.errors import InputError
 from variorum.extract.front import FrontMatter, flat, iso_date, read_front_matter
 from variorum.extract.furniture import (
-    class_words, date_stamp, is_bare_reference, is_call_to_action, is_link_block, prune_furniture,
+    class_words,
+    date_stamp,
+    is_bare_reference,
+    is_call_to_action,
+    is_link_block,
+    prune_furniture,
 )
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.text.decode import decode_html
 from variorum.text.frontmatter import (
-    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, dateline_end, is_correction,
+    BYLINE,
+    CAPTION,
+    CORRECTION,
+    DATELINE,
+    HEADLINE,
+    PARAGRAPH,
+    STANDFIRST,
+    dateline_end,
+    is_correction,
 )
 
 _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -178,9 +192,7 @@ def _judge(blocks: list[_Block], page_captions: set[str]) -> list[str]:
         if date_stamp(text) is not None:
             block.dropped = True
             stamps.append(text)
-        elif is_bare_reference(text) or is_call_to_action(text):
-            block.dropped = True
-        elif is_link_block(text, [anchor for anchor, _ in block.links]):
+        elif is_bare_reference(text) or is_call_to_action(text) or is_link_block(text, [anchor for anchor, _ in block.links]):
             block.dropped = True
         elif text in page_captions:
             block.kind = CAPTION

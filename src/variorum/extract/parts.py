@@ -17,15 +17,25 @@ scanned once for newlines, a Parquet file's footer is read, a directory is liste
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from variorum.errors import InputError
 from variorum.extract.formats import (
-    JSONL, PARQUET, Fields, detect_format, directory_files, local_path, open_parquet, read_directory_file,
-    read_input, read_jsonl, read_parquet,
+    JSONL,
+    PARQUET,
+    Fields,
+    detect_format,
+    directory_files,
+    local_path,
+    open_parquet,
+    read_directory_file,
+    read_input,
+    read_jsonl,
+    read_parquet,
 )
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.extract.records import Record

@@ -14,12 +14,13 @@ back that up, so two writers recording the same fetch store it once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import CursorResult, Engine, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -115,7 +116,7 @@ class HistoryEntry:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _header(http: HttpMeta, name: str) -> str | None:
@@ -417,7 +418,8 @@ class Store:
     def make_all_due(self, at: datetime | None = None) -> int:
         """Make every article due for a check at ``at`` (now), whatever its schedule; returns how many."""
         with self._sessions.begin() as session:
-            return session.execute(update(StoredArticle).values(next_check_at=at or _now())).rowcount
+            result = cast("CursorResult[Any]", session.execute(update(StoredArticle).values(next_check_at=at or _now())))
+            return result.rowcount
 
     def history(self, url: str) -> list[HistoryEntry]:
         """The stored versions of an article, oldest first (empty if the URL is unknown)."""

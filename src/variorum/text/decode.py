@@ -38,7 +38,7 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
             try:
                 return data.decode(encoding), None
             except UnicodeDecodeError as error:
-                raise InputError(source, f"invalid {encoding} text after its byte-order mark ({error.reason})")
+                raise InputError(source, f"invalid {encoding} text after its byte-order mark ({error.reason})") from None
     if looks_binary(data):
         raise InputError(source, "binary data, not text")
     try:
@@ -48,14 +48,16 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
     from charset_normalizer import from_bytes  # loaded only for text that is not UTF-8
 
     matches = list(from_bytes(data[:1_000_000]))
-    best = matches[0] if matches else None
+    if not matches:
+        raise InputError(source, "not valid UTF-8 and no other text encoding fits")
+    best = matches[0]
     # Short samples are ambiguous; among near-equal guesses prefer Windows-1252, the usual legacy
     # encoding of Western news sites, over rarer code pages that decode the same bytes into odd letters.
     for match in matches:
         if "cp1252" in match.could_be_from_charset and match.percent_chaos <= best.percent_chaos + _CHAOS_MARGIN:
             best = match
             break
-    if best is None or best.encoding is None:
+    if best.encoding is None:
         raise InputError(source, "not valid UTF-8 and no other text encoding fits")
     try:
         text = data.decode(best.encoding)
@@ -91,14 +93,14 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
         pass
     meta = _META_CHARSET_RE.search(data[:8192])
     candidates = [_known_encoding(declared), _known_encoding(meta.group(1).decode("ascii") if meta else None)]
-    for encoding in candidates:
-        if encoding and encoding not in ("utf-8", "utf-16", "utf-32"):
+    for candidate in candidates:
+        if candidate and candidate not in ("utf-8", "utf-16", "utf-32"):
             try:
-                return data.decode(encoding)
+                return data.decode(candidate)
             except UnicodeDecodeError:
                 continue
     from charset_normalizer import from_bytes  # loaded only for pages that are not UTF-8
 
     best = from_bytes(data[:1_000_000]).best()
-    encoding = _known_encoding(best.encoding) if best is not None else None
-    return data.decode(encoding or "utf-8", errors="replace")
+    detected = _known_encoding(best.encoding) if best is not None else None
+    return data.decode(detected or "utf-8", errors="replace")

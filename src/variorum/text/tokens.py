@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, repeat
-from typing import Iterator, NamedTuple, overload
+from typing import NamedTuple, overload
 
 from variorum.text.normalize import (
-    ACCENTS_AS_APOSTROPHES, APOSTROPHES, DOUBLE_QUOTES, HYPHENS, INVISIBLE, OTHER_DASHES, RARE_DOUBLE_QUOTES,
+    ACCENTS_AS_APOSTROPHES,
+    APOSTROPHES,
+    DOUBLE_QUOTES,
+    HYPHENS,
+    INVISIBLE,
+    OTHER_DASHES,
+    RARE_DOUBLE_QUOTES,
     WORD_DASHES,
 )
 
@@ -96,7 +102,7 @@ def fold(token_text: str) -> str:
     return "".join(folded.split()) if "\n" in folded else folded
 
 
-_BLOCK_FOLD = str.maketrans({**_FOLD, **dict.fromkeys(WORD_DASHES + OTHER_DASHES, "--")})
+_BLOCK_FOLD = str.maketrans({**_FOLD, **{ord(dash): "--" for dash in WORD_DASHES + OTHER_DASHES}})
 # str.translate with a mapping looks every character up; a few str.replace calls are ~20× faster.
 _BLOCK_REPLACEMENTS = tuple((chr(code), target or "") for code, target in _BLOCK_FOLD.items())
 
@@ -152,7 +158,7 @@ def _run_key(token: str) -> str:
     """The key of a token that is not a plain ASCII word or number (see :func:`_key`)."""
     if not token.strip(_DASHES):
         return "-"
-    if token == "…" or len(token) > 1 and not token.strip("."):
+    if token == "…" or (len(token) > 1 and not token.strip(".")):
         return "..."
     return fold(token)
 

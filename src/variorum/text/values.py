@@ -222,8 +222,8 @@ def is_date_word(key: str) -> bool:
 def is_number_word(key: str) -> bool:
     """True for number words: "seven", "twenty-one", "fifth", "million", "dozen", "hundreds", "percent"."""
     lowered = key.lower()
-    return lowered in _VALUE_NUMBER_WORDS or lowered in _VAGUE_NUMBER_WORDS or "-" in lowered and all(
-        part in _SMALL or part in _SMALL_ORDINALS for part in lowered.split("-"))
+    return lowered in _VALUE_NUMBER_WORDS or lowered in _VAGUE_NUMBER_WORDS or ("-" in lowered and all(
+        part in _SMALL or part in _SMALL_ORDINALS for part in lowered.split("-")))
 
 
 def _month(key: str) -> int | None:
@@ -413,7 +413,7 @@ def _quantity(keys: Sequence[str], i: int) -> tuple[int, Quantity] | None:
             amount *= 100 if keys[j].lower() == "hundred" else _SCALES[keys[j].lower()]
             j += 1
         elif not suffix and j < len(keys) and (keys[j].lower() in _SCALE_ABBREVIATIONS
-                                             or currency and keys[j].lower() in _CURRENCY_ABBREVIATIONS):
+                                             or (currency and keys[j].lower() in _CURRENCY_ABBREVIATIONS)):
             amount *= _SCALE_ABBREVIATIONS.get(keys[j].lower()) or _CURRENCY_ABBREVIATIONS[keys[j].lower()]
             j += 1
     else:

@@ -15,7 +15,7 @@ not read ``HTTP_PROXY`` and the like from the environment).
 from __future__ import annotations
 
 import asyncio
-from typing import Iterable
+from collections.abc import Iterable
 
 import httpcore
 import httpx

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import AsyncIterator
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -156,7 +156,7 @@ class Fetcher:
         try:
             async with self._everyone:
                 return await asyncio.wait_for(self._follow(url, headers), self.policy.deadline)
-        except (asyncio.TimeoutError, httpx.TimeoutException):
+        except (TimeoutError, httpx.TimeoutException):
             return Fetched(url, url, failure="timeout", detail=f"no complete answer within {self.policy.deadline:g} s")
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -247,4 +247,4 @@ def _describe(error: BaseException, url: str) -> str:
     return str(error).strip() or type(error).__name__
 
 
-__all__ = ["FetchPolicy", "Fetched", "Fetcher", "USER_AGENT"]
+__all__ = ["USER_AGENT", "FetchPolicy", "Fetched", "Fetcher"]

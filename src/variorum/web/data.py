@@ -5,6 +5,7 @@ versions never change)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from threading import Lock
@@ -244,7 +245,7 @@ class ComparisonCache:
         self._items: OrderedDict[tuple[Any, ...], Comparison] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[Any, ...], compute: Any) -> Comparison:
+    def get(self, key: tuple[Any, ...], compute: Callable[[], Comparison]) -> Comparison:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

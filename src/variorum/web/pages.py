@@ -235,7 +235,7 @@ async def compare_page(request: Request) -> HTMLResponse:
         await form.close()
     comparison = await run_in_threadpool(compare, a, b)
     return render(
-        request, "compare.html", "compare", view=comparison_view(comparison, values["cosmetic"]),
+        request, "compare.html", "compare", view=comparison_view(comparison, values["cosmetic"] is True),
         name_a=name_a, name_b=name_b, **context,
     )
 
