@@ -11,6 +11,7 @@ from variorum import Article
 from variorum.store.changes import HIGHLIGHTS, change_page
 from variorum.store.queries import ArticleFilter, list_articles
 from variorum.store.search import POSTGRES_DOCUMENT, fts5_query, query_terms, snippet_segments
+from variorum.track.record import record_fetch
 
 T0 = datetime(2026, 2, 1, 8, 0, tzinfo=timezone.utc)
 STORM = "https://news.example.org/storm"
@@ -19,17 +20,17 @@ OTHER = "https://news.example.org/other"
 
 
 def fill(store):
-    store.record_version(STORM, Article.from_text(
+    record_fetch(store, STORM, Article.from_text(
         "Storm Nears Coast\n\nThe storm is 40 km away. A chemical plant was evacuated on Monday."), b"", T0)
-    store.record_version(STORM, Article.from_text(
+    record_fetch(store, STORM, Article.from_text(
         "Storm Hits Coast\n\nThe storm is here. Schools are closed."), b"", T0 + timedelta(hours=1))
-    store.record_version(BUDGET, Article.from_text(
+    record_fetch(store, BUDGET, Article.from_text(
         "Council Passes Budget\n\nThe council passed a budget of 5 million after a long storm of protest."),
         b"", T0 + timedelta(hours=2))
-    store.record_version(BUDGET, Article.from_text(
+    record_fetch(store, BUDGET, Article.from_text(
         "Council Passes Budget\n\nThe council passed a budget of 7 million after a long storm of protest."),
         b"", T0 + timedelta(hours=3))
-    store.record_version(OTHER, Article.from_text("Weather Today\n\nSunny all day, forecasters said."), b"",
+    record_fetch(store, OTHER, Article.from_text("Weather Today\n\nSunny all day, forecasters said."), b"",
                          T0 + timedelta(hours=4))
 
 
@@ -87,7 +88,7 @@ def test_a_url_query_matches_urls(store):
 
 def test_the_list_shows_the_latest_change_not_the_largest(store):
     fill(store)
-    store.record_version(BUDGET, Article.from_text(
+    record_fetch(store, BUDGET, Article.from_text(
         "Council Passes Budget\n\nThe council passed a budget of 7 million, after a long storm of protest."),
         b"", T0 + timedelta(hours=5))
     row = next(r for r in list_articles(store).rows if r.url == BUDGET)

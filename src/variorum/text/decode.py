@@ -99,7 +99,7 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
                 return data.decode(candidate)
             except UnicodeDecodeError:
                 continue
-    from charset_normalizer import from_bytes  # loaded only for pages that are not UTF-8
+    from charset_normalizer import from_bytes  # loaded only for pages that declare no usable charset
 
     best = from_bytes(data[:1_000_000]).best()
     detected = _known_encoding(best.encoding) if best is not None else None
