@@ -340,7 +340,7 @@ def article_ids(store: Store, urls: list[str]) -> dict[str, int]:
         return {}
     with store.session() as session:
         found = session.execute(select(StoredArticle.url, StoredArticle.id).where(StoredArticle.url.in_(set(urls))))
-        return dict(found.tuples())
+        return dict(found.all())
 
 
 def article_counts_by_source(store: Store) -> dict[int, int]:
@@ -350,7 +350,7 @@ def article_counts_by_source(store: Store) -> dict[int, int]:
         .where(StoredArticle.source_id.is_not(None)).group_by(StoredArticle.source_id)
     )
     with store.session() as session:
-        return {source: count for source, count in session.execute(query).tuples() if source is not None}
+        return {source: count for source, count in session.execute(query) if source is not None}
 
 
 def _changed_chars(changes: dict[str, Any]) -> int:
