@@ -4,7 +4,7 @@ PostgreSQL: exactly which versions, changes and failures are stored."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, article_p
 from variorum.store.models import StoredArticle
 from variorum.track import ChangeEvent, Fetcher, FetchPolicy, RecheckPolicy, Tracker
 
-T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PAYWALL = Reply(b"<html><head><title>Exclusive</title></head><body><article><h1>Exclusive</h1>"
                 b"<p>Subscribe to continue reading. Already a subscriber? Log in.</p></article></body></html>")
 

@@ -25,7 +25,8 @@ from variorum.errors import InputError
 from variorum.extract.formats import Fields, detect_format, local_path, read_input, sniff
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.extract.output import Writer
-from variorum.extract.records import EMPTY, FAILED, HTML, OK, SKIPPED, TEXT, Extraction, Record, extract_record
+from variorum.extract.parallel import default_workers, extract_in_order
+from variorum.extract.records import EMPTY, FAILED, HTML, OK, SKIPPED, TEXT, Record
 
 
 class ExtractFormat(str, Enum):
@@ -79,14 +80,13 @@ def summary(counts: Counter[str]) -> str:
     return line
 
 
-def _run(records: Iterator[Record], writer: Writer, strict: bool, max_bytes: int, progress: Progress | None,
-         counts: Counter[str]) -> None:
+def _run(records: Iterator[Record], writer: Writer, strict: bool, max_bytes: int, workers: int,
+         progress: Progress | None, counts: Counter[str]) -> None:
     task = progress.add_task("extracting", total=None) if progress else None
-    for record in records:
-        if record.kind == SKIPPED:
+    for record, extraction in extract_in_order(records, workers=workers, max_bytes=max_bytes):
+        if extraction is None:
             counts[SKIPPED] += 1
             continue
-        extraction: Extraction = extract_record(record, max_bytes=max_bytes)
         counts[extraction.status] += 1
         if extraction.status == FAILED:
             if strict:
@@ -119,6 +119,9 @@ def extract_command(
     html_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding HTML (wins over text).")] = "html",
     max_bytes: Annotated[int, typer.Option(
         metavar="BYTES", show_default=False, help="Largest page or record extracted (default: 20 MiB).")] = MAX_PAGE_BYTES,
+    workers: Annotated[int | None, typer.Option(
+        min=1, show_default=False,
+        help="Processes extracting at once; the output keeps the input order (default: one per core).")] = None,
 ) -> None:
     """Extract articles (text, title, authors, date, links, captions) from pages and crawl containers."""
     _check_inputs(inputs)
@@ -136,7 +139,8 @@ def extract_command(
                 console=console, transient=True,
             ))
         try:
-            _run(_records(inputs, fields, max_bytes), writer, strict, max_bytes, progress, counts)
+            _run(_records(inputs, fields, max_bytes), writer, strict, max_bytes, workers or default_workers(),
+                 progress, counts)
         finally:
             writer.close()
     note(summary(counts))

@@ -20,6 +20,7 @@ from variorum.cli.common import DatabaseOption, Significance, open_cli_store, wa
 from variorum.cli.console import progress_console
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
+from variorum.extract.parallel import default_workers
 from variorum.store import Store
 from variorum.track import Fetcher, FetchPolicy, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
 from variorum.track.addresses import private_address_problem
@@ -203,7 +204,9 @@ def run_command(
     max_age: Annotated[str, typer.Option(help="Stop re-checking articles first seen longer ago than this.")] = "14d",
     lease: Annotated[str, typer.Option(help="How long a claimed article is left to this tracker before "
                                             "another may take it (after a crash, for example).")] = "5m",
-    workers: Annotated[int, typer.Option(min=1, help="Processes extracting articles.")] = 1,
+    workers: Annotated[int | None, typer.Option(
+        min=1, show_default=False,
+        help="Processes extracting, judging and comparing articles. [default: one per core]")] = None,
     webhook: Annotated[list[str] | None, typer.Option(
         help="POST each new version worth a notification (see track add's filters) as JSON to this URL, "
              "retrying with backoff; repeat for several.")] = None,
@@ -230,8 +233,9 @@ def run_command(
     store = open_cli_store(db)
     with ExitStack() as stack:
         stack.callback(store.close)
+        processes = workers or default_workers()
         extractor: Executor | None = (
-            stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None)
+            stack.enter_context(ProcessPoolExecutor(processes)) if processes > 1 else None)
         options = {"recheck": recheck, "lease": durations["--lease"], "extractor": extractor}
         asyncio.run(_run(store, options, policy, webhook or [], once, everything, every, output_format,
                          _progress(stack, quiet)))

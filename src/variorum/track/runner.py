@@ -155,8 +155,8 @@ def examine_page(
     """Extract a fetched page, judge it and compare it with the latest stored version: all the CPU work of
     a check, in one call that the tracker runs in its extraction worker processes."""
     article = extract_page(body, url, content_type, charset)
-    previous_words = word_count(latest.article.body) if latest is not None else None
-    problem = extraction_problem(article, previous_words)
+    previous = latest.article if latest is not None else None
+    problem = extraction_problem(article, word_count(previous.body) if previous is not None else None)
     comparison = comparison_with(latest, article) if problem is None else None
     return PageCheck(article, problem, comparison)
 
