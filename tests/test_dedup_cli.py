@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_dedup_pipeline import articles, syndicated
+from helpers import articles, syndicated
 from variorum.dedup import DedupConfig, sketch
 from variorum.dedup import index as dedup_index
 from variorum.extract import parts

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from test_dedup_pipeline import articles, syndicated
+from helpers import articles, syndicated
 from variorum.dedup import DedupConfig, Deduper
 from variorum.dedup.dask import (
     MAX_WARNINGS,

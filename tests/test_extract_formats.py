@@ -13,18 +13,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from helpers import PARAGRAPH, page
 from variorum.errors import InputError
-from variorum.extract import Fields, detect_format, extract_record, read_input
-from variorum.extract import formats
+from variorum.extract import Fields, detect_format, extract_record, formats, read_input
 from variorum.extract.limits import GzipStream
-
-PARAGRAPH = ("The council voted on Tuesday to close the old bridge for repairs, which are expected to take "
-             "six months and cost more than two million pounds, officials said.")
-
-
-def page(title: str, body: str = PARAGRAPH) -> bytes:
-    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p>"
-            f"<p>{body} It was the second such vote this year.</p></article></body></html>").encode()
 
 
 def statuses(name: str | Path, fields: Fields = Fields()) -> list[tuple[str, str, str | None]]:

@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from helpers import SEED_A
-from test_dedup_pipeline import articles
+from helpers import articles
 from variorum.extract import extract_record, formats, read_input
 
 VARIORUM = [sys.executable, "-c", "from variorum.cli.app import main; main()"]

@@ -10,11 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from helpers import PARAGRAPH, page
 from variorum.errors import InputError
 from variorum.extract.formats import Fields, read_input, read_inputs
 from variorum.extract.parts import FileGroup, LineRange, RowGroups, WholeInputs, line_starts, read_part, split_inputs
-
-from test_extract_formats import PARAGRAPH, page
 
 MAX_BYTES = 600
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from helpers import ELECTION, STORM
 from localsite import LocalSite, Reply, article_page, rss
-from test_track_runner import ELECTION, STORM
 from variorum.store import open_store
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.article import Article
+from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article, read_bytes
 from variorum.compare.collate import Collation, collate
 from variorum.errors import InputError
@@ -84,15 +84,15 @@ def render(collation: Collation, output_format: ReportFormat) -> str:
 def collate_command(
     files: Annotated[list[str], typer.Argument(
         help="The witnesses: files, '-' for standard input, file:// URLs. With --cluster: the dedup corpus.")],
-    base: Annotated[Optional[str], typer.Option(help="Collate against this witness (its file name or id); "
+    base: Annotated[str | None, typer.Option(help="Collate against this witness (its file name or id); "
                                                      "default: the most central witness.")] = None,
     ordered: Annotated[bool, typer.Option("--ordered", help="The witnesses are versions in time order: "
                                                              "add sentence histories and per-version counts.")] = False,
-    cluster: Annotated[Optional[str], typer.Option(help="A 'variorum dedup --format jsonl' output: collate "
+    cluster: Annotated[str | None, typer.Option(help="A 'variorum dedup --format jsonl' output: collate "
                                                         "one cluster's members, read from FILES.")] = None,
-    cluster_id: Annotated[Optional[int], typer.Option(help="Which cluster of --cluster (default: the first).")] = None,
+    cluster_id: Annotated[int | None, typer.Option(help="Which cluster of --cluster (default: the first).")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(
         metavar="BYTES", show_default=False, help="Refuse inputs larger than this (default: 50 MiB).")] = DEFAULT_MAX_BYTES,
 ) -> None:

@@ -20,11 +20,11 @@ from typing import Annotated, Any, TextIO
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from variorum.cli.common import HtmlField, IdField, TextField, UrlField, record_fields, warn
+from variorum.cli.console import note, progress_console
 from variorum.dedup import Cluster, DedupConfig, Deduper, Document, unique
 from variorum.dedup import index as dedup_index
 from variorum.dedup import report as dedup_report
@@ -73,11 +73,12 @@ class _RateColumn(ProgressColumn):
 
 
 def _progress(stack: ExitStack) -> Progress | None:
-    if not sys.stderr.isatty():
+    console = progress_console()
+    if console is None:
         return None
     return stack.enter_context(Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} documents"),
-        _RateColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        _RateColumn(), TimeElapsedColumn(), console=console, transient=True,
     ))
 
 
@@ -158,7 +159,7 @@ def _summaries(
         if keys[after] == keys[before] and texts.get(after, "").strip():
             found[after] = {"verdict": "Same text (exact duplicate)", "substantive": 0}
         elif before in texts and after in texts:
-            found[after] = compare(texts[before], texts[after]).summary
+            found[after] = {**compare(texts[before], texts[after]).summary}
     return found
 
 
@@ -250,7 +251,7 @@ def dedup_command(
         written = unique.write_unique(inputs, Selection.of(deduper.ids, {c.representative for c in clusters}),
                                       write_unique, fields)
         message += f"; {written:,} unique written to {write_unique}"
-    print(f"variorum: {message}", file=sys.stderr)
+    note(message)
 
 
 index_app = typer.Typer(help="A persistent near-duplicate index: add documents, ask what resembles one.",
@@ -303,7 +304,7 @@ def index_add_command(
     reasons = [f"{_count(known, 'document')} already indexed by id"] if known else []
     reasons += [f"{_count(same_text, 'document')} with the same text as one indexed"] if same_text else []
     skipped = f"; skipped {' and '.join(reasons)}" if reasons else ""
-    print(f"variorum: added {added:,} documents to {index} (now {total:,}){skipped}", file=sys.stderr)
+    note(f"added {added:,} documents to {index} (now {total:,}){skipped}")
 
 
 @index_app.command("remove")
@@ -315,8 +316,8 @@ def index_remove_command(
     removed = dedup_index.remove(index, set(ids))
     total = len(dedup_index.load(index)["ids"])
     missing = len(set(ids)) - removed
-    note = f"; {_count(missing, 'id')} not in the index" if missing > 0 else ""
-    print(f"variorum: removed {removed:,} documents from {index} (now {total:,}){note}", file=sys.stderr)
+    kept = f"; {_count(missing, 'id')} not in the index" if missing > 0 else ""
+    note(f"removed {removed:,} documents from {index} (now {total:,}){kept}")
 
 
 @index_app.command("query")

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.cli.common import HtmlField, IdField, TextField, UrlField, record_fields, warn
+from variorum.cli.console import note, progress_console
 from variorum.errors import InputError
 from variorum.extract.formats import Fields, check_inputs, detect_format, local_path, read_input, sniff
 from variorum.extract.limits import MAX_PAGE_BYTES
@@ -140,16 +140,17 @@ def extract_command(
         stream = _open_output(output, stack)
         writer = Writer(stream, output_format.value, headers=not _single_page(inputs))
         progress = None
-        if sys.stderr.isatty():
+        console = progress_console()
+        if console is not None:
             progress = stack.enter_context(Progress(
                 SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                 TextColumn("{task.completed} records"), TimeElapsedColumn(),
-                console=Console(stderr=True), transient=True,
+                console=console, transient=True,
             ))
         try:
             _run(_records(inputs, ids, fields, max_bytes), writer, strict, max_bytes, workers or default_workers(),
                  progress, counts)
         finally:
             writer.close()
-    print(f"variorum: {summary(counts)}", file=sys.stderr)
+    note(summary(counts))
     raise typer.Exit(0)

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 import httpx
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.cli.common import DatabaseOption, Significance, open_cli_store, warn
+from variorum.cli.console import progress_console
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
 from variorum.extract.parallel import default_workers
@@ -147,11 +147,12 @@ def list_command(db: DatabaseOption = None) -> None:
 
 
 def _progress(stack: ExitStack, quiet: bool) -> Progress | None:
-    if quiet or not sys.stderr.isatty():
+    console = None if quiet else progress_console()
+    if console is None:
         return None
     return stack.enter_context(Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} checked"),
-        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        TimeElapsedColumn(), console=console, transient=True,
     ))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from variorum.compare.model import COSMETIC, MAJOR, MINOR
+from variorum.compare.model import COSMETIC, MAJOR, MINOR, Kind, Significance
 from variorum.text.spelling import is_spelling_variant
 from variorum.text.tokens import NUMBER, PUNCT, URL, Token, TokenRun
 from variorum.text.urls import canonical_url, link_key, split_capture, split_url
@@ -71,8 +71,8 @@ class EditSite:
 class Classification:
     """The kind and significance of one edit, and kind-specific detail."""
 
-    kind: str
-    significance: str
+    kind: Kind
+    significance: Significance
     detail: dict[str, Any]
 
 
@@ -208,7 +208,7 @@ def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
     return {"old_url": old_url, "new_url": new_url, "same_link": same, "changed": parts}
 
 
-def _link_significance(detail: dict[str, Any]) -> str:
+def _link_significance(detail: dict[str, Any]) -> Significance:
     if not detail["old_url"] or not detail["new_url"]:
         return MAJOR
     if detail.get("same_link"):
@@ -273,9 +273,9 @@ def _value_edit(site: EditSite) -> tuple[Classification, list[int], list[int]] |
     pairs = [(before.value, after.value) for before, after in zip(old[0], new[0])]
     outcomes = [compare_values(before, after) for before, after in pairs]
     changed = [pair for pair, outcome in zip(pairs, outcomes) if outcome != SAME] or pairs
-    kind = "date" if any(_is_date(v) or _is_date(w) or (isinstance(v, Date) and isinstance(w, Date))
-                         for v, w in changed) else "number"
-    significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
+    kind: Kind = "date" if any(_is_date(v) or _is_date(w) or (isinstance(v, Date) and isinstance(w, Date))
+                               for v, w in changed) else "number"
+    significance: Significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
     detail = {"old_value": "; ".join(str(v) for v, _ in changed), "new_value": "; ".join(str(w) for _, w in changed)}
     return Classification(kind, significance, detail), old[1], new[1]
 
@@ -386,5 +386,5 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
         if min(len(before), len(after)) >= 4 and _edit_distance(before.lower(), after.lower()) <= 2:
             return Classification("spelling", MINOR, {"case_only": False})
     negation = any(t.key.lower() in _NEGATIONS or t.key.lower().endswith("n't") for t in words)
-    significance = MAJOR if negation or max(len(old_words), len(new_words)) >= 3 else MINOR
+    significance: Significance = MAJOR if negation or max(len(old_words), len(new_words)) >= 3 else MINOR
     return Classification("wording", significance, {"negation": True} if negation else {})

@@ -11,31 +11,45 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any, Callable, MutableMapping
+from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
-from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
-from variorum.compare.classify import EditSite
+from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
 from variorum.compare.furniture import furniture_kinds
 from variorum.compare.metadata import metadata_changes
+from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Kind, Significance, Span
 from variorum.compare.sequence import opcodes
-from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
-from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
-from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.errors import InputError
+from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
+from variorum.text.normalize import (
+    ACCENTS_AS_APOSTROPHES,
+    APOSTROPHES,
+    DOUBLE_QUOTES,
+    HYPHENS,
+    INVISIBLE,
+    OTHER_DASHES,
+    RARE_DOUBLE_QUOTES,
+    SINGLE_GUILLEMETS,
+    WORD_DASHES,
+)
+from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.text.tokens import TokenRun, fold, fold_text
 
-_WHOLE_BLOCK_KINDS = {HEADLINE: MAJOR, BYLINE: MAJOR, CAPTION: MINOR, DATELINE: MINOR}
-_ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: MINOR, CORRECTION: MAJOR}
+# a front-matter block's kind → the kind and significance of a change to it as a whole
+_WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
+    HEADLINE: ("headline", MAJOR), BYLINE: ("byline", MAJOR), CAPTION: ("caption", MINOR), DATELINE: ("dateline", MINOR),
+}
+_ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: ("standfirst", MINOR), CORRECTION: ("correction", MAJOR)}
 _LONG_PARAGRAPH_WORDS = 8
 _CONTEXT_CHARS = 240
 _LAYOUT_CONTEXT_CHARS = 80
-_QUOTE_CHARS = set("'\"‘’“”„‟«»‹›′″`´ʼ")
-_DASH_CHARS = set("-‐‑‒–—―−")
-_INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_QUOTE_CHARS = set("'\"" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES + SINGLE_GUILLEMETS)
+_DASH_CHARS = set("-" + HYPHENS + WORD_DASHES + OTHER_DASHES)
+_INVISIBLE_CHARS = set(INVISIBLE)
 
 
 # Texts longer than this are refused: what a comparison holds stays a small multiple of its inputs, and
@@ -251,7 +265,7 @@ class _Comparer:
             self._furniture[id(version)] = furniture_kinds(version.article)
         return self._furniture[id(version)][index]
 
-    def add(self, kind: str, significance: str, old_span: Span | None, new_span: Span | None,
+    def add(self, kind: Kind, significance: Significance, old_span: Span | None, new_span: Span | None,
             context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
         old = _collapse(self.a.text[old_span[0]:old_span[1]]) if with_text and old_span and old_span[0] < old_span[1] else None
         new = _collapse(self.b.text[new_span[0]:new_span[1]]) if with_text and new_span and new_span[0] < new_span[1] else None
@@ -287,8 +301,9 @@ class _Comparer:
                      {"furniture": furniture})
             return
         kind = self.a.blocks[i].kind
-        if kind in _WHOLE_BLOCK_KINDS:
-            self.add(kind, _WHOLE_BLOCK_KINDS[kind], self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
+        whole = _WHOLE_BLOCK_KINDS.get(kind)
+        if whole is not None:
+            self.add(*whole, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
             return
         start_a, start_b = self.a.blocks[i].start, self.b.blocks[j].start
         if self.memo is None:
@@ -375,7 +390,7 @@ class _Comparer:
         return None
 
     def joined(self, whole_version: Version, whole: int, parts_version: Version, parts: list[int],
-               kind: str) -> None:
+               kind: Kind) -> None:
         """A split (one A block into several B blocks) or a merge (several A blocks into one B block)."""
         self.matched += whole_version.weight(whole)
         at_sentence = any(ends_sentence(parts_version.raw(p)) for p in parts[:-1])
@@ -391,9 +406,8 @@ class _Comparer:
 
     def removed(self, i: int) -> None:
         block_kind = self.a.blocks[i].kind
-        kind = block_kind if block_kind in _ADDED_OR_REMOVED_KINDS else "paragraph_removed"
-        significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
-            MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
+        kind, significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
+            "paragraph_removed", MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         position = self.position_in_b[i]
         furniture = self.furniture(self.a, i)
@@ -402,9 +416,8 @@ class _Comparer:
 
     def added(self, j: int) -> None:
         block_kind = self.b.blocks[j].kind
-        kind = block_kind if block_kind in _ADDED_OR_REMOVED_KINDS else "paragraph_added"
-        significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
-            MAJOR if self.b.word_count(j) >= _LONG_PARAGRAPH_WORDS else MINOR
+        kind, significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
+            "paragraph_added", MAJOR if self.b.word_count(j) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         point = self.insert_at[j]
         furniture = self.furniture(self.b, j)

@@ -23,9 +23,8 @@ Three functions, each built on the one before:
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
-
-from courlan.clean import TRACKERS_RE
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Parameters some news sites use for campaigns that courlan's list does not name.
@@ -43,6 +42,15 @@ _SCHEME_SLASHES_RE = re.compile(r"^(https?|ftp):/+", re.IGNORECASE)
 _MAX_NESTED_CAPTURES = 4
 
 
+@cache
+def _trackers() -> re.Pattern[str]:
+    """courlan's pattern of tracking parameters (courlan loads urllib3 and more: only when first needed)."""
+    from courlan.clean import TRACKERS_RE
+
+    pattern: re.Pattern[str] = TRACKERS_RE
+    return pattern
+
+
 def is_tracking_parameter(name: str) -> bool:
     """True for query parameters that identify a campaign, a click or a referrer, not a document.
 
@@ -50,7 +58,7 @@ def is_tracking_parameter(name: str) -> bool:
     [True, True, True, True, False, False]
     """
     lowered = name.lower()
-    return bool(TRACKERS_RE.search(lowered) or _NEWS_TRACKING_RE.match(lowered))
+    return bool(_trackers().search(lowered) or _NEWS_TRACKING_RE.match(lowered))
 
 
 def split_url(url: str) -> SplitResult:
