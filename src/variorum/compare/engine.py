@@ -8,6 +8,7 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from typing import Any, Callable
 
@@ -46,6 +47,7 @@ class _Version:
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
+        self.starts = [b.start for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
 
     def sentences(self, index: int) -> tuple[list[Span], list[str]]:
@@ -183,6 +185,12 @@ class _Collector:
                      {"differences": _layout_differences(old_raw, new_raw)}, with_text=False)
 
     def moved(self, i: int, j: int, *, edited: bool) -> None:
+        furniture = self.furniture(self.a, i)
+        if furniture is not None and self.furniture(self.b, j) is not None:  # teasers shuffled around
+            self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
+                     _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     {"insert_at": self.insert_at[j], "edited": edited, "furniture": furniture})
+            return
         self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                  {"insert_at": self.insert_at[j], "edited": edited})
 
@@ -190,7 +198,7 @@ class _Collector:
         if not in_place:
             self.moved(i, j, edited=True)
         furniture = self.furniture(self.a, i)
-        if furniture is not None and furniture == self.furniture(self.b, j):  # a new stamp, other teasers
+        if furniture is not None and self.furniture(self.b, j) is not None:  # a new stamp, other teasers
             self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                      {"furniture": furniture})
             return
@@ -304,8 +312,16 @@ class _Collector:
                 continue
             found = classify_link(old_href, link.href)
             new_span = (link.start, link.end) if link.start >= 0 else None
-            self.changes.append(Change("link", found.significance, old_href, link.href, old_span, new_span,
+            significance = found.significance
+            if self.in_furniture(self.b, link.start) or (old_span and self.in_furniture(self.a, old_span[0])):
+                significance = COSMETIC  # a teaser that now points at another story
+            self.changes.append(Change("link", significance, old_href, link.href, old_span, new_span,
                                        _collapse(link.text), found.detail))
+
+    def in_furniture(self, version: _Version, offset: int) -> bool:
+        """True when the text at ``offset`` lies in a block of page furniture."""
+        index = bisect_right(version.starts, offset) - 1
+        return 0 <= index and offset < version.blocks[index].end and self.furniture(version, index) is not None
 
 
 def compare(a: str | Article, b: str | Article) -> Comparison:

@@ -10,6 +10,7 @@ furniture, so that the comparison reports it as a cosmetic change:
 - ``links``: the block's text is mostly the anchors of links to other pages (teaser and related lists);
 - ``stamp``: the block is only a date and time, maybe after "Last updated", "Published", "Posted", …;
 - ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos");
+- ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video").
 
@@ -24,14 +25,16 @@ import re
 from variorum.article import Article, Block
 from variorum.text.frontmatter import BYLINE, HEADLINE
 from variorum.text.segment import ends_sentence
-from variorum.text.urls import link_key
+from variorum.text.urls import link_key, split_capture
 
-LINKS, STAMP, MEDIA, TEASER = "links", "stamp", "media", "teaser"
+LINKS, STAMP, MEDIA, TEASER, ARCHIVE = "links", "stamp", "media", "teaser", "archive"
 
 LINK_SHARE = 0.5
 """A block is a link list when at least this share of its non-space characters are link anchors."""
 MAX_STAMP_WORDS = 16
 """A stamp is short: "Last Updated Dec 23, 2016 10:56 PM EST" is seven words."""
+MAX_BANNER_WORDS = 40
+"""An archive's banner is a line or two: the archive's name, the capture's address, its dates."""
 MAX_TEASER_WORDS = 16
 """A teaser line next to other furniture is a headline's length, not a paragraph's."""
 
@@ -88,6 +91,19 @@ def is_media_label(text: str) -> bool:
     return bool(_MEDIA_RE.match(text)) and len(text.split()) <= 24
 
 
+def is_archive_banner(text: str) -> bool:
+    """True for a web archive's banner: a short block that names a capture's address in its text.
+
+    >>> is_archive_banner("The Wayback Machine - http://web.archive.org/web/20161120034910/http://x.org/a 24 captures")
+    True
+    >>> is_archive_banner("The page was archived in 2016, as the court noted in its ruling on Monday.")
+    False
+    """
+    if len(text.split()) > MAX_BANNER_WORDS:
+        return False
+    return any(split_capture(word.strip("()[]<>\"'.,;"))[0] for word in text.split() if "://" in word)
+
+
 def link_share(article: Article, block: Block) -> float:
     """The share of a block's non-space characters that are anchors of links to other pages."""
     own = link_key(article.url) if article.url else None
@@ -119,6 +135,8 @@ def furniture_kind(article: Article, block: Block) -> str | None:
     text = article.block_text(block)
     if is_stamp(text):
         return STAMP
+    if is_archive_banner(text):
+        return ARCHIVE
     if is_media_label(text):
         return MEDIA
     share = link_share(article, block)

@@ -38,6 +38,8 @@ from variorum.track.fetch import Fetched, Fetcher
 from variorum.track.notify import ChangeEvent, worth_notifying
 from variorum.track.quality import extraction_problem, word_count
 from variorum.track.schedule import RecheckPolicy
+from variorum.text.boilerplate import SiteTemplates
+from variorum.text.urls import site_of
 
 log = logging.getLogger("variorum.track")
 
@@ -214,6 +216,7 @@ class Tracker:
             await self._failed(due.url, "extraction_failed", detail, fetched.status, at, due.source_id)
             return "extraction_failed", None
         article = await self._extract(fetched, due.url)
+        article = await asyncio.to_thread(self._without_site_template, article, due.url)  # a read: any thread
         previous_words = await asyncio.to_thread(self._latest_words, due.url)  # a read: any thread
         problem = extraction_problem(article, previous_words)
         if problem is not None:
@@ -241,6 +244,15 @@ class Tracker:
         return await loop.run_in_executor(
             self.extractor, extract_page, fetched.body, url, fetched.content_type, fetched.charset,
         )
+
+    def _without_site_template(self, article: Article, url: str) -> Article:
+        """The article without its site's template: paragraphs that recur in several other articles of the
+        site in the store (:mod:`variorum.text.boilerplate`)."""
+        site = site_of(url)
+        templates = SiteTemplates()
+        for other_url, paragraphs in self.store.site_texts(url):
+            templates.add(site, other_url, paragraphs)
+        return article.keeping(templates.keep_block(site)) if templates.template_count(site) else article
 
     def _latest_words(self, url: str) -> int | None:
         latest = self.store.latest(url)
