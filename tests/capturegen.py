@@ -115,7 +115,10 @@ def _body_paragraphs(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
-    return lxml.html.fragment_fromstring(html)
+    """An element from markup, followed by a line break as in any page's source."""
+    element = lxml.html.fragment_fromstring(html)
+    element.tail = "\n"
+    return element
 
 
 def _site(base: str) -> str:

@@ -18,6 +18,7 @@ import typer
 from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.article import Article
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article, read_bytes
+from variorum.cli.templates import SITE_PAGE_HELP, without_site_template
 from variorum.compare.collate import Collation, collate
 from variorum.errors import InputError
 from variorum.extract.formats import read_input
@@ -98,12 +99,14 @@ def collate_command(
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")] = DEFAULT_MAX_BYTES,
+    site_page: Annotated[list[str] | None, typer.Option("--site-page", help=SITE_PAGE_HELP)] = None,
 ) -> None:
     """Collate many versions of an article: every variant site over a base, with the witnesses reading each."""
     if cluster is not None:
         articles = _load_cluster(cluster, cluster_id, files, max_bytes)
     else:
         articles = _load_files(files, max_bytes)
+    articles = without_site_template(articles, site_page or [], max_bytes=max_bytes, warn=warn)
     if len(articles) < 2:
         raise InputError(files[0] if files else "collate", f"collating needs at least two witnesses, got {len(articles)}")
     try:

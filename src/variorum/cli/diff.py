@@ -12,6 +12,7 @@ import typer
 
 from variorum.cli.common import ReportFormat, report_comparison, warn
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article
+from variorum.cli.templates import SITE_PAGE_HELP, without_site_template
 from variorum.compare import compare
 
 
@@ -22,10 +23,12 @@ def diff_command(
     show_all: Annotated[bool, typer.Option("--all", help="Also list cosmetic changes (layout, splits, merges).")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")] = DEFAULT_MAX_BYTES,
+    site_page: Annotated[list[str] | None, typer.Option("--site-page", help=SITE_PAGE_HELP)] = None,
 ) -> None:
     """Compare two versions of an article: every real change, classified and ranked; layout noise ignored."""
     if a == "-" and b == "-":
         raise typer.BadParameter("only one of A and B can be standard input")
     old = load_article(a, max_bytes=max_bytes, warn=warn)
     new = load_article(b, max_bytes=max_bytes, warn=warn)
+    old, new = without_site_template([old, new], site_page or [], max_bytes=max_bytes, warn=warn)
     raise typer.Exit(report_comparison(compare(old, new), output_format, show_all, output))

@@ -16,7 +16,7 @@ from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, align_blocks
 from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_kinds
+from variorum.compare.furniture import furniture_edit, furniture_kinds
 from variorum.compare.metadata import metadata_changes
 from variorum.compare.sequence import opcodes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
@@ -230,9 +230,13 @@ class _Collector:
         for i1, i2, j1, j2 in edits:
             old_span = _token_span(old_tokens, i1, i2, old_region[0])
             new_span = _token_span(new_tokens, j1, j2, new_region[0])
+            context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
+            furniture = furniture_edit(self.a.article, old_span, self.b.article, new_span)
+            if furniture is not None:  # a teaser or stamp run into the article's text
+                self.add("layout", COSMETIC, old_span, new_span, context, {"furniture": furniture})
+                continue
             quote = self._quote(i, j, old_span, new_span)
             found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote)
-            context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             self.add(found.kind, found.significance, old_span, new_span, context, found.detail)
         return bool(edits)
 

@@ -11,8 +11,14 @@ furniture, so that the comparison reports it as a cosmetic change:
 - ``stamp``: the block is only a date and time, maybe after "Last updated", "Published", "Posted", …;
 - ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos");
 - ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
+- ``label``: a word or two that is no sentence ("Related", "Advertisement");
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video").
+
+Furniture also runs into the article's own paragraphs when a page is extracted as one block: an edit
+whose two sides read the same once the anchors of links to other pages and inline stamps are taken out
+(``statement.The`` → ``statement.City council delays vote on budgetThe``) is furniture too
+(:func:`furniture_edit`).
 
 Each check is pure and looks only at the Article (text, blocks, links); a real paragraph that merely
 contains a link or a date is never furniture.
@@ -27,7 +33,8 @@ from variorum.text.frontmatter import BYLINE, HEADLINE
 from variorum.text.segment import ends_sentence
 from variorum.text.urls import link_key, split_capture
 
-LINKS, STAMP, MEDIA, TEASER, ARCHIVE = "links", "stamp", "media", "teaser", "archive"
+LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE = (
+    "links", "stamp", "media", "teaser", "archive", "label", "inline")
 
 LINK_SHARE = 0.5
 """A block is a link list when at least this share of its non-space characters are link anchors."""
@@ -35,6 +42,8 @@ MAX_STAMP_WORDS = 16
 """A stamp is short: "Last Updated Dec 23, 2016 10:56 PM EST" is seven words."""
 MAX_BANNER_WORDS = 40
 """An archive's banner is a line or two: the archive's name, the capture's address, its dates."""
+MAX_LABEL_WORDS = 2
+"""A box's heading or a widget's label ("Related", "Advertisement", "Share this")."""
 MAX_TEASER_WORDS = 16
 """A teaser line next to other furniture is a headline's length, not a paragraph's."""
 
@@ -127,6 +136,45 @@ def link_share(article: Article, block: Block) -> float:
     return linked / total if total else 0.0
 
 
+_INLINE_STAMP_RE = re.compile(
+    r"(?:(?:last\s+|first\s+)?(?:updated|published|posted|modified)\s*:?\s*)?"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}:\d\d\s*(?:[AaPp]\.?[Mm]\.?)?(?-i:\s*[A-Z]{2,4}(?:\b|(?=[A-Z][a-z])))?)",
+    re.IGNORECASE,
+)
+
+
+def _residue(article: Article, span: tuple[int, int]) -> tuple[str, bool]:
+    """The letters and digits of ``article.text[span]`` once anchors of links to other pages and inline
+    stamps are taken out, and whether anything was taken out."""
+    start, end = span
+    own = link_key(article.url) if article.url else None
+    pieces = list(article.text[start:end])
+    removed = False
+    for link in article.links:
+        if link.start < 0 or link.end <= start or link.start >= end or not link.href or link.href.startswith("#"):
+            continue
+        if own is not None and link_key(link.href) == own:
+            continue
+        for position in range(max(link.start, start), min(link.end, end)):
+            pieces[position - start] = " "
+        removed = True
+    text = "".join(pieces)
+    stripped = _INLINE_STAMP_RE.sub(" ", text)
+    removed = removed or stripped != text
+    return "".join(ch for ch in stripped.casefold() if ch.isalnum()), removed
+
+
+def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_span: tuple[int, int]) -> str | None:
+    """``inline`` when a word-level edit only adds or removes link anchors to other pages or stamps that
+    ran into a paragraph (their sides equal once those are taken out), else None."""
+    old_rest, old_removed = _residue(old, old_span)
+    new_rest, new_removed = _residue(new, new_span)
+    if (old_removed or new_removed) and old_rest == new_rest:
+        return INLINE
+    return None
+
+
 def furniture_kind(article: Article, block: Block) -> str | None:
     """Why a block found in one capture only is furniture (``links``, ``stamp``, ``media`` or ``teaser``),
     or None. Headlines and bylines are never furniture."""
@@ -139,6 +187,8 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return ARCHIVE
     if is_media_label(text):
         return MEDIA
+    if len(text.split()) <= MAX_LABEL_WORDS and not ends_sentence(text):
+        return LABEL
     share = link_share(article, block)
     if share >= LINK_SHARE:
         return LINKS
@@ -156,7 +206,7 @@ def furniture_kinds(article: Article) -> list[str | None]:
             continue
         neighbours = kinds[max(0, index - 1):index] + kinds[index + 1:index + 2]
         text = article.block_text(block)
-        if (any(kind in (LINKS, MEDIA) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
+        if (any(kind in (LINKS, MEDIA, LABEL) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
                 and not ends_sentence(text)):
             kinds[index] = TEASER
     return kinds
