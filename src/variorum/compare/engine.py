@@ -200,7 +200,7 @@ class _Collector:
         furniture = self.furniture(self.a, i)
         if furniture is not None and self.furniture(self.b, j) is not None:  # a new stamp, other teasers
             self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
-                     {"furniture": furniture})
+                     {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
             return
         kind = self.a.blocks[i].kind
         if kind in _WHOLE_BLOCK_KINDS:
@@ -233,7 +233,8 @@ class _Collector:
             context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             furniture = furniture_edit(self.a.article, old_span, self.b.article, new_span)
             if furniture is not None:  # a teaser or stamp run into the article's text
-                self.add("layout", COSMETIC, old_span, new_span, context, {"furniture": furniture})
+                self.add("layout", COSMETIC, old_span, new_span, context,
+                         {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
                 continue
             quote = self._quote(i, j, old_span, new_span)
             found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote)

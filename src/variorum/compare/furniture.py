@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from variorum.article import Article, Block
-from variorum.text.frontmatter import BYLINE, HEADLINE
+from variorum.text.frontmatter import BYLINE, CORRECTION, DATELINE, HEADLINE, PARAGRAPH
 from variorum.text.segment import ends_sentence
 from variorum.text.urls import link_key, split_capture
 
@@ -113,6 +113,12 @@ def is_archive_banner(text: str) -> bool:
     return any(split_capture(word.strip("()[]<>\"'.,;"))[0] for word in text.split() if "://" in word)
 
 
+def _is_label(text: str) -> bool:
+    """A word or two of plain letters that is no sentence: "Related", "Advertisement"."""
+    words = text.split()
+    return len(words) <= MAX_LABEL_WORDS and all(word.strip(":-–—").isalpha() for word in words)
+
+
 def link_share(article: Article, block: Block) -> float:
     """The share of a block's non-space characters that are anchors of links to other pages."""
     own = link_key(article.url) if article.url else None
@@ -136,6 +142,7 @@ def link_share(article: Article, block: Block) -> float:
     return linked / total if total else 0.0
 
 
+_OWN_KINDS = (HEADLINE, BYLINE, DATELINE, CORRECTION)
 _INLINE_STAMP_RE = re.compile(
     r"(?:(?:last\s+|first\s+)?(?:updated|published|posted|modified)\s*:?\s*)?"
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})"
@@ -178,7 +185,7 @@ def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_sp
 def furniture_kind(article: Article, block: Block) -> str | None:
     """Why a block found in one capture only is furniture (``links``, ``stamp``, ``media`` or ``teaser``),
     or None. Headlines and bylines are never furniture."""
-    if block.kind in (HEADLINE, BYLINE):
+    if block.kind in _OWN_KINDS:
         return None
     text = article.block_text(block)
     if is_stamp(text):
@@ -187,7 +194,7 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return ARCHIVE
     if is_media_label(text):
         return MEDIA
-    if len(text.split()) <= MAX_LABEL_WORDS and not ends_sentence(text):
+    if block.kind == PARAGRAPH and _is_label(text):
         return LABEL
     share = link_share(article, block)
     if share >= LINK_SHARE:
@@ -202,7 +209,7 @@ def furniture_kinds(article: Article) -> list[str | None]:
     a sentence next to a block of furniture."""
     kinds = [furniture_kind(article, block) for block in article.blocks]
     for index, block in enumerate(article.blocks):
-        if kinds[index] is not None or block.kind in (HEADLINE, BYLINE):
+        if kinds[index] is not None or block.kind != PARAGRAPH:
             continue
         neighbours = kinds[max(0, index - 1):index] + kinds[index + 1:index + 2]
         text = article.block_text(block)
