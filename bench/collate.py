@@ -31,11 +31,15 @@ import tracemalloc
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from variorum import compare
+from variorum.compare import compare
 from variorum.compare.align import bag_of_words
 from variorum.compare.collate import collate
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+# The shared corpus sits beside the checkout (../shared): two levels up from the main checkout, three from a worktree.
+CORPUS = next((parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+               for parent in Path(__file__).resolve().parents[2:4]
+               if (parent / "shared" / "corpora").is_dir()),
+              Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json")
 
 
 def base_article(kilobytes: int) -> list[str]:

@@ -30,9 +30,13 @@ import diff_match_patch
 import fast_diff_match_patch
 from redlines import Redlines
 
-from variorum import compare
+from variorum.compare import compare
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+# The shared corpus sits beside the checkout (../shared): two levels up from the main checkout, three from a worktree.
+CORPUS = next((parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+               for parent in Path(__file__).resolve().parents[2:4]
+               if (parent / "shared" / "corpora").is_dir()),
+              Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json")
 
 
 def load_articles() -> list[str]:
@@ -138,6 +142,21 @@ def big_cases(articles: list[str], rng: random.Random) -> list[tuple[str, str, s
     ]
 
 
+def tracker_cases(articles: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The tracker's common cases on real ~5 KB articles (4–6 KB): a text fetched again unchanged (equal, but
+    a different string object), re-wrapped only (every paragraph filled at 72 columns), one word replaced."""
+    rng = random.Random(12)
+    sample = [text for text in articles if 4_000 <= len(text.encode()) <= 6_000]
+    identical, rewrapped, one_word = [], [], []
+    for text in sample:
+        identical.append((text, "".join(list(text))))
+        rewrapped.append((text, "\n\n".join(textwrap.fill(p, 72) for p in text.split("\n\n"))))
+        tokens = text.split(" ")
+        tokens[rng.randrange(len(tokens))] = "reportedly"
+        one_word.append((text, " ".join(tokens)))
+    return [("identical", identical), ("re-wrap only", rewrapped), ("one-word edit", one_word)]
+
+
 def noise_cases(article: str) -> list[tuple[str, str, str]]:
     paragraphs = article.split("\n\n")
     moved = paragraphs[1:3] + paragraphs[:1] + paragraphs[3:]
@@ -175,6 +194,16 @@ def main() -> None:
     for name in TOOLS:
         print(f"{name:<24}{statistics.median(times[name]) * 1e3:>12.2f}{max(times[name]) * 1e3:>10.1f}"
               f"{statistics.median(ratios[name]):>25.2f}×")
+
+    print("\nTracker cases on the corpus articles of 4–6 KB (median over the articles of the best of "
+          f"{arguments.repeat} runs)")
+    print(f"{'case':<16}{'articles':>9}{'variorum µs':>13}{'difflib-words µs':>18}{'difflib ÷ variorum':>20}")
+    for label, cases in tracker_cases(articles):
+        ours = [timed(run_variorum, a, b, arguments.repeat) for a, b in cases]
+        theirs = [timed(run_difflib, a, b, arguments.repeat) for a, b in cases]
+        speedups = [t / o for o, t in zip(ours, theirs)]
+        print(f"{label:<16}{len(cases):>9}{statistics.median(ours) * 1e6:>13.0f}{statistics.median(theirs) * 1e6:>18.0f}"
+              f"{statistics.median(speedups):>19.1f}×")
 
     print("\n1 MB cases (one run each; redlines not run: minutes per case)")
     print(f"{'case':<34}" + "".join(f"{name:>24}" for name in TOOLS if name != "redlines"))

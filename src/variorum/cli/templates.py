@@ -10,10 +10,10 @@ says the pages are of one site, so their addresses are not checked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from variorum.article import Article
-from variorum.cli.inputs import load_article
-from variorum.text.boilerplate import SiteTemplates
+if TYPE_CHECKING:
+    from variorum.article import Article
 
 SITE_PAGE_HELP = ("Another article of the same site (repeatable): paragraphs that recur across these pages and "
                   "the versions are the site's template, left out of the comparison.")
@@ -25,6 +25,9 @@ def without_site_template(versions: list[Article], site_pages: list[str], *, max
     """The versions without the paragraphs that recur across them and the ``site_pages`` (file names)."""
     if not site_pages:
         return versions
+    from variorum.cli.inputs import load_article  # loaded when used: commands' --help stays fast
+    from variorum.text.boilerplate import SiteTemplates
+
     templates = SiteTemplates()
     for name in site_pages:
         templates.add(_SITE, name, load_article(name, max_bytes=max_bytes, warn=warn).paragraphs)

@@ -43,8 +43,8 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 from variorum.article import Article
-from variorum.compare.align import Alignment, bag_of_words
-from variorum.compare.engine import _Collector, _Version, compare_versions
+from variorum.compare.align import bag_of_words
+from variorum.compare.engine import PairMemo, Version, compare_versions
 from variorum.compare.model import MAJOR, MINOR, SIGNIFICANCES, Change, Comparison, Span
 from variorum.compare.sequence import opcodes
 from variorum.text.frontmatter import PARAGRAPH
@@ -320,72 +320,6 @@ def _reading_text(base: str, site: Span, pieces: Sequence[tuple[int, int, str]])
     return " ".join("".join(parts).split())
 
 
-def _moved_span(span: Span | None, by: int) -> Span | None:
-    return None if span is None else (span[0] + by, span[1] + by)
-
-
-def _shifted(change: Change, by_a: int, by_b: int) -> Change:
-    """``change`` with its old span moved by ``by_a`` and its new span by ``by_b`` characters."""
-    return Change(change.kind, change.significance, change.old, change.new, _moved_span(change.old_span, by_a),
-                  _moved_span(change.new_span, by_b), change.context, dict(change.detail))
-
-
-_PairMemo = dict[tuple[str, str, str], tuple[tuple[Change, ...], int]]
-
-
-class _SharedVersion(_Version):
-    """The engine's side of a comparison, its blocks folded by a memoized ``fold_block`` and their word
-    counts (which rank a paragraph added or removed) kept in ``word_counts``, shared by all the witnesses."""
-
-    def __init__(self, article: Article, fold_block: Callable[[str], str], word_counts: dict[str, int]) -> None:
-        super().__init__(article, fold_block)
-        self.word_counts = word_counts
-
-    def word_count(self, index: int) -> int:
-        key = self.keys[index]
-        if key not in self.word_counts:
-            self.word_counts[key] = super().word_count(index)
-        return self.word_counts[key]
-
-
-class _SharedCollector(_Collector):
-    """The engine's collector, diffing each distinct pair of paired blocks once for a whole collation.
-
-    What :meth:`edited_pair` finds inside two paired blocks depends only on their texts and the old block's
-    kind (spans, contexts, quotations and speakers are all read inside the blocks), and what
-    :meth:`identical_pair` finds (layout noise) only on their texts; so it is kept in ``memo`` relative to
-    the blocks' starts and shifted into place whenever a later comparison pairs the same texts. Whether the
-    pair moved is still decided by each comparison's own alignment.
-    """
-
-    def __init__(self, a: _Version, b: _Version, alignment: Alignment, memo: _PairMemo) -> None:
-        super().__init__(a, b, alignment)
-        self.memo = memo
-
-    def identical_pair(self, i: int, j: int, in_place: bool) -> None:
-        if not in_place:
-            self.moved(i, j, edited=False)
-        self._reuse(("identical", self.a.raw(i), self.b.raw(j)), i, j, super().identical_pair)
-
-    def edited_pair(self, i: int, j: int, in_place: bool) -> None:
-        if not in_place:
-            self.moved(i, j, edited=True)
-        self._reuse((self.a.blocks[i].kind, self.a.raw(i), self.b.raw(j)), i, j, super().edited_pair)
-
-    def _reuse(self, key: tuple[str, str, str], i: int, j: int, find: Callable[[int, int, bool], None]) -> None:
-        """Add what ``find`` finds in place for blocks ``i`` and ``j``, found once per distinct ``key``."""
-        start_a, start_b = self.a.blocks[i].start, self.b.blocks[j].start
-        known = self.memo.get(key)
-        if known is None:
-            first, matched = len(self.changes), self.matched
-            find(i, j, True)
-            self.memo[key] = (tuple(_shifted(c, -start_a, -start_b) for c in self.changes[first:]),
-                              self.matched - matched)
-        else:
-            self.changes += [_shifted(change, start_a, start_b) for change in known[0]]
-            self.matched += known[1]
-
-
 def _group(events: list[_Event]) -> list[tuple[Span, list[_Event]]]:
     """Events merged into sites where their base spans overlap or touch."""
     groups: list[tuple[Span, list[_Event]]] = []
@@ -591,17 +525,14 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
         raise ValueError(f"base {base!r} is not one of the witness ids")
     base_text = articles[base_index].text
     fold_block = lru_cache(maxsize=None)(fold_text)
-    memo: _PairMemo = {}
-
-    def make_collector(a: _Version, b: _Version, alignment: Alignment) -> _Collector:
-        return _SharedCollector(a, b, alignment, memo)
+    memo: PairMemo = {}
 
     @lru_cache(maxsize=None)
     def overlap(key_a: str, key_b: str) -> int:
         return len(bag_of_words(key_a) & bag_of_words(key_b))
 
     word_counts: dict[str, int] = {}
-    prepared = [_SharedVersion(article, fold_block, word_counts) for article in articles]
+    prepared = [Version(article, fold_block, word_counts) for article in articles]
     # Identical witnesses are compared once; only the similarity and the substantive changes are kept.
     compared: dict[tuple[Any, ...], tuple[float, list[Change]]] = {}
     events: list[_Event] = []
@@ -609,7 +540,7 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     for index, article in enumerate(articles):
         key = (article.text, article.blocks, article.links)
         if key not in compared:
-            comparison = compare_versions(prepared[base_index], prepared[index], make_collector, overlap)
+            comparison = compare_versions(prepared[base_index], prepared[index], memo=memo, overlap=overlap)
             compared[key] = (comparison.similarity, comparison.substantive_changes)
         similarity[names[index]], changes = compared[key]
         if index == base_index:
@@ -623,7 +554,7 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     steps: tuple[Comparison, ...] = ()
     history: tuple[SentenceLife, ...] = ()
     if ordered:
-        steps = tuple(compare_versions(prepared[k - 1], prepared[k], make_collector, overlap)
+        steps = tuple(compare_versions(prepared[k - 1], prepared[k], memo=memo, overlap=overlap)
                       for k in range(1, len(articles)))
         history = tuple(sentence_history(articles))
     return Collation(tuple(articles), tuple(names), names[base_index], chosen, sites, similarity, ordered,

@@ -7,14 +7,17 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, MutableMapping
 
 from variorum.article import Article
-from variorum.compare.align import Alignment, Overlap, align_blocks
+from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
+from variorum.compare.classify import EditSite
 from variorum.compare.diff import word_edits
 from variorum.compare.furniture import furniture_edit, furniture_kinds
 from variorum.compare.metadata import metadata_changes
@@ -22,7 +25,8 @@ from variorum.compare.sequence import opcodes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import Token, fold, fold_text, tokenize
+from variorum.errors import InputError
+from variorum.text.tokens import TokenRun, fold, fold_text
 
 _WHOLE_BLOCK_KINDS = {HEADLINE: MAJOR, BYLINE: MAJOR, CAPTION: MINOR, DATELINE: MINOR}
 _ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: MINOR, CORRECTION: MAJOR}
@@ -34,26 +38,53 @@ _DASH_CHARS = set("-‐‑‒–—―−")
 _INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
+# Texts longer than this are refused: what a comparison holds stays a small multiple of its inputs, and
+# this bounds it (see docs/compare.md, "Limits").
+MAX_TEXT_CHARS = 64 * 1024 * 1024
+# Differing sentences longer than this (in characters, on either side) are reported as one edit without a
+# word-by-word diff, which would hold an entry per word.
+MAX_WORD_DIFF_CHARS = 4_000_000
+_LARGE = 1 << 20
+_SPACE_RUN_RE = re.compile(r"\s+")
+
+
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` with every whitespace run made one space and none at the ends."""
+    if len(text) < _LARGE:
+        return " ".join(text.split())
+    return _SPACE_RUN_RE.sub(" ", text).strip()  # no list of every word for a long text
 
 
-class _Version:
-    """One side of a comparison: the article, each block's folded text, and tokens for blocks that differ.
-    ``fold_block`` folds a block's text (a caller comparing many versions may pass a memoized one)."""
+class Version:
+    """One side of a comparison, prepared: the article, each block's folded text, and what is read from a
+    block on demand (sentences, quotations, word counts).
 
-    def __init__(self, article: Article, fold_block: Callable[[str], str] = fold_text) -> None:
+    ``fold_block`` folds a block's text and ``word_counts`` remembers blocks' word counts by folded text: a
+    caller comparing many versions may pass a memoized fold and one shared dictionary.
+    """
+
+    def __init__(self, article: Article, fold_block: Callable[[str], str] = fold_text,
+                 word_counts: dict[str, int] | None = None) -> None:
         self.article = article
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
         self.starts = [b.start for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
+        self._sentences: dict[int, list[Span]] = {}
+        self._word_counts = {} if word_counts is None else word_counts
+
+    def sentence_spans(self, index: int) -> list[Span]:
+        """The spans of a block's sentences (found once per block)."""
+        spans = self._sentences.get(index)
+        if spans is None:
+            block = self.blocks[index]
+            spans = self._sentences[index] = sentence_spans(self.text, block.start, block.end)
+        return spans
 
     def sentences(self, index: int) -> tuple[list[Span], list[str]]:
         """The spans of a block's sentences and their folded texts."""
-        block = self.blocks[index]
-        spans = sentence_spans(self.text, block.start, block.end)
+        spans = self.sentence_spans(index)
         return spans, [fold_text(self.text[start:end]) for start, end in spans]
 
     def raw(self, index: int) -> str:
@@ -75,13 +106,19 @@ class _Version:
         return self._quotes[index]
 
     def word_count(self, index: int) -> int:
-        return sum(1 for word in self.keys[index].split() if word[:1].isalnum())
+        key = self.keys[index]
+        count = self._word_counts.get(key)
+        if count is None:
+            count = self._word_counts[key] = sum(1 for word in key.split() if word[:1].isalnum())
+        return count
 
     def context(self, index: int, span: Span) -> str:
         """The sentence(s) of block ``index`` around ``span``, whitespace folded, trimmed around the change."""
         block = self.blocks[index]
-        sentences = sentence_spans(self.text, block.start, block.end) or [(block.start, block.end)]
-        covering = [s for s in sentences if s[0] <= span[1] and span[0] <= s[1]] or sentences[:1]
+        sentences = self.sentence_spans(index) or [(block.start, block.end)]
+        first = max(0, bisect_right(sentences, (span[0], -1)) - 2)  # sentences are sorted and disjoint
+        covering = [s for s in sentences[first:bisect_right(sentences, (span[1], len(self.text)))]
+                    if s[0] <= span[1] and span[0] <= s[1]] or sentences[:1]
         start, end = covering[0][0], covering[-1][1]
         if end - start > _CONTEXT_CHARS:
             start = max(start, span[0] - _CONTEXT_CHARS // 2)
@@ -90,12 +127,16 @@ class _Version:
         return _collapse(self.text[start:end])
 
 
-def _as_article(value: str | Article) -> Article:
+def _as_article(value: str | Article, side: str) -> Article:
     if isinstance(value, Article):
-        return value
-    if isinstance(value, str):
-        return Article.from_text(value)
-    raise TypeError(f"compare() takes str or Article, not {type(value).__name__}")
+        text = value.text
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise TypeError(f"compare() takes str or Article, not {type(value).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(side, f"text is {len(text):,} characters, over the comparison limit of {MAX_TEXT_CHARS:,}")
+    return value if isinstance(value, Article) else Article.from_text(value)
 
 
 def _layout_differences(old: str, new: str) -> list[str]:
@@ -125,15 +166,7 @@ def _region(spans: list[Span], first: int, stop: int, block_start: int) -> Span:
     return point, point
 
 
-def _token_span(tokens: list[Token], start: int, stop: int, region_start: int) -> Span:
-    """The character span of ``tokens[start:stop]``; an empty range gives the insertion point."""
-    if start < stop:
-        return tokens[start].start, tokens[stop - 1].end
-    position = tokens[start - 1].end if start > 0 else region_start
-    return position, position
-
-
-def _insertion_points(alignment: Alignment, a: _Version, b: _Version) -> list[int]:
+def _insertion_points(alignment: Alignment, a: Version, b: Version) -> list[int]:
     """For each block of B, the offset in A after which it belongs (end of the nearest anchored block)."""
     anchored: dict[int, int] = {}
     for pair in alignment.pairs:
@@ -152,18 +185,68 @@ def _insertion_points(alignment: Alignment, a: _Version, b: _Version) -> list[in
     return points
 
 
-class _Collector:
+def _positions_in_b(alignment: Alignment, a: Version, b: Version) -> list[int]:
+    """For each block of A, where in B it would stand if removed: after the B block paired in place with the
+    nearest A block before it (one pass over A, whatever the number of removed blocks)."""
+    paired_end = {pair.a: b.blocks[pair.b].end for pair in alignment.pairs if pair.in_place}
+    positions = []
+    last = 0
+    for index in range(len(a.blocks)):
+        positions.append(last)
+        last = paired_end.get(index, last)
+    return positions
+
+
+def _shifted(change: Change, by_a: int, by_b: int) -> Change:
+    """``change`` with its old span moved by ``by_a`` and its new span by ``by_b`` characters."""
+    old, new = change.old_span, change.new_span
+    return Change(change.kind, change.significance, change.old, change.new,
+                  None if old is None else (old[0] + by_a, old[1] + by_a),
+                  None if new is None else (new[0] + by_b, new[1] + by_b), change.context, dict(change.detail))
+
+
+@dataclass(frozen=True, slots=True)
+class PairFindings:
+    """What the engine found inside one pair of aligned blocks, offsets relative to the blocks' starts.
+
+    ``changes`` are the word-level changes (empty when the blocks hold the same words), ``matched`` the
+    folded characters the blocks share (for the similarity), ``layout`` whether the blocks still differ in
+    layout (a cosmetic change, built only when asked for).
+    """
+
+    changes: tuple[Change, ...]
+    matched: int
+    layout: bool
+
+
+PairKey = tuple[str, str, str]
+"""A pair of edited blocks as a :data:`PairMemo` knows it: the old block's kind, the old and the new text."""
+
+PairMemo = MutableMapping[PairKey, PairFindings]
+"""The engine's extension point for callers comparing many versions (see :func:`compare_versions`).
+
+Invariant: what the engine finds inside a pair of aligned, edited blocks depends only on the old block's
+kind and the two blocks' texts (spans, contexts, quotations and speakers are all read inside the blocks),
+so, offsets made relative to the blocks' starts, it is the same wherever the pair stands. The engine keys
+the memo by exactly these three values; whether the pair moved is decided by each comparison's alignment
+and is never memoized. tests/test_compare_memo.py checks the invariant.
+"""
+
+
+class _Comparer:
     """Builds the list of changes for one comparison."""
 
-    def __init__(self, a: _Version, b: _Version, alignment: Alignment) -> None:
+    def __init__(self, a: Version, b: Version, alignment: Alignment, memo: PairMemo | None) -> None:
         self.a, self.b = a, b
+        self.memo = memo
         self.changes: list[Change] = []
+        self.layout_pairs: list[tuple[int, int]] = []  # pairs differing in layout only: changes built lazily
         self.matched = 0  # folded characters the versions share, for the similarity
         self.insert_at = _insertion_points(alignment, a, b)
-        self.position_in_b = {pair.a: b.blocks[pair.b].end for pair in alignment.pairs if pair.in_place}
+        self.position_in_b = _positions_in_b(alignment, a, b)
         self._furniture: dict[int, list[str | None]] = {}
 
-    def furniture(self, version: _Version, index: int) -> str | None:
+    def furniture(self, version: Version, index: int) -> str | None:
         """Why a block is page furniture (see :mod:`.furniture`), or None; worked out once per version."""
         if id(version) not in self._furniture:
             self._furniture[id(version)] = furniture_kinds(version.article)
@@ -179,10 +262,18 @@ class _Collector:
         self.matched += self.a.weight(i)
         if not in_place:
             self.moved(i, j, edited=False)
-        old_raw, new_raw = self.a.raw(i), self.b.raw(j)
-        if old_raw != new_raw:
-            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), self.b.keys[j][:_LAYOUT_CONTEXT_CHARS],
-                     {"differences": _layout_differences(old_raw, new_raw)}, with_text=False)
+        if self.a.raw(i) != self.b.raw(j):
+            self.layout_pairs.append((i, j))
+
+    def layout_changes(self) -> list[Change]:
+        """The cosmetic changes of the pairs of blocks with the same words and a different layout."""
+        found = []
+        for i, j in self.layout_pairs:
+            old_raw, new_raw = self.a.raw(i), self.b.raw(j)
+            found.append(Change("layout", COSMETIC, None, None, self.a.span(i), self.b.span(j),
+                                self.b.keys[j][:_LAYOUT_CONTEXT_CHARS],
+                                {"differences": _layout_differences(old_raw, new_raw)}))
+        return found
 
     def moved(self, i: int, j: int, *, edited: bool) -> None:
         furniture = self.furniture(self.a, i)
@@ -206,40 +297,80 @@ class _Collector:
         if kind in _WHOLE_BLOCK_KINDS:
             self.add(kind, _WHOLE_BLOCK_KINDS[kind], self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
             return
+        start_a, start_b = self.a.blocks[i].start, self.b.blocks[j].start
+        if self.memo is None:
+            findings = self.pair_findings(i, j)
+        else:
+            key = (kind, self.a.raw(i), self.b.raw(j))
+            known = self.memo.get(key)
+            if known is None:
+                findings = self.pair_findings(i, j)
+                self.memo[key] = PairFindings(tuple(_shifted(c, -start_a, -start_b) for c in findings.changes),
+                                              findings.matched, findings.layout)
+            else:
+                findings = PairFindings(tuple(_shifted(c, start_a, start_b) for c in known.changes),
+                                        known.matched, known.layout)
+        self.changes += findings.changes
+        self.matched += findings.matched
+        if findings.layout:
+            self.layout_pairs.append((i, j))
+
+    def pair_findings(self, i: int, j: int) -> PairFindings:
+        """Sentence by sentence, then word by word: the changes inside blocks ``i`` of A and ``j`` of B."""
         spans_a, keys_a = self.a.sentences(i)
         spans_b, keys_b = self.b.sentences(j)
-        found_any = False
+        changes: list[Change] = []
+        matched = 0
         for tag, s1, s2, t1, t2 in opcodes(keys_a, keys_b):
             if tag == "equal":
-                self.matched += sum(len(key) + 1 for key in keys_a[s1:s2])
+                matched += sum(map(len, keys_a[s1:s2])) + s2 - s1
                 continue
             old_region = _region(spans_a, s1, s2, self.a.blocks[i].start)
             new_region = _region(spans_b, t1, t2, self.b.blocks[j].start)
-            found_any |= self.sentence_edits(i, j, old_region, new_region)
-        if not found_any:  # the same words; only spacing around punctuation told them apart
-            self.matched -= sum(len(key) + 1 for key in keys_a)
-            self.identical_pair(i, j, in_place=True)
+            matched += self.sentence_edits(i, j, old_region, new_region, changes)
+        if not changes:  # the same words; only spacing around punctuation told them apart
+            return PairFindings((), self.a.weight(i), self.a.raw(i) != self.b.raw(j))
+        return PairFindings(tuple(changes), matched, False)
 
-    def sentence_edits(self, i: int, j: int, old_region: Span, new_region: Span) -> bool:
-        """Word-level changes between sentences of block ``i`` of A and block ``j`` of B; True if any."""
-        old_tokens = tokenize(self.a.text, *old_region)
-        new_tokens = tokenize(self.b.text, *new_region)
-        edits = word_edits(old_tokens, new_tokens)
-        changed = sum(len(t.key) + 1 for i1, i2, _, _ in edits for t in old_tokens[i1:i2])
-        self.matched += max(0, sum(len(t.key) + 1 for t in old_tokens) - changed)
+    def sentence_edits(self, i: int, j: int, old_region: Span, new_region: Span, changes: list[Change]) -> int:
+        """Word-level changes between sentences of block ``i`` of A and block ``j`` of B, added to
+        ``changes``; returns the folded characters they share."""
+        if max(old_region[1] - old_region[0], new_region[1] - new_region[0]) > MAX_WORD_DIFF_CHARS:
+            return self.whole_region_edit(i, j, old_region, new_region, changes)
+        old_tokens = TokenRun(self.a.text, *old_region)
+        new_tokens = TokenRun(self.b.text, *new_region)
+        edits = word_edits(old_tokens.keys, new_tokens.keys)
+        changed = sum(old_tokens.weight(i1, i2) for i1, i2, _, _ in edits)
         for i1, i2, j1, j2 in edits:
-            old_span = _token_span(old_tokens, i1, i2, old_region[0])
-            new_span = _token_span(new_tokens, j1, j2, new_region[0])
+            old_span = old_tokens.span(i1, i2)
+            new_span = new_tokens.span(j1, j2)
             context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             furniture = furniture_edit(self.a.article, old_span, self.b.article, new_span)
             if furniture is not None:  # a teaser or stamp run into the article's text
-                self.add("layout", COSMETIC, old_span, new_span, context,
-                         {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
+                changes.append(Change("layout", COSMETIC, None, None, old_span, new_span, context,
+                                      {"furniture": furniture, "differences": [f"page furniture ({furniture})"]}))
                 continue
             quote = self._quote(i, j, old_span, new_span)
-            found = classify_edit(old_tokens[i1:i2], new_tokens[j1:j2], quote)
-            self.add(found.kind, found.significance, old_span, new_span, context, found.detail)
-        return bool(edits)
+            site = EditSite(old_tokens, new_tokens, (i1, i2, j1, j2), self.a.raw(i), self.b.raw(j))
+            found = classify_edit(old_tokens.tokens(i1, i2), new_tokens.tokens(j1, j2), quote, site)
+            old = _collapse(self.a.text[old_span[0]:old_span[1]]) if i1 < i2 else None
+            new = _collapse(self.b.text[new_span[0]:new_span[1]]) if j1 < j2 else None
+            changes.append(Change(found.kind, found.significance, old, new, old_span, new_span, context,
+                                  found.detail))
+        return max(0, old_tokens.weight() - changed)
+
+    def whole_region_edit(self, i: int, j: int, old_region: Span, new_region: Span, changes: list[Change]) -> int:
+        """Sentences too long to diff word by word (see :data:`MAX_WORD_DIFF_CHARS`): one change replacing
+        them, classified by their first words."""
+        old_text = self.a.text[old_region[0]:old_region[1]]
+        new_text = self.b.text[new_region[0]:new_region[1]]
+        old_tokens = TokenRun(self.a.text, old_region[0], min(old_region[1], old_region[0] + _CONTEXT_CHARS))
+        new_tokens = TokenRun(self.b.text, new_region[0], min(new_region[1], new_region[0] + _CONTEXT_CHARS))
+        found = classify_edit(old_tokens.tokens(0, len(old_tokens)), new_tokens.tokens(0, len(new_tokens)), None)
+        context = self.b.context(j, new_region) if new_region[0] < new_region[1] else self.a.context(i, old_region)
+        changes.append(Change(found.kind, found.significance, _collapse(old_text) or None, _collapse(new_text) or None,
+                              old_region, new_region, context, found.detail))
+        return 0
 
     def _quote(self, i: int, j: int, old_span: Span, new_span: Span) -> dict[str, Any] | None:
         for version, index, span in ((self.b, j, new_span), (self.a, i, old_span)):
@@ -255,7 +386,7 @@ class _Collector:
             }
         return None
 
-    def joined(self, whole_version: _Version, whole: int, parts_version: _Version, parts: list[int],
+    def joined(self, whole_version: Version, whole: int, parts_version: Version, parts: list[int],
                kind: str) -> None:
         """A split (one A block into several B blocks) or a merge (several A blocks into one B block)."""
         self.matched += whole_version.weight(whole)
@@ -265,7 +396,7 @@ class _Collector:
         parts_span = (first.start, last.end)
         old_span, new_span = (whole_span, parts_span) if kind == "paragraph_split" else (parts_span, whole_span)
         context = _collapse(self.b.text[new_span[0]:new_span[1]])[:_CONTEXT_CHARS]
-        detail = {"pieces": len(parts), "at_sentence_boundary": at_sentence}
+        detail: dict[str, Any] = {"pieces": len(parts), "at_sentence_boundary": at_sentence}
         if not at_sentence:
             detail["differences"] = ["paragraph break inside a sentence"]
         self.add(kind if at_sentence else "layout", COSMETIC, old_span, new_span, context, detail, with_text=False)
@@ -276,7 +407,7 @@ class _Collector:
         significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
             MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
-        position = self._position_in_b(i)
+        position = self.position_in_b[i]
         furniture = self.furniture(self.a, i)
         self.add(kind, COSMETIC if furniture else significance, self.a.span(i), (position, position),
                  _collapse(self.a.raw(i))[:_CONTEXT_CHARS], {"furniture": furniture} if furniture else None)
@@ -292,13 +423,6 @@ class _Collector:
         self.add(kind, COSMETIC if furniture else significance, (point, point), self.b.span(j),
                  _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                  {"insert_at": point, "furniture": furniture} if furniture else {"insert_at": point})
-
-    def _position_in_b(self, i: int) -> int:
-        """Where in B a removed A block would have been: after the B block paired with its predecessor."""
-        for previous in range(i - 1, -1, -1):
-            if previous in self.position_in_b:
-                return self.position_in_b[previous]
-        return 0
 
     def links(self) -> None:
         """Links whose anchor text stayed but whose target changed (articles extracted from HTML)."""
@@ -323,48 +447,65 @@ class _Collector:
             self.changes.append(Change("link", significance, old_href, link.href, old_span, new_span,
                                        _collapse(link.text), found.detail))
 
-    def in_furniture(self, version: _Version, offset: int) -> bool:
+    def in_furniture(self, version: Version, offset: int) -> bool:
         """True when the text at ``offset`` lies in a block of page furniture."""
         index = bisect_right(version.starts, offset) - 1
-        return 0 <= index and offset < version.blocks[index].end and self.furniture(version, index) is not None
+        return index >= 0 and offset < version.blocks[index].end and self.furniture(version, index) is not None
 
 
 def compare(a: str | Article, b: str | Article) -> Comparison:
     """Compare version ``a`` with version ``b`` (plain text or :class:`Article`) and rank what changed.
+
+    Raises :class:`~variorum.errors.InputError` for a text over :data:`MAX_TEXT_CHARS` characters.
 
     >>> result = compare("Officials said 12 people died.", "Officials said 14 people died.")
     >>> change = result.changes[0]
     >>> change.kind, change.significance, change.old, change.new, change.old_span
     ('number', 'major', '12', '14', (15, 17))
     """
-    return compare_versions(_Version(_as_article(a)), _Version(_as_article(b)))
+    if isinstance(a, str) and isinstance(b, str) and a == b:  # the same text again: nothing to find
+        article = _as_article(a, "version A")
+        return Comparison(article, article, 1.0)
+    return compare_versions(Version(_as_article(a, "version A")), Version(_as_article(b, "version B")))
 
 
-def compare_versions(old: _Version, new: _Version,
-                     make_collector: Callable[[_Version, _Version, Alignment], _Collector] = _Collector,
+def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None,
                      overlap: Overlap | None = None) -> Comparison:
-    """:func:`compare` on prepared versions. Collating many witnesses against one base prepares the base once
-    and passes a collector that reuses the diffs of block pairs it has already seen, and a memoized count of
-    the words two blocks share (see :func:`~variorum.compare.align.align_blocks`)."""
+    """:func:`compare` on prepared versions: the public extension point for callers comparing many versions.
+
+    Collating many witnesses against one base prepares the base once (:class:`Version`) and passes ``memo``,
+    a :data:`PairMemo` shared by all the comparisons, so that each distinct pair of edited blocks is diffed
+    once, and ``overlap``, a memoized count of the words two blocks share (see
+    :func:`~variorum.compare.align.align_blocks`). Neither changes the result.
+    """
+    comparer: _Comparer
+    if old.keys == new.keys and old.article.links == new.article.links:
+        # Equal after folding, block by block (string hashes compared first): every block stays in place as
+        # it is, at most its layout changed, which is what the alignment below would find at more cost.
+        alignment = Alignment(pairs=[Pair(i, i, True, True) for i in range(len(old.blocks))])
+        comparer = _Comparer(old, new, alignment, memo)
+        comparer.layout_pairs = [(i, i) for i in range(len(old.blocks)) if old.raw(i) != new.raw(i)]
+        return Comparison(old.article, new.article, 1.0, metadata_changes(old.article, new.article),
+                          deferred=comparer.layout_changes, deferred_count=len(comparer.layout_pairs))
     alignment = align_blocks(old.keys, new.keys, [b.kind for b in old.blocks], [b.kind for b in new.blocks],
                              overlap)
-    collector = make_collector(old, new, alignment)
+    comparer = _Comparer(old, new, alignment, memo)
     for pair in alignment.pairs:
         if pair.identical:
-            collector.identical_pair(pair.a, pair.b, pair.in_place)
+            comparer.identical_pair(pair.a, pair.b, pair.in_place)
         else:
-            collector.edited_pair(pair.a, pair.b, pair.in_place)
+            comparer.edited_pair(pair.a, pair.b, pair.in_place)
     for whole, pieces in alignment.splits:
-        collector.joined(old, whole, new, pieces, "paragraph_split")
+        comparer.joined(old, whole, new, pieces, "paragraph_split")
     for run, whole in alignment.merges:
-        collector.joined(new, whole, old, run, "paragraph_merged")
+        comparer.joined(new, whole, old, run, "paragraph_merged")
     for index in alignment.removed:
-        collector.removed(index)
+        comparer.removed(index)
     for index in alignment.added:
-        collector.added(index)
-    collector.links()
-    collector.changes.extend(metadata_changes(old.article, new.article))
+        comparer.added(index)
+    comparer.links()
+    comparer.changes.extend(metadata_changes(old.article, new.article))
     total = sum(map(old.weight, range(len(old.blocks)))) + sum(map(new.weight, range(len(new.blocks))))
-    similarity = 1.0 if total == 0 else min(1.0, 2 * collector.matched / total)
-    changes = tuple(sorted(collector.changes, key=Change.sort_key))
-    return Comparison(old.article, new.article, similarity, changes)
+    similarity = 1.0 if total == 0 else min(1.0, 2 * comparer.matched / total)
+    return Comparison(old.article, new.article, similarity, comparer.changes, deferred=comparer.layout_changes,
+                      deferred_count=len(comparer.layout_pairs))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Callable, Iterable
 
 from variorum.article import Article
 
@@ -63,30 +64,64 @@ class Change:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, eq=False)
 class Comparison:
-    """The result of comparing A with B: similarity, ranked changes, and a summary."""
+    """The result of comparing A with B: similarity, ranked changes, and a summary.
+
+    Cosmetic changes whose detail costs time to build (the layout of blocks with the same words) may be
+    ``deferred``: a function building them, called once, the first time :attr:`changes` is read; counts,
+    the verdict and :attr:`substantive_changes` never call it. ``deferred_count`` is how many it builds.
+    """
 
     a: Article
     b: Article
     similarity: float
-    changes: tuple[Change, ...]
+    _found: tuple[Change, ...] = field(default=(), repr=False)
+    _deferred: Callable[[], Iterable[Change]] | None = field(default=None, repr=False)
+    _deferred_count: int = field(default=0, repr=False)
+
+    def __init__(self, a: Article, b: Article, similarity: float, changes: Iterable[Change] = (), *,
+                 deferred: Callable[[], Iterable[Change]] | None = None, deferred_count: int = 0) -> None:
+        object.__setattr__(self, "a", a)
+        object.__setattr__(self, "b", b)
+        object.__setattr__(self, "similarity", similarity)
+        object.__setattr__(self, "_found", tuple(sorted(changes, key=Change.sort_key)))
+        object.__setattr__(self, "_deferred", deferred)
+        object.__setattr__(self, "_deferred_count", deferred_count if deferred is not None else 0)
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        """Every change, in rank order (cosmetic ones last)."""
+        if self._deferred is None:
+            return self._found
+        built = tuple(sorted([*self._found, *self._deferred()], key=Change.sort_key))
+        object.__setattr__(self, "_deferred", None)  # what it held (the prepared versions) can go
+        return built
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Comparison):
+            return NotImplemented
+        return (self.a, self.b, self.similarity, self.changes) == (other.a, other.b, other.similarity, other.changes)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def substantive_changes(self) -> list[Change]:
         """The changes that matter (major and minor), in rank order."""
-        return [c for c in self.changes if c.substantive]
+        return [c for c in self._found if c.substantive]
 
     @property
     def changed(self) -> bool:
         """True when at least one change is substantive."""
-        return any(c.substantive for c in self.changes)
+        return any(c.substantive for c in self._found)
 
     @property
     def summary(self) -> dict[str, Any]:
         """Counts by significance and by kind, and a one-line verdict."""
-        by_significance = Counter(c.significance for c in self.changes)
-        by_kind = Counter(c.kind for c in self.changes)
+        by_significance = self._counts()
+        by_kind = Counter(c.kind for c in self._found)
+        if self._deferred_count:
+            by_kind["layout"] += self._deferred_count
         return {
             "verdict": self.verdict,
             "substantive": by_significance[MAJOR] + by_significance[MINOR],
@@ -97,7 +132,7 @@ class Comparison:
     @property
     def verdict(self) -> str:
         """A one-line human verdict, e.g. ``"4 substantive changes (2 major, 2 minor), 15 cosmetic"``."""
-        counts = Counter(c.significance for c in self.changes)
+        counts = self._counts()
         substantive = counts[MAJOR] + counts[MINOR]
         cosmetic = f", {counts[COSMETIC]} cosmetic" if counts[COSMETIC] else ""
         if not substantive:
@@ -107,6 +142,12 @@ class Comparison:
             f"{substantive} substantive {noun} ({counts[MAJOR]} major, {counts[MINOR]} minor){cosmetic}; "
             f"similarity {self.similarity:.1%}"
         )
+
+    def _counts(self) -> Counter[str]:
+        """How many changes of each significance (deferred ones are cosmetic)."""
+        counts = Counter(c.significance for c in self._found)
+        counts[COSMETIC] += self._deferred_count
+        return counts
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (see docs/json.md)."""

@@ -91,8 +91,8 @@ def longest_increasing(pairs: list[tuple[int, int]], weights: list[int] | None =
 
 
 def _myers(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int,
-           max_steps: int) -> list[tuple[int, int]] | None:
-    """Matched index pairs of a shortest edit script of the region, or None past ``max_steps`` edits."""
+           max_steps: int) -> list[Run] | None:
+    """Matched runs of a shortest edit script of the region, or None past ``max_steps`` edits."""
     n, m = ahi - alo, bhi - blo
     limit = min(n + m, max_steps)
     offset = limit + 1
@@ -112,44 +112,35 @@ def _myers(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo
                 y += 1
             frontier[k] = x
             if x >= n and y >= m:
-                return _myers_backtrack(history, step, n, m, a, alo, b, blo)
+                return _myers_backtrack(history, step, n, m, alo, blo)
     return None
 
 
-def _myers_backtrack(history: list[list[int]], last_step: int, n: int, m: int,
-                     a: Sequence[Hashable], alo: int, b: Sequence[Hashable], blo: int) -> list[tuple[int, int]]:
-    pairs: list[tuple[int, int]] = []
+def _myers_backtrack(history: list[list[int]], last_step: int, n: int, m: int, alo: int, blo: int) -> list[Run]:
+    """The snakes (diagonal runs) of the path Myers' search found, as runs in increasing order."""
+    runs: list[Run] = []
     x, y = n, m
     for step in range(last_step, 0, -1):
         saved = history[step]  # frontier before this step, covering diagonals -step-1 .. step+1
         diagonal = x - y
-
-        def at(d: int) -> int:
-            return saved[d + step + 1]
-
-        if diagonal == -step or (diagonal != step and at(diagonal - 1) < at(diagonal + 1)):
-            prev_diagonal = diagonal + 1
+        below, above = saved[diagonal + step], saved[diagonal + step + 2]  # diagonals - 1 and + 1
+        if diagonal == -step or (diagonal != step and below < above):
+            prev_diagonal, prev_x = diagonal + 1, above
+            start_x = prev_x
         else:
-            prev_diagonal = diagonal - 1
-        prev_x = at(prev_diagonal)
-        prev_y = prev_x - prev_diagonal
-        start_x = prev_x if prev_diagonal == diagonal + 1 else prev_x + 1
-        start_y = start_x - diagonal
-        while x > start_x and y > start_y:
-            x -= 1
-            y -= 1
-            pairs.append((alo + x, blo + y))
-        x, y = prev_x, prev_y
-    while x > 0 and y > 0:
-        x -= 1
-        y -= 1
-        pairs.append((alo + x, blo + y))
-    pairs.reverse()
-    return pairs
+            prev_diagonal, prev_x = diagonal - 1, below
+            start_x = prev_x + 1
+        if x > start_x:
+            runs.append((alo + start_x, blo + start_x - diagonal, x - start_x))
+        x, y = prev_x, prev_x - prev_diagonal
+    if x > 0:
+        runs.append((alo, blo, x))
+    runs.reverse()
+    return runs
 
 
 def _rarest_anchors(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int,
-                    counts_a: Counter) -> list[tuple[int, int]]:
+                    counts_a: Counter[Hashable]) -> list[tuple[int, int]]:
     counts_b = Counter(b[blo:bhi])
     common = [(counts_a[item] + counts_b[item], index) for index, item in enumerate(a[alo:ahi]) if item in counts_b]
     if not common:
@@ -165,37 +156,54 @@ def _rarest_anchors(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hasha
     return list(zip(in_a, in_b))
 
 
-def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int]]:
-    """All matched index pairs ``(i, j)`` with ``a[i] == b[j]``, increasing in both ``i`` and ``j``."""
-    pairs: list[tuple[int, int]] = []
-    # Regions are processed left to right; each pushes its sub-regions in reverse order.
-    work: list[tuple[str, tuple[int, ...]]] = [("region", (0, len(a), 0, len(b)))]
+def matching_runs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Run]:
+    """Matched runs ``(i, j, n)``: ``a[i:i+n] == b[j:j+n]``, in increasing order, maximal and disjoint."""
+    runs: list[Run] = []
+
+    def emit(i: int, j: int, n: int) -> None:
+        if runs:
+            last_i, last_j, last_n = runs[-1]
+            if last_i + last_n == i and last_j + last_n == j:
+                runs[-1] = (last_i, last_j, last_n + n)
+                return
+        runs.append((i, j, n))
+
+    # Regions are processed left to right; each pushes its sub-regions in reverse order. A work item is a
+    # run to emit (n > 0) or a region to match (n == -1 - bhi, the region's ends packed in).
+    work: list[tuple[int, int, int, int]] = [(0, len(a), 0, len(b))]
     while work:
-        action, payload = work.pop()
-        if action == "pairs":
-            i, j, n = payload
-            pairs.extend((i + k, j + k) for k in range(n))
+        alo, ahi, blo, bhi = work.pop()
+        if bhi < 0:  # a run: (i, j, n, -1)
+            emit(alo, ahi, blo)
             continue
-        alo, ahi, blo, bhi = payload
-        start_a, start_b = alo, blo
+        start_a = alo
         while alo < ahi and blo < bhi and a[alo] == b[blo]:
             alo += 1
             blo += 1
-        pairs.extend((start_a + k, start_b + k) for k in range(alo - start_a))
+        if alo > start_a:
+            emit(start_a, blo - (alo - start_a), alo - start_a)
         end_a = ahi
         while ahi > alo and bhi > blo and a[ahi - 1] == b[bhi - 1]:
             ahi -= 1
             bhi -= 1
-        suffix = (ahi, bhi, end_a - ahi)
+        suffix = (ahi, bhi, end_a - ahi, -1)
+        if suffix[2]:
+            work.append(suffix)
         if alo == ahi or blo == bhi:
-            if suffix[2]:
-                work.append(("pairs", suffix))
+            continue
+        if ahi - alo == 1 or bhi - blo == 1:  # one item on a side: its first match, as every step below finds
+            if ahi - alo == 1:
+                found = next((j for j in range(blo, bhi) if b[j] == a[alo]), -1)
+                if found >= 0:
+                    emit(alo, found, 1)
+            else:
+                found = next((i for i in range(alo, ahi) if a[i] == b[blo]), -1)
+                if found >= 0:
+                    emit(found, blo, 1)
             continue
         counts_a = Counter(a[alo:ahi])
         counts_b = Counter(b[blo:bhi])
         if counts_a.keys().isdisjoint(counts_b):  # nothing in common: nothing to match (Myers would take O(n²))
-            if suffix[2]:
-                work.append(("pairs", suffix))
             continue
         unique_b = {item: j for j, item in enumerate(b[blo:bhi], blo) if counts_b[item] == 1}
         candidates = [(i, unique_b[item]) for i, item in enumerate(a[alo:ahi], alo)
@@ -204,35 +212,25 @@ def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[in
         if not anchors:
             myers = _myers(a, alo, ahi, b, blo, bhi, _MAX_MYERS_STEPS)
             if myers is not None:
-                pairs.extend(myers)
-                if suffix[2]:
-                    work.append(("pairs", suffix))
+                for run in myers:
+                    emit(*run)
                 continue
             anchors = _rarest_anchors(a, alo, ahi, b, blo, bhi, counts_a)
-        if suffix[2]:
-            work.append(("pairs", suffix))
         # Push the regions between anchors (and the anchors) in reverse so they pop left to right.
         boundaries = [(alo - 1, blo - 1)] + anchors + [(ahi, bhi)]
         for index in range(len(boundaries) - 1, 0, -1):
             prev_i, prev_j = boundaries[index - 1]
             next_i, next_j = boundaries[index]
             if index < len(boundaries) - 1:
-                work.append(("pairs", (next_i, next_j, 1)))
+                work.append((next_i, next_j, 1, -1))
             if prev_i + 1 < next_i or prev_j + 1 < next_j:
-                work.append(("region", (prev_i + 1, next_i, prev_j + 1, next_j)))
-    return pairs
-
-
-def matching_runs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Run]:
-    """Matched runs ``(i, j, n)``: ``a[i:i+n] == b[j:j+n]``, in increasing order, maximal and disjoint."""
-    runs: list[Run] = []
-    for i, j in matched_pairs(a, b):
-        if runs and runs[-1][0] + runs[-1][2] == i and runs[-1][1] + runs[-1][2] == j:
-            last_i, last_j, n = runs[-1]
-            runs[-1] = (last_i, last_j, n + 1)
-        else:
-            runs.append((i, j, 1))
+                work.append((prev_i + 1, next_i, prev_j + 1, next_j))
     return runs
+
+
+def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int]]:
+    """All matched index pairs ``(i, j)`` with ``a[i] == b[j]``, increasing in both ``i`` and ``j``."""
+    return [(i + k, j + k) for i, j, n in matching_runs(a, b) for k in range(n)]
 
 
 def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[str, int, int, int, int]]:

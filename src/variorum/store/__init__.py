@@ -7,10 +7,10 @@ Articles are keyed by their canonical URL (one rule for the whole project, in :m
 'https://example.com/a?id=3'
 """
 
-from variorum.store.db import default_database_path, database_url, open_store
+from variorum.store.db import StoreNotFoundError, database_url, default_database_path, open_store
 from variorum.store.repository import FAILURE_KINDS, DueArticle, HistoryEntry, HttpMeta, Store, VersionResult
 
 __all__ = [
-    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "VersionResult",
+    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "StoreNotFoundError", "VersionResult",
     "database_url", "default_database_path", "open_store",
 ]

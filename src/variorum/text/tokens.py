@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator, NamedTuple
+from collections.abc import Sequence
+from itertools import accumulate, repeat
+from typing import Iterator, NamedTuple, overload
 
 # Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM).
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -35,6 +37,28 @@ _TOKEN_RE = re.compile(
     """,
     re.VERBOSE,
 )
+
+# The same alternatives without names, each token preceded by the whitespace (and invisible characters) before
+# it, so that ``findall`` returns the tokens back to back and their spans follow from their lengths alone.
+# Invisible characters that would form a word of their own (one with an empty key) are skipped; followed by
+# a word character, or a joiner and one, they begin the word, as in :data:`_TOKEN_RE`.
+_SKIPPED_RE = rf"(?:\s|[{_INVISIBLE}]++(?!{_WORD_CHAR}|{_WORD_JOINER}{_WORD_CHAR}))*+"
+_RUN_RE = re.compile(
+    rf"""
+    {_SKIPPED_RE}
+    (?:(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?)\]'’]
+    | [$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{_WORD_CHAR}+)?
+    | {_WORD_CHAR}+(?:{_WORD_JOINER}{_WORD_CHAR}+)*
+    | [{_DASHES}]+
+    | \.{{2,}}|…
+    | [^\s{_INVISIBLE}])
+    """,
+    re.VERBOSE,
+)
+_SKIP_RE = re.compile(_SKIPPED_RE)
+# Every character ``\s`` matches (none lies above U+3000), plus the invisible ones: stripped from a token
+# before its key is taken (its key drops invisible characters anyway).
+_SKIPPED = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + _INVISIBLE
 
 _FOLD = str.maketrans(
     {
@@ -77,6 +101,8 @@ def _replace_all(text: str) -> str:
         if character in text:
             text = text.replace(character, replacement)
     return text
+_LARGE = 1 << 20
+_SPACE_RUN_RE = re.compile(r"\s+")
 _WRAPPED_HYPHEN_RE = re.compile(r"(?<=\w)-\r?\n[^\S\n]*(?=\w)")
 
 
@@ -88,7 +114,9 @@ def fold_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", _replace_all(unicodedata.normalize("NFKC", text)))
     if "-\n" in text or "-\r\n" in text:
         text = _WRAPPED_HYPHEN_RE.sub("-", text)
-    return " ".join(text.split())
+    if len(text) < _LARGE:
+        return " ".join(text.split())
+    return _SPACE_RUN_RE.sub(" ", text).strip()  # the same, without a list of every word of a long text
 
 
 def _key(kind: str, raw: str) -> str:
@@ -113,6 +141,89 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
             if kind != URL and kind != NUMBER:
                 kind = PUNCT
         yield Token(key, kind, match.start(), match.end())
+
+
+def _run_key(token: str) -> str:
+    """The key of a token that is not a plain ASCII word or number (see :func:`_key`)."""
+    if not token.strip(_DASHES):
+        return "-"
+    if token == "…" or len(token) > 1 and not token.strip("."):
+        return "..."
+    return fold(token)
+
+
+class TokenRun(Sequence[Token]):
+    """The tokens of ``text[start:end]`` as parallel arrays: their keys, and where each one ends.
+
+    The same tokens as :func:`tokenize`, found by one ``findall`` with no object per token: a comparison
+    diffs the keys and needs :class:`Token` objects (kind and span) only for the few tokens an edit touches.
+
+    >>> run = TokenRun("He said “no.”")
+    >>> run.keys, run.span(2, 4), run.tokens(3, 4)
+    (['He', 'said', '"', 'no', '.', '"'], (8, 11), [Token(key='no', kind='word', start=9, end=11)])
+    """
+
+    __slots__ = ("_ends", "keys", "text")
+
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
+        self.text = text
+        raws: list[str] = _RUN_RE.findall(text, start, len(text) if end is None else end)
+        self._ends = list(accumulate(map(len, raws), initial=start))  # token k ends at _ends[k + 1]
+        stripped = map(str.lstrip, raws, repeat(_SKIPPED))
+        self.keys: list[str] = [t if t.isalnum() and t.isascii() else _run_key(t) for t in stripped]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def start(self, index: int) -> int:
+        """Where token ``index`` starts in the text."""
+        skipped = _SKIP_RE.match(self.text, self._ends[index])
+        return skipped.end() if skipped else self._ends[index]
+
+    def end(self, index: int) -> int:
+        """Where token ``index`` ends in the text."""
+        return self._ends[index + 1]
+
+    def span(self, first: int, stop: int) -> tuple[int, int]:
+        """The character span of tokens ``[first, stop)``; an empty range gives the point where it would be:
+        the end of the token before (or the start of the run)."""
+        if first < stop:
+            return self.start(first), self._ends[stop]
+        return self._ends[first], self._ends[first]
+
+    def weight(self, first: int = 0, stop: int | None = None) -> int:
+        """The folded length of tokens ``[first, stop)``, one separator each (the similarity measure)."""
+        keys = self.keys[first:stop]
+        return sum(map(len, keys)) + len(keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Token]: ...
+
+    def __getitem__(self, index: int | slice) -> Token | list[Token]:
+        """Token objects made on demand, so that a run reads as the sequence of its tokens (for the few
+        edits whose classification looks at the words around them)."""
+        if isinstance(index, slice):
+            return self.tokens(*index.indices(len(self.keys))[:2])
+        if index < 0:
+            index += len(self.keys)
+        if not 0 <= index < len(self.keys):
+            raise IndexError(index)
+        return self.tokens(index, index + 1)[0]
+
+    def tokens(self, first: int, stop: int) -> list[Token]:
+        """Tokens ``[first, stop)`` as :class:`Token` objects, kinds included."""
+        found = []
+        for index in range(first, stop):
+            start, end = self.start(index), self._ends[index + 1]
+            match = _TOKEN_RE.match(self.text, start, end)
+            kind = (match.lastgroup if match else None) or PUNCT
+            if kind != URL and kind != NUMBER and kind != "word":
+                kind = PUNCT
+            found.append(Token(self.keys[index], kind, start, end))
+        return found
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
