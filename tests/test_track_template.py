@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from localsite import LocalSite, article_page
 from test_track_runner import ELECTION, MARKETS, STORM, Clock
-
 from variorum.article import Article
 from variorum.track import Fetcher, FetchPolicy, Tracker
+from variorum.track.record import record_fetch
 
 PROMO = "Watch Example News anytime, anywhere with our new streaming service, free for the first thirty days."
 WEATHER = [
@@ -60,12 +60,12 @@ def test_site_texts_reads_other_articles_of_the_same_host_only(store) -> None:
     def article(*paragraphs: str) -> Article:
         return Article.from_parts([("paragraph", p) for p in paragraphs])
 
-    store.record_version("https://news.example.org/a", article("Alpha one.", PROMO))
-    store.record_version("https://news.example.org/b?utm_source=rss", article("Bravo one.", PROMO))
-    store.record_version("https://other.example.org/c", article("Charlie one.", PROMO))
-    store.record_version("https://news.example.org/b", article("Bravo two.", PROMO))
+    record_fetch(store, "https://news.example.org/a", article("Alpha one.", PROMO))
+    record_fetch(store, "https://news.example.org/b?utm_source=rss", article("Bravo one.", PROMO))
+    record_fetch(store, "https://other.example.org/c", article("Charlie one.", PROMO))
+    record_fetch(store, "https://news.example.org/b", article("Bravo two.", PROMO))
     found = dict(store.site_texts("https://news.example.org/a"))
     assert found == {"https://news.example.org/b": ["Bravo two.", PROMO]}
     stripped = article("Alpha one.", PROMO).keeping(lambda kind, text: text != PROMO)
-    store.record_version("https://news.example.org/d", stripped)
+    record_fetch(store, "https://news.example.org/d", stripped)
     assert dict(store.site_texts("https://news.example.org/a"))["https://news.example.org/d"] == ["Alpha one.", PROMO]
