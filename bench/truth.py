@@ -32,7 +32,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, CapturePair, capture_pair
-
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
 from variorum.compare.model import Change, Comparison

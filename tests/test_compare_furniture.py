@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from capturegen import (
     BODY_EDIT,
     FURNITURE_KINDS,
@@ -14,7 +15,6 @@ from capturegen import (
     CapturePair,
     capture_pair,
 )
-
 from variorum.article import Article
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
@@ -191,3 +191,19 @@ def test_an_archive_banner_and_a_box_heading_are_furniture() -> None:
     result = compare(old, new)
     assert not result.changed
     assert sorted(c.detail.get("furniture") for c in result.changes) == ["archive", "label"]
+
+
+def test_a_new_time_in_a_stamp_before_the_first_sentence_is_cosmetic_a_date_in_the_text_is_not() -> None:
+    text = "Last Updated Sep 6, 2016 2:00 PM EST This comes after police said the protest would go ahead."
+    old = Article.from_parts([("paragraph", text)])
+    new = Article.from_parts([("paragraph", text.replace("Sep 6", "Mar 9").replace("2:00", "4:17"))])
+    assert not compare(old, new).changed
+    edited = Article.from_parts([("paragraph", text.replace("go ahead", "go ahead on Sep 9"))])
+    assert compare(old, edited).changed
+
+
+def test_a_share_icons_caption_in_one_capture_is_cosmetic() -> None:
+    old = Article.from_parts([("paragraph", PARAGRAPHS[0])])
+    new = Article.from_parts([("caption", "twitter"), ("paragraph", PARAGRAPHS[0])])
+    result = compare(old, new)
+    assert not result.changed and [c.detail.get("furniture") for c in result.changes] == ["label"]

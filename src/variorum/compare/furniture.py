@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from variorum.article import Article, Block
-from variorum.text.frontmatter import BYLINE, CORRECTION, DATELINE, HEADLINE, PARAGRAPH
+from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH
 from variorum.text.segment import ends_sentence
 from variorum.text.urls import link_key, split_capture
 
@@ -143,6 +143,7 @@ def link_share(article: Article, block: Block) -> float:
 
 
 _OWN_KINDS = (HEADLINE, BYLINE, DATELINE, CORRECTION)
+_STAMP_REACH = 60  # how far around an edit a stamp containing it may start or end
 _INLINE_STAMP_RE = re.compile(
     r"(?:(?:last\s+|first\s+)?(?:updated|published|posted|modified)\s*:?\s*)?"
     r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})"
@@ -172,9 +173,19 @@ def _residue(article: Article, span: tuple[int, int]) -> tuple[str, bool]:
     return "".join(ch for ch in stripped.casefold() if ch.isalnum()), removed
 
 
+def _inside_stamp(article: Article, span: tuple[int, int]) -> bool:
+    """True when ``article.text[span]`` lies inside a date-and-time stamp run into the text."""
+    start, end = span
+    window = max(0, start - _STAMP_REACH)
+    return any(m.start() <= start and end <= m.end()
+               for m in _INLINE_STAMP_RE.finditer(article.text, window, end + _STAMP_REACH))
+
+
 def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_span: tuple[int, int]) -> str | None:
     """``inline`` when a word-level edit only adds or removes link anchors to other pages or stamps that
     ran into a paragraph (their sides equal once those are taken out), else None."""
+    if _inside_stamp(old, old_span) and _inside_stamp(new, new_span):
+        return STAMP
     old_rest, old_removed = _residue(old, old_span)
     new_rest, new_removed = _residue(new, new_span)
     if (old_removed or new_removed) and old_rest == new_rest:
@@ -194,7 +205,7 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return ARCHIVE
     if is_media_label(text):
         return MEDIA
-    if block.kind == PARAGRAPH and _is_label(text):
+    if (block.kind == PARAGRAPH and _is_label(text)) or (block.kind == CAPTION and len(text.split()) <= MAX_LABEL_WORDS):
         return LABEL
     share = link_share(article, block)
     if share >= LINK_SHARE:
