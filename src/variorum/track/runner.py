@@ -24,11 +24,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,7 +59,7 @@ Progress = Callable[[str, str], None]  # (url, outcome) after each article check
 
 def utc_now() -> datetime:
     """The current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 Notify = Callable[[ChangeEvent], Awaitable[None]]  # e.g. WebhookNotifier.notify
@@ -160,8 +161,8 @@ def examine_page(
     article = extract_page(body, url, content_type, charset)
     if templates is not None:
         article = article.keeping(templates.keep_block(site_of(url)))
-    previous_words = word_count(latest.article.body) if latest is not None else None
-    problem = extraction_problem(article, previous_words)
+    previous = latest.article if latest is not None else None
+    problem = extraction_problem(article, word_count(previous.body) if previous is not None else None)
     comparison = comparison_with(latest, article) if problem is None else None
     return PageCheck(article, problem, comparison)
 
