@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-PROMO = "Watch Example News anytime, anywhere with our new streaming service, free for thirty days."
+PROMO = "Ann Lee has covered city hall and the county courts for the paper since 2009 and lives by the river."
 
 
 def _page(headline: str, paragraphs: list[str]) -> str:
