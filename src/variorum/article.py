@@ -8,8 +8,8 @@ Offsets always refer to :attr:`Article.text`, which for plain text is the input 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -116,6 +116,16 @@ class Article:
         if "title" not in metadata:
             metadata["title"] = next((text[b.start:b.end] for b in blocks if b.kind == HEADLINE), None)
         return cls(text=text, blocks=tuple(blocks), links=tuple(located), **metadata)
+
+    def keeping(self, keep: Callable[[str, str], bool]) -> Article:
+        """This article with only the blocks for which ``keep(kind, text)`` is true (e.g. site template
+        left out, see :mod:`variorum.text.boilerplate`); the text and every offset stay as they are.
+
+        >>> article = Article.from_parts([("headline", "Hi"), ("paragraph", "Body."), ("paragraph", "Ad.")])
+        >>> article.keeping(lambda kind, text: text != "Ad.").paragraphs
+        ['Body.']
+        """
+        return replace(self, blocks=tuple(b for b in self.blocks if keep(b.kind, self.block_text(b))))
 
     def block_text(self, block: Block) -> str:
         """The original text of one of this article's blocks."""

@@ -18,6 +18,7 @@ import typer
 from variorum.article import Article
 from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article, read_bytes
+from variorum.cli.templates import SITE_PAGE_HELP, without_site_template
 from variorum.compare.collate import Collation, collate
 from variorum.errors import InputError
 from variorum.extract.formats import read_inputs
@@ -95,12 +96,14 @@ def collate_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(
         metavar="BYTES", show_default=False, help="Refuse inputs larger than this (default: 50 MiB).")] = DEFAULT_MAX_BYTES,
+    site_page: Annotated[list[str] | None, typer.Option("--site-page", help=SITE_PAGE_HELP)] = None,
 ) -> None:
     """Collate many versions of an article: every variant site over a base, with the witnesses reading each."""
     if cluster is not None:
         articles = _load_cluster(cluster, cluster_id, files, max_bytes)
     else:
         articles = _load_files(files, max_bytes)
+    articles = without_site_template(articles, site_page or [], max_bytes=max_bytes, warn=warn)
     if len(articles) < 2:
         raise InputError(files[0] if files else "collate", f"collating needs at least two witnesses, got {len(articles)}")
     try:

@@ -19,7 +19,7 @@ from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_kinds
+from variorum.compare.furniture import furniture_edit, furniture_kinds
 from variorum.compare.metadata import metadata_changes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Kind, Significance, Span
 from variorum.compare.sequence import opcodes
@@ -83,6 +83,7 @@ class Version:
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
+        self.starts = [b.start for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
         self._sentences: dict[int, list[Span]] = {}
         self._word_counts = {} if word_counts is None else word_counts
@@ -289,6 +290,12 @@ class _Comparer:
         return found
 
     def moved(self, i: int, j: int, *, edited: bool) -> None:
+        furniture = self.furniture(self.a, i)
+        if furniture is not None and self.furniture(self.b, j) is not None:  # teasers shuffled around
+            self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
+                     _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     {"insert_at": self.insert_at[j], "edited": edited, "furniture": furniture})
+            return
         self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                  {"insert_at": self.insert_at[j], "edited": edited})
 
@@ -296,9 +303,9 @@ class _Comparer:
         if not in_place:
             self.moved(i, j, edited=True)
         furniture = self.furniture(self.a, i)
-        if furniture is not None and furniture == self.furniture(self.b, j):  # a new stamp, other teasers
+        if furniture is not None and self.furniture(self.b, j) is not None:  # a new stamp, other teasers
             self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
-                     {"furniture": furniture})
+                     {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
             return
         kind = self.a.blocks[i].kind
         whole = _WHOLE_BLOCK_KINDS.get(kind)
@@ -352,10 +359,15 @@ class _Comparer:
         for i1, i2, j1, j2 in edits:
             old_span = old_tokens.span(i1, i2)
             new_span = new_tokens.span(j1, j2)
+            context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
+            furniture = furniture_edit(self.a.article, old_span, self.b.article, new_span)
+            if furniture is not None:  # a teaser or stamp run into the article's text
+                changes.append(Change("layout", COSMETIC, None, None, old_span, new_span, context,
+                                      {"furniture": furniture, "differences": [f"page furniture ({furniture})"]}))
+                continue
             quote = self._quote(i, j, old_span, new_span)
             site = EditSite(old_tokens, new_tokens, (i1, i2, j1, j2), self.a.raw(i), self.b.raw(j))
             found = classify_edit(old_tokens.tokens(i1, i2), new_tokens.tokens(j1, j2), quote, site)
-            context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             old = _collapse(self.a.text[old_span[0]:old_span[1]]) if i1 < i2 else None
             new = _collapse(self.b.text[new_span[0]:new_span[1]]) if j1 < j2 else None
             changes.append(Change(found.kind, found.significance, old, new, old_span, new_span, context,
@@ -442,8 +454,16 @@ class _Comparer:
                 continue
             found = classify_link(old_href, link.href)
             new_span = (link.start, link.end) if link.start >= 0 else None
-            self.changes.append(Change("link", found.significance, old_href, link.href, old_span, new_span,
+            significance = found.significance
+            if self.in_furniture(self.b, link.start) or (old_span and self.in_furniture(self.a, old_span[0])):
+                significance = COSMETIC  # a teaser that now points at another story
+            self.changes.append(Change("link", significance, old_href, link.href, old_span, new_span,
                                        _collapse(link.text), found.detail))
+
+    def in_furniture(self, version: Version, offset: int) -> bool:
+        """True when the text at ``offset`` lies in a block of page furniture."""
+        index = bisect_right(version.starts, offset) - 1
+        return index >= 0 and offset < version.blocks[index].end and self.furniture(version, index) is not None
 
 
 def compare(a: str | Article, b: str | Article) -> Comparison:

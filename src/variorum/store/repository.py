@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,9 +30,11 @@ from variorum.article import Article
 from variorum.compare.model import MINOR, SIGNIFICANCES, Comparison
 from variorum.store.codec import article_from_dict, compress_html, content_hash, decompress_html
 from variorum.store.models import FetchAttempt, Source, StoredArticle, StoredComparison, Version
+from variorum.text.segment import block_spans
 from variorum.text.urls import canonical_url
 
 SOURCE_KINDS = ("feed", "page")
+SITE_SAMPLE = 40  # other articles of a site read to learn its template: enough for MIN_DOCUMENTS many times over
 FAILURE_KINDS = (
     "http_error", "timeout", "network", "too_large", "robots", "redirects", "private_address", "bad_feed",
     "extraction_failed", "paywall", "consent", "empty", "flip_flop",
@@ -481,6 +484,36 @@ class Store:
                 .where(StoredArticle.url == canonical_url(url)).order_by(Version.seq.desc()).limit(1)
             ).first()
         return article_from_dict(stored) if stored is not None else None
+
+    def site_texts(self, url: str, *, limit: int = SITE_SAMPLE) -> list[tuple[str, list[str]]]:
+        """``(url, paragraphs)`` of the latest versions of up to ``limit`` other articles on ``url``'s host,
+        most recently seen first: what a caller learns the site's template from (see
+        :mod:`variorum.text.boilerplate`). Paragraphs are read from each version's text, so template that
+        was left out of its blocks is seen again."""
+        canonical = canonical_url(url)
+        host = urlsplit(canonical).netloc
+        if not host:
+            return []
+        pattern = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        latest = (
+            select(Version.article_id, func.max(Version.seq).label("seq")).group_by(Version.article_id).subquery()
+        )
+        query = (
+            select(StoredArticle.url, Version.article_json)
+            .join(latest, latest.c.article_id == StoredArticle.id)
+            .join(Version, (Version.article_id == StoredArticle.id) & (Version.seq == latest.c.seq))
+            .where(StoredArticle.url != canonical,
+                   StoredArticle.url.like(f"http://{pattern}/%", escape="\\")
+                   | StoredArticle.url.like(f"https://{pattern}/%", escape="\\"))
+            .order_by(StoredArticle.last_seen_at.desc(), StoredArticle.id.desc()).limit(limit)
+        )
+        with self._reads() as session:
+            rows = session.execute(query).all()
+        texts = []
+        for other_url, article_json in rows:
+            text = str(article_json.get("text") or "")
+            texts.append((other_url, [text[start:end] for start, end in block_spans(text)]))
+        return texts
 
     def latest_stored(self, url: str) -> LatestVersion | None:
         """An article's latest version with its sequence number and content hash, or ``None`` if it has

@@ -11,6 +11,7 @@ Three functions, each built on the one before:
   ``http://web.archive.org/web/20161120034910/http://example.com/a`` is a capture of
   ``http://example.com/a``. Wayback-style archives (web.archive.org, archive-it, arquivo.pt, pywb
   collections, national libraries) and archive.today share the shape ``…/<timestamp>[flags]/<original>``.
+- :func:`site_of` — the site a page belongs to (its host without ``www.``).
 - :func:`link_key` — what a link points at, for comparing two versions: the canonical original, with
   ``http`` and ``https`` and a trailing slash folded. Two links with one key are the same link.
 
@@ -152,3 +153,14 @@ def link_key(url: str) -> str:
     canonical = split_url(canonical_url(original_url(url)))
     path = canonical.path.rstrip("/") if canonical.path != "/" else ""
     return urlunsplit(("", canonical.netloc, path, canonical.query, ""))
+
+
+def site_of(url: str) -> str:
+    """The site an article belongs to, for learning its template: the lower-cased host of the page (of the
+    original, for an archive capture), without ``www.``.
+
+    >>> site_of("http://web.archive.org/web/20161120034910/http://WWW.CBSNews.com/news/a/")
+    'cbsnews.com'
+    """
+    host = urlsplit(original_url(url)).hostname or ""
+    return host.removeprefix("www.")
