@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any, Callable, MutableMapping
 
 from variorum.article import Article
@@ -123,6 +124,11 @@ class Version:
         return _collapse(self.text[start:end])
 
 
+def _check_size(text: str, side: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(side, f"text is {len(text):,} characters, over the comparison limit of {MAX_TEXT_CHARS:,}")
+
+
 def _as_article(value: str | Article, side: str) -> Article:
     if isinstance(value, Article):
         text = value.text
@@ -130,8 +136,7 @@ def _as_article(value: str | Article, side: str) -> Article:
         text = value
     else:
         raise TypeError(f"compare() takes str or Article, not {type(value).__name__}")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(side, f"text is {len(text):,} characters, over the comparison limit of {MAX_TEXT_CHARS:,}")
+    _check_size(text, side)
     return value if isinstance(value, Article) else Article.from_text(value)
 
 
@@ -424,7 +429,8 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
     ('number', 'major', '12', '14', (15, 17))
     """
     if isinstance(a, str) and isinstance(b, str) and a == b:  # the same text again: nothing to find
-        article = _as_article(a, "version A")
+        _check_size(a, "version A")
+        article = cache(partial(Article.from_text, a))  # read only if the caller asks for the articles
         return Comparison(article, article, 1.0)
     return compare_versions(Version(_as_article(a, "version A")), Version(_as_article(b, "version B")))
 
