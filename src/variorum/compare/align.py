@@ -32,6 +32,7 @@ _LONE_KINDS = ("headline", "standfirst", "byline", "dateline", "caption")
 _CANDIDATES_PER_BLOCK = 8
 _COMMON_WORD_POSTINGS = 64
 _WORD_RE = re.compile(r"[^\W_]+")
+_JOINED_WEIGHT = 1 << 60  # more than any number of pairs can weigh
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,13 +244,17 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
     candidates += [(i + prefix, j + prefix, identical) for i, j, identical in found]
     candidates += [(stop_a + k, stop_b + k, True) for k in range(suffix)]
     candidates.sort()
-    # Keep as many blocks in place as possible; among equal counts, the larger ones.
-    if all(j < next_j for (_, j, _), (_, next_j, _) in zip(candidates, candidates[1:])) and (
-            len({i for i, _, _ in candidates}) == len(candidates)):
+    # Keep as many blocks in place as possible; among equal counts, the larger ones. Splits and merges stay
+    # in place whatever it costs (the engine can report a moved block, not a moved split): a block out of
+    # order with one of them moved.
+    chain = sorted([(i, j, 1_000_000 + len(keys_a[i]), index) for index, (i, j, _) in enumerate(candidates)]
+                   + [(whole, pieces[0], _JOINED_WEIGHT, -1) for whole, pieces in alignment.splits]
+                   + [(run[0], whole, _JOINED_WEIGHT, -1) for run, whole in alignment.merges])
+    if all(j < next_j and i < next_i for (i, j, _, _), (next_i, next_j, _, _) in zip(chain, chain[1:])):
         in_place = set(range(len(candidates)))  # already in order on both sides: the whole chain
     else:
-        weights = [1_000_000 + len(keys_a[i]) for i, _, _ in candidates]
-        in_place = set(longest_increasing([(i, j) for i, j, _ in candidates], weights))
+        kept = longest_increasing([(i, j) for i, j, _, _ in chain], [weight for _, _, weight, _ in chain])
+        in_place = {chain[k][3] for k in kept}
     alignment.pairs = [
         Pair(i, j, identical, index in in_place) for index, (i, j, identical) in enumerate(candidates)
     ]

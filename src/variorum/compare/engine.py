@@ -24,7 +24,7 @@ from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, S
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
 from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.errors import InputError
-from variorum.text.tokens import TokenRun, fold, fold_text
+from variorum.text.tokens import TokenRun, collapse_whitespace, fold, fold_text
 
 _WHOLE_BLOCK_KINDS = {HEADLINE: MAJOR, BYLINE: MAJOR, CAPTION: MINOR, DATELINE: MINOR}
 _ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: MINOR, CORRECTION: MAJOR}
@@ -42,15 +42,9 @@ MAX_TEXT_CHARS = 64 * 1024 * 1024
 # Differing sentences longer than this (in characters, on either side) are reported as one edit without a
 # word-by-word diff, which would hold an entry per word.
 MAX_WORD_DIFF_CHARS = 4_000_000
-_LARGE = 1 << 20
-_SPACE_RUN_RE = re.compile(r"\s+")
 
 
-def _collapse(text: str) -> str:
-    """``text`` with every whitespace run made one space and none at the ends."""
-    if len(text) < _LARGE:
-        return " ".join(text.split())
-    return _SPACE_RUN_RE.sub(" ", text).strip()  # no list of every word for a long text
+_collapse = collapse_whitespace
 
 
 class Version:

@@ -31,7 +31,7 @@ _TOKEN_RE = re.compile(
     | (?P<number>[$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{_WORD_CHAR}+)?)
     | (?P<word>{_WORD_CHAR}+(?:{_WORD_JOINER}{_WORD_CHAR}+)*)
     | (?P<dash>[{_DASHES}]+)
-    | (?P<ellipsis>\.{{2,}}|…)
+    | (?P<ellipsis>\.[.…]+|…[.…]*)
     | (?P<punct>\S)
     """,
     re.VERBOSE,
@@ -49,7 +49,7 @@ _RUN_RE = re.compile(
     | [$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{_WORD_CHAR}+)?
     | {_WORD_CHAR}+(?:{_WORD_JOINER}{_WORD_CHAR}+)*
     | [{_DASHES}]+
-    | \.{{2,}}|…
+    | \.[.…]+|…[.…]*
     | [^\s{_INVISIBLE}])
     """,
     re.VERBOSE,
@@ -146,7 +146,7 @@ def _run_key(token: str) -> str:
     """The key of a token that is not a plain ASCII word or number (see :func:`_key`)."""
     if not token.strip(_DASHES):
         return "-"
-    if token == "…" or len(token) > 1 and not token.strip("."):
+    if not token.strip(".…") and token != ".":
         return "..."
     return fold(token)
 
@@ -206,6 +206,31 @@ class TokenRun:
                 kind = PUNCT
             found.append(Token(self.keys[index], kind, start, end))
         return found
+
+
+_LINE_END_HYPHEN_RE = re.compile(r"[\-\u2010\u2011]\r?\n")
+
+
+def collapse_whitespace(text: str) -> str:
+    """``text`` with each whitespace run made one space and none at the ends; a word hyphenated across a
+    line break stays one word (``"long-\\nterm"`` gives ``"long-term"``), so the result has the same tokens.
+
+    >>> collapse_whitespace("  A long-\\n  term plan,\\n\\nsigned.  ")
+    'A long-term plan, signed.'
+    """
+    if _LINE_END_HYPHEN_RE.search(text):
+        run = TokenRun(text)
+        pieces = []
+        position = 0
+        for index in range(len(run)):
+            start, end = run.start(index), run.end(index)
+            if _LINE_END_HYPHEN_RE.search(text, start, end):
+                pieces += [text[position:start], "".join(text[start:end].split())]
+                position = end
+        text = "".join([*pieces, text[position:]])
+    if len(text) < _LARGE:
+        return " ".join(text.split())
+    return _SPACE_RUN_RE.sub(" ", text).strip()  # no list of every word for a long text
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
