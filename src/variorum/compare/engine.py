@@ -41,7 +41,7 @@ _INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 MAX_TEXT_CHARS = 64 * 1024 * 1024
 # Differing sentences longer than this (in characters, on either side) are reported as one edit without a
 # word-by-word diff, which would hold an entry per word.
-MAX_WORD_DIFF_CHARS = 4_000_000
+MAX_WORD_DIFF_CHARS = 1_500_000
 
 
 _collapse = collapse_whitespace

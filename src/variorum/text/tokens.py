@@ -90,9 +90,11 @@ def fold(token_text: str) -> str:
     return "".join(folded.split()) if "\n" in folded else folded
 
 
-_BLOCK_FOLD = str.maketrans({**_FOLD, "\u2012": "--", "\u2013": "--", "\u2014": "--", "\u2015": "--", "\u2212": "--"})
+# Dashes fold to "--" in a block (a hyphen between words is one "-"); every other character as in _FOLD.
+_BLOCK_FOLD = {chr(code): target if isinstance(target, str) else "" for code, target in _FOLD.items()}
+_BLOCK_FOLD.update(dict.fromkeys("\u2012\u2013\u2014\u2015\u2212", "--"))
 # str.translate with a mapping looks every character up; a few str.replace calls are ~20× faster.
-_BLOCK_REPLACEMENTS = tuple((chr(code), target or "") for code, target in _BLOCK_FOLD.items())
+_BLOCK_REPLACEMENTS = tuple(_BLOCK_FOLD.items())
 
 
 def _replace_all(text: str) -> str:
@@ -100,8 +102,26 @@ def _replace_all(text: str) -> str:
         if character in text:
             text = text.replace(character, replacement)
     return text
-_LARGE = 1 << 20
-_SPACE_RUN_RE = re.compile(r"\s+")
+_CHUNK = 1 << 20
+
+
+def _collapse_spaces(text: str) -> str:
+    """``" ".join(text.split())``, a megabyte at a time: never a list of every word of a long text."""
+    if len(text) <= _CHUNK:
+        return " ".join(text.split())
+    pieces: list[str] = []
+    space_before = False  # whitespace since the last word kept
+    for start in range(0, len(text), _CHUNK):
+        chunk = text[start:start + _CHUNK]
+        words = " ".join(chunk.split())
+        if words:
+            if pieces and (space_before or chunk[0].isspace()):
+                pieces.append(" ")
+            pieces.append(words)
+            space_before = chunk[-1].isspace()
+        else:
+            space_before = True
+    return "".join(pieces)
 _WRAPPED_HYPHEN_RE = re.compile(r"(?<=\w)-\r?\n[^\S\n]*(?=\w)")
 
 
@@ -113,9 +133,7 @@ def fold_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", _replace_all(unicodedata.normalize("NFKC", text)))
     if "-\n" in text or "-\r\n" in text:
         text = _WRAPPED_HYPHEN_RE.sub("-", text)
-    if len(text) < _LARGE:
-        return " ".join(text.split())
-    return _SPACE_RUN_RE.sub(" ", text).strip()  # the same, without a list of every word of a long text
+    return _collapse_spaces(text)
 
 
 def _key(kind: str, raw: str) -> str:
@@ -228,9 +246,7 @@ def collapse_whitespace(text: str) -> str:
                 pieces += [text[position:start], "".join(text[start:end].split())]
                 position = end
         text = "".join([*pieces, text[position:]])
-    if len(text) < _LARGE:
-        return " ".join(text.split())
-    return _SPACE_RUN_RE.sub(" ", text).strip()  # no list of every word for a long text
+    return _collapse_spaces(text)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
