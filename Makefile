@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM_STAMP := $(VENV)/.chromium
 
-.PHONY: demo test install bench screenshots clean
+.PHONY: demo test install bench screenshots clean lock
 
-$(STAMP): pyproject.toml
+# the ranges are in pyproject.toml; the exact versions installed here and in CI are in requirements.lock
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,6 +28,8 @@ demo: $(STAMP)
 	status=$$?; [ $$status -le 1 ] || exit $$status
 
 test: $(STAMP) $(CHROMIUM_STAMP)
+	$(BIN)/mypy
+	$(BIN)/ruff check src
 	$(BIN)/python -m pytest -q -n auto
 
 # refresh the README's screenshots (docs/screenshots/) from the browser tests
@@ -38,3 +41,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+
+# resolve the newest versions pyproject.toml allows in a scratch venv and write them to requirements.lock
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev]'
+	{ echo "# The exact set of packages 'make' and CI install (pip install -c requirements.lock -e '.[dev]')."; \
+	  echo "# Regenerate with 'make lock' after changing the ranges in pyproject.toml."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -viE '^(pip|setuptools|wheel)=='; } > requirements.lock
+	rm -rf .lock-venv

@@ -31,7 +31,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from variorum import compare
+from variorum.compare import compare
 from variorum.compare.align import bag_of_words
 from variorum.compare.collate import collate
 

@@ -30,7 +30,7 @@ import diff_match_patch
 import fast_diff_match_patch
 from redlines import Redlines
 
-from variorum import compare
+from variorum.compare import compare
 
 # The shared corpus sits beside the checkout (../shared): two levels up from the main checkout, three from a worktree.
 CORPUS = next((parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"

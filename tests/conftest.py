@@ -1,33 +1,29 @@
-"""Shared test helpers: paths to the bundled examples, the in-process CLI runner, and the two store back
-ends every store test runs against (``store_url``, ``store``): a SQLite file, and a fresh schema in the
-PostgreSQL test database at 127.0.0.1:5432 (skipped, with the reason, where it cannot be reached)."""
+"""Shared fixtures: the seeds, the in-process CLI runner, and the two store back ends every store test runs
+against (``store_url``, ``store``): a SQLite file, and a fresh schema in the PostgreSQL test database at
+127.0.0.1:5432. Where PostgreSQL cannot be reached its tests are skipped with the reason, unless
+``VARIORUM_REQUIRE_POSTGRES=1`` (set by ``.ci/run``): then they fail. Helper values and functions live in
+``helpers.py``."""
 
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import psycopg
 import pytest
 
+from helpers import SEED_A, SEED_B, RunCli
 from variorum.cli.app import main
 from variorum.store import Store, open_store
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-SEED_A = EXAMPLES / "000_3bf7e90de235531e.txt"
-SEED_B = EXAMPLES / "001_cb855800afc0d414.txt"
 
 
 @pytest.fixture
 def seeds() -> tuple[str, str]:
     return SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
-
-
-RunCli = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
@@ -65,7 +61,10 @@ def _postgres_user() -> tuple[str | None, str]:
 def postgres_user() -> str:
     user, reason = _postgres_user()
     if user is None:
-        pytest.skip(f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}/{PG_DATABASE} ({reason})")
+        problem = f"PostgreSQL not reachable at {PG_HOST}:{PG_PORT}/{PG_DATABASE} ({reason})"
+        if os.environ.get("VARIORUM_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{problem}; VARIORUM_REQUIRE_POSTGRES=1 requires it")
+        pytest.skip(problem)
     return user
 
 
@@ -78,7 +77,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     user = request.getfixturevalue("postgres_user")
     schema = f"variorum_test_{uuid.uuid4().hex[:12]}"
-    conninfo = dict(host=PG_HOST, port=PG_PORT, dbname=PG_DATABASE, user=user, autocommit=True)
+    conninfo = {"host": PG_HOST, "port": PG_PORT, "dbname": PG_DATABASE, "user": user, "autocommit": True}
     with psycopg.connect(**conninfo) as connection:
         connection.execute(f'CREATE SCHEMA "{schema}"')
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_A, SEED_B
+from helpers import SEED_A, SEED_B
 
 VARIORUM = [sys.executable, "-c", "from variorum.cli.app import main; main()"]
 

@@ -13,6 +13,7 @@ import pytest
 
 from variorum import Article
 from variorum.store import open_store
+from variorum.track.record import record_fetch
 
 STORM = "https://news.example.org/storm"
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
@@ -30,8 +31,8 @@ def db(store_url):
     """A store holding three versions of one article, an hour apart, and one version of another."""
     store = open_store(store_url)
     for n, text in enumerate(TEXTS):
-        store.record_version(STORM, Article.from_text(text), b"<html/>", T0 + timedelta(hours=n))
-    store.record_version("https://news.example.org/calm", Article.from_text("Calm\n\nNothing happened."), b"", T0)
+        record_fetch(store, STORM, Article.from_text(text), b"<html/>", T0 + timedelta(hours=n))
+    record_fetch(store, "https://news.example.org/calm", Article.from_text("Calm\n\nNothing happened."), b"", T0)
     store.close()
     return store_url
 
@@ -87,7 +88,7 @@ def test_history_of_an_unknown_url_is_a_one_line_error(run_cli, db):
 # show -----------------------------------------------------------------------------------------------------
 
 def test_show_compares_with_the_version_before_by_default_and_exits_1(run_cli, db):
-    status, out, err = run_cli("show", STORM, "--version", "2", "--db", db)
+    status, out, err = run_cli("show", STORM, "--to", "2", "--db", db)
     assert (status, err) == (1, "")
     lines = out.splitlines()
     assert lines[0].startswith(HEADLINE_VERDICT)
@@ -96,31 +97,43 @@ def test_show_compares_with_the_version_before_by_default_and_exits_1(run_cli, d
 
 
 def test_show_against_an_older_version_has_both_changes(run_cli, db):
-    status, out, _ = run_cli("show", STORM, "--version", "3", "--against", "1", "--format", "json", "--db", db)
+    status, out, _ = run_cli("show", STORM, "--to", "3", "--from", "1", "--format", "json", "--db", db)
     report = json.loads(out)
     assert status == 1
     assert (report["a"]["title"], report["b"]["title"]) == ("Storm Nears", "Storm Hits Coast")
     assert [(c["kind"], c["significance"]) for c in report["changes"]] == [("headline", "major"), ("punctuation", "minor")]
 
 
+def test_show_defaults_to_the_latest_version_against_the_one_before(run_cli, db):
+    status, out, err = run_cli("show", STORM, "--format", "json", "--db", db)
+    report = json.loads(out)
+    assert (status, err) == (1, "")
+    assert [(c["kind"], c["significance"]) for c in report["changes"]] == [("punctuation", "minor")]
+
+
+def test_show_the_first_version_alone_compares_it_with_itself(run_cli, db):
+    status, out, _ = run_cli("show", STORM, "--to", "1", "--db", db)
+    assert status == 0 and out.startswith("No substantive changes")
+
+
 def test_show_a_version_against_itself_exits_0(run_cli, db):
-    status, out, _ = run_cli("show", STORM, "--version", "2", "--against", "2", "--db", db)
+    status, out, _ = run_cli("show", STORM, "--to", "2", "--from", "2", "--db", db)
     assert status == 0 and out.startswith("No substantive changes")
 
 
 @pytest.mark.parametrize("fmt, marker", [("html", "<!doctype html>"), ("markdown", "# ")])
 def test_show_writes_html_and_markdown_reports_to_a_file(run_cli, db, tmp_path, fmt, marker):
     report = tmp_path / f"report.{fmt}"
-    status, out, _ = run_cli("show", STORM, "--version", "2", "--format", fmt, "-o", str(report), "--db", db)
+    status, out, _ = run_cli("show", STORM, "--to", "2", "--format", fmt, "-o", str(report), "--db", db)
     assert (status, out) == (1, "")
     text = report.read_text(encoding="utf-8")
     assert marker in text and "Storm Hits Coast" in text
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--version", "4"], f"{STORM}: no version 4 (stored versions: 1–3)"),
-    (["--version", "2", "--against", "9"], f"{STORM}: no version 9 (stored versions: 1–3)"),
-    (["--version", "1"], f"{STORM}: version 1 is the first; give --against to compare it with another"),
+    (["--to", "4"], f"{STORM}: no version 4 (stored versions: 1–3)"),
+    (["--to", "2", "--from", "9"], f"{STORM}: no version 9 (stored versions: 1–3)"),
+    (["--from", "0"], f"{STORM}: no version 0 (stored versions: 1–3)"),
 ])
 def test_show_unknown_versions_are_one_line_errors(run_cli, db, args, message):
     status, out, err = run_cli("show", STORM, *args, "--db", db)
@@ -128,12 +141,12 @@ def test_show_unknown_versions_are_one_line_errors(run_cli, db, args, message):
 
 
 def test_show_an_unknown_url_is_a_one_line_error(run_cli, db):
-    status, _, err = run_cli("show", "https://news.example.org/nothing", "--version", "2", "--db", db)
+    status, _, err = run_cli("show", "https://news.example.org/nothing", "--to", "2", "--db", db)
     assert (status, err) == (2, "variorum: error: https://news.example.org/nothing: no stored versions of this URL\n")
 
 
 def test_show_version_1_against_2_shows_the_change_backwards(run_cli, db):
-    status, out, _ = run_cli("show", STORM, "--version", "1", "--against", "2", "--db", db)
+    status, out, _ = run_cli("show", STORM, "--to", "1", "--from", "2", "--db", db)
     assert status == 1 and "“Storm Hits Coast” → “Storm Nears”" in out
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from variorum import Article, compare
+from variorum import Article
+from variorum.compare import compare
 
 BODY = [
     "The council voted on Tuesday to close the old library, officials said.",

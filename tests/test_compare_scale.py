@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from variorum import compare
+from variorum.compare import compare
 from variorum.compare.sequence import matched_pairs, opcodes
 
 SENTENCES = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from variorum import compare
+from variorum.compare import compare
 
 
 def test_seeds_report_exactly_the_four_real_changes(seeds):

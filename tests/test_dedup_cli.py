@@ -9,12 +9,11 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from test_dedup_pipeline import articles, syndicated
 
 from variorum.dedup import DedupConfig, sketch
 from variorum.dedup import index as dedup_index
 from variorum.extract import parts
-
-from test_dedup_pipeline import articles, syndicated
 
 
 @pytest.fixture
@@ -159,3 +158,68 @@ def test_write_unique_parquet_and_verify(run_cli, tmp_path: Path) -> None:
                          "--write-unique", str(tmp_path / "out.parquet"))
     assert status == 0 and "a-copy,0,a" in out
     assert pq.read_table(tmp_path / "out.parquet").column("id").to_pylist() == ["a", "b"]
+
+
+def test_write_unique_never_overwrites_and_reports_what_it_wrote(run_cli, tmp_path: Path) -> None:
+    texts = articles(2)
+    for folder, text in (("a", texts[0]), ("b", texts[1])):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "other.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "uniq"
+    status, _, err = run_cli("dedup", str(tmp_path / "a"), str(tmp_path / "b"), "-f", "csv", "--write-unique", str(out))
+    assert status == 0 and "2 unique written" in err
+    assert (out / "a" / "other.txt").read_text(encoding="utf-8") == texts[0]
+    assert (out / "b" / "other.txt").read_text(encoding="utf-8") == texts[1]
+    # Again into the same folder: the files exist, nothing is overwritten, and nothing is claimed.
+    status, _, err = run_cli("dedup", str(tmp_path / "a"), str(tmp_path / "b"), "-f", "csv", "--write-unique", str(out))
+    assert status != 0 and "refusing to overwrite" in err and "unique written" not in err
+    assert (out / "a" / "other.txt").read_text(encoding="utf-8") == texts[0]
+    # An output file that exists is refused before the run.
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "x", "text": texts[0]}) + "\n", encoding="utf-8")
+    (tmp_path / "taken.jsonl").write_text("precious\n", encoding="utf-8")
+    status, _, err = run_cli("dedup", str(source), "--write-unique", str(tmp_path / "taken.jsonl"))
+    assert status != 0 and "refusing to overwrite" in err
+    assert (tmp_path / "taken.jsonl").read_text(encoding="utf-8") == "precious\n"
+
+
+def test_index_add_twice_is_idempotent_and_remove_takes_documents_out(run_cli, corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    status, _, err = run_cli("index", "add", str(index), str(corpus))
+    # upper-story1.txt has the words of story1.txt: identical content, skipped.
+    assert status == 0 and "added 6 documents" in err and "now 6" in err
+    assert err.rstrip().endswith("skipped 1 document with the same text as one indexed")
+    status, _, err = run_cli("index", "add", str(index), str(corpus))
+    assert status == 0 and "added 0 documents" in err and "now 6" in err
+    assert "skipped 6 documents already indexed by id and 1 document with the same text" in err
+    copy = tmp_path / "copy.txt"
+    copy.write_text((corpus / "story2.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    status, _, err = run_cli("index", "add", str(index), str(copy))
+    assert "added 0 documents" in err and "1 document with the same text as one indexed" in err
+    status, out, _ = run_cli("index", "query", str(index), str(corpus / "story2.txt"), "-f", "json")
+    assert [m["id"] for m in json.loads(out)[0]["matches"]] == ["story2.txt"]
+    status, _, err = run_cli("index", "remove", str(index), "story2.txt", "nothing.txt")
+    assert status == 0 and "removed 1 documents" in err and "now 5" in err and "1 id not in the index" in err
+    status, out, _ = run_cli("index", "query", str(index), str(corpus / "story2.txt"), "-f", "json")
+    assert json.loads(out)[0]["matches"] == []
+
+
+def test_summaries_extract_only_the_versions_they_compare(
+    run_cli, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from variorum.cli import dedup as cli_dedup
+
+    extracted: list[str] = []
+    original = cli_dedup.extract_record
+
+    def counted(record, **options):  # type: ignore[no-untyped-def]
+        extracted.append(record.id)
+        return original(record, **options)
+
+    monkeypatch.setattr(cli_dedup, "extract_record", counted)
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "json")
+    data = json.loads(out)
+    assert status == 0 and data["documents"] == 7
+    members = sorted(m["id"] for c in data["clusters"] for m in c["members"])
+    assert sorted(extracted) == members  # the 4 versions of the 2 clusters, not the 7 documents again
+    assert all("change_from_previous" in c["members"][1] for c in data["clusters"])

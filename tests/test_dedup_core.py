@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variorum.dedup.cluster import (
-    build_clusters, choose_representative, estimated_similarity, exact_similarity, lsh_threshold, version_order,
+    build_clusters,
+    choose_representative,
+    estimated_similarity,
+    exact_similarity,
+    lsh_threshold,
+    version_order,
 )
 from variorum.dedup.lsh import band_keys, band_triples, bucket_pairs, optimal_params
 from variorum.dedup.minhash import EMPTY, estimate_jaccard, signatures
@@ -188,6 +193,6 @@ def test_clusters_order_versions_by_date_and_pick_representatives() -> None:
     assert choose_representative([0, 1, 2, 3], "first", lengths, published) == 0
     assert choose_representative([0, 1, 2, 3], "longest", lengths, published) == 1
     assert choose_representative([0, 1, 2, 3], "newest", lengths, published) == 0
-    clusters = build_clusters(5, [(0, 2, 0.9), (2, 3, 0.7)], "first", lengths + [1], published + [None])
+    clusters = build_clusters(5, [(0, 2, 0.9), (2, 3, 0.7)], "first", [*lengths, 1], [*published, None])
     assert [c.members for c in clusters] == [(2, 3, 0), (1,), (4,)]
     assert clusters[0].similarities == ((0, 2, 0.9), (2, 3, 0.7))

@@ -8,18 +8,24 @@ import time
 from itertools import chain
 from pathlib import Path
 
+import numpy as np
 import pytest
+from test_dedup_pipeline import articles, syndicated
 
 from variorum.dedup import DedupConfig, Deduper
 from variorum.dedup.dask import (
-    MAX_WARNINGS, DaskError, SketchedPart, connect, dedup_on_dask, parse_address, sketch_part,
+    MAX_WARNINGS,
+    DaskError,
+    SketchedPart,
+    connect,
+    dedup_on_dask,
+    parse_address,
+    sketch_part,
 )
 from variorum.dedup.documents import documents
 from variorum.errors import InputError
 from variorum.extract.formats import Fields, read_input
 from variorum.extract.parts import split_inputs
-
-from test_dedup_pipeline import articles, syndicated
 
 
 def write_corpus(root: Path) -> list[str]:
@@ -87,9 +93,9 @@ def test_a_worker_sends_back_the_first_warnings_of_a_part_and_counts_the_rest(tm
 
 def test_unreachable_scheduler_is_a_clear_error_within_seconds() -> None:
     started = time.monotonic()
-    with pytest.raises(DaskError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
-        with connect("tcp://127.0.0.1:9", timeout=1.0):
-            pass
+    with pytest.raises(DaskError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"), \
+            connect("tcp://127.0.0.1:9", timeout=1.0):
+        pass
     assert time.monotonic() - started < 10
 
 
@@ -98,3 +104,23 @@ def test_addresses_are_checked() -> None:
     for bad in ("local:0", "local:x", "somewhere"):
         with pytest.raises(DaskError):
             parse_address(bad)
+
+
+def test_furniture_learned_on_workers_gives_the_local_clusters_for_both_measures(tmp_path: Path) -> None:
+    from test_dedup_scale import site_corpus
+
+    corpus = site_corpus()
+    export = tmp_path / "sites.jsonl"
+    export.write_text("".join(json.dumps({"id": d.id, "text": d.text, "url": f"https://{d.site}/{d.id}"}) + "\n"
+                              for d in corpus), encoding="utf-8")
+    with connect("local:2") as client:
+        for config in (DedupConfig(), DedupConfig(measure="jaccard", threshold=0.5)):
+            local = Deduper(config)
+            local.add(documents(read_input(str(export)), lambda message: None))
+            expected = local.clusters()
+            remote, candidates = dedup_on_dask(split_inputs([str(export)], part_bytes=2000), config, client)
+            assert remote.sites == local.sites and remote.sites[0] == "cooking.example"
+            assert remote.clusters(candidates) == expected
+            assert np.array_equal(remote.prepared().furniture, local.prepared().furniture)
+            assert remote.prepared().furniture.sum() == 1
+    assert [sorted(local.ids[m] for m in c.members) for c in expected if len(c.members) > 1] == [["elsewhere", "s3"]]

@@ -1,43 +1,47 @@
-"""The examples in the core modules' docstrings run and give what they show."""
+"""The examples in the docstrings run and give what they show: every module of the package that has
+examples is found here (and only here, so each example runs once), plus the README's library example."""
 
 from __future__ import annotations
 
 import doctest
 import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
 
-MODULES = [
-    "variorum",
-    "variorum.article",
-    "variorum.text.tokens",
-    "variorum.text.segment",
-    "variorum.compare",
-    "variorum.compare.engine",
-    "variorum.compare.sequence",
-    "variorum.compare.classify",
-    "variorum.compare.patch",
-    "variorum.compare.collate",
-    "variorum.track.addresses",
-    "variorum.track.feeds",
-    "variorum.track.notify",
-    "variorum.track.quality",
-    "variorum.track.schedule",
-]
+import variorum
+from helpers import ROOT
+
+SOURCE = Path(variorum.__file__).resolve().parent
 
 
-ROOT = Path(__file__).resolve().parent.parent
+def _modules_with_examples() -> list[str]:
+    found = ["variorum"] if ">>> " in (SOURCE / "__init__.py").read_text(encoding="utf-8") else []
+    for module in pkgutil.walk_packages([str(SOURCE)], prefix="variorum."):
+        relative = module.name.split(".")[1:]
+        path = SOURCE.joinpath(*relative)
+        path = path / "__init__.py" if module.ispkg else path.with_suffix(".py")
+        if "migrations" not in relative and ">>> " in path.read_text(encoding="utf-8"):
+            found.append(module.name)
+    return found
 
 
-def test_readme_library_example():
+MODULES = _modules_with_examples()
+
+
+def test_the_examples_are_found() -> None:
+    assert {"variorum", "variorum.compare.patch", "variorum.store.versions", "variorum.cli.console"} <= set(MODULES)
+
+
+def test_readme_library_example() -> None:
     result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 3
     assert result.failed == 0
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name):
+def test_docstring_examples(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{name} has no examples"

@@ -45,7 +45,7 @@ def test_jsonl_output_follows_the_contract(run_cli, corpus: Path) -> None:
         ("bridge.html", "ok"), ("empty.html", "empty"), ("note.txt", "ok"),
     ]
     bridge = rows[0]
-    assert list(bridge) == ["id", "url", "title", "authors", "published", "sitename", "language", "categories",
+    assert list(bridge) == ["id", "url", "title", "authors", "published", "modified", "sitename", "language", "categories",
                             "text", "captions", "links", "status", "error"]
     assert bridge["title"] == "Bridge to close" and bridge["authors"] == ["Ann Lee"]
     assert bridge["captions"] == ["The old bridge."]

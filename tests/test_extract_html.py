@@ -14,9 +14,13 @@ from hypothesis import strategies as st
 
 from variorum.errors import InputError
 from variorum.extract import Record, article_from_html, contract, extract_record
-from variorum.extract.html import decode_html, parse_html
+from variorum.extract.html import parse_html
+from variorum.text.decode import decode_html
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "article-extraction-benchmark"
+CORPUS = next((folder / "shared" / "corpora" / "article-extraction-benchmark"
+               for folder in Path(__file__).resolve().parents
+               if (folder / "shared" / "corpora" / "article-extraction-benchmark").is_dir()),
+              Path("/work/shared/corpora/article-extraction-benchmark"))
 needs_corpus = pytest.mark.skipif(
     not (CORPUS / "ground-truth.json").exists(),
     reason=f"shared article-extraction-benchmark corpus not found at {CORPUS}",

@@ -3,13 +3,11 @@ with ids stable per comparison."""
 
 from __future__ import annotations
 
-import doctest
 from datetime import datetime, timedelta, timezone
 
 import feedparser
 from lxml import etree
 
-import variorum.render.atom
 from variorum.render.atom import ATOM_NS, describe_kinds, entry_id, render_atom
 from variorum.store.changes import ChangeEntry
 
@@ -90,7 +88,3 @@ def test_an_empty_feed_is_valid_and_dated_now():
     assert parsed.bozo == 0 and parsed.entries == []
     updated = datetime(*parsed.feed.updated_parsed[:6], tzinfo=timezone.utc)
     assert before <= updated <= datetime.now(timezone.utc)
-
-
-def test_module_docstring_example_runs():
-    assert doctest.testmod(variorum.render.atom).failed == 0

@@ -17,6 +17,7 @@ from variorum.article import Article
 from variorum.store import database_url, default_database_path, open_store
 from variorum.store.db import MIGRATIONS
 from variorum.store.models import Base
+from variorum.track.record import record_fetch
 
 def test_database_url_forms(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -44,7 +45,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
 
 def test_open_migrates_to_head_and_reopening_is_harmless(store_url):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head == "0003"
+    assert head == "0004"
     for _ in range(2):
         store = open_store(store_url)
         with store.engine.connect() as connection:
@@ -55,7 +56,11 @@ def test_open_migrates_to_head_and_reopening_is_harmless(store_url):
 def test_migrations_create_exactly_the_tables_the_models_describe(store_url):
     store = open_store(store_url)
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        # the full-text index (migration 0004) is kept by raw SQL, not described by the models
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": False,
+            "include_name": lambda name, _kind, _parent: not (name or "").startswith(("search_versions", "ix_versions_search")),
+        })
         assert compare_metadata(context, Base.metadata) == []
     store.close()
 
@@ -65,7 +70,7 @@ def test_migration_0003_fills_the_last_change_of_older_articles_and_goes_back_an
     start = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
     for number in range(3):
         for hour in range(number + 1):
-            store.record_version(f"https://example.org/{number}", Article.from_text(f"Story {number}\n\nText {hour}."),
+            record_fetch(store, f"https://example.org/{number}", Article.from_text(f"Story {number}\n\nText {hour}."),
                                  fetched_at=start + timedelta(days=number, hours=hour))
     store.discover([("https://example.org/never-fetched", None)], at=start)
     config = Config()

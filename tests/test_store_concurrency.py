@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from variorum import Article
 from variorum.store import open_store
 from variorum.store.models import StoredArticle, StoredComparison, Version
+from variorum.track.record import record_fetch
 
 URL = "https://news.example.org/world/syria-talks"
 WRITER = """
@@ -20,13 +21,14 @@ import sys, time
 from pathlib import Path
 from variorum import Article
 from variorum.store import open_store
+from variorum.track.record import record_fetch
 url, seed, go = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 store = open_store(url)
 article = Article.from_text(seed.read_text(encoding="utf-8"))
 print("ready", flush=True)
 while not go.exists():
     time.sleep(0.005)
-print(store.record_version("https://news.example.org/world/syria-talks", article, b"").status)
+print(record_fetch(store, "https://news.example.org/world/syria-talks", article, b"").status)
 store.close()
 """
 
@@ -44,7 +46,7 @@ def race(store_url: str, article: Article) -> list[str]:
 
     def write(store) -> None:
         barrier.wait()
-        statuses.append(store.record_version(URL, article, b"").status)
+        statuses.append(record_fetch(store, URL, article, b"").status)
 
     threads = [threading.Thread(target=write, args=(store,)) for store in stores]
     for thread in threads:
@@ -65,7 +67,7 @@ def test_two_threads_recording_a_new_article_store_one_version(store_url, seeds)
 
 def test_two_threads_recording_the_same_change_store_it_once(store_url, seeds):
     store = open_store(store_url)
-    store.record_version(URL, Article.from_text(seeds[0]), b"")
+    record_fetch(store, URL, Article.from_text(seeds[0]), b"")
     assert race(store_url, Article.from_text(seeds[1])) == ["new", "unchanged"]
     assert [h.version for h in store.history(URL)] == [1, 2]
     assert count(store, StoredComparison) == 1
@@ -74,7 +76,7 @@ def test_two_threads_recording_the_same_change_store_it_once(store_url, seeds):
 
 def test_two_processes_recording_the_same_change_store_it_once(store_url, seeds, tmp_path):
     store = open_store(store_url)
-    store.record_version(URL, Article.from_text(seeds[0]), b"")
+    record_fetch(store, URL, Article.from_text(seeds[0]), b"")
     seed = tmp_path / "v2.txt"
     seed.write_text(seeds[1], encoding="utf-8")
     go = tmp_path / "go"

@@ -11,6 +11,7 @@ import pytest
 from variorum import Article
 from variorum.store import open_store
 from variorum.store.export import export
+from variorum.track.record import record_fetch
 
 URL = "https://news.example.org/world/syria-talks"
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
@@ -20,9 +21,9 @@ T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
 def filled(store_url, seeds):
     store = open_store(store_url)
     feed = store.add_source("https://news.example.org/feed.xml", "feed")
-    store.record_version(URL, Article.from_text(seeds[0]), b"<html/>", T0, source_id=feed.id)
-    store.record_version(URL, Article.from_text(seeds[1]), b"<html/>", T0.replace(hour=10), source_id=feed.id)
-    store.record_version("https://news.example.org/other", Article.from_text("Calm\n\nNothing happened."), b"", T0)
+    record_fetch(store, URL, Article.from_text(seeds[0]), b"<html/>", T0, source_id=feed.id)
+    record_fetch(store, URL, Article.from_text(seeds[1]), b"<html/>", T0.replace(hour=10), source_id=feed.id)
+    record_fetch(store, "https://news.example.org/other", Article.from_text("Calm\n\nNothing happened."), b"", T0)
     yield store
     store.close()
 

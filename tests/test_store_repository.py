@@ -9,9 +9,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from variorum import Article, compare
+from variorum import Article
 from variorum.store import HttpMeta
 from variorum.store.models import FetchAttempt, StoredArticle, StoredComparison, Version
+from variorum.track.record import record_fetch
 
 URL = "https://news.example.org/world/syria-talks"
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
@@ -30,8 +31,8 @@ def rows(store, model) -> int:
 
 def test_two_seed_versions_store_two_versions_and_one_comparison(store, versions):
     v1, v2 = versions
-    first = store.record_version(URL, v1, b"<html>one</html>", T0, HttpMeta(200, {"etag": '"a"'}))
-    second = store.record_version(URL, v2, b"<html>two</html>", T0 + timedelta(hours=1), HttpMeta(200, {}))
+    first = record_fetch(store, URL, v1, b"<html>one</html>", T0, HttpMeta(200, {"etag": '"a"'}))
+    second = record_fetch(store, URL, v2, b"<html>two</html>", T0 + timedelta(hours=1), HttpMeta(200, {}))
     assert (first.status, first.version, first.comparison) == ("new", 1, None)
     assert (second.status, second.version) == ("new", 2)
     assert len(second.comparison.substantive_changes) == 4
@@ -50,19 +51,19 @@ def test_two_seed_versions_store_two_versions_and_one_comparison(store, versions
 
 def test_rewrapped_copy_stores_nothing_new_and_only_moves_last_seen(store, versions):
     v1, v2 = versions
-    store.record_version(URL, v1, b"", T0)
-    store.record_version(URL, v2, b"", T0 + timedelta(hours=1))
+    record_fetch(store, URL, v1, b"", T0)
+    record_fetch(store, URL, v2, b"", T0 + timedelta(hours=1))
     rewrapped = Article.from_text("\n\n".join(textwrap.fill(p, 50) for p in v2.text.split("\n\n")))
-    result = store.record_version(URL, rewrapped, b"", T0 + timedelta(hours=2))
+    result = record_fetch(store, URL, rewrapped, b"", T0 + timedelta(hours=2))
     assert (result.status, result.version, result.stored) == ("unchanged", 2, False)
     assert (rows(store, Version), rows(store, StoredComparison)) == (2, 1)
     assert store.article(URL).last_seen_at == T0 + timedelta(hours=2)
 
 
 def test_cosmetic_only_change_is_not_a_version(store):
-    store.record_version(URL, Article.from_text("Rain\n\nIt will rain on Monday. Take an umbrella."), b"", T0)
+    record_fetch(store, URL, Article.from_text("Rain\n\nIt will rain on Monday. Take an umbrella."), b"", T0)
     spaced = Article.from_text("Rain\n\nIt will rain on Monday . Take an umbrella.")
-    result = store.record_version(URL, spaced, b"", T0 + timedelta(minutes=5))
+    result = record_fetch(store, URL, spaced, b"", T0 + timedelta(minutes=5))
     assert result.status == "cosmetic" and result.version == 1
     assert [c.significance for c in result.comparison.changes] == ["cosmetic"]
     assert (rows(store, Version), rows(store, StoredComparison)) == (1, 0)
@@ -71,10 +72,10 @@ def test_cosmetic_only_change_is_not_a_version(store):
 
 def test_flip_flop_back_to_an_older_text_is_recorded_as_a_fetch_not_a_version(store, versions):
     v1, v2 = versions
-    store.record_version(URL, v1, b"", T0)
-    store.record_version(URL, v2, b"", T0 + timedelta(hours=1))
-    back = store.record_version(URL, v1, b"", T0 + timedelta(hours=2), HttpMeta(200))
-    again = store.record_version(URL, v2, b"", T0 + timedelta(hours=3))
+    record_fetch(store, URL, v1, b"", T0)
+    record_fetch(store, URL, v2, b"", T0 + timedelta(hours=1))
+    back = record_fetch(store, URL, v1, b"", T0 + timedelta(hours=2), HttpMeta(200))
+    again = record_fetch(store, URL, v2, b"", T0 + timedelta(hours=3))
     assert (back.status, back.version) == ("flip_flop", 2)
     assert (again.status, again.version) == ("unchanged", 2)
     assert (rows(store, Version), rows(store, StoredComparison)) == (2, 1)
@@ -85,16 +86,16 @@ def test_flip_flop_back_to_an_older_text_is_recorded_as_a_fetch_not_a_version(st
 
 def test_tracking_parameters_and_fragments_do_not_make_another_article(store, versions):
     v1, v2 = versions
-    store.record_version(URL + "?utm_source=rss&utm_medium=feed", v1, b"")
-    result = store.record_version("HTTPS://NEWS.example.org:443/world/syria-talks#comments", v2, b"")
+    record_fetch(store, URL + "?utm_source=rss&utm_medium=feed", v1, b"")
+    result = record_fetch(store, "HTTPS://NEWS.example.org:443/world/syria-talks#comments", v2, b"")
     assert (result.url, result.version) == (URL, 2)
     assert rows(store, StoredArticle) == 1
 
 
 def test_history_versions_raw_html_and_comparisons_read_back(store, versions):
     v1, v2 = versions
-    store.record_version(URL, v1, b"<html>one</html>", T0, HttpMeta(200, {"content-type": "text/html"}))
-    store.record_version(URL, v2, b"<html>two</html>", T0 + timedelta(hours=1), HttpMeta(203))
+    record_fetch(store, URL, v1, b"<html>one</html>", T0, HttpMeta(200, {"content-type": "text/html"}))
+    record_fetch(store, URL, v2, b"<html>two</html>", T0 + timedelta(hours=1), HttpMeta(203))
     history = store.history(URL + "?fbclid=1")
     assert [(h.version, h.fetched_at, h.http_status, h.max_significance) for h in history] == [
         (1, T0, 200, None), (2, T0 + timedelta(hours=1), 203, "major"),
@@ -102,8 +103,6 @@ def test_history_versions_raw_html_and_comparisons_read_back(store, versions):
     assert history[0].title == v1.title and history[1].summary["substantive"] == 4
     assert store.version(URL, 1) == v1 and store.version(URL, 2) == v2
     assert store.raw_html(URL, 2) == b"<html>two</html>"
-    assert store.comparison(URL, 2).to_dict() == compare(v1, v2).to_dict()
-    assert store.comparison(URL, 1, against=2).to_dict() == compare(v2, v1).to_dict()
     assert store.latest_version(URL) == 2 and store.latest_version("https://unknown.example/") == 0
     assert store.history("https://unknown.example/") == []
     with pytest.raises(KeyError):
@@ -112,7 +111,7 @@ def test_history_versions_raw_html_and_comparisons_read_back(store, versions):
 
 def test_failures_are_recorded_and_never_become_versions(store, versions):
     store.record_failure(URL + "?utm_campaign=x", "paywall", status=200, detail="subscribe to read", at=T0)
-    store.record_version(URL, versions[0], b"")
+    record_fetch(store, URL, versions[0], b"")
     store.record_failure(URL, "http_error", status=503)
     kinds = [(f.kind, f.status, f.article_id is not None) for f in store.failures()]
     assert kinds == [("paywall", 200, False), ("http_error", 503, True)]
@@ -129,7 +128,7 @@ def test_sources_are_added_once_and_remember_their_polling_state(store, versions
     store.mark_polled(feed.id, at=T0, etag='"v1"', last_modified="Fri, 30 Jan 2026 09:00:00 GMT")
     [polled] = store.sources()
     assert (polled.url, polled.last_polled_at, polled.etag) == ("https://news.example.org/feed.xml", T0, '"v1"')
-    store.record_version(URL, versions[0], b"", source_id=feed.id)
+    record_fetch(store, URL, versions[0], b"", source_id=feed.id)
     assert store.article(URL).source_id == feed.id
     with pytest.raises(ValueError):
         store.add_source("https://example.org/", "podcast")
@@ -138,8 +137,8 @@ def test_sources_are_added_once_and_remember_their_polling_state(store, versions
 def test_claiming_due_articles_leases_them_to_one_tracker(store, versions):
     other = "https://news.example.org/other"
     lease = timedelta(minutes=5)
-    store.record_version(URL, versions[0], b"")
-    store.record_version(other, versions[1], b"")
+    record_fetch(store, URL, versions[0], b"")
+    record_fetch(store, other, versions[1], b"")
     store.schedule_check(URL, T0 + timedelta(minutes=10))
     store.schedule_check(other, T0)
     assert [a.url for a in store.claim_due(T0 + timedelta(minutes=4), lease=lease)] == [other]
@@ -154,6 +153,6 @@ def test_claiming_due_articles_leases_them_to_one_tracker(store, versions):
 
 def test_latest_is_the_article_of_the_newest_version(store, versions):
     assert store.latest(URL) is None
-    store.record_version(URL, versions[0], b"")
-    store.record_version(URL, versions[1], b"")
+    record_fetch(store, URL, versions[0], b"")
+    record_fetch(store, URL, versions[1], b"")
     assert store.latest(URL).text == versions[1].text == store.version(URL, 2).text

@@ -3,12 +3,10 @@ examples in the store modules' docstrings."""
 
 from __future__ import annotations
 
-import doctest
-import importlib
 
 import pytest
 
-from variorum.store import canonical_url
+from variorum.text.urls import canonical_url
 
 
 @pytest.mark.parametrize(("url", "canonical"), [
@@ -30,11 +28,3 @@ def test_canonical_url(url, canonical):
 def test_path_case_and_meaningful_parameters_are_kept():
     assert canonical_url("https://example.org/Story?id=1") != canonical_url("https://example.org/story?id=1")
     assert canonical_url("https://example.org/s?id=1") != canonical_url("https://example.org/s?id=2")
-
-
-@pytest.mark.parametrize("module", [
-    "variorum.store", "variorum.store.urls", "variorum.store.codec", "variorum.store.db",
-])
-def test_store_docstring_examples(module):
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.attempted > 0 and result.failed == 0

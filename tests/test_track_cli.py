@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from localsite import LocalSite, article_page, rss
+from localsite import LocalSite, Reply, article_page, rss
 from test_track_runner import ELECTION, STORM
 
 from variorum.store import open_store
@@ -122,3 +122,29 @@ def test_add_keeps_the_notification_filter_of_a_source(site, tmp_path, run_cli):
     assert (code, source.min_significance, source.headline_only) == (0, "major", True)
     code, _, err = run_cli("track", "add", site.url("/a"), "--min-significance", "huge", "--db", db)
     assert code == 2 and "huge" in err
+
+
+def test_a_failing_feed_is_named_in_the_json_report_and_listed_as_polled(site, tmp_path, run_cli):
+    db = str(tmp_path / "t.db")
+    site.routes["/down.xml"] = Reply(b"down", status=503)
+    run_cli("track", "add", site.url("/down.xml"), site.url("/feed.xml"), "--kind", "feed", "--allow-private",
+            "--db", db)
+    code, out, _ = run_cli("track", "run", "--once", "--allow-private", "--delay", "0", "--format", "json", "--db", db)
+    assert code == 0
+    report = json.loads(out)
+    assert report["feed_failures"] == [{"url": site.url("/down.xml"), "kind": "http_error", "detail": "HTTP 503"}]
+    assert (report["feeds"], report["outcomes"]) == (2, {"new": 2})
+    _, out, _ = run_cli("track", "list", "--db", db)
+    down, good = (line.split("\t")[3] for line in out.splitlines())
+    assert down.startswith("last polled 20") and down.endswith("(failed: http error)")
+    assert good.startswith("last polled 20") and "failed" not in good
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("http://news.example:99999/feed", "not a usable URL (Port out of range 0-65535)"),
+    ("http://[::1/feed", "not a usable URL (Invalid IPv6 URL)"),
+])
+def test_add_with_a_bad_url_is_one_line_not_a_traceback(url, problem, tmp_path, run_cli):
+    for kind in ("auto", "feed"):
+        code, out, err = run_cli("track", "add", url, "--kind", kind, "--db", str(tmp_path / "t.db"))
+        assert (code, out) == (2, "") and err.strip() == f"variorum: error: {url}: {problem}"

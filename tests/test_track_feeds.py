@@ -18,7 +18,7 @@ def test_rss_links_are_made_absolute_deduplicated_and_dated():
       <item><title>B</title><link>https://news.example.org/2026/11/b.html</link></item>
       <item><title>A again</title><link>/2026/11/a.html</link></item>
       <item><title>no link</title></item></channel></rss>"""
-    entries = parse_feed(rss, BASE)
+    entries = parse_feed(rss, BASE).entries
     assert [e.url for e in entries] == [
         "https://news.example.org/2026/11/a.html", "https://news.example.org/2026/11/b.html",
     ]
@@ -31,7 +31,7 @@ def test_atom_alternate_links_and_update_times():
       <title>News</title><id>urn:x</id><updated>2026-11-23T10:00:00Z</updated>
       <entry><title>A</title><id>urn:a</id><updated>2026-11-23T09:30:00Z</updated>
         <link rel="alternate" href="https://news.example.org/a"/></entry></feed>"""
-    [entry] = parse_feed(atom, BASE)
+    [entry] = parse_feed(atom, BASE).entries
     assert entry.url == "https://news.example.org/a"
     assert entry.updated == datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
 
@@ -42,7 +42,7 @@ def test_json_feed_items():
         {"id": "2", "external_url": "https://elsewhere.example/b"},
         {"id": "3"},
     ]}
-    entries = parse_feed(json.dumps(feed).encode(), BASE)
+    entries = parse_feed(json.dumps(feed).encode(), BASE).entries
     assert [e.url for e in entries] == ["https://news.example.org/a", "https://elsewhere.example/b"]
     assert entries[0].updated == datetime(2026, 11, 23, 7, tzinfo=timezone.utc)
 
@@ -63,7 +63,7 @@ def test_unreadable_feeds_say_why(body, problem):
 def test_a_truncated_feed_still_gives_the_entries_before_the_break():
     body = (b'<rss version="2.0"><channel><item><link>http://a.example/1</link></item>'
             b"<item><link>http://a.example/2</li")
-    assert [e.url for e in parse_feed(body, BASE)] == ["http://a.example/1"]
+    assert [e.url for e in parse_feed(body, BASE).entries] == ["http://a.example/1"]
 
 
 def test_an_entity_bomb_is_refused_without_expanding_it():
@@ -92,3 +92,37 @@ def test_feeds_are_told_from_pages():
     assert looks_like_feed(b'{"version": "https://jsonfeed.org/version/1", "items": []}')
     assert not looks_like_feed(b'{"some": "json"}', "application/json")
     assert not looks_like_feed(b"<!DOCTYPE html><html><head></head></html>", "text/html")
+
+
+@pytest.mark.parametrize("link, problem", [
+    ("http://h:99999/x", "Port out of range"),
+    ("javascript:alert(1)", "not an http(s) URL"),
+])
+def test_one_hostile_entry_is_left_out_and_named_the_others_kept(link, problem):
+    rss = (f'<rss version="2.0"><channel><item><link>/good</link></item><item><link>{link}</link></item>'
+           "<item><link>/also-good</link></item></channel></rss>").encode()
+    feed = parse_feed(rss, BASE)
+    assert [e.url for e in feed.entries] == ["https://news.example.org/good", "https://news.example.org/also-good"]
+    [rejected] = feed.rejected
+    assert problem in rejected and link[:10] in rejected
+
+
+def test_a_hostile_json_feed_item_url_is_left_out():
+    feed = {"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "http://[::1"}, {"url": "/ok"}]}
+    parsed = parse_feed(json.dumps(feed).encode(), BASE)
+    assert [e.url for e in parsed.entries] == ["https://news.example.org/ok"]
+    assert parsed.rejected == ["'http://[::1' is not a usable URL (Invalid IPv6 URL)"]
+
+
+def test_a_date_in_the_year_99999_is_ignored_not_fatal():
+    rss = (b'<rss version="2.0"><channel><item><link>/a</link><pubDate>Mon, 23 Nov 99999 10:00:00 GMT</pubDate>'
+           b"</item><item><link>/b</link><pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>")
+    feed = parse_feed(rss, BASE)
+    assert [(e.url.rsplit("/", 1)[1], e.updated) for e in feed.entries] == [
+        ("a", None), ("b", datetime(2026, 11, 23, 10, tzinfo=timezone.utc))]
+
+
+def test_a_json_feed_nested_100k_deep_is_one_feed_error():
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
+    with pytest.raises(FeedError, match="nested too deeply"):
+        parse_feed(body, BASE)

@@ -247,3 +247,59 @@ def test_requests_to_one_host_are_spaced_by_the_delay(site):
     starts = sorted(at for at, path, _ in site.requests if path == "/a")
     gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
     assert len(gaps) == 3 and min(gaps) >= 0.1  # unpaced, they would all start at once
+
+
+@pytest.mark.parametrize("answer, embedded", [
+    (["2002:7f00:1::"], "127.0.0.1"),       # 6to4 of 127.0.0.1
+    (["2002:a00:1::5"], "10.0.0.1"),         # 6to4 of 10.0.0.1
+    (["64:ff9b::a9fe:a9fe"], "169.254.169.254"),  # NAT64 of the metadata address
+    (["::7f00:1"], "127.0.0.1"),             # IPv4-compatible
+])
+def test_an_address_embedding_a_private_ipv4_is_refused_without_connecting(dns, internet, answer, embedded):
+    dns.answers["news.example"] = [answer]
+    fetched = fetch("http://news.example/a", CHECKED, dns=dns, internet=internet)
+    assert fetched.failure == "private_address" and internet.connected == []
+    literal = fetch(f"http://[{answer[0]}]/a", CHECKED, internet=internet)
+    assert literal.failure == "private_address" and internet.connected == []
+
+
+def test_a_6to4_address_of_a_public_ipv4_is_still_fetched(site, dns, internet):
+    site.routes["/a"] = Reply(b"<p>hello</p>")
+    dns.answers["news.example"] = [["2002:5db8:d70e::1"]]  # 6to4 of 93.184.215.14
+    fetched = fetch("http://news.example/a", FetchPolicy(delay=0, obey_robots=False), dns=dns, internet=internet)
+    # allowed to connect (the fake internet has no route to it: a network failure, not a refusal)
+    assert fetched.failure == "network" and internet.connected == ["2002:5db8:d70e::1"]
+
+
+@pytest.mark.parametrize("url", [
+    "http://0177.0.0.1/feed",      # octal 127.0.0.1: httpx refuses to parse it
+    "http://news.example:99999/x",  # a port out of range
+    "http://[::1/x",                # a broken IPv6 literal
+])
+def test_an_unusable_url_is_a_failure_never_an_exception(dns, internet, url):
+    for policy in (CHECKED, LOCAL):
+        fetched = fetch(url, policy, dns=dns, internet=internet)
+        assert fetched.failure == "http_error" and "not a usable URL" in fetched.detail
+    assert internet.connected == []
+
+
+def test_a_redirect_to_an_unusable_url_is_a_failure(site):
+    site.routes["/broken"] = Reply(status=302, headers={"Location": "http://[::1/x"})
+    site.routes["/far"] = Reply(status=302, headers={"Location": "http://127.0.0.1:99999/x"})
+    broken, far = fetch(site.url("/broken")), fetch(site.url("/far"))
+    assert (broken.failure, broken.detail) == ("network", "Invalid URL in location header: Invalid port: ':1'.")
+    assert far.failure == "http_error" and far.detail.startswith("not a usable URL: http://127.0.0.1:99999/x")
+
+
+def test_crawl_delay_is_a_floor_on_the_host_delay(site):
+    site.routes["/robots.txt"] = Reply(b"User-agent: *\nCrawl-delay: 0.3\n", headers={"Content-Type": "text/plain"})
+    site.routes["/a"] = Reply(b"<p>hello</p>")
+
+    async def go():
+        async with Fetcher(LOCAL) as fetcher:  # delay 0, yet robots.txt asks for 0.3 s
+            return await asyncio.gather(*(fetcher.fetch(site.url("/a")) for _ in range(3)))
+
+    assert all(f.failure is None for f in asyncio.run(go()))
+    starts = sorted(at for at, path, _ in site.requests if path == "/a")
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    assert len(gaps) == 2 and min(gaps) >= 0.25  # unpaced, they would all start at once

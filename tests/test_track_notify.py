@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 import variorum.track.notify
-from variorum import Article, compare
+from variorum import Article
+from variorum.compare import compare
 from variorum.track.fetch import USER_AGENT
 from variorum.track.notify import ChangeEvent, WebhookNotifier, redacted, retry_after, worth_notifying
 

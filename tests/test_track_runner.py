@@ -307,3 +307,34 @@ def test_a_host_that_rebinds_to_a_private_address_is_recorded_as_such(site, stor
     assert [(f.url, f.kind, f.detail) for f in store.failures()] == [(
         url, "private_address",
         "news.example resolves to 127.0.0.1, which is a loopback address (pass --allow-private to fetch it)")]
+
+
+def test_one_hostile_feed_entry_is_one_counted_rejection_and_the_pass_goes_on(site, store):
+    site.routes["/hostile.xml"] = Reply(
+        b'<rss version="2.0"><channel><item><link>http://h:99999/x</link></item>'
+        b"<item><link>/markets</link><pubDate>Mon, 23 Nov 99999 10:00:00 GMT</pubDate></item></channel></rss>",
+        headers={"Content-Type": "application/rss+xml"})
+    site.routes["/deep.json"] = Reply(
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}",
+        headers={"Content-Type": "application/feed+json"})
+    site.routes["/ipv6.json"] = Reply(
+        b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"url": "http://[::1"}, {"url": "/election"}]}',
+        headers={"Content-Type": "application/feed+json"})
+    for feed in ("/hostile.xml", "/deep.json", "/ipv6.json"):
+        store.add_source(site.url(feed), "feed")
+    store.add_source(site.url("/storm"), "page")
+    report = run(store, Clock())
+    assert report.rejected_entries == 2 and report.discovered == 3
+    assert dict(report.outcomes) == {"new": 3}
+    assert [(f.url, f.kind) for f in report.failed_feeds] == [(site.url("/deep.json"), "bad_feed")]
+    assert "nested too deeply" in report.failed_feeds[0].detail
+
+
+def test_a_source_with_an_unusable_url_is_a_failure_not_a_dead_pass(site, store):
+    store.add_source("http://0177.0.0.1/feed", "feed")
+    store.add_source(site.url("/storm"), "page")
+    report = run(store, Clock())
+    assert [(f.url, f.kind) for f in report.failed_feeds] == [("http://0177.0.0.1/feed", "http_error")]
+    assert dict(report.outcomes) == {"new": 1}
+    [source] = [s for s in store.sources() if s.kind == "feed"]
+    assert source.last_polled_at == T0  # tried, and when, even though it failed

@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 import uvicorn
-from conftest import SEED_A, SEED_B
+from helpers import SEED_A, SEED_B
 from fastapi import FastAPI
 
 from variorum import Article
@@ -30,6 +30,7 @@ from variorum.store import HttpMeta, Store, open_store
 from variorum.store.queries import ArticleFilter, list_articles
 from variorum.web import create_app
 from variorum.web.security import CONTENT_SECURITY_POLICY
+from variorum.track.record import record_fetch
 
 T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
 SYRIA = "https://news.example.org/world/syria-talks"
@@ -87,16 +88,16 @@ def fill(store: Store) -> dict[str, int]:
     cluster), a hostile article in two versions, and a calm article in one version."""
     seed_a, seed_b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
     feed = store.add_source("https://news.example.org/feed.xml", "feed")
-    store.record_version(SYRIA, Article.from_text(seed_a), b"<html>1</html>", T0, HttpMeta(200, {}), source_id=feed.id)
-    store.record_version(SYRIA, Article.from_text(seed_b), b"<html>2</html>", T0 + timedelta(hours=2), HttpMeta(200, {}))
+    record_fetch(store, SYRIA, Article.from_text(seed_a), b"<html>1</html>", T0, HttpMeta(200, {}), source_id=feed.id)
+    record_fetch(store, SYRIA, Article.from_text(seed_b), b"<html>2</html>", T0 + timedelta(hours=2), HttpMeta(200, {}))
     third = seed_b.replace("1,600 Syrians", "1,500 Syrians")
-    store.record_version(SYRIA, Article.from_text(third), b"<html>3</html>", T0 + timedelta(days=1), HttpMeta(200, {}))
+    record_fetch(store, SYRIA, Article.from_text(third), b"<html>3</html>", T0 + timedelta(days=1), HttpMeta(200, {}))
     wire = seed_b + "\n\nDistributed by Wire Example. All rights reserved.\n"
-    store.record_version(WIRE, Article.from_text(wire), b"", T0 + timedelta(hours=3))
-    store.record_version(HOSTILE, hostile_article(), b"<script>alert(1)</script>", T0 + timedelta(hours=4))
-    store.record_version(HOSTILE, hostile_article("\n\nAn added paragraph <b onmouseover=alert(1)>with more</b> words in it now."),
+    record_fetch(store, WIRE, Article.from_text(wire), b"", T0 + timedelta(hours=3))
+    record_fetch(store, HOSTILE, hostile_article(), b"<script>alert(1)</script>", T0 + timedelta(hours=4))
+    record_fetch(store, HOSTILE, hostile_article("\n\nAn added paragraph <b onmouseover=alert(1)>with more</b> words in it now."),
                          b"", T0 + timedelta(hours=5))
-    store.record_version(CALM, Article.from_text("Calm\n\nNothing happened today."), b"", T0 - timedelta(days=3))
+    record_fetch(store, CALM, Article.from_text("Calm\n\nNothing happened today."), b"", T0 - timedelta(days=3))
     ids = {}
     for name, url in (("syria", SYRIA), ("wire", WIRE), ("hostile", HOSTILE), ("calm", CALM)):
         article = store.article(url)
@@ -170,7 +171,7 @@ def test_the_list_is_most_recently_changed_first_never_fetched_last_on_every_pag
     changes = {"a": [0, 5], "b": [3], "c": [1, 2, 7], "d": [4], "e": [6]}  # hours of each article's versions
     for name, hours in changes.items():
         for number, hour in enumerate(hours):
-            store.record_version(f"https://example.org/{name}", Article.from_text(f"{name}\n\n{number} told."),
+            record_fetch(store, f"https://example.org/{name}", Article.from_text(f"{name}\n\n{number} told."),
                                  fetched_at=start + timedelta(hours=hour))
     store.discover([(f"https://example.org/new{n}", None) for n in range(3)], at=start)
     expected = ["c", "e", "a", "d", "b", "new2", "new1", "new0"]
@@ -273,7 +274,56 @@ def test_missing_things_are_404_as_json_and_as_pages(client, filled):
     missing = client.get(f"/articles/{filled['syria']}/compare?from=1&to=9")
     assert missing.status_code == 404 and "has no version 9" in missing.text and "<h1>404" in missing.text
     assert client.get("/nowhere").status_code == 404
-    assert client.get("/articles/not-a-number").status_code == 422
+    for path in ("/articles/not-a-number", "/api/articles/abc", f"/articles/{2**63}", f"/api/articles/{2**64}/versions/1"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "no such page" in response.text and "validation" not in response.text.lower()
+
+
+def test_bad_parameters_are_4xx_never_500_and_every_response_has_the_security_headers(client, filled):
+    for path in (
+        "/api/articles?since=9999-12-31T23:59:59-23:59", "/?until=0001-01-01T00:00:00%2B23:59",
+        "/api/articles?q=" + "x" * 60_000, "/api/changes?offset=-1", "/api/changes?kind=nonsense",
+        "/changes?offset=99999999999999999999",
+    ):
+        response = client.get(path)
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+        assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+    for path in ("/api/articles?q=%00", "/?q=a%00b", "/api/changes?site=%00"):  # NUL dropped: no database takes it
+        assert client.get(path).status_code == 200, path
+    surrogate = client.post("/api/compare", content='{"a": "\\ud800 text", "b": "text"}',
+                            headers={"content-type": "application/json"})
+    assert surrogate.status_code == 400 and "not valid Unicode" in surrogate.json()["detail"]
+
+
+def test_head_is_answered_like_get_without_a_body(client, filled):
+    for path in ("/", f"/articles/{filled['syria']}", "/api/articles", "/changes.atom"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == 200 and head.content == b"", path
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert head.headers["x-frame-options"] == "DENY"
+
+
+def test_an_unexpected_error_is_a_500_with_the_security_headers(store):
+    app = create_app(store)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("kaboom")
+
+    with serving(app) as base_url, httpx.Client(base_url=base_url) as http:
+        response = http.get("/boom")
+    assert response.status_code == 500 and "kaboom" not in response.text
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert response.headers["x-content-type-options"] == "nosniff" and response.headers["x-frame-options"] == "DENY"
+
+
+def test_the_footer_names_the_app_version_on_a_version_page(client, filled):
+    from variorum.web.app import _version
+
+    page = client.get(f"/articles/{filled['syria']}/versions/3").text
+    footer = re.search(r'<footer class="site">(.*?)</footer>', page, re.S).group(1)
+    assert f"Variorum {_version()} ·" in footer and "Variorum 3 ·" not in footer
 
 
 # recent changes and the Atom feed ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from conftest import SEED_A, SEED_B
+from helpers import SEED_A, SEED_B
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
 from test_web_api import HOSTILE_TEXT, fill, serving
 

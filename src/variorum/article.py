@@ -1,7 +1,7 @@
 """The Article: the one value every part of Variorum shares.
 
 An Article is a text plus typed blocks (headline, byline, caption, paragraphs, …) that point into it by
-character offsets, plus whatever metadata its source had. Plain text becomes an Article through front-matter
+character offsets, plus whatever metadata its source had (``published`` and ``modified`` dates in ISO 8601). Plain text becomes an Article through front-matter
 recognition (:meth:`Article.from_text`); extractors build one from parts (:meth:`Article.from_parts`).
 Offsets always refer to :attr:`Article.text`, which for plain text is the input itself, unchanged.
 """
@@ -48,6 +48,7 @@ class Article:
     fetched_at: str | None = None
     categories: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    modified: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -118,6 +119,11 @@ class Article:
         return [self.text[b.start:b.end] for b in self.blocks if b.kind == kind]
 
     @property
+    def captions(self) -> list[str]:
+        """Image captions and photo credits, in reading order (never part of :attr:`body`)."""
+        return self.texts_of(CAPTION)
+
+    @property
     def paragraphs(self) -> list[str]:
         """Body paragraphs (corrections included), in order."""
         return [self.text[b.start:b.end] for b in self.blocks if b.kind in (PARAGRAPH, CORRECTION)]
@@ -135,6 +141,7 @@ class Article:
             "title": self.title,
             "authors": list(self.authors),
             "published": self.published,
+            "modified": self.modified,
             "sitename": self.sitename,
             "language": self.language,
             "fetched_at": self.fetched_at,

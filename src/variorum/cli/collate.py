@@ -97,7 +97,8 @@ def collate_command(
     cluster_id: Annotated[Optional[int], typer.Option(help="Which cluster of --cluster (default: the first).")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this many bytes.")] = DEFAULT_MAX_BYTES,
+    max_bytes: Annotated[int, typer.Option(
+        metavar="BYTES", show_default=False, help="Refuse inputs larger than this (default: 50 MiB).")] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Collate many versions of an article: every variant site over a base, with the witnesses reading each."""
     if cluster is not None:

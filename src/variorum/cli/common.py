@@ -1,28 +1,28 @@
 """What every command shares: the report formats of ``diff``, ``show`` and ``collate``, writing a
-report, warnings on stderr, and the ``--db`` option of the commands that use the store."""
+report, and the ``--db`` option of the commands that use the store.
+
+This module is imported by commands that never touch the store, so it loads nothing heavy at import time:
+SQLAlchemy and the renderers are imported by the functions that use them.
+"""
 
 from __future__ import annotations
 
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from variorum.compare import Comparison
+from variorum.cli.console import escape_controls, stdout_console, warn
 from variorum.errors import InputError
-from variorum.render.html import render_html
-from variorum.render.json import render_json
-from variorum.render.markdown import render_markdown
-from variorum.render.terminal import render_plain, render_rich
-from variorum.store import Store, database_url, open_store
 
-DatabaseOption = Annotated[Optional[str], typer.Option(
-    "--db", envvar="VARIORUM_DB", show_envvar=True,
+if TYPE_CHECKING:
+    from variorum.compare.model import Comparison
+    from variorum.store import Store
+
+DatabaseOption = Annotated[str | None, typer.Option(
+    "--db", envvar="VARIORUM_DB", show_envvar=True, metavar="DB",
     help="SQLite file or postgresql:// URL (default: ~/.local/share/variorum/variorum.db).",
 )]
 
@@ -44,11 +44,6 @@ class ReportFormat(str, Enum):
     markdown = "markdown"
 
 
-def warn(message: str) -> None:
-    """Print ``variorum: warning: MESSAGE`` on standard error."""
-    print(f"variorum: warning: {message}", file=sys.stderr)
-
-
 def write_report(report: str, output: Path | None) -> None:
     """Write ``report`` to ``output``, or to standard output when there is none."""
     if output is None:
@@ -60,10 +55,19 @@ def write_report(report: str, output: Path | None) -> None:
         raise InputError(str(output), f"cannot write the report ({error.strerror or error})") from None
 
 
-def open_cli_store(db: str | None) -> Store:
-    """Open the store named by ``--db``, turning a connection or migration failure into one clear line."""
+def open_cli_store(db: str | None, *, create: bool = False) -> Store:
+    """Open the store named by ``--db``, turning a connection or migration failure into one clear line.
+
+    Only a command that records (``track add``) passes ``create=True``; every other command refuses a
+    store that does not exist rather than leaving an empty one behind.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from variorum.store import database_url, open_store
+
     try:
-        return open_store(db)
+        return open_store(db, create=create)
     except (SQLAlchemyError, OSError) as error:
         where = make_url(db).render_as_string(hide_password=True) if db and "://" in db else db or database_url(None)
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -71,16 +75,32 @@ def open_cli_store(db: str | None) -> Store:
 
 
 def report_comparison(comparison: Comparison, output_format: ReportFormat, show_all: bool, output: Path | None) -> int:
-    """Print or write ``comparison`` as ``variorum diff`` does (Rich on a terminal) and return the exit
-    status: 1 when it has substantive changes, else 0."""
-    if output_format is ReportFormat.text and output is None and sys.stdout.isatty():
-        render_rich(comparison, Console(), show_all)
-    elif output_format is ReportFormat.json:
+    """Print or write ``comparison`` as ``variorum diff`` does (styled, with control characters escaped, on
+    a terminal) and return the exit status: 1 when it has substantive changes, else 0."""
+    if output_format is ReportFormat.json:
+        from variorum.render.json import render_json
+
         write_report(render_json(comparison), output)
     elif output_format is ReportFormat.html:
+        from variorum.render.html import render_html
+
         write_report(render_html(comparison, show_all), output)
     elif output_format is ReportFormat.markdown:
+        from variorum.render.markdown import render_markdown
+
         write_report(render_markdown(comparison, show_all), output)
     else:
-        write_report(render_plain(comparison, show_all), output)
+        from variorum.render.terminal import render_plain, render_text
+
+        console = stdout_console() if output is None else None
+        if console is not None and console.is_terminal:
+            console.print(render_text(comparison, show_all, escape_controls), end="")
+        else:
+            write_report(render_plain(comparison, show_all), output)
     return 1 if comparison.changed else 0
+
+
+__all__ = [
+    "DatabaseOption", "ReportFormat", "Significance", "open_cli_store", "report_comparison", "warn",
+    "write_report",
+]

@@ -9,31 +9,33 @@ a progress bar with documents/s is shown only when standard error is a terminal.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, nullcontext
 from enum import Enum
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Iterator, Optional, TextIO
+from typing import Annotated, Any, TextIO
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from variorum.cli.common import warn
-from variorum.dedup import Cluster, DedupConfig, Deduper, Document
+from variorum.dedup import Cluster, DedupConfig, Deduper, Document, unique
 from variorum.dedup import index as dedup_index
+from variorum.dedup import report as dedup_report
 from variorum.dedup.documents import documents
-from variorum.dedup.pipeline import sketch
-from variorum.errors import InputError, VariorumError
-from variorum.extract.formats import JSONL, PARQUET, WARC, Fields, detect_format, local_path, read_input
-from variorum.extract.records import EMPTY, OK, Record, extract_record
+from variorum.dedup.pipeline import Sketch, sketch
+from variorum.dedup.unique import Selection
+from variorum.errors import InputError
+from variorum.extract.formats import Fields, local_path, read_input
+from variorum.extract.records import Record, extract_record
 
 BATCH = 1000
-SUMMARIES_PER_CLUSTER = 20
 
 
 class DedupFormat(str, Enum):
@@ -52,6 +54,11 @@ class Keep(str, Enum):
     first = "first"
     longest = "longest"
     newest = "newest"
+
+
+class Level(str, Enum):
+    copy = "copy"
+    story = "story"
 
 
 class QueryFormat(str, Enum):
@@ -135,29 +142,24 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
         yield batch
 
 
-def _member_similarity(cluster: Cluster) -> dict[int, float]:
-    """Each member's best verified similarity to another member (1.0 for the representative)."""
-    best = {cluster.representative: 1.0}
-    for first, second, similarity in cluster.similarities:
-        for member in (first, second):
-            if member != cluster.representative:
-                best[member] = max(best.get(member, 0.0), similarity)
-    return best
-
-
-def _summaries(clusters: list[Cluster], inputs: list[str], keys: Any) -> dict[int, dict[str, Any]]:
-    """For the first versions of each cluster, the comparison summary with the previous version."""
+def _summaries(
+    deduper: Deduper, clusters: list[Cluster], inputs: list[str], progress: Progress | None
+) -> dict[int, dict[str, Any]]:
+    """For the first versions of each cluster, the comparison summary with the previous version. Only the
+    records of those versions are extracted again (the inputs are read, not extracted, a second time)."""
     from variorum.compare import compare
 
-    previous: dict[int, int] = {}
-    for cluster in clusters:
-        for before, after in list(zip(cluster.members, cluster.members[1:]))[:SUMMARIES_PER_CLUSTER]:
-            previous[after] = before
-    needed = set(previous) | set(previous.values())
+    previous = dedup_report.version_pairs(clusters)
+    needed = Selection.of(deduper.ids, set(previous) | set(previous.values()))
+    task = progress.add_task("comparing versions", total=None) if progress else None
+    keys = deduper.sketch().keys
     texts: dict[int, str] = {}
-    for position, document in enumerate(_documents(inputs, [0], show_warnings=False)):
-        if position in needed:
-            texts[position] = document.text
+    for position, record in needed.positioned(inputs):
+        extraction = extract_record(record)
+        if extraction.article is not None:
+            texts[position] = extraction.article.body
+        if progress is not None and task is not None:
+            progress.update(task, advance=1)
     found: dict[int, dict[str, Any]] = {}
     for after, before in previous.items():
         if keys[after] == keys[before] and texts.get(after, "").strip():
@@ -167,142 +169,31 @@ def _summaries(clusters: list[Cluster], inputs: list[str], keys: Any) -> dict[in
     return found
 
 
-def _cluster_objects(
-    deduper: Deduper, clusters: list[Cluster], summaries: dict[int, dict[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    for number, cluster in enumerate(clusters):
-        if len(cluster.members) < 2:
-            continue
-        similarity = _member_similarity(cluster)
-        members = []
-        for position, member in enumerate(cluster.members):
-            entry: dict[str, Any] = {
-                "id": deduper.ids[member],
-                "published": deduper.published[member],
-                "similarity": similarity.get(member, 0.0),
-            }
-            if position and member in summaries:
-                entry["change_from_previous"] = summaries[member]
-            members.append(entry)
-        yield {"cluster": number, "representative": deduper.ids[cluster.representative], "size": len(members),
-               "members": members}
-
-
-def _write_report(
-    stream: TextIO, output_format: DedupFormat, deduper: Deduper, clusters: list[Cluster],
-    summaries: dict[int, dict[str, Any]],
-) -> None:
-    config = deduper.config
+def _write_report(stream: TextIO, output_format: DedupFormat, deduper: Deduper, clusters: list[Cluster],
+                  summaries: dict[int, dict[str, Any]]) -> None:
     if output_format is DedupFormat.csv:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(["id", "cluster", "representative"])
-        rows = sorted((m, number, cluster.representative) for number, cluster in enumerate(clusters)
-                      for m in cluster.members)
-        for member, number, representative in rows:
-            writer.writerow([deduper.ids[member], number, deduper.ids[representative]])
+        writer.writerows(dedup_report.csv_rows(deduper, clusters))
         return
-    objects = _cluster_objects(deduper, clusters, summaries)
+    stories = dedup_report.story_clusters(deduper, clusters, summaries)
     if output_format is DedupFormat.jsonl:
-        for item in objects:
-            stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+        for story in stories:
+            stream.write(json.dumps(dedup_report.cluster_object(story), ensure_ascii=False) + "\n")
         return
     if output_format is DedupFormat.json:
-        bands, rows = config.bands_rows
-        report = {
-            "format": "variorum.dedup/1",
-            "parameters": {"threshold": config.threshold, "measure": config.measure, "ngram": config.ngram,
-                           "num_perm": config.num_perm, "bands": bands, "rows": rows, "keep": config.keep,
-                           "verify": config.verify},
-            "documents": len(deduper.ids),
-            "clusters": list(objects),
-        }
-        stream.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        stream.write(json.dumps(dedup_report.report(deduper, stories), ensure_ascii=False, indent=2) + "\n")
         return
-    for item in objects:
-        stream.write(f"cluster {item['cluster']} · {item['size']} documents · keep {item['representative']}\n")
-        for member in item["members"]:
-            date = f"  {member['published']}" if member["published"] else ""
-            stream.write(f"  {member['similarity']:.2f}  {member['id']}{date}\n")
-            change = member.get("change_from_previous")
-            if change:
-                stream.write(f"        ↳ {change['verdict']}\n")
+    for story in stories:
+        stream.write(f"cluster {story.number} · {len(story.members)} documents · keep {story.representative}\n")
+        for member in story.members:
+            date = f"  {member.published}" if member.published else ""
+            stream.write(f"  {member.similarity:.2f}  {member.level:<14} {member.id}{date}\n")
+            if member.change_from_previous:
+                stream.write(f"        ↳ {member.change_from_previous['verdict']}\n")
         stream.write("\n")
-
-
-def _input_format(inputs: list[str]) -> str:
-    """The one format of ``inputs`` for --write-unique: jsonl, warc, parquet or files (pages, directories)."""
-    kinds = set()
-    for name in inputs:
-        path = local_path(name)
-        kind = "files" if path.is_dir() else detect_format(path)[0]
-        kinds.add(kind if kind in (JSONL, WARC, PARQUET) else "files")
-    if len(kinds) != 1:
-        raise VariorumError(f"--write-unique needs inputs of one format, not {', '.join(sorted(kinds))}")
-    return kinds.pop()
-
-
-def _payload_text(record: Record) -> str:
-    payload = record.payload
-    return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else payload or ""
-
-
-def _write_unique(inputs: list[str], keep: set[int], out: Path) -> int:
-    """Write the kept records, in the inputs' own format, to ``out``; return how many were written."""
-    kind = _input_format(inputs)
-    written = 0
-
-    def chosen() -> Iterator[Record]:
-        position = 0
-        for record in _records(inputs):
-            extraction = extract_record(record)
-            if extraction.status in (OK, EMPTY) and extraction.article is not None:
-                if position in keep:
-                    yield record
-                position += 1
-
-    try:
-        if kind == JSONL:
-            with out.open("w", encoding="utf-8") as stream:
-                for record in chosen():
-                    field = "html" if record.kind == "html" else "text"
-                    stream.write(json.dumps({"id": record.id, "url": record.url, field: _payload_text(record)},
-                                            ensure_ascii=False) + "\n")
-                    written += 1
-        elif kind == PARQUET:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            kept: list[Record] = list(chosen())
-            table = pa.table({
-                "id": [r.id for r in kept], "url": [r.url for r in kept],
-                "text": [_payload_text(r) if r.kind != "html" else None for r in kept],
-                "html": [_payload_text(r) if r.kind == "html" else None for r in kept],
-            })
-            pq.write_table(table, out)
-            written = len(kept)
-        elif kind == WARC:
-            from warcio.warcwriter import WARCWriter
-
-            with out.open("wb") as raw:
-                writer = WARCWriter(raw, gzip=out.suffix == ".gz")
-                for record in chosen():
-                    data = record.payload if isinstance(record.payload, bytes) else _payload_text(record).encode()
-                    content_type = "text/html" if record.kind == "html" else "text/plain"
-                    writer.write_record(writer.create_warc_record(
-                        record.url or record.id, "resource", payload=io.BytesIO(data),
-                        warc_content_type=f"{content_type}; charset={record.charset or 'utf-8'}"))
-                    written += 1
-        else:
-            out.mkdir(parents=True, exist_ok=True)
-            for record in chosen():
-                target = out / Path(record.id).name if Path(record.id).is_absolute() else out / record.id
-                target.parent.mkdir(parents=True, exist_ok=True)
-                data = record.payload if isinstance(record.payload, bytes) else _payload_text(record).encode()
-                target.write_bytes(data)
-                written += 1
-    except OSError as error:
-        raise InputError(str(out), f"cannot write the deduplicated corpus ({error.strerror or error})") from None
-    return written
+    for document_id in dedup_report.furniture_ids(deduper):
+        stream.write(f"only site furniture, not clustered: {document_id}\n")
 
 
 def dedup_command(
@@ -314,23 +205,27 @@ def dedup_command(
     measure: Annotated[Measure, typer.Option(help="containment: share of the shorter document inside the other; "
                                              "jaccard: shared share of both.")] = Measure(DedupConfig.measure),
     keep: Annotated[Keep, typer.Option(help="Which member represents a cluster.")] = Keep(DedupConfig.keep),
+    level: Annotated[Level, typer.Option(help="story: copies, trimmed or extended copies and documents sharing a "
+                                         "block of text; copy: copies only.")] = Level(DedupConfig.level),
     verify: Annotated[bool, typer.Option("--verify", help="Check candidate pairs exactly on their shingle sets "
                                          "(slower, more memory) instead of by MinHash estimate.")] = False,
     output_format: Annotated[DedupFormat, typer.Option("--format", "-f", help="Report format.")] = DedupFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    write_unique: Annotated[Optional[Path], typer.Option(help="Also write the deduplicated corpus here, "
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    write_unique: Annotated[Path | None, typer.Option(help="Also write the deduplicated corpus here, "
                                                          "in the inputs' format.")] = None,
     summaries: Annotated[bool, typer.Option(help="Link each version to the previous by a comparison summary.")]
     = True,
     processes: Annotated[int, typer.Option(min=1, help="Worker processes that sketch documents (use the cores "
                                            "of this machine; --dask spreads over a cluster).")] = 1,
-    dask: Annotated[Optional[str], typer.Option(help="Run on Dask: local, local:N or tcp://HOST:PORT.")] = None,
+    dask: Annotated[str | None, typer.Option(help="Run on Dask: local, local:N or tcp://HOST:PORT.")] = None,
 ) -> None:
     """Group documents that are the same story: exact copies, syndicated, trimmed and edited versions."""
     _check_inputs(inputs)
+    if write_unique is not None:
+        unique.check_target(inputs, write_unique)
     try:
         config = DedupConfig(threshold=threshold, ngram=ngram, num_perm=num_perm, measure=measure.value,
-                             keep=keep.value, verify=verify)
+                             keep=keep.value, verify=verify, level=level.value)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     failures = [0]
@@ -342,18 +237,22 @@ def dedup_command(
             deduper = Deduper(config)
             deduper.add_all(_batches(_documents(inputs, failures, progress)), processes)
             clusters = deduper.clusters()
-    wanted = summaries and output_format is not DedupFormat.csv and any(len(c.members) > 1 for c in clusters)
-    found = _summaries(clusters, inputs, deduper.sketch().keys) if wanted else {}
+        wanted = summaries and output_format is not DedupFormat.csv and any(len(c.members) > 1 for c in clusters)
+        found = _summaries(deduper, clusters, inputs, progress) if wanted else {}
     with (output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)) as stream:
         _write_report(stream, output_format, deduper, clusters, found)
     duplicates = sum(len(c.members) - 1 for c in clusters)
     message = (f"{_count(len(deduper.ids), 'document')}, {_count(len(clusters), 'story', 'stories')} "
                f"({sum(len(c.members) > 1 for c in clusters):,} with more than one version), "
                f"{_count(duplicates, 'duplicate')}")
+    furniture = len(dedup_report.furniture_ids(deduper))
+    if furniture:
+        message += f", {_count(furniture, 'document')} only site furniture (not clustered)"
     if failures[0]:
         message += f"; {failures[0]:,} records left out"
     if write_unique is not None:
-        written = _write_unique(inputs, {c.representative for c in clusters}, write_unique)
+        written = unique.write_unique(inputs, Selection.of(deduper.ids, {c.representative for c in clusters}),
+                                      write_unique)
         message += f"; {written:,} unique written to {write_unique}"
     print(f"variorum: {message}", file=sys.stderr)
 
@@ -366,8 +265,8 @@ index_app = typer.Typer(help="A persistent near-duplicate index: add documents, 
 def index_add_command(
     index: Annotated[Path, typer.Argument(help="The index directory (created on first use).")],
     inputs: Annotated[list[str], typer.Argument(help="Files or directories to add.")],
-    ngram: Annotated[Optional[int], typer.Option(help="Words per shingle (new index: 5).")] = None,
-    num_perm: Annotated[Optional[int], typer.Option(help="MinHash permutations (new index: 128).")] = None,
+    ngram: Annotated[int | None, typer.Option(help="Words per shingle (new index: 5).")] = None,
+    num_perm: Annotated[int | None, typer.Option(help="MinHash permutations (new index: 128).")] = None,
 ) -> None:
     """Add documents to an index, creating it with the given parameters if it does not exist."""
     _check_inputs(inputs)
@@ -376,15 +275,50 @@ def index_add_command(
     params = dedup_index.open_or_create(index, wanted)
     dedup_index.check_params(index, params, {"ngram": ngram, "num_perm": num_perm})
     config = DedupConfig(ngram=params.ngram, num_perm=params.num_perm, seed=params.seed)
-    added = 0
+    indexed = dedup_index.load(index)
+    known_ids = set(indexed["ids"].tolist())
+    known_keys = set(indexed["keys"][indexed["sizes"] > 0].tolist())
+    added = known = same_text = 0
     failures = [0]
     with ExitStack() as stack:
         for batch in _batches(_documents(inputs, failures, _progress(stack))):
-            dedup_index.add(index, [d.id for d in batch], [d.published for d in batch],
-                            sketch([d.text for d in batch], config))
-            added += len(batch)
+            part = sketch([d.text for d in batch], config)
+            new = []
+            for position, document in enumerate(batch):
+                key = int(part.keys[position])
+                if document.id in known_ids:
+                    known += 1
+                elif key in known_keys and part.sizes[position] > 0:
+                    same_text += 1
+                else:
+                    new.append(position)
+                    known_ids.add(document.id)
+                    if part.sizes[position] > 0:
+                        known_keys.add(key)
+            if new:
+                chosen = np.array(new)
+                kept = Sketch(part.keys[chosen], part.word_counts[chosen], part.sizes[chosen], part.lengths[chosen],
+                              part.signatures[chosen], part.sets.take(chosen))
+                dedup_index.add(index, [batch[i].id for i in new], [batch[i].published for i in new], kept)
+                added += len(new)
     total = len(dedup_index.load(index)["ids"])
-    print(f"variorum: added {added:,} documents to {index} (now {total:,})", file=sys.stderr)
+    reasons = [f"{_count(known, 'document')} already indexed by id"] if known else []
+    reasons += [f"{_count(same_text, 'document')} with the same text as one indexed"] if same_text else []
+    skipped = f"; skipped {' and '.join(reasons)}" if reasons else ""
+    print(f"variorum: added {added:,} documents to {index} (now {total:,}){skipped}", file=sys.stderr)
+
+
+@index_app.command("remove")
+def index_remove_command(
+    index: Annotated[Path, typer.Argument(help="The index directory.")],
+    ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove (as `index query` shows them).")],
+) -> None:
+    """Remove documents from an index by id."""
+    removed = dedup_index.remove(index, set(ids))
+    total = len(dedup_index.load(index)["ids"])
+    missing = len(set(ids)) - removed
+    note = f"; {_count(missing, 'id')} not in the index" if missing > 0 else ""
+    print(f"variorum: removed {removed:,} documents from {index} (now {total:,}){note}", file=sys.stderr)
 
 
 @index_app.command("query")
@@ -394,8 +328,8 @@ def index_query_command(
     top: Annotated[int, typer.Option(help="At most this many matches per document.")] = 10,
     threshold: Annotated[float, typer.Option(help="Lowest similarity to report.")] = DedupConfig.threshold,
     measure: Annotated[Measure, typer.Option(help="Similarity measure.")] = Measure(DedupConfig.measure),
-    ngram: Annotated[Optional[int], typer.Option(help="Must match the index (default: the index's).")] = None,
-    num_perm: Annotated[Optional[int], typer.Option(help="Must match the index (default: the index's).")] = None,
+    ngram: Annotated[int | None, typer.Option(help="Must match the index (default: the index's).")] = None,
+    num_perm: Annotated[int | None, typer.Option(help="Must match the index (default: the index's).")] = None,
     output_format: Annotated[QueryFormat, typer.Option("--format", "-f", help="Report format.")] = QueryFormat.text,
 ) -> None:
     """Rank the indexed documents most similar to FILE, with their similarity."""
@@ -404,7 +338,7 @@ def index_query_command(
     dedup_index.check_params(index, params, {"ngram": ngram, "num_perm": num_perm})
     config = DedupConfig(ngram=params.ngram, num_perm=params.num_perm, seed=params.seed)
     indexed = dedup_index.load(index)
-    results = []
+    results: list[dict[str, Any]] = []
     for batch in _batches(_documents([file], [0])):
         part = sketch([d.text for d in batch], config)
         for position, document in enumerate(batch):

@@ -116,7 +116,8 @@ def extract_command(
     url_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding the URL.")] = "url",
     text_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding plain text.")] = "text",
     html_field: Annotated[str, typer.Option(help="JSONL key / Parquet column holding HTML (wins over text).")] = "html",
-    max_bytes: Annotated[int, typer.Option(help="Largest page or record extracted, in bytes.")] = MAX_PAGE_BYTES,
+    max_bytes: Annotated[int, typer.Option(
+        metavar="BYTES", show_default=False, help="Largest page or record extracted (default: 20 MiB).")] = MAX_PAGE_BYTES,
 ) -> None:
     """Extract articles (text, title, authors, date, links, captions) from pages and crawl containers."""
     _check_inputs(inputs)

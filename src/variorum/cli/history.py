@@ -1,6 +1,7 @@
-"""``variorum history URL`` lists an article's stored versions; ``variorum show URL --version N`` reports
-what changed between two of them, with the same renderers and exit statuses as ``variorum diff``
-(0 no substantive change, 1 substantive changes, 2 an error)."""
+"""``variorum history URL`` lists an article's stored versions; ``variorum show URL`` reports what changed
+between two of them (by default the latest and the one before; ``--from``/``--to`` choose), with the same
+renderers and exit statuses as ``variorum diff`` (0 no substantive change, 1 substantive changes, 2 an
+error). Both open an existing store read-only and refuse a missing one."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from variorum.cli.common import DatabaseOption, ReportFormat, open_cli_store, report_comparison
-from variorum.compare import Comparison
+from variorum.cli.console import escape_controls, stdout_console
 from variorum.errors import InputError
-from variorum.store import HistoryEntry, Store, canonical_url
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from variorum.compare.model import Comparison
+    from variorum.store import HistoryEntry, Store
 
 _STYLES = {"major": "bold red", "minor": "yellow", "cosmetic": "dim"}
 
@@ -58,16 +61,20 @@ def _history_plain(entries: list[HistoryEntry]) -> str:
 
 
 def _history_rich(url: str, entries: list[HistoryEntry], console: Console) -> None:
-    table = Table(title=url, title_justify="left", expand=True)
+    """A table for terminals: long titles wrap, nothing is cut, control characters are escaped."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=escape_controls(url), title_justify="left", expand=True)
     table.add_column("version", justify="right", no_wrap=True)
     table.add_column("fetched", no_wrap=True)
     table.add_column("significance", no_wrap=True)
-    table.add_column("title", ratio=2)
-    table.add_column("summary", ratio=3)
+    table.add_column("title", ratio=2, overflow="fold")
+    table.add_column("summary", ratio=3, overflow="fold")
     for entry in entries:
         significance = entry.max_significance or "-"
         table.add_row(str(entry.version), _when(entry), Text(significance, style=_STYLES.get(significance, "dim")),
-                      entry.title or "", _summary(entry))
+                      Text(escape_controls(entry.title or "")), Text(escape_controls(_summary(entry))))
     console.print(table)
 
 
@@ -84,47 +91,49 @@ def history_command(
     db: DatabaseOption = None,
 ) -> None:
     """List the stored versions of an article: number, fetch time, significance, title and what changed."""
+    from variorum.text.urls import canonical_url
+
     store = open_cli_store(db)
     try:
         entries = _history_of(store, url)
     finally:
         store.close()
+    console = stdout_console()
     if output_format is HistoryFormat.json:
         sys.stdout.write(_history_json(canonical_url(url), entries))
-    elif sys.stdout.isatty():
-        _history_rich(canonical_url(url), entries, Console())
+    elif console.is_terminal:
+        _history_rich(canonical_url(url), entries, console)
     else:
         sys.stdout.write(_history_plain(entries))
 
 
-def _comparison(store: Store, url: str, version: int, against: int | None) -> Comparison:
-    entries = _history_of(store, url)
-    known = {e.version for e in entries}
-    stored = f"stored versions: {entries[0].version}–{entries[-1].version}"
-    if version not in known:
-        raise InputError(url, f"no version {version} ({stored})")
-    if against is None and version == entries[0].version:
-        raise InputError(url, f"version {version} is the first; give --against to compare it with another")
-    against = version - 1 if against is None else against
-    if against not in known:
-        raise InputError(url, f"no version {against} ({stored})")
-    return store.comparison(url, version, against)
+def _comparison(store: Store, url: str, from_version: int | None, to_version: int | None) -> Comparison:
+    from variorum.compare import compare
+    from variorum.store.versions import VersionNotFoundError, resolve_versions
+
+    stored = [entry.version for entry in _history_of(store, url)]
+    try:
+        from_version, to_version = resolve_versions(stored, from_version, to_version)
+    except VersionNotFoundError as error:
+        raise InputError(url, str(error)) from None
+    return compare(store.version(url, from_version), store.version(url, to_version))
 
 
 def show_command(
     url: Annotated[str, typer.Argument(help="The article's URL (tracking parameters and fragments are ignored).")],
-    version: Annotated[int, typer.Option("--version", help="The version to show.")],
-    against: Annotated[Optional[int], typer.Option(
-        "--against", help="The version to compare it with (default: the one before).")] = None,
+    from_version: Annotated[int | None, typer.Option(
+        "--from", metavar="N", help="The older version (default: the one before --to).")] = None,
+    to_version: Annotated[int | None, typer.Option(
+        "--to", metavar="N", help="The newer version (default: the latest).")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     show_all: Annotated[bool, typer.Option("--all", help="Also list cosmetic changes (layout, splits, merges).")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     db: DatabaseOption = None,
 ) -> None:
     """Show what changed between two stored versions of an article, reported as by variorum diff."""
     store = open_cli_store(db)
     try:
-        comparison = _comparison(store, url, version, against)
+        comparison = _comparison(store, url, from_version, to_version)
     finally:
         store.close()
     raise typer.Exit(report_comparison(comparison, output_format, show_all, output))

@@ -7,15 +7,12 @@ undecodable. Warnings (a guessed encoding) go to the ``warn`` callback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from variorum.article import Article
 from variorum.errors import InputError
-from variorum.extract.formats import sniff
-from variorum.extract.html import article_from_html
-from variorum.extract.records import HTML, NO_ARTICLE_TEXT
 from variorum.text.decode import decode_text
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -58,6 +55,9 @@ def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def _is_html(name: str, data: bytes) -> bool:
+    from variorum.extract.formats import sniff
+    from variorum.extract.records import HTML
+
     extension = Path(urlsplit(name).path if name.startswith("file://") else name).suffix.lower()
     return extension in (".html", ".htm", ".xhtml", ".shtml") or sniff(data[:4096]) == HTML
 
@@ -69,6 +69,9 @@ def load_article(
     the HTML extractor, anything else as plain text with front-matter recognition."""
     data = read_bytes(name, max_bytes)
     if _is_html(name, data):
+        from variorum.extract.html import article_from_html  # the HTML extractor loads lxml: only for pages
+        from variorum.extract.records import NO_ARTICLE_TEXT
+
         article = article_from_html(data, source=name, max_bytes=max_bytes, id=name)
         if not article.body:
             raise InputError(name, NO_ARTICLE_TEXT)

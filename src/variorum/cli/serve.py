@@ -29,7 +29,7 @@ def serve_command(
 
     from variorum.web import create_app
 
-    store = open_cli_store(db)
+    store = open_cli_store(db, create=token is not None)  # read-only without a token: never creates a store
     if host not in LOCAL_HOSTS:
         warn(f"listening on {host}: anyone who can reach it can read the store")
     try:

@@ -51,7 +51,11 @@ class RunFormat(str, Enum):
 
 
 def _checked_url(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise InputError(url, f"not a usable URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(url, "not an http:// or https:// URL")
     return url
@@ -91,7 +95,7 @@ def add_command(
     db: DatabaseOption = None,
 ) -> None:
     """Watch feeds and pages."""
-    store = open_cli_store(db)
+    store = open_cli_store(db, create=True)
     try:
         known = {source.url for source in store.sources()}
         for url in map(_checked_url, urls):
@@ -133,6 +137,9 @@ def list_command(db: DatabaseOption = None) -> None:
     try:
         for source in store.sources():
             polled = source.last_polled_at.isoformat(timespec="seconds") if source.last_polled_at else "never"
+            failures = store.failures(source.url) if source.last_polled_at else []
+            if failures and failures[-1].at == source.last_polled_at:
+                polled += f" (failed: {failures[-1].kind.replace('_', ' ')})"
             typer.echo(f"{source.id}\t{source.kind}\t{source.url}\tlast polled {polled}")
     finally:
         store.close()
@@ -149,11 +156,7 @@ def _progress(stack: ExitStack, quiet: bool) -> Progress | None:
 
 def _report(report: RunReport, output_format: RunFormat) -> None:
     if output_format is RunFormat.json:
-        typer.echo(json.dumps({
-            "feeds": report.feeds, "feed_failures": dict(sorted(report.feed_failures.items())),
-            "discovered": report.discovered, "checked": report.checked,
-            "outcomes": dict(sorted(report.outcomes.items())),
-        }))
+        typer.echo(json.dumps(report.to_dict()))
     else:
         typer.echo(report.describe())
     sys.stdout.flush()
@@ -191,7 +194,9 @@ def run_command(
     per_host: Annotated[int, typer.Option(min=1, help="Requests in flight at once to one host.")] = 2,
     delay: Annotated[float, typer.Option(min=0.0, help="Seconds between two requests to one host.")] = 1.0,
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to connect and between reads.")] = 20.0,
-    max_bytes: Annotated[int, typer.Option(min=1024, help="Refuse responses larger than this.")] = 10 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option(
+        min=1024, metavar="BYTES", show_default=False, help="Refuse responses larger than this (default: 10 MiB).",
+    )] = 10 * 1024 * 1024,
     first_recheck: Annotated[str, typer.Option(help="Re-check new articles this often; the interval grows "
                                                     "as an article stays unchanged.")] = "15m",
     max_age: Annotated[str, typer.Option(help="Stop re-checking articles first seen longer ago than this.")] = "14d",

@@ -1,6 +1,6 @@
 """Compare two versions of an article: what changed, classified and ranked by significance.
 
->>> from variorum import compare
+>>> from variorum.compare import compare
 >>> result = compare("The cat sat.", "The cat sat down.")
 >>> [(c.kind, c.significance, c.new) for c in result.changes]
 [('wording', 'minor', 'down')]

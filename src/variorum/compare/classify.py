@@ -1,40 +1,67 @@
-"""What an edit touched: a link, a date, a number, a quotation, a name, punctuation, a typo, or wording.
+"""What an edit touched: a link, a date, a number, a quotation, a name, punctuation, a spelling, or wording.
 
 Each function here is pure and works on tokens (:mod:`variorum.text.tokens`) of the old and new side of
-one word-level edit, plus the block text around it for quotations and their speakers.
+one word-level edit, plus the block text around it for quotations and their speakers. Given the edit's
+:class:`EditSite`, values are compared as values (:mod:`variorum.text.values`): the same number, amount or
+date written another way is cosmetic, another value a major ``number`` or ``date`` change; and a capital
+that only starts a sentence does not make a word a name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from variorum.compare.model import COSMETIC, MAJOR, MINOR
+from variorum.text.spelling import is_spelling_variant
 from variorum.text.tokens import NUMBER, PUNCT, URL, Token
-
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-_DAYS = "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight".split()
-_DATE_WORDS = frozenset(_MONTHS + _DAYS)
-_DATE_NUMBER_RE = re.compile(r"^(?:(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
-_ORDINAL_DAY_RE = re.compile(r"^\d{1,2}(?:st|nd|rd|th)$")
-_NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
-    "million billion trillion dozen dozens hundreds thousands millions billions half percent".split()
+from variorum.text.urls import canonical_url, link_key, split_capture
+from variorum.text.values import (
+    DIFFERENT,
+    SAME,
+    Date,
+    Phrase,
+    Value,
+    compare_values,
+    is_date_word,
+    is_number_word,
+    might_be_value,
+    read_values,
 )
-_NEGATIONS = frozenset("not no never none nobody nothing neither nor without n't cannot".split())
-_TRACKING_PARAMETER_RE = re.compile(r"^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|smid|sh)$", re.I)
+
+_NEGATIONS = frozenset(["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "n't", "cannot"])
 
 _NAME = r"[A-Z][\w'’\-]+(?:\s+(?:(?:de|da|del|van|von|bin|al|la|le|di)\s+)?[A-Z][\w'’\-]+){0,3}"
 _SPEECH = r"(?:said|says|told|added|adds|wrote|writes|stated|declared|explained|noted|warned|argued|insisted|asked|replied|recalled)"
 _NAME_BEFORE_VERB_RE = re.compile(rf"(?P<name>{_NAME}),?\s+{_SPEECH}\b")
+_SPEECH_RE = re.compile(_SPEECH)
+_PLURAL_RE = re.compile(r"[^s'’]s$")
 _VERB_BEFORE_NAME_RE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+(?:[a-z][\w'’\-]*,?\s+){{0,3}}?(?P<name>{_NAME})")
-_NOT_NAMES = frozenset("He She They It We I You The This That A An But And Officials Police".split())
+_NOT_NAMES = frozenset(["He", "She", "They", "It", "We", "I", "You", "The", "This", "That", "A", "An", "But", "And", "Officials", "Police"])
+_SENTENCE_END_KEYS = frozenset({".", "!", "?", "..."})
+_OPENING_KEYS = frozenset({'"', "'", "(", "[", "-"})
+_TITLES = frozenset(["mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "jr", "sr", "rev"])
+_VALUE_WINDOW = 8  # tokens read on each side of an edit to find the whole value it touches
+
+
+@dataclass(frozen=True, slots=True)
+class EditSite:
+    """Where a word-level edit sits, for what its own tokens cannot tell: the whole value an edit touches
+    part of ("3" → "4" inside "3 March" is a date), and whether a capital starts a sentence or a name.
+
+    ``old_tokens``/``new_tokens`` are the tokens of the sentences the edit lies in (the first token starts a
+    sentence); the edit turns ``old_tokens[edit[0]:edit[1]]`` into ``new_tokens[edit[2]:edit[3]]``.
+    ``old_block``/``new_block`` are the texts of the paragraphs around it.
+    """
+
+    old_tokens: Sequence[Token]
+    new_tokens: Sequence[Token]
+    edit: tuple[int, int, int, int]
+    old_block: str = ""
+    new_block: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,15 +73,9 @@ class Classification:
     detail: dict[str, Any]
 
 
-def is_date_token(key: str) -> bool:
-    """True for month and weekday names, ISO or slashed dates, four-digit years and ordinal days."""
-    lowered = key.lower().rstrip(".")
-    return lowered in _DATE_WORDS or bool(_DATE_NUMBER_RE.match(key)) or bool(_ORDINAL_DAY_RE.match(lowered))
-
-
 def is_number_token(token: Token) -> bool:
     """True for tokens with digits and for number words such as ``seven`` or ``million``."""
-    return token.kind == NUMBER or any(ch.isdigit() for ch in token.key) or token.key.lower() in _NUMBER_WORDS
+    return token.kind == NUMBER or any(ch.isdigit() for ch in token.key) or is_number_word(token.key)
 
 
 _QUOTE_MARK_RE = re.compile('["“”„‟″«»]')
@@ -126,8 +147,8 @@ def _edit_distance(left: str, right: str) -> int:
     return previous[-1]
 
 
-def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
-    """Which parts of a URL changed: scheme, host, path segments (dates recognised), query, fragment."""
+def _url_parts(old_url: str, new_url: str) -> list[dict[str, Any]]:
+    """Which parts of two URLs differ: scheme, host, path segments (dates recognised), query, fragment."""
     old, new = urlsplit(old_url), urlsplit(new_url)
     parts: list[dict[str, Any]] = []
     if old.scheme != new.scheme:
@@ -157,24 +178,49 @@ def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
         parts.append({"part": "query", "old": old.query, "new": new.query, "parameters": changed})
     if old.fragment != new.fragment:
         parts.append({"part": "fragment", "old": old.fragment, "new": new.fragment})
-    return {"old_url": old_url, "new_url": new_url, "changed": parts}
+    return parts
+
+
+def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
+    """Which parts of a link's target changed, the links compared as links (:mod:`variorum.text.urls`):
+    a web-archive capture by the page it copies, ``http``/``https``, default ports, tracking parameters and
+    a trailing slash folded. ``same_link`` says whether they are one link; if so, ``changed`` lists the
+    forms that differ (``archive`` for another capture, ``scheme``, ``host`` for a port, ``query``, …);
+    if not, the parts of the canonical targets that differ. ``old_url``/``new_url`` stay as written.
+
+    >>> detail = url_difference("http://web.archive.org/web/20161120034910/http://example.com:80/a",
+    ...                         "http://web.archive.org/web/20161121042330/https://example.com/a")
+    >>> detail["same_link"], [part["part"] for part in detail["changed"]]
+    (True, ['archive', 'scheme', 'host'])
+    """
+    (old_archive, old_original), (new_archive, new_original) = split_capture(old_url), split_capture(new_url)
+    same = link_key(old_url) == link_key(new_url)
+    parts: list[dict[str, Any]] = []
+    if old_archive != new_archive:
+        parts.append({"part": "archive", "old": old_archive, "new": new_archive})
+    if same:
+        parts.extend(_url_parts(old_original, new_original))
+    else:
+        parts.extend(_url_parts(canonical_url(old_original), canonical_url(new_original)))
+    return {"old_url": old_url, "new_url": new_url, "same_link": same, "changed": parts}
 
 
 def _link_significance(detail: dict[str, Any]) -> str:
-    parts = {p["part"] for p in detail["changed"]}
-    if not detail["old_url"] or not detail["new_url"] or "host" in parts:
+    if not detail["old_url"] or not detail["new_url"]:
         return MAJOR
-    if parts == {"query"}:
-        parameters = detail["changed"][0]["parameters"]
-        if all(_TRACKING_PARAMETER_RE.match(p) for p in parameters):
-            return COSMETIC
-    if parts <= {"scheme", "fragment"}:
+    if detail.get("same_link"):
+        return COSMETIC
+    parts = {p["part"] for p in detail["changed"]}
+    if "host" in parts:
+        return MAJOR
+    if parts <= {"archive", "scheme", "fragment"}:
         return COSMETIC
     return MINOR
 
 
 def classify_link(old_url: str | None, new_url: str | None) -> Classification:
-    """A link whose target changed (or appeared, or disappeared)."""
+    """A link whose target changed (or appeared, or disappeared); the same link in another form (another
+    archive capture, port, scheme, tracking parameters) is a cosmetic change."""
     if old_url and new_url:
         detail = url_difference(old_url, new_url)
     else:
@@ -182,8 +228,109 @@ def classify_link(old_url: str | None, new_url: str | None) -> Classification:
     return Classification("link", _link_significance(detail), detail)
 
 
-def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, Any] | None) -> Classification:
-    """Classify one word-level edit from its old and new tokens; ``quote`` describes an enclosing quotation."""
+def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Phrase], list[Token]] | None:
+    """The value phrases that ``tokens[start:stop]`` is part of (an empty range: those it touches), read
+    whole from the tokens around it, and the tokens of the range outside them; None when there are none."""
+    low = max(0, start - _VALUE_WINDOW)
+    while low > 0 and start - low < 2 * _VALUE_WINDOW and (
+            might_be_value(tokens[low - 1].key) or tokens[low - 1].key in (",", ".", "-", "of")):
+        low -= 1  # start reading before the phrase, not in its middle
+    high = min(len(tokens), stop + _VALUE_WINDOW)
+    keys = [t.key for t in tokens[low:high]]
+    found = []
+    for phrase in read_values(keys, 0, min(stop + 1, high) - low):
+        first, last = phrase.start + low, phrase.end + low
+        if (first < stop and last > start) if start < stop else (first <= start <= last):
+            found.append(Phrase(first, last, phrase.value))
+    if not found:
+        return None
+    rest = [t for k, t in enumerate(tokens[start:stop], start) if not any(p.start <= k < p.end for p in found)]
+    return found, rest
+
+
+def _is_date(value: Value) -> bool:
+    return isinstance(value, Date) and value.fields().keys() != {"year"}
+
+
+def _value_edit(site: EditSite) -> tuple[Classification, list[Token], list[Token]] | None:
+    """The edit's values compared by value: a ``number`` or ``date`` classification (cosmetic for the same
+    values, minor when one side is only more precise, major for other values) and the edit's tokens
+    outside the values on each side; None when the two sides do not hold values to compare, one for one."""
+    i1, i2, j1, j2 = site.edit
+    old = _value_phrases(site.old_tokens, i1, i2)
+    new = _value_phrases(site.new_tokens, j1, j2)
+    if old is None or new is None or len(old[0]) != len(new[0]):
+        return None
+    pairs = [(before.value, after.value) for before, after in zip(old[0], new[0])]
+    outcomes = [compare_values(before, after) for before, after in pairs]
+    changed = [pair for pair, outcome in zip(pairs, outcomes) if outcome != SAME] or pairs
+    kind = "date" if any(_is_date(v) or _is_date(w) or isinstance(v, Date) and isinstance(w, Date)
+                         for v, w in changed) else "number"
+    significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
+    detail = {"old_value": "; ".join(str(v) for v, _ in changed), "new_value": "; ".join(str(w) for _, w in changed)}
+    return Classification(kind, significance, detail), old[1], new[1]
+
+
+def _starts_sentence(tokens: Sequence[Token], index: int) -> bool:
+    """True when ``tokens[index]`` is the first word of a sentence (``tokens[0]`` starts one)."""
+    k = index - 1
+    while k >= 0 and tokens[k].key in _OPENING_KEYS:
+        k -= 1
+    if k < 0:
+        return True
+    if tokens[k].key not in _SENTENCE_END_KEYS:
+        return False
+    before = tokens[k - 1].key if k > 0 else ""
+    return not (len(before) == 1 and before.isupper()) and before.lower() not in _TITLES
+
+
+def _named_elsewhere(word: str, block: str) -> bool:
+    """True when ``word`` is capitalised inside a sentence somewhere in ``block``, or has a capital inside it
+    ("McDonald", "NASA"): it is a name, not a word capitalised because a sentence starts with it."""
+    if any(ch.isupper() for ch in word[1:]):
+        return True
+    for match in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", block):
+        before = block[:match.start()].rstrip().rstrip("\"'“‘([—–-").rstrip()
+        if before and before[-1] not in ".!?…":
+            return True
+        title = before[:-1].split()[-1:] if before.endswith(".") else []
+        if title and (title[0].lower() in _TITLES or len(title[0]) == 1 and title[0].isupper()):
+            return True  # "Mr. Chen", "J. Chen"
+    return False
+
+
+def _is_name(old: Sequence[Token], new: Sequence[Token], site: EditSite | None) -> bool:
+    """All the edit's words are capitalised, and at least one of them because it is a name: inside a
+    sentence, followed by another capitalised word, the singular subject of "said" and the like, or known
+    as a name from elsewhere in the paragraph. A word capitalised only because it starts a sentence is not a name."""
+    words = [t for t in (*old, *new) if t.kind != PUNCT]
+    if not words or not all(t.key[:1].isupper() for t in words):
+        return False
+    if site is None:
+        return True
+    i1, i2, j1, j2 = site.edit
+    for tokens, start, stop, block in ((site.old_tokens, i1, i2, site.old_block),
+                                       (site.new_tokens, j1, j2, site.new_block)):
+        for k in range(start, stop):
+            token = tokens[k]
+            if token.kind == PUNCT or token.key in _NOT_NAMES:
+                continue
+            if not _starts_sentence(tokens, k):
+                return True
+            following = tokens[k + 1].key if k + 1 < len(tokens) else ""
+            if following[:1].isupper():  # "Ana Lopez"
+                return True
+            if _SPEECH_RE.fullmatch(following) and not _PLURAL_RE.search(token.key):  # "Lopez said", not "Officials said"
+                return True
+            if _named_elsewhere(token.key, block):
+                return True
+    return False
+
+
+def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, Any] | None,
+                  site: EditSite | None = None) -> Classification:
+    """Classify one word-level edit from its old and new tokens; ``quote`` describes an enclosing quotation,
+    ``site`` where the edit sits (without it, values are read from the edit's tokens alone)."""
     touched = [*old, *new]
     old_urls = [t.key for t in old if t.kind == URL]
     new_urls = [t.key for t in new if t.kind == URL]
@@ -194,17 +341,32 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
         if quote:
             detail.update(quote)
         return Classification("punctuation", MINOR, detail)
+    if any(might_be_value(t.key) for t in touched):
+        found = _value_edit(site or EditSite(old, new, (0, len(old), 0, len(new))))
+        if found is not None:
+            values, rest_old, rest_new = found
+            if [t.key for t in rest_old if t.kind != PUNCT] != [t.key for t in rest_new if t.kind != PUNCT]:
+                if values.significance == MAJOR:
+                    return Classification("quote", MAJOR, {**quote, **values.detail}) if quote else values
+                return classify_edit(rest_old, rest_new, quote)  # the values agree: the rest is the change
+            if values.significance == COSMETIC or not quote:
+                return Classification(values.kind, values.significance, {**values.detail, **(quote or {})})
+            return Classification("quote", MAJOR, {**quote, **values.detail})
     old_words = [t for t in old if t.kind != PUNCT]
     new_words = [t for t in new if t.kind != PUNCT]
     if quote:
         return Classification("quote", MAJOR, dict(quote))
-    if any(is_date_token(t.key) for t in touched):
+    if any(is_date_word(t.key) for t in touched):
         return Classification("date", MAJOR, {})
     if old_words and new_words and all(is_number_token(t) for t in old_words + new_words):
         return Classification("number", MAJOR, {"old_value": " ".join(t.key for t in old_words),
                                                 "new_value": " ".join(t.key for t in new_words)})
+    if len(old_words) == 1 and len(new_words) == 1 and len(old) == 1 and len(new) == 1:
+        before, after = old_words[0].key, new_words[0].key
+        if is_spelling_variant(before, after):
+            return Classification("spelling", MINOR, {"case_only": False, "variant": "british_american"})
     words = old_words + new_words
-    if words and all(t.key[:1].isupper() for t in words):
+    if _is_name(old, new, site):
         return Classification("name", MAJOR, {})
     if len(old_words) == 1 and len(new_words) == 1 and len(old) == 1 and len(new) == 1:
         before, after = old_words[0].key, new_words[0].key

@@ -18,7 +18,10 @@ from typing import Any, Callable, MutableMapping
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
+from variorum.compare.classify import EditSite
 from variorum.compare.diff import word_edits
+from variorum.compare.furniture import furniture_kinds
+from variorum.compare.metadata import metadata_changes
 from variorum.compare.sequence import opcodes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
@@ -239,6 +242,13 @@ class _Comparer:
         self.matched = 0  # folded characters the versions share, for the similarity
         self.insert_at = _insertion_points(alignment, a, b)
         self.position_in_b = _positions_in_b(alignment, a, b)
+        self._furniture: dict[int, list[str | None]] = {}
+
+    def furniture(self, version: Version, index: int) -> str | None:
+        """Why a block is page furniture (see :mod:`.furniture`), or None; worked out once per version."""
+        if id(version) not in self._furniture:
+            self._furniture[id(version)] = furniture_kinds(version.article)
+        return self._furniture[id(version)][index]
 
     def add(self, kind: str, significance: str, old_span: Span | None, new_span: Span | None,
             context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
@@ -270,6 +280,11 @@ class _Comparer:
     def edited_pair(self, i: int, j: int, in_place: bool) -> None:
         if not in_place:
             self.moved(i, j, edited=True)
+        furniture = self.furniture(self.a, i)
+        if furniture is not None and furniture == self.furniture(self.b, j):  # a new stamp, other teasers
+            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     {"furniture": furniture})
+            return
         kind = self.a.blocks[i].kind
         if kind in _WHOLE_BLOCK_KINDS:
             self.add(kind, _WHOLE_BLOCK_KINDS[kind], self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
@@ -322,7 +337,8 @@ class _Comparer:
             old_span = old_tokens.span(i1, i2)
             new_span = new_tokens.span(j1, j2)
             quote = self._quote(i, j, old_span, new_span)
-            found = classify_edit(old_tokens.tokens(i1, i2), new_tokens.tokens(j1, j2), quote)
+            site = EditSite(old_tokens, new_tokens, (i1, i2, j1, j2), self.a.raw(i), self.b.raw(j))
+            found = classify_edit(old_tokens.tokens(i1, i2), new_tokens.tokens(j1, j2), quote, site)
             context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             old = _collapse(self.a.text[old_span[0]:old_span[1]]) if i1 < i2 else None
             new = _collapse(self.b.text[new_span[0]:new_span[1]]) if j1 < j2 else None
@@ -379,7 +395,9 @@ class _Comparer:
             MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         position = self.position_in_b[i]
-        self.add(kind, significance, self.a.span(i), (position, position), _collapse(self.a.raw(i))[:_CONTEXT_CHARS])
+        furniture = self.furniture(self.a, i)
+        self.add(kind, COSMETIC if furniture else significance, self.a.span(i), (position, position),
+                 _collapse(self.a.raw(i))[:_CONTEXT_CHARS], {"furniture": furniture} if furniture else None)
 
     def added(self, j: int) -> None:
         block_kind = self.b.blocks[j].kind
@@ -388,8 +406,10 @@ class _Comparer:
             MAJOR if self.b.word_count(j) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         point = self.insert_at[j]
-        self.add(kind, significance, (point, point), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
-                 {"insert_at": point})
+        furniture = self.furniture(self.b, j)
+        self.add(kind, COSMETIC if furniture else significance, (point, point), self.b.span(j),
+                 _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                 {"insert_at": point, "furniture": furniture} if furniture else {"insert_at": point})
 
     def links(self) -> None:
         """Links whose anchor text stayed but whose target changed (articles extracted from HTML)."""
@@ -445,8 +465,8 @@ def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None
         alignment = Alignment(pairs=[Pair(i, i, True, True) for i in range(len(old.blocks))])
         comparer = _Comparer(old, new, alignment, memo)
         comparer.layout_pairs = [(i, i) for i in range(len(old.blocks)) if old.raw(i) != new.raw(i)]
-        return Comparison(old.article, new.article, 1.0, (), deferred=comparer.layout_changes,
-                          deferred_count=len(comparer.layout_pairs))
+        return Comparison(old.article, new.article, 1.0, metadata_changes(old.article, new.article),
+                          deferred=comparer.layout_changes, deferred_count=len(comparer.layout_pairs))
     alignment = align_blocks(old.keys, new.keys, [b.kind for b in old.blocks], [b.kind for b in new.blocks],
                              overlap)
     comparer = _Comparer(old, new, alignment, memo)
@@ -464,6 +484,7 @@ def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None
     for index in alignment.added:
         comparer.added(index)
     comparer.links()
+    comparer.changes.extend(metadata_changes(old.article, new.article))
     total = sum(map(old.weight, range(len(old.blocks)))) + sum(map(new.weight, range(len(new.blocks))))
     similarity = 1.0 if total == 0 else min(1.0, 2 * comparer.matched / total)
     return Comparison(old.article, new.article, similarity, comparer.changes, deferred=comparer.layout_changes,

@@ -11,4 +11,4 @@
 from variorum.dedup.cluster import KEEP, MEASURES, Cluster
 from variorum.dedup.pipeline import DedupConfig, Deduper, Document, Sketch, sketch
 
-__all__ = ["Cluster", "DedupConfig", "Deduper", "Document", "KEEP", "MEASURES", "Sketch", "sketch"]
+__all__ = ["KEEP", "MEASURES", "Cluster", "DedupConfig", "Deduper", "Document", "Sketch", "sketch"]

@@ -4,24 +4,29 @@ The client only cuts the inputs into parts (:func:`variorum.extract.parts.split_
 JSONL, groups of files, Parquet row groups) and sends their descriptions; each worker reads its part,
 extracts the articles and sketches them (:func:`sketch_part`), at most two parts per worker in flight, and
 returns the sketch with the ids, dates and what was left out. The client adds the sketches in part order,
-so every document has the position it has in the local run. Exact-duplicate groups are found from the
-gathered keys; each chunk of signatures then becomes ``(band, key, document)`` triples on a worker, split
-into shards by key, and each shard's candidate pairs are found on a worker by the same
-:func:`variorum.dedup.lsh.bucket_pairs` the local run uses. Every bucket lies wholly in one shard, so the
-union of the shards' pairs is exactly the local candidate set, and the clusters are identical.
+so every document has the position it has in the local run, and site furniture is learned from the
+sketches' paragraph fingerprints in that same order. Exact-duplicate groups are found from the gathered
+keys. For containment (the default) the postings of sampled shingles are cut into shards by shingle and
+each shard's pairs counted on a worker by the same :func:`variorum.dedup.containment.posting_pairs` the
+local run uses; for Jaccard each chunk of signatures becomes ``(band, key, document)`` triples on a worker,
+split into shards by key, and each shard's candidate pairs are found by
+:func:`variorum.dedup.lsh.bucket_pairs`. Every posting list and every bucket lies wholly in one shard, so the
+shards' results add up exactly to the local ones, and the clusters are identical.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
+from variorum.dedup import containment
 from variorum.dedup.documents import documents
 from variorum.dedup.lsh import band_triples, bucket_pairs, unique_pairs
-from variorum.dedup.pipeline import DedupConfig, Deduper, Sketch, exact_edges, lsh_members, sketch
+from variorum.dedup.pipeline import DedupConfig, Deduper, Document, Sketch, ranked, sketch
 from variorum.errors import InputError, VariorumError
 from variorum.extract.formats import Fields
 from variorum.extract.limits import MAX_PAGE_BYTES
@@ -63,15 +68,15 @@ def connect(spec: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
         # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers, which turns off glibc's adaptive mmap
         # threshold: every large NumPy temporary is then mapped and unmapped afresh, and sketching takes about
         # 1.7 times the CPU time. The workers of a local cluster keep the C library's default.
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), LocalCluster(
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), LocalCluster(  # type: ignore[no-untyped-call]
             # The scheduler's HTTP server (dashboard, health) on a free loopback port: None still takes 8787,
             # with a warning when another cluster has it, and on every interface.
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
-        ) as cluster, Client(cluster) as client:
+        ) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
             yield client
         return
     try:
-        client = Client(address, timeout=timeout)
+        client = Client(address, timeout=timeout)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as error:
         raise DaskError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({error})") from None
     with client:
@@ -104,6 +109,7 @@ class SketchedPart:
     name: str
     ids: list[str]
     published: list[str | None]
+    sites: list[str | None]
     sketch: Sketch | None
     left_out: int
     warnings: list[str]
@@ -121,15 +127,16 @@ def sketch_part(part: Part, config: DedupConfig, fields: Fields, max_bytes: int)
         if len(warnings) < MAX_WARNINGS:
             warnings.append(message)
 
-    found = []
+    found: list[Document] = []
     error = None
     try:
         found.extend(documents(read_part(part, fields, max_bytes), leave_out, max_bytes))
     except InputError as problem:
         error = (problem.source, problem.problem)
+    sites = [d.site for d in found]
     return SketchedPart(
-        part.name, [d.id for d in found], [d.published for d in found],
-        sketch([d.text for d in found], config) if found else None, left_out, warnings, error,
+        part.name, [d.id for d in found], [d.published for d in found], sites,
+        sketch([d.text for d in found], config, sites) if found else None, left_out, warnings, error,
     )
 
 
@@ -163,27 +170,31 @@ def dedup_on_dask(
             if result.error:
                 raise InputError(*result.error)
             if result.sketch is not None:
-                deduper.add_sketch(result.ids, result.published, result.sketch)
+                deduper.add_sketch(result.ids, result.published, result.sketch, result.sites)
 
     # At most two parts per worker in flight: the records never pile up on the cluster.
     for number, part in enumerate(parts):
         pending[client.submit(sketch_part, part, config, fields, max_bytes, pure=False)] = number
         if len(pending) >= 2 * workers:
-            collect(wait(list(pending), return_when="FIRST_COMPLETED").done)
-    collect(wait(list(pending)).done)
+            collect(wait(list(pending), return_when="FIRST_COMPLETED").done)  # type: ignore[no-untyped-call]
+    collect(wait(list(pending)).done)  # type: ignore[no-untyped-call]
     return deduper, _candidates(deduper, client, workers)
 
 
 def _candidates(deduper: Deduper, client: Any, workers: int) -> np.ndarray:
-    """The candidate pairs of every document sketched, banded and bucketed in shards on the cluster."""
+    """The candidate pairs of every document sketched, counted or bucketed in shards on the cluster."""
     config = deduper.config
-    whole = deduper.sketch()
-    _, first = exact_edges(whole.keys, whole.word_counts)
-    members = lsh_members(whole, first)
+    prepared = deduper.prepared()
+    members = prepared.members
     shards = 2 * workers
+    if config.measure == "containment":
+        codes = containment.postings(prepared.sets, members)
+        counted = client.gather([client.submit(containment.posting_pairs, part, config.max_postings, pure=False)
+                                 for part in containment.shard(codes, shards)])
+        return ranked(prepared, containment.merge_counts(counted), config)
     chunks = max(shards, len(members) // 2000)
     triple_futures = [
-        client.submit(_partition_triples, whole.signatures[chunk], chunk, config, shards, pure=False)
+        client.submit(_partition_triples, prepared.signatures[chunk], chunk, config, shards, pure=False)
         for chunk in np.array_split(members, chunks)
         if len(chunk)
     ]

@@ -14,9 +14,10 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -133,6 +134,28 @@ def add(root: Path, ids: Sequence[str], published: Sequence[str | None], sketch:
                 number += 1
     finally:
         os.unlink(temporary)
+
+
+def remove(root: Path, ids: set[str]) -> int:
+    """Remove the documents ``ids`` from the index; return how many were removed. Each segment holding one is
+    rewritten without it (to a temporary file, then renamed over it), so a crash leaves either version."""
+    read_params(root)
+    removed = 0
+    for segment in sorted((root / "segments").glob("*.npz")):
+        try:
+            with np.load(segment, allow_pickle=False) as data:
+                columns = {name: data[name] for name in ("ids", "published", "keys", "sizes", "signatures")}
+        except (OSError, ValueError, KeyError) as error:
+            raise IndexFileError(f"{segment}: damaged index segment ({error})") from None
+        gone = np.isin(columns["ids"], np.array(sorted(ids), dtype=str))
+        if not gone.any():
+            continue
+        descriptor, temporary = tempfile.mkstemp(dir=segment.parent, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            np.savez(handle, **{name: values[~gone] for name, values in columns.items()})
+        os.replace(temporary, segment)
+        removed += int(gone.sum())
+    return removed
 
 
 def load(root: Path) -> dict[str, Any]:

@@ -13,6 +13,7 @@ function of the triples it is given, so triples can be split into shards by key 
 from __future__ import annotations
 
 from functools import lru_cache
+
 import numpy as np
 
 _GRID = 1001

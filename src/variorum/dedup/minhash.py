@@ -81,4 +81,4 @@ def signatures(sets: ShingleSets, num_perm: int) -> np.ndarray:
 
 def estimate_jaccard(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The fraction of equal signature positions: estimated Jaccard, row by row for 2-D arrays."""
-    return np.mean(first == second, axis=-1)
+    return np.asarray(np.mean(first == second, axis=-1), dtype=np.float64)

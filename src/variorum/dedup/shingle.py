@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Self, Sequence
+from itertools import pairwise
+from typing import Self
 
 import numpy as np
 import xxhash
@@ -201,7 +203,7 @@ def _group_hashes(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     sizes = ends - starts
 
     def chunk(offsets: np.ndarray, left: np.ndarray) -> np.ndarray:
-        value = chunks[offsets].view("<u8")
+        value: np.ndarray = chunks[offsets].view("<u8")
         value &= _BYTE_MASKS[np.minimum(left, 8)]
         return value
 
@@ -248,7 +250,7 @@ def exact_keys(tokens: TokenHashes) -> np.ndarray:
     """
     values, offsets = tokens.values, tokens.offsets.tolist()
     digest = xxhash.xxh3_64_intdigest
-    return np.fromiter((digest(values[start:end].tobytes()) for start, end in zip(offsets[:-1], offsets[1:])),
+    return np.fromiter((digest(values[start:end].tobytes()) for start, end in pairwise(offsets)),
                        dtype=np.uint64, count=len(tokens))
 
 

@@ -1,9 +1,14 @@
-"""HTML pages to Articles, through trafilatura: the article's text, metadata, links and captions.
+"""HTML pages to Articles: the front matter, the article's text, metadata, links and captions.
 
-Bytes are decoded here (byte-order mark, UTF-8, the declared charset, then detection) and parsed by a
-locked-down lxml HTML parser that never touches the network and never expands entity declarations, so XML
-entity bombs and external entities stay inert text. trafilatura (with htmldate for dates) decides what is
-the article; this module only turns its result into typed blocks:
+Bytes are decoded once (:func:`variorum.text.decode.decode_html`) and parsed by a locked-down lxml HTML
+parser that never touches the network and never expands entity declarations, so XML entity bombs and
+external entities stay inert text; characters XML cannot hold, written raw or as references (``&#27;``,
+``&#xFFFE;``), are dropped. The front matter (headline, byline, standfirst, modified date) is read from the
+whole page (:mod:`variorum.extract.front`); the page's furniture is pruned by markup role
+(:mod:`variorum.extract.furniture`); trafilatura (with htmldate for the published date) then finds the article,
+and each block it keeps is judged once more — link lists, calls to action and date stamps are not body text,
+captions and photo credits are captions. Images are left out of trafilatura's run (thumbnails pull related
+lists in with them); captions are read from the figures inside the article instead:
 
 >>> article = article_from_html(
 ...     b"<html><head><title>Rain</title></head><body><article><h1>Rain</h1>"
@@ -15,29 +20,40 @@ the article; this module only turns its result into typed blocks:
 
 from __future__ import annotations
 
-import codecs
+import copy
 import re
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 from urllib.parse import urljoin
 
 import lxml.html
-from charset_normalizer import from_bytes
 from lxml import etree
 
 from variorum.article import Article
 from variorum.errors import InputError
+from variorum.extract.front import FrontMatter, flat, iso_date, read_front_matter
+from variorum.extract.furniture import (
+    class_words, date_stamp, is_bare_reference, is_call_to_action, is_link_block, prune_furniture,
+)
 from variorum.extract.limits import MAX_PAGE_BYTES
+from variorum.text.decode import decode_html
 from variorum.text.frontmatter import (
-    CAPTION, CORRECTION, HEADLINE, PARAGRAPH, STANDFIRST, is_correction,
+    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, dateline_end, is_correction,
 )
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
-_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_CHARACTER_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _SPACES_RE = re.compile(r"[^\S\n]+")
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _BLOCK_TAGS = {"p", "head", "quote", "item", "code", "row"}
+_SOURCE_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "td")
+_CAPTION_WORDS = frozenset({"caption", "captions", "credit", "credits", "cutline", "figcaption"})
+_WORD_RE = re.compile(r"\w+")
+_BYLINE_RE = re.compile(r"^(?:by|written by|reporting by|von|par|por|di)\s+\w", re.I)
+_BYLINE_WORDS = 12
+_UPDATED_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
+_LINK_LIST_SHARE = 0.5
 MIN_EXTRACTED_CHARS = 150
 """Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
 page's structure (headline, paragraphs, links); its default of 250 is too high for short news items."""
@@ -55,44 +71,16 @@ def _trafilatura() -> tuple[Callable[..., Any], Any]:
     return bare_extraction, config
 
 
-def _known_encoding(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-
-
-def decode_html(data: bytes, declared: str | None = None) -> str:
-    """Decode an HTML page; never fails.
-
-    Order of trust: a byte-order mark, valid UTF-8, the charset declared by the transport (``declared``,
-    e.g. from an HTTP header) or by the page's ``<meta>``, then detection; undecodable bytes are replaced.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    meta = _META_CHARSET_RE.search(data[:8192])
-    candidates = [_known_encoding(declared), _known_encoding(meta.group(1).decode("ascii") if meta else None)]
-    for encoding in candidates:
-        if encoding and encoding not in ("utf-8", "utf-16", "utf-32"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-    best = from_bytes(data[:1_000_000]).best()
-    encoding = _known_encoding(best.encoding) if best is not None else None
-    return data.decode(encoding or "utf-8", errors="replace")
+def _drop_illegal_reference(match: re.Match[str]) -> str:
+    """A character reference to a code point XML cannot hold becomes nothing; others stay as written."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    legal = code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+    return match.group(0) if legal else ""
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """Parse HTML text with no network access and no entity expansion; None when there is no document."""
-    cleaned = _XML_ILLEGAL_RE.sub("", text)
+    cleaned = _CHARACTER_REFERENCE_RE.sub(_drop_illegal_reference, _XML_ILLEGAL_RE.sub("", text))
     if not cleaned.strip():
         return None
     parser = lxml.html.HTMLParser(
@@ -106,35 +94,30 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
     return tree if isinstance(tree, lxml.html.HtmlElement) else None
 
 
-def _flat(text: str) -> str:
+
+
+def _lines(text: str) -> str:
     """Fold runs of spaces and tabs (line breaks from ``<br>`` survive) and trim each line."""
     return "\n".join(line.strip() for line in _SPACES_RE.sub(" ", text).split("\n")).strip()
 
 
-def _image_keys(value: str, url: str | None) -> Iterator[str]:
-    value = value.strip()
-    if value:
-        yield value
-        if url:
-            yield urljoin(url, value)
+def _match_key(text: str) -> str:
+    """What a block and its source element are matched by: their first 60 letters and digits, casefolded."""
+    return "".join(_WORD_RE.findall(text.casefold()))[:60]
 
 
-def image_captions(tree: lxml.html.HtmlElement, url: str | None) -> dict[str, str]:
-    """Map every source an ``<img>`` is known by to its caption: the enclosing figure's ``<figcaption>``,
-    else its ``alt`` text, else its ``title``."""
-    captions: dict[str, str] = {}
-    for image in tree.iter("img"):
-        figure = next((a for a in image.iterancestors() if a.tag == "figure"), None)
-        figcaption = next(iter(figure.iter("figcaption")), None) if figure is not None else None
-        caption = _flat(figcaption.text_content()) if figcaption is not None else ""
-        caption = caption or _flat(image.get("alt") or "") or _flat(image.get("title") or "")
-        if not caption:
-            continue
-        for attribute, value in image.attrib.items():
-            if attribute in ("src", "srcset") or attribute.startswith("data-"):
-                for key in _image_keys(value.split()[0] if value.split() else "", url):
-                    captions.setdefault(key, caption)
-    return captions
+@dataclass
+class _Block:
+    """One block of trafilatura's output on its way to the Article."""
+
+    kind: str
+    text: str
+    links: list[tuple[str, str]]
+    group: int | None = None
+    tag: str = "p"
+    rend: str | None = None
+    dropped: bool = False
+    captions_after: list[str] = field(default_factory=list)
 
 
 def _element_text(element: etree._Element) -> str:
@@ -148,34 +131,175 @@ def _element_text(element: etree._Element) -> str:
             pieces.append(node.text)
         if node is not element and node.tail:
             pieces.append(node.tail)
-    return _flat("".join(pieces))
+    return _lines("".join(pieces))
 
 
-def _walk(
-    body: etree._Element, captions: dict[str, str], title: str | None
-) -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
-    """Yield ``(kind, text, links)`` for trafilatura's output body in reading order."""
-    seen_paragraph = False
+def _output_blocks(body: etree._Element) -> list[_Block]:
+    """trafilatura's output body as blocks in reading order; list items carry their list's number."""
+    blocks: list[_Block] = []
+    lists: dict[int, int] = {}
+    held: list[etree._Element] = []
     for element in body.iter():
-        tag = element.tag
-        if tag == "graphic":
-            caption = captions.get(element.get("src") or "") or _flat(element.get("alt") or element.get("title") or "")
-            if caption:
-                yield CAPTION, caption, []
-            continue
-        if tag not in _BLOCK_TAGS or any(a.tag in _BLOCK_TAGS for a in element.iterancestors()):
+        if element.tag not in _BLOCK_TAGS or any(a.tag in _BLOCK_TAGS for a in element.iterancestors()):
             continue
         text = _element_text(element)
         if not text:
             continue
-        links = [(_flat(ref.xpath("string()")), ref.get("target") or "") for ref in element.iter("ref")]
-        if tag == "head" and not seen_paragraph:
-            same_as_title = title is not None and _flat(title).casefold() == text.casefold()
-            kind = HEADLINE if same_as_title else STANDFIRST if element.get("rend") != "h1" else HEADLINE
+        links = [(_lines(ref.xpath("string()")), ref.get("target") or "") for ref in element.iter("ref")]
+        group = None
+        if element.tag == "item":
+            parent = element.getparent()
+            held.append(parent)
+            group = lists.setdefault(id(parent), len(lists))
+        blocks.append(_Block(PARAGRAPH, text, [(a, h) for a, h in links if a and h], group, element.tag,
+                             element.get("rend")))
+    return blocks
+
+
+def _page_captions(tree: lxml.html.HtmlElement) -> set[str]:
+    """Every caption and photo credit the page marks as such (``figcaption``, caption/credit classes)."""
+    found: set[str] = set()
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "figcaption" or not class_words(element).isdisjoint(_CAPTION_WORDS):
+            text = _lines(element.text_content())
+            if text:
+                found.add(flat(text))
+                found.update(flat(line) for line in text.split("\n") if line.strip())
+    return found
+
+
+def _judge(blocks: list[_Block], page_captions: set[str]) -> list[str]:
+    """Mark furniture blocks as dropped and captions as captions; return the date stamps found."""
+    stamps: list[str] = []
+    for block in blocks:
+        text = flat(block.text)
+        if date_stamp(text) is not None:
+            block.dropped = True
+            stamps.append(text)
+        elif is_bare_reference(text) or is_call_to_action(text):
+            block.dropped = True
+        elif is_link_block(text, [anchor for anchor, _ in block.links]):
+            block.dropped = True
+        elif text in page_captions:
+            block.kind = CAPTION
+    groups: dict[int, list[_Block]] = {}
+    for block in blocks:
+        if block.group is not None:
+            groups.setdefault(block.group, []).append(block)
+    for items in groups.values():
+        if sum(item.dropped for item in items) >= _LINK_LIST_SHARE * len(items):
+            for item in items:
+                item.dropped = True
+    return stamps
+
+
+def _place_captions(tree: lxml.html.HtmlElement, blocks: list[_Block]) -> list[str]:
+    """Attach the captions of the images inside the article to the block they follow in the page; return
+    the captions that come before the first block."""
+    wanted = {_match_key(b.text): i for i, b in reversed(list(enumerate(blocks))) if b.kind == PARAGRAPH}
+    wanted.pop("", None)
+    matched: dict[int, lxml.html.HtmlElement] = {}
+    for element in tree.iter(*_SOURCE_TAGS):
+        if len(matched) == len(wanted):
+            break
+        index = wanted.get(_match_key(element.text_content()))
+        if index is not None and index not in matched:
+            matched[index] = element
+    if not matched:
+        return []
+    container = _common_ancestor(list(matched.values()))
+    block_of = {id(element): index for index, element in matched.items()}
+    before: list[str] = []
+    after: int | None = None
+    previous = ""
+    for element in container.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if id(element) in block_of:
+            after = block_of[id(element)]
+        elif element.tag == "img" or (element.tag == "figcaption" and not any(True for _ in element.getparent().iter("img"))):
+            caption = _image_caption(element)
+            if caption and caption != previous:
+                (before if after is None else blocks[after].captions_after).append(caption)
+                previous = caption
+    return before
+
+
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    chains = [[element, *element.iterancestors()][::-1] for element in elements]
+    common = chains[0][0]
+    for depth in range(min(len(chain) for chain in chains)):
+        if all(chain[depth] is chains[0][depth] for chain in chains):
+            common = chains[0][depth]
         else:
-            seen_paragraph = True
-            kind = CORRECTION if is_correction(text) else PARAGRAPH
-        yield kind, text, [(anchor, href) for anchor, href in links if anchor and href]
+            break
+    if len(elements) == 1 and common.getparent() is not None:
+        return common.getparent()
+    return common
+
+
+def _image_caption(element: lxml.html.HtmlElement) -> str:
+    """An image's caption: its figure's ``figcaption``, else its ``alt`` text, else its ``title``."""
+    if element.tag == "figcaption":
+        return _lines(element.text_content())
+    figure = next((a for a in element.iterancestors() if a.tag == "figure"), None)
+    figcaption = next(iter(figure.iter("figcaption")), None) if figure is not None else None
+    caption = _lines(figcaption.text_content()) if figcaption is not None else ""
+    return caption or _lines(element.get("alt") or "") or _lines(element.get("title") or "")
+
+
+def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The Article's parts in reading order: front matter, then body blocks with their captions."""
+    parts: list[tuple[str, str, list[tuple[str, str]]]] = []
+    headline_key = _match_key(front.headline or "")
+    if front.headline:
+        parts.append((HEADLINE, front.headline, []))
+    if front.standfirst:
+        parts.append((STANDFIRST, front.standfirst, []))
+    byline = front.byline
+    body: list[tuple[str, str, list[tuple[str, str]]]] = [(CAPTION, c, []) for c in leading_captions]
+    seen_paragraph = False
+    for block in blocks:
+        if block.dropped:
+            continue
+        text = block.text
+        if block.kind == CAPTION:
+            body.append((CAPTION, text, []))
+        elif block.tag == "head" and not seen_paragraph:
+            if _match_key(text) == headline_key or _match_key(text) == _match_key(front.standfirst or ""):
+                pass
+            elif not front.headline and block.rend == "h1" and not parts:
+                parts.append((HEADLINE, text, block.links))
+            else:
+                body.append((STANDFIRST, text, block.links))
+        elif not seen_paragraph and _BYLINE_RE.match(text) and len(text.split()) <= _BYLINE_WORDS:
+            byline = text
+        else:
+            if not seen_paragraph:
+                seen_paragraph = True
+                end = dateline_end(text, 0, len(text))
+                if end is not None:
+                    body.append((DATELINE, text[:end], []))
+                    text = text[end:].lstrip()
+            body.append((CORRECTION if is_correction(text) else PARAGRAPH, text, block.links))
+        body.extend((CAPTION, caption, []) for caption in block.captions_after)
+    if byline:
+        parts.append((BYLINE, byline, []))
+    return parts + body
+
+
+def _dates(stamps: list[str], front: FrontMatter, published: str | None) -> tuple[str | None, str | None]:
+    """The published and modified dates: the page's metadata first, then its "Updated …" stamps."""
+    modified = front.modified
+    for stamp in stamps:
+        label = stamp.split(None, 1)[0].casefold().strip(":")
+        if label in ("published", "posted", "created") and not published:
+            published = iso_date(date_stamp(stamp) or "")
+        elif not modified and label not in ("published", "posted", "created") and _UPDATED_RE.match(stamp):
+            modified = iso_date(date_stamp(stamp) or "")
+    return published, modified
 
 
 def _language(tree: lxml.html.HtmlElement, found: str | None) -> str | None:
@@ -206,7 +330,8 @@ def article_from_html(
 
     ``charset`` is the encoding declared by the transport, if any; ``metadata`` (``id``, ``url``,
     ``fetched_at``, …) is kept and wins over what the page itself says. A page with no article text gives
-    an Article without blocks. Raises :class:`InputError` naming ``source`` for a page over ``max_bytes``.
+    an Article without body paragraphs. Raises :class:`InputError` naming ``source`` for a page over
+    ``max_bytes``.
     """
     size = len(data.encode("utf-8", errors="replace")) if isinstance(data, str) else len(data)
     if size > max_bytes:
@@ -216,30 +341,32 @@ def article_from_html(
     if tree is None:
         return Article.from_parts([], **metadata)
     url = metadata.get("url")
-    captions = image_captions(tree, url)
+    pruned = copy.deepcopy(tree)
+    prune_furniture(pruned)
     bare_extraction, config = _trafilatura()
     document = bare_extraction(
-        tree, url=url, include_comments=False, include_links=True, include_images=True,
+        pruned, url=url, include_comments=False, include_links=True, include_images=False,
         include_tables=True, with_metadata=True, deduplicate=False, config=config,
     )
     if document is None or getattr(document, "body", None) is None:
         return Article.from_parts([], language=_language(tree, None), **metadata)
-    title = _flat(document.title) if document.title else None
-    parts: list[tuple[str, str]] = []
-    links: list[tuple[str, str]] = []
-    for kind, block_text, block_links in _walk(document.body, captions, title):
-        if kind == CAPTION and parts and parts[-1] == (CAPTION, block_text):
-            continue
-        parts.append((kind, block_text))
-        links.extend((anchor, urljoin(url, href) if url else href) for anchor, href in block_links)
+    authors = _authors(document.author)
+    front = read_front_matter(tree, url, sitename=document.sitename, authors=authors)
+    blocks = _output_blocks(document.body)
+    stamps = _judge(blocks, _page_captions(pruned))
+    leading = _place_captions(pruned, blocks)
+    parts = _parts(blocks, front, leading)
+    published, modified = _dates(stamps, front, document.date or None)
+    links = [(anchor, urljoin(url, href) if url else href) for _, _, block_links in parts for anchor, href in block_links]
     found = {
-        "title": title or next((t for k, t in parts if k == HEADLINE), None),
-        "authors": _authors(document.author),
-        "published": document.date or None,
+        "title": front.headline or (flat(document.title) if document.title else None),
+        "authors": authors,
+        "published": published,
+        "modified": modified,
         "sitename": document.sitename or None,
         "language": _language(tree, document.language),
         "categories": tuple(c for c in (document.categories or []) if c),
         "url": url or document.url or None,
     }
     merged = {key: value for key, value in found.items() if value} | {k: v for k, v in metadata.items() if v}
-    return Article.from_parts(parts, links=links, **merged)
+    return Article.from_parts([(kind, part) for kind, part, _ in parts], links=links, **merged)

@@ -13,7 +13,6 @@ from typing import Any
 
 from variorum.article import Article
 from variorum.errors import InputError
-from variorum.extract.html import article_from_html
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.extract.plaintext import article_from_text
 from variorum.text.frontmatter import CAPTION
@@ -52,6 +51,8 @@ class Extraction:
 
 def extract_record(record: Record, *, max_bytes: int = MAX_PAGE_BYTES) -> Extraction:
     """Extract one record; never raises for bad content (it becomes a ``failed`` Extraction)."""
+    from variorum.extract.html import article_from_html  # lxml: loaded by extraction, not by sniffing a format
+
     if record.kind not in (HTML, TEXT) or record.payload is None:
         return Extraction(record.id, record.source, FAILED, error=record.error or "nothing to extract",
                           url=record.url)
@@ -80,6 +81,7 @@ def contract(extraction: Extraction) -> dict[str, Any]:
         "title": article.title if article else None,
         "authors": list(article.authors) if article else [],
         "published": article.published if article else None,
+        "modified": article.modified if article else None,
         "sitename": article.sitename if article else None,
         "language": article.language if article else None,
         "categories": list(article.categories) if article else [],

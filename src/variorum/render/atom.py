@@ -89,8 +89,15 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
 
 
 def _entry_summary(entry: ChangeEntry) -> str:
+    shown = "".join(
+        f" {h.kind.capitalize()}: " + (
+            f"“{h.old}” → “{h.new}”." if h.old is not None and h.new is not None
+            else f"removed “{h.old}”." if h.old is not None else f"added “{h.new}”."
+        )
+        for h in entry.highlights
+    )
     return (
-        f"{describe_kinds(entry.kinds)}. Version {entry.from_version} → {entry.to_version}, "
+        f"{describe_kinds(entry.kinds)}.{shown} Version {entry.from_version} → {entry.to_version}, "
         f"{entry.max_significance} change, similarity {entry.similarity:.1%}."
     )
 

@@ -34,28 +34,42 @@ class Marker:
     before: str = ""
 
 
-def marked_up(text: str, markers: list[Marker]) -> Markup:
-    """``text`` escaped, with markers wrapped around their spans; overlapping markers keep the first."""
+def marked_up(text: str, markers: list[Marker], start: int = 0, end: int | None = None) -> Markup:
+    """``text[start:end]`` escaped, with the markers inside that range wrapped around their spans;
+    overlapping markers keep the first."""
+    end = len(text) if end is None else end
     pieces: list[str] = []
-    position = 0
+    position = start
     for marker in sorted(markers, key=lambda m: (m.start, m.end)):
-        if marker.start < position:
+        if marker.start < position or marker.end > end or (marker.start == end and marker.end == end and end < len(text)):
             continue
         pieces.append(escape(text[position:marker.start]))
         pieces.append(marker.before)
         pieces.append(marker.html_open + escape(text[marker.start:marker.end]) + marker.html_close)
         position = marker.end
-    pieces.append(escape(text[position:]))
+    pieces.append(escape(text[position:end]))
     return Markup("".join(pieces))
 
 
-def side_markers(changes: list[tuple[int, Change]], side: str) -> list[Marker]:
+_SPOKEN = {"del": "deleted: ", "ins": "inserted: "}
+
+
+def _spoken(tag: str) -> str:
+    """A label that screen readers say before a deletion or insertion (colour and strike are not heard)."""
+    return f'<span class="sr-only">{_SPOKEN[tag]}</span>'
+
+
+def side_markers(
+    changes: list[tuple[int, Change]], side: str, *, containers: bool = True, anchor: str | None = None,
+) -> list[Marker]:
     """Markers for one side (``"a"``: deletions, ``"b"``: insertions) of the side-by-side view of numbered
-    changes; each links to its entry in the change list."""
+    changes; each links to its entry in the change list. ``containers=False`` leaves out the changes a
+    row view draws as rows (moves, splits, merges, layout); ``anchor`` replaces the prefix of each
+    marker's id (``a-c`` on side A, ``c`` on side B), for a second view of the same page."""
     markers: list[Marker] = []
     tag = "del" if side == "a" else "ins"
     ordered = [item for item in changes if item[1].kind not in _CONTAINERS] + [
-        item for item in changes if item[1].kind in _CONTAINERS
+        item for item in changes if containers and item[1].kind in _CONTAINERS
     ]
     taken: list[tuple[int, int]] = []
     for number, change in ordered:
@@ -65,26 +79,31 @@ def side_markers(changes: list[tuple[int, Change]], side: str) -> list[Marker]:
         if any(span[0] < end and start < span[1] for start, end in taken):
             continue
         taken.append(span)
-        anchor = f'id="{side}-c{number}" ' if side == "a" else f'id="c{number}" '
+        prefix = anchor if anchor is not None else "a-c" if side == "a" else "c"
+        element_id = f'id="{prefix}{number}" '
         css = f"change {change.significance} kind-{change.kind}"
         title = escape(f"#{number} {label(change)}", quote=True)
         if span[0] == span[1]:
-            markers.append(Marker(span[0], span[1], f'<a {anchor}class="{css} point" href="#list-c{number}" title="{title}">', "</a>"))
+            markers.append(Marker(span[0], span[1], f'<a {element_id}class="{css} point" href="#list-c{number}" title="{title}">', "</a>"))
         else:
-            markers.append(Marker(span[0], span[1], f'<{tag} {anchor}class="{css}" title="{title}">', f"</{tag}>"))
+            markers.append(Marker(span[0], span[1], f'<{tag} {element_id}class="{css}" title="{title}">{_spoken(tag)}', f"</{tag}>"))
     return markers
 
 
-def inline_markers(changes: list[tuple[int, Change]]) -> list[Marker]:
-    """Markers for the inline view of numbered changes: what was deleted and inserted, on version B's text."""
+def inline_markers(changes: list[tuple[int, Change]], *, removed_paragraphs: bool = True) -> list[Marker]:
+    """Markers for the inline view of numbered changes: what was deleted and inserted, on version B's text
+    (``removed_paragraphs=False`` leaves out paragraphs removed whole, which a row view draws as rows)."""
     markers = []
     for number, change in changes:
         if change.kind in _CONTAINERS or change.new_span is None:
             continue
+        if change.kind == "paragraph_removed" and not removed_paragraphs:
+            continue
         css = f"change {change.significance} kind-{change.kind}"
-        removed = f'<del class="{css}">{escape(change.old)}</del>' if change.old else ""
+        # old and new words kept apart by a space, so that "Five" → "Six" never reads "FiveSix"
+        removed = f'<del class="{css}">{_spoken("del")}{escape(change.old)}</del> ' if change.old else ""
         start, end = change.new_span
-        markers.append(Marker(start, end, f'<ins id="i-c{number}" class="{css}">', "</ins>",
+        markers.append(Marker(start, end, f'<ins id="i-c{number}" class="{css}">{_spoken("ins")}', "</ins>",
                                before=f'<span id="inline-c{number}"></span>{removed}'))
     return markers
 

@@ -8,10 +8,11 @@ built on :func:`recent_changes`.
 >>> from datetime import datetime, timezone
 >>> from variorum import Article
 >>> from variorum.store import open_store
+>>> from variorum.track.record import record_fetch
 >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "c.db")
 >>> url = "https://news.example.org/storm"
->>> _ = store.record_version(url, Article.from_text("Storm Nears\\n\\nThe storm is 40 km away."))
->>> _ = store.record_version(url, Article.from_text("Storm Hits Coast\\n\\nThe storm is 40 km away."))
+>>> _ = record_fetch(store, url, Article.from_text("Storm Nears\\n\\nThe storm is 40 km away."))
+>>> _ = record_fetch(store, url, Article.from_text("Storm Hits Coast\\n\\nThe storm is 40 km away."))
 >>> [(e.title, e.from_version, e.to_version, e.max_significance, e.kinds) for e in recent_changes(store)]
 [('Storm Hits Coast', 1, 2, 'major', {'headline': 1})]
 >>> store.close()
@@ -24,13 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select
 
-from variorum.compare.model import COSMETIC, MINOR, SIGNIFICANCES
+from variorum.compare.model import COSMETIC, KINDS, MINOR, SIGNIFICANCES
 from variorum.store.models import StoredArticle, StoredComparison, Version
 from variorum.store.repository import Store
 
 MAX_LIMIT = 1000
+HIGHLIGHTS = 3
+"""How many of a comparison's substantive changes an entry shows, most significant first."""
+HIGHLIGHT_CHARS = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,35 @@ class ChangeEntry:
     kinds: dict[str, int]
     max_significance: str
     source_id: int | None
+    highlights: tuple[Highlight, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """One of the substantive changes of an entry, old → new (each cut to :data:`HIGHLIGHT_CHARS`)."""
+
+    kind: str
+    significance: str
+    old: str | None
+    new: str | None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "significance": self.significance, "old": self.old, "new": self.new}
+
+
+def like_escaped(text: str) -> str:
+    """``text`` as a LIKE pattern fragment, with the wildcards ``%`` and ``_`` escaped by ``\\``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def on_site(site: str) -> ColumnElement[bool]:
+    """Articles on the host ``site`` or one of its subdomains (``example.org`` matches ``news.example.org``)."""
+    host = like_escaped(site.strip().lower().strip("."))
+    return or_(
+        StoredArticle.url.like(f"%://{host}/%", escape="\\"),
+        StoredArticle.url.like(f"%://{host}:%", escape="\\"),
+        StoredArticle.url.like(f"%.{host}/%", escape="\\"),
+    )
 
 
 def significances_at_least(minimum: str) -> tuple[str, ...]:
@@ -67,16 +100,59 @@ def _substantive_kinds(changes: dict[str, Any]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def recent_changes(
-    store: Store, *, limit: int = 50, since: datetime | None = None, min_significance: str = MINOR,
-) -> list[ChangeEntry]:
-    """The ``limit`` most recent stored comparisons, newest first.
+def _cut(text: str | None) -> str | None:
+    if text is None:
+        return None
+    flat = " ".join(text.split())
+    return flat if len(flat) <= HIGHLIGHT_CHARS else flat[: HIGHLIGHT_CHARS - 1].rstrip() + "…"
+
+
+def highlights_of(changes: dict[str, Any]) -> tuple[Highlight, ...]:
+    """The first substantive changes of a stored comparison (stored most significant first)."""
+    found = [c for c in changes.get("changes", ()) if c["significance"] != COSMETIC][:HIGHLIGHTS]
+    return tuple(Highlight(c["kind"], c["significance"], _cut(c.get("old")), _cut(c.get("new"))) for c in found)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesPage:
+    """A page of the change stream: its entries, newest first, and how many match in all."""
+
+    entries: list[ChangeEntry]
+    total: int
+    limit: int
+    offset: int
+
+
+def _matching(
+    since: datetime | None, min_significance: str, site: str | None, kind: str | None,
+) -> list[ColumnElement[bool]]:
+    conditions = [StoredComparison.max_significance.in_(significances_at_least(min_significance))]
+    if since is not None:
+        conditions.append(StoredComparison.created_at >= since)
+    if site and site.strip():
+        conditions.append(on_site(site))
+    if kind is not None:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        conditions.append(StoredComparison.summary[("by_kind", kind)].as_integer() > 0)
+    return conditions
+
+
+def change_page(
+    store: Store, *, limit: int = 50, offset: int = 0, since: datetime | None = None,
+    min_significance: str = MINOR, site: str | None = None, kind: str | None = None,
+) -> ChangesPage:
+    """A page of the stored comparisons, newest first, and their total.
 
     ``since`` keeps the comparisons created at or after that time; ``min_significance`` keeps those whose
-    most significant change is at least that significant (``"major"``, ``"minor"`` or ``"cosmetic"``).
+    most significant change is at least that significant (``"major"``, ``"minor"`` or ``"cosmetic"``);
+    ``site`` those of articles on that host (its subdomains too); ``kind`` those with a change of that kind.
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must not be negative, not {offset}")
+    conditions = _matching(since, min_significance, site, kind)
     old, new = Version.__table__.alias("old"), Version.__table__.alias("new")
     query = (
         select(
@@ -86,21 +162,35 @@ def recent_changes(
         .join(StoredArticle, StoredComparison.article_id == StoredArticle.id)
         .join(old, StoredComparison.from_version_id == old.c.id)
         .join(new, StoredComparison.to_version_id == new.c.id)
-        .where(StoredComparison.max_significance.in_(significances_at_least(min_significance)))
+        .where(*conditions)
         .order_by(StoredComparison.created_at.desc(), StoredComparison.id.desc())
-        .limit(limit)
+        .limit(limit).offset(offset)
     )
-    if since is not None:
-        query = query.where(StoredComparison.created_at >= since)
+    counted = (
+        select(func.count(StoredComparison.id))
+        .join(StoredArticle, StoredComparison.article_id == StoredArticle.id).where(*conditions)
+    )
     with store.session() as session:
-        return [
+        entries = [
             ChangeEntry(
                 url=url, title=title, from_version=from_seq, to_version=to_seq, created_at=row.created_at,
                 similarity=row.similarity, summary=row.summary, kinds=_substantive_kinds(row.changes),
-                max_significance=row.max_significance, source_id=source_id,
+                max_significance=row.max_significance, source_id=source_id, highlights=highlights_of(row.changes),
             )
             for row, url, source_id, from_seq, to_seq, title in session.execute(query)
         ]
+        total = session.scalar(counted) or 0
+    return ChangesPage(entries, total, limit, offset)
 
 
-__all__ = ["MAX_LIMIT", "ChangeEntry", "recent_changes", "significances_at_least"]
+def recent_changes(
+    store: Store, *, limit: int = 50, since: datetime | None = None, min_significance: str = MINOR,
+) -> list[ChangeEntry]:
+    """The ``limit`` most recent stored comparisons, newest first (the first page of :func:`change_page`)."""
+    return change_page(store, limit=limit, since=since, min_significance=min_significance).entries
+
+
+__all__ = [
+    "HIGHLIGHTS", "MAX_LIMIT", "ChangeEntry", "ChangesPage", "Highlight", "change_page", "highlights_of", "like_escaped", "on_site",
+    "recent_changes", "significances_at_least",
+]

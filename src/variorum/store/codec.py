@@ -36,6 +36,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         title=data.get("title"),
         authors=tuple(data.get("authors") or ()),
         published=data.get("published"),
+        modified=data.get("modified"),
         sitename=data.get("sitename"),
         language=data.get("language"),
         fetched_at=data.get("fetched_at"),

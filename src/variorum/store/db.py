@@ -13,8 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 
+from variorum.errors import InputError
 from variorum.store.repository import READ_ONLY, Store
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -48,12 +49,21 @@ def database_url(url_or_path: str | os.PathLike[str] | None = None) -> str:
     return f"sqlite:///{path}"
 
 
-def create_store_engine(url: str) -> Engine:
-    """An engine for ``url`` (as returned by :func:`database_url`), configured for safe concurrent use."""
+class StoreNotFoundError(InputError):
+    """A store that a read-only command was asked to open does not exist (only ``track add`` creates one)."""
+
+
+def _sqlite_file(url: str) -> str:
+    return url.split("///", 1)[1] if "///" in url else ""
+
+
+def create_store_engine(url: str, create: bool = True) -> Engine:
+    """An engine for ``url`` (as returned by :func:`database_url`), configured for safe concurrent use;
+    with ``create`` the SQLite file's directory is made when missing."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    database = url.split("///", 1)[1] if "///" in url else ""
-    if database:
+    database = _sqlite_file(url)
+    if database and create:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
@@ -89,8 +99,24 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def open_store(url_or_path: str | os.PathLike[str] | None = None) -> Store:
+def _refuse_missing(engine: Engine) -> None:
+    """Raise :class:`StoreNotFoundError` unless ``engine``'s database holds a Variorum store."""
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database or ""
+        if not Path(database).is_file():
+            raise StoreNotFoundError(database or str(engine.url), "no store here (variorum track add creates one)")
+        return
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            shown = engine.url.render_as_string(hide_password=True)
+            raise StoreNotFoundError(shown, "no store in this database (variorum track add creates one)")
+
+
+def open_store(url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
     """Open (creating and migrating as needed) the store at a SQLite path or a database URL.
+
+    With ``create=False`` (the read-only commands) a missing store is refused with
+    :class:`StoreNotFoundError` instead of being created; nothing is written to the disk.
 
     >>> import tempfile, pathlib
     >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "v.db")
@@ -98,6 +124,8 @@ def open_store(url_or_path: str | os.PathLike[str] | None = None) -> Store:
     'sqlite'
     >>> store.close()
     """
-    engine = create_store_engine(database_url(url_or_path))
+    engine = create_store_engine(database_url(url_or_path), create=create)
+    if not create:
+        _refuse_missing(engine)
     migrate(engine)
     return Store(engine)

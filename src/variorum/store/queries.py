@@ -1,5 +1,6 @@
 """Read queries the web interface needs beyond :class:`~variorum.store.Store`: listing, filtering and
-searching articles, one article's version timeline, and clusters of articles that are the same story.
+searching articles, one article's version timeline, the latest texts the deduper clusters, and the rows of
+the clusters it found (the store itself runs no deduper).
 
 Every function takes an open :class:`Store` and only reads. They run the same SQL on SQLite and on
 PostgreSQL (JSON fields are read with SQLAlchemy's portable JSON path operators).
@@ -7,8 +8,9 @@ PostgreSQL (JSON fields are read with SQLAlchemy's portable JSON path operators)
 >>> import tempfile, pathlib
 >>> from variorum import Article
 >>> from variorum.store import open_store
+>>> from variorum.track.record import record_fetch
 >>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "q.db")
->>> _ = store.record_version("https://news.example.org/a", Article.from_text("Rain Expected\\n\\nIt will rain."))
+>>> _ = record_fetch(store, "https://news.example.org/a", Article.from_text("Rain Expected\\n\\nIt will rain."))
 >>> page = list_articles(store, ArticleFilter(q="rain"))
 >>> page.total, page.rows[0].site, page.rows[0].versions
 (1, 'news.example.org', 1)
@@ -17,24 +19,29 @@ PostgreSQL (JSON fields are read with SQLAlchemy's portable JSON path operators)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from variorum.compare.model import KINDS, SIGNIFICANCES
-from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
+from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
 from variorum.store.repository import Store
+from variorum.store.search import Snippet, matching_versions, query_terms, snippet
 
 MAX_PAGE_SIZE = 200
+_HOST_RE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilter:
-    """What to list: ``q`` searches titles and URLs (case-insensitive), ``site`` is a host name (its
+    """What to list: ``q`` searches every version's headline and body (full text, ranked; a query that is a
+    URL, or part of one, matches article URLs instead), ``site`` is a host name (its
     subdomains match too), ``since``/``until`` keep articles with a version fetched in that range,
     ``kind`` keeps articles with a change of that kind, ``significance`` those with a change at least that
     significant, ``source_id`` the articles found through one source."""
@@ -74,14 +81,19 @@ class ArticleRow:
     versions: int
     last_version_at: datetime | None
     max_significance: str | None
+    last_significance: str | None = None
+    snippet: Snippet | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "id": self.id, "url": self.url, "site": self.site, "title": self.title, "source_id": self.source_id,
             "first_seen_at": _iso(self.first_seen_at), "last_seen_at": _iso(self.last_seen_at),
             "versions": self.versions, "last_version_at": _iso(self.last_version_at),
-            "max_significance": self.max_significance,
+            "max_significance": self.max_significance, "last_significance": self.last_significance,
         }
+        if self.snippet is not None:
+            found["snippet"] = self.snippet.to_dict()
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +125,7 @@ class TimelinePoint:
     changed_chars: int | None
     verdict: str | None
     kinds: dict[str, int] = field(default_factory=dict)
+    highlights: tuple[Highlight, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,7 +133,7 @@ class TimelinePoint:
             "http_status": self.http_status, "length": self.length, "similarity": self.similarity,
             "max_significance": self.max_significance, "substantive": self.substantive,
             "cosmetic": self.cosmetic, "changed_chars": self.changed_chars, "verdict": self.verdict,
-            "kinds": self.kinds,
+            "kinds": self.kinds, "highlights": [highlight.to_dict() for highlight in self.highlights],
         }
 
 
@@ -154,30 +167,23 @@ def site_of(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-def _like(text: str) -> str:
-    """``text`` as a LIKE pattern fragment, with the wildcards ``%`` and ``_`` escaped by ``\\``."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _is_url_query(query: str) -> bool:
+    """A query that names a URL or part of one (``://``, a path, a host) rather than words to search."""
+    stripped = query.strip()
+    return "://" in stripped or "/" in stripped or _HOST_RE.match(stripped) is not None
 
 
-def _at_least(significance: str) -> tuple[str, ...]:
-    return SIGNIFICANCES[: SIGNIFICANCES.index(significance) + 1]
+def _full_text(wanted: ArticleFilter) -> bool:
+    return bool(wanted.q and query_terms(wanted.q) and not _is_url_query(wanted.q))
 
 
 def _conditions(wanted: ArticleFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if wanted.q and wanted.q.strip():
-        pattern = f"%{_like(wanted.q.strip().lower())}%"
-        conditions.append(or_(
-            func.lower(StoredArticle.title).like(pattern, escape="\\"),
-            func.lower(StoredArticle.url).like(pattern, escape="\\"),
-        ))
+    if wanted.q and wanted.q.strip() and not _full_text(wanted):
+        pattern = f"%{like_escaped(wanted.q.strip().lower())}%"
+        conditions.append(func.lower(StoredArticle.url).like(pattern, escape="\\"))
     if wanted.site and wanted.site.strip():
-        host = _like(wanted.site.strip().lower().strip("."))
-        conditions.append(or_(
-            StoredArticle.url.like(f"%://{host}/%", escape="\\"),
-            StoredArticle.url.like(f"%://{host}:%", escape="\\"),
-            StoredArticle.url.like(f"%.{host}/%", escape="\\"),
-        ))
+        conditions.append(on_site(wanted.site))
     if wanted.since is not None or wanted.until is not None:
         fetched = [Version.article_id == StoredArticle.id]
         if wanted.since is not None:
@@ -193,7 +199,7 @@ def _conditions(wanted: ArticleFilter) -> list[ColumnElement[bool]]:
     if wanted.significance is not None:
         conditions.append(exists().where(
             StoredComparison.article_id == StoredArticle.id,
-            StoredComparison.max_significance.in_(_at_least(wanted.significance)),
+            StoredComparison.max_significance.in_(significances_at_least(wanted.significance)),
         ))
     if wanted.source_id is not None:
         conditions.append(StoredArticle.source_id == wanted.source_id)
@@ -210,28 +216,39 @@ def _rows_query() -> Select[Any]:
     return select(StoredArticle, versions.label("versions"), last_version.label("last_version_at"))
 
 
-def _max_significances(store: Store, ids: list[int]) -> dict[int, str]:
-    """The highest significance among each article's stored comparisons."""
+def _significances(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Per article, the highest significance among its stored comparisons and the significance of its
+    latest one (the change that made its newest version)."""
     if not ids:
         return {}
-    found: dict[int, set[str]] = {}
+    found: dict[int, tuple[set[str], int, str]] = {}
     query = (
-        select(StoredComparison.article_id, StoredComparison.max_significance)
-        .where(StoredComparison.article_id.in_(ids)).distinct()
+        select(StoredComparison.article_id, StoredComparison.max_significance, StoredComparison.to_version_id)
+        .where(StoredComparison.article_id.in_(ids))
     )
     with store.session() as session:
-        for article_id, significance in session.execute(query):
-            found.setdefault(article_id, set()).add(significance)
+        for article_id, significance, to_version_id in session.execute(query):
+            present, latest_id, latest = found.get(article_id, (set(), -1, significance))
+            present.add(significance)
+            if to_version_id > latest_id:
+                latest_id, latest = to_version_id, significance
+            found[article_id] = (present, latest_id, latest)
     return {
-        article_id: next(s for s in SIGNIFICANCES if s in present) for article_id, present in found.items()
+        article_id: (next(s for s in SIGNIFICANCES if s in present), latest)
+        for article_id, (present, _latest_id, latest) in found.items()
     }
 
 
-def _row(article: StoredArticle, versions: int, last_version_at: datetime | None, significance: str | None) -> ArticleRow:
+def _row(
+    article: StoredArticle, versions: int, last_version_at: datetime | None,
+    significances: tuple[str, str] | None, found: Snippet | None = None,
+) -> ArticleRow:
+    highest, last = significances or (None, None)
     return ArticleRow(
         id=article.id, url=article.url, site=site_of(article.url), title=article.title,
         source_id=article.source_id, first_seen_at=article.first_seen_at, last_seen_at=article.last_seen_at,
-        versions=versions, last_version_at=last_version_at, max_significance=significance,
+        versions=versions, last_version_at=last_version_at, max_significance=highest, last_significance=last,
+        snippet=found,
     )
 
 
@@ -245,6 +262,8 @@ def list_articles(store: Store, wanted: ArticleFilter | None = None) -> ArticleP
     """
     wanted = wanted or ArticleFilter()
     conditions = _conditions(wanted)
+    if _full_text(wanted):
+        return _search_page(store, wanted, conditions)
     changed_at = StoredArticle.last_changed_at
     ids: list[int] = []
     with store.session() as session:
@@ -266,6 +285,39 @@ def list_articles(store: Store, wanted: ArticleFilter | None = None) -> ArticleP
     return ArticlePage(rows=rows, total=total, limit=wanted.limit, offset=wanted.offset)
 
 
+def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnElement[bool]]) -> ArticlePage:
+    """The articles whose versions match the full-text query ``wanted.q``, best match first, each with
+    the snippet of its best-matching version (see :mod:`variorum.store.search`)."""
+    assert wanted.q is not None
+    matches = matching_versions(store.dialect, wanted.q)
+    joined = select(matches.c.article_id).join(StoredArticle, StoredArticle.id == matches.c.article_id)
+    with store.session() as session:
+        total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery())) or 0
+        hits = list(session.execute(
+            select(matches.c.article_id, matches.c.version_id)
+            .join(StoredArticle, StoredArticle.id == matches.c.article_id).where(*conditions)
+            .order_by(matches.c.rank, StoredArticle.last_changed_at.desc(), StoredArticle.id.desc())
+            .limit(wanted.limit).offset(wanted.offset)
+        ))
+        versions = {
+            version_id: (seq, data) for version_id, seq, data in session.execute(
+                select(Version.id, Version.seq, Version.article_json).where(Version.id.in_([v for _, v in hits]))
+            )
+        }
+    terms = query_terms(wanted.q)
+    snippets = {
+        article_id: snippet(versions[version_id][0], versions[version_id][1].get("title"),
+                            versions[version_id][1].get("text", ""), terms)
+        for article_id, version_id in hits
+    }
+    place = {article_id: number for number, (article_id, _) in enumerate(hits)}
+    rows = [
+        replace(row, snippet=snippets[row.id])
+        for row in sorted(_rows_for(store, list(place)), key=lambda row: place[row.id])
+    ]
+    return ArticlePage(rows=rows, total=total, limit=wanted.limit, offset=wanted.offset)
+
+
 def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
     """One article's listing row, or ``None`` when there is no such article."""
     with store.session() as session:
@@ -273,7 +325,7 @@ def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
     if found is None:
         return None
     article, count, last = found
-    return _row(article, count, last, _max_significances(store, [article.id]).get(article.id))
+    return _row(article, count, last, _significances(store, [article.id]).get(article.id))
 
 
 def source_by_id(store: Store, source_id: int) -> Source | None:
@@ -329,6 +381,7 @@ def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
                 changed_chars=_changed_chars(compared.changes) if compared else None,
                 verdict=summary["verdict"] if summary else None,
                 kinds=dict(summary["by_kind"]) if summary else {},
+                highlights=highlights_of(compared.changes) if compared else (),
             ))
     return points
 
@@ -341,48 +394,49 @@ def fingerprint(store: Store) -> tuple[int, int]:
     return int(count), int(highest or 0)
 
 
-def clusters(store: Store, config: DedupConfig | None = None, *, limit: int = 5000) -> list[StoryCluster]:
-    """Articles that are the same story, found by the near-duplicate pipeline (``variorum.dedup``) over
-    the latest version of each of the ``limit`` most recently seen articles. Only clusters of two or more
-    articles are returned, the largest first."""
+@dataclass(frozen=True, slots=True)
+class LatestText:
+    """The latest version's text of one article, as the deduper reads it (the store clusters nothing)."""
+
+    article_id: int
+    text: str
+    published: str | None
+    url: str
+
+
+def latest_texts(store: Store, *, limit: int = 5000) -> list[LatestText]:
+    """The latest version's text of each of the ``limit`` most recently seen articles, newest first."""
     latest = (
         select(Version.article_id, func.max(Version.seq).label("seq")).group_by(Version.article_id).subquery()
     )
     query = (
-        select(StoredArticle.id, Version.article_json)
+        select(StoredArticle.id, StoredArticle.url, Version.article_json)
         .join(latest, latest.c.article_id == StoredArticle.id)
         .join(Version, and_(Version.article_id == latest.c.article_id, Version.seq == latest.c.seq))
         .order_by(StoredArticle.last_seen_at.desc(), StoredArticle.id).limit(limit)
     )
     with store.session() as session:
-        documents = [
-            Document(str(article_id), data.get("text", ""), data.get("published"))
-            for article_id, data in session.execute(query)
-        ]
-    deduper = Deduper(config or DedupConfig())
-    deduper.add(documents)
-    found = [cluster for cluster in deduper.clusters() if len(cluster.members) > 1]
-    rows = {row.id: row for row in _rows_for(store, [int(documents[i].id) for c in found for i in c.members])}
-    result = []
-    for cluster in found:
-        best: dict[int, float] = {}
-        for first, second, similarity in cluster.similarities:
-            for member in (first, second):
-                best[member] = max(best.get(member, 0.0), similarity)
-        ident = int(documents[cluster.representative].id)
-        result.append(StoryCluster(
-            id=ident,
-            members=[
-                ClusterMember(
-                    rows[int(documents[i].id)], 1.0 if i == cluster.representative else best.get(i, 0.0),
-                    i == cluster.representative,
-                )
-                for i in cluster.members
-            ],
-            similarities=[
-                (int(documents[i].id), int(documents[j].id), similarity) for i, j, similarity in cluster.similarities
-            ],
-        ))
+        return [LatestText(article_id, data.get("text", ""), data.get("published"), url)
+                for article_id, url, data in session.execute(query)]
+
+
+ClusterIds = tuple[int, Sequence[tuple[int, float]], Sequence[tuple[int, int, float]]]
+"""A cluster found elsewhere, by article id: its representative, its members with their similarity (in
+version order), and the verified pairs that joined them."""
+
+
+def story_clusters(store: Store, found: Sequence[ClusterIds]) -> list[StoryCluster]:
+    """Clusters found by the deduper (``variorum.dedup``), with the articles' rows, the largest first."""
+    rows = {row.id: row for row in _rows_for(store, [member for _, members, _ in found for member, _ in members])}
+    result = [
+        StoryCluster(
+            id=representative,
+            members=[ClusterMember(rows[member], similarity, member == representative) for member, similarity in members
+                     if member in rows],
+            similarities=list(links),
+        )
+        for representative, members, links in found
+    ]
     result.sort(key=lambda c: (-len(c.members), c.id))
     return result
 
@@ -392,12 +446,27 @@ def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
         return []
     with store.session() as session:
         fetched = list(session.execute(_rows_query().where(StoredArticle.id.in_(ids))))
-    significances = _max_significances(store, ids)
+    significances = _significances(store, ids)
     return [_row(article, count, last, significances.get(article.id)) for article, count, last in fetched]
 
 
 __all__ = [
-    "ArticleFilter", "ArticlePage", "ArticleRow", "ClusterMember", "StoryCluster", "TimelinePoint",
-    "article_by_id", "article_counts_by_source", "article_ids", "clusters", "fingerprint", "list_articles", "site_of", "source_by_id",
+    "ArticleFilter",
+    "ArticlePage",
+    "ArticleRow",
+    "ClusterIds",
+    "ClusterMember",
+    "LatestText",
+    "StoryCluster",
+    "TimelinePoint",
+    "article_by_id",
+    "article_counts_by_source",
+    "article_ids",
+    "fingerprint",
+    "latest_texts",
+    "list_articles",
+    "site_of",
+    "source_by_id",
+    "story_clusters",
     "timeline",
 ]

@@ -1,16 +1,23 @@
 """The :class:`Store`: the repository API the tracker, the CLI and the web UI use to persist versions.
 
+The store persists and queries; it never compares. A caller that records a fetch reads the latest
+version (:meth:`Store.latest_stored`), compares it with the new article outside any transaction, and hands
+the comparison to :meth:`Store.record_version` together with the sequence number it was computed against
+(:func:`variorum.track.record.record_fetch` does exactly that, retrying when needed).
+
 Every write is one transaction. :meth:`Store.record_version` locks the article (``SELECT … FOR UPDATE``
-on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) before reading its latest version, and the unique
-constraints on ``(article, seq)`` and ``(article, content_hash)`` back that up, so two writers recording
-the same fetch store it once.
+on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) before reading its latest version; if that is no longer the
+version the comparison was computed against, it writes nothing and raises :class:`StaleComparison`, so
+the caller compares again. The unique constraints on ``(article, seq)`` and ``(article, content_hash)``
+back that up, so two writers recording the same fetch store it once.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,11 +25,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from variorum.article import Article
-from variorum.compare import Comparison, compare
-from variorum.compare.model import MINOR, SIGNIFICANCES
+from variorum.compare.model import MINOR, SIGNIFICANCES, Comparison
 from variorum.store.codec import article_from_dict, compress_html, content_hash, decompress_html
 from variorum.store.models import FetchAttempt, Source, StoredArticle, StoredComparison, Version
-from variorum.store.urls import canonical_url
+from variorum.text.urls import canonical_url
 
 SOURCE_KINDS = ("feed", "page")
 FAILURE_KINDS = (
@@ -30,7 +36,7 @@ FAILURE_KINDS = (
     "extraction_failed", "paywall", "consent", "empty", "flip_flop",
 )
 READ_ONLY = "variorum_read_only"  # execution option: SQLite begins these with a plain BEGIN
-NEW, UNCHANGED, COSMETIC_ONLY, FLIP_FLOP = "new", "unchanged", "cosmetic", "flip_flop"
+NEW, UNCHANGED, COSMETIC_ONLY, FLIP_FLOP, STALE = "new", "unchanged", "cosmetic", "flip_flop", "stale"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +53,9 @@ class VersionResult:
 
     ``status`` is ``"new"`` (a version was stored; ``comparison`` is its comparison with the previous one,
     ``None`` for a first version), ``"unchanged"`` (same folded text as the latest version),
-    ``"cosmetic"`` (only cosmetic changes) or ``"flip_flop"`` (the text of an older, non-latest version
-    came back). ``version`` is the sequence number of the article's latest stored version afterwards.
+    ``"cosmetic"`` (only cosmetic changes), ``"flip_flop"`` (the text of an older, non-latest version
+    came back) or, from :meth:`Writes.record_version` only, ``"stale"`` (nothing written: the comparison
+    was not with the latest version). ``version`` is the sequence number of the article's latest stored version afterwards.
     """
 
     status: str
@@ -61,6 +68,24 @@ class VersionResult:
     def stored(self) -> bool:
         """True when this fetch created a new version."""
         return self.status == NEW
+
+
+@dataclass(frozen=True, slots=True)
+class LatestVersion:
+    """An article's latest stored version: what a new fetch is compared with before it is recorded."""
+
+    seq: int
+    content_hash: str
+    article: Article
+
+
+class StaleComparison(Exception):
+    """:meth:`Store.record_version` was handed a comparison with a version that is no longer the latest
+    (another writer stored a version meanwhile): nothing was written; compare with the new latest version."""
+
+    def __init__(self, url: str, expected: int, latest: int) -> None:
+        super().__init__(f"{url}: compared with version {expected}, but the latest version is now {latest}")
+        self.url, self.expected, self.latest = url, expected, latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +127,118 @@ def max_significance(comparison: Comparison) -> str:
     """The highest significance among a comparison's changes (``"cosmetic"`` when there are none)."""
     present = {c.significance for c in comparison.changes}
     return next((s for s in SIGNIFICANCES if s in present), SIGNIFICANCES[-1])
+
+
+class Writes:
+    """The per-article writes, on one open transaction (:meth:`Store.batch`); each :class:`Store` method of
+    the same name runs one of these in a transaction of its own."""
+
+    def __init__(self, session: Session, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    def _insert(self, model: type[Any]) -> Any:
+        return (pg_insert if self._dialect == "postgresql" else sqlite_insert)(model)
+
+    def _lock_article(self, url: str, source_id: int | None, at: datetime) -> StoredArticle:
+        self._session.execute(self._insert(StoredArticle).values(
+            url=url, source_id=source_id, first_seen_at=at, last_seen_at=at,
+        ).on_conflict_do_nothing(index_elements=["url"]))
+        return self._session.scalars(
+            select(StoredArticle).where(StoredArticle.url == url).with_for_update()
+        ).one()
+
+    def record_version(
+        self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
+        http: HttpMeta | None = None, *, source_id: int | None = None, comparison: Comparison | None = None,
+        previous: int = 0,
+    ) -> VersionResult:
+        """Record one successful fetch of an article, storing a version only if its text changed for real.
+
+        ``comparison`` is the comparison of version ``previous`` (the latest when the caller read it, ``0``
+        when there was none) with ``article``; the caller computes it, the store only keeps it. The URL is
+        canonicalised. A fetch whose folded text equals the latest version's, or whose changes are all
+        cosmetic, only moves ``last_seen_at``. A fetch whose text equals an older version's is a flip-flop
+        (a stale server or CDN): it is recorded in ``fetch_attempts``, not as a version. When the text is
+        new and the latest version is not ``previous`` (or no comparison came for it), nothing is written
+        and the status is ``"stale"``, with the latest version's number.
+        """
+        session = self._session
+        url = canonical_url(article_url)
+        at = fetched_at or _now()
+        digest = content_hash(article)
+        http = http or HttpMeta()
+        stored = self._lock_article(url, source_id, at)
+        latest = session.execute(
+            select(Version.id, Version.seq, Version.content_hash).where(Version.article_id == stored.id)
+            .order_by(Version.seq.desc()).limit(1)
+        ).first()
+        latest_seq = latest.seq if latest is not None else 0
+        older = None
+        if latest is not None and latest.content_hash != digest:
+            older = session.scalars(select(Version.seq).where(
+                Version.article_id == stored.id, Version.content_hash == digest,
+            )).first()
+            if older is None and (latest_seq != previous or comparison is None):
+                return VersionResult(STALE, url, stored.id, latest_seq)
+        elif latest is None and previous != 0:
+            return VersionResult(STALE, url, stored.id, latest_seq)
+        stored.last_seen_at = max(stored.last_seen_at, at)
+        if http.headers is not None:
+            stored.etag, stored.last_modified = _header(http, "etag"), _header(http, "last-modified")
+        if latest is not None and latest.content_hash == digest:
+            return VersionResult(UNCHANGED, url, stored.id, latest_seq)
+        if older is not None:
+            session.add(FetchAttempt(
+                at=at, url=url, source_id=source_id, article_id=stored.id, status=http.status,
+                kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest_seq}",
+            ))
+            return VersionResult(FLIP_FLOP, url, stored.id, latest_seq)
+        if latest is not None and comparison is not None and not comparison.changed:
+            return VersionResult(COSMETIC_ONLY, url, stored.id, latest_seq, comparison)
+        version = Version(
+            article_id=stored.id, seq=latest_seq + 1, content_hash=digest,
+            article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
+            http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
+        )
+        session.add(version)
+        session.flush()
+        if comparison is not None and latest is not None:
+            session.add(StoredComparison(
+                article_id=stored.id, from_version_id=latest.id, to_version_id=version.id,
+                similarity=comparison.similarity, summary=comparison.summary,
+                changes=comparison.to_dict(), max_significance=max_significance(comparison),
+                created_at=at,
+            ))
+        stored.title = article.title
+        stored.last_changed_at = at
+        return VersionResult(NEW, url, stored.id, version.seq, comparison)
+
+    def record_failure(
+        self, url: str, kind: str, *, status: int | None = None, detail: str = "",
+        at: datetime | None = None, source_id: int | None = None,
+    ) -> None:
+        """Record a fetch that produced no version (HTTP error, paywall stub, failed extraction, …)."""
+        if kind not in FAILURE_KINDS:
+            raise ValueError(f"failure kind must be one of {FAILURE_KINDS}, not {kind!r}")
+        url = canonical_url(url)
+        article_id = self._session.scalars(select(StoredArticle.id).where(StoredArticle.url == url)).first()
+        self._session.add(FetchAttempt(
+            at=at or _now(), url=url, source_id=source_id, article_id=article_id, status=status,
+            kind=kind, detail=detail,
+        ))
+
+    def mark_seen(self, url: str, at: datetime | None = None) -> None:
+        """Record that an article was fetched and found unchanged without a body (HTTP 304)."""
+        self._session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
+            last_seen_at=at or _now(),
+        ))
+
+    def schedule_check(self, url: str, at: datetime | None) -> None:
+        """Set (or clear, with ``None``) when the tracker should fetch an article again."""
+        self._session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
+            next_check_at=at,
+        ))
 
 
 class Store:
@@ -173,83 +310,47 @@ class Store:
 
     # articles and versions -----------------------------------------------------------------------------
 
-    def _lock_article(self, session: Session, url: str, source_id: int | None, at: datetime) -> StoredArticle:
-        session.execute(self._insert(StoredArticle).values(
-            url=url, source_id=source_id, first_seen_at=at, last_seen_at=at,
-        ).on_conflict_do_nothing(index_elements=["url"]))
-        return session.scalars(
-            select(StoredArticle).where(StoredArticle.url == url).with_for_update()
-        ).one()
+    @contextmanager
+    def batch(self) -> Iterator[Writes]:
+        """One transaction for many per-article writes (:class:`Writes`): how the tracker records a group of
+        checks at once. Everything in it is committed together, or nothing if the block raises."""
+        with self._sessions.begin() as session:
+            yield Writes(session, self.dialect)
 
     def record_version(
         self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
-        http: HttpMeta | None = None, *, source_id: int | None = None,
+        http: HttpMeta | None = None, *, source_id: int | None = None, comparison: Comparison | None = None,
+        previous: int = 0,
     ) -> VersionResult:
-        """Record one successful fetch of an article, storing a version only if its text changed for real.
-
-        The URL is canonicalised. A fetch whose folded text equals the latest version's, or whose changes
-        are all cosmetic, only moves ``last_seen_at``. A fetch whose text equals an older version's is a
-        flip-flop (a stale server or CDN): it is recorded in ``fetch_attempts``, not as a version.
-        """
-        url = canonical_url(article_url)
-        at = fetched_at or _now()
-        digest = content_hash(article)
-        http = http or HttpMeta()
-        with self._sessions.begin() as session:
-            stored = self._lock_article(session, url, source_id, at)
-            latest = session.scalars(
-                select(Version).where(Version.article_id == stored.id).order_by(Version.seq.desc()).limit(1)
-            ).first()
-            stored.last_seen_at = max(stored.last_seen_at, at)
-            if http.headers is not None:
-                stored.etag, stored.last_modified = _header(http, "etag"), _header(http, "last-modified")
-            if latest is not None and latest.content_hash == digest:
-                return VersionResult(UNCHANGED, url, stored.id, latest.seq)
-            if latest is not None:
-                older = session.scalars(select(Version.seq).where(
-                    Version.article_id == stored.id, Version.content_hash == digest,
-                )).first()
-                if older is not None:
-                    session.add(FetchAttempt(
-                        at=at, url=url, source_id=source_id, article_id=stored.id, status=http.status,
-                        kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest.seq}",
-                    ))
-                    return VersionResult(FLIP_FLOP, url, stored.id, latest.seq)
-            comparison = compare(article_from_dict(latest.article_json), article) if latest else None
-            if comparison is not None and not comparison.changed:
-                return VersionResult(COSMETIC_ONLY, url, stored.id, latest.seq, comparison)
-            version = Version(
-                article_id=stored.id, seq=latest.seq + 1 if latest else 1, content_hash=digest,
-                article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
-                http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
+        """Record one successful fetch of an article, storing a version only if its text changed for real
+        (see :meth:`Writes.record_version`). Raises :class:`StaleComparison`, writing nothing, when the text
+        is new and the latest version is not ``previous``."""
+        with self.batch() as writes:
+            result = writes.record_version(
+                article_url, article, raw_html, fetched_at, http, source_id=source_id, comparison=comparison,
+                previous=previous,
             )
-            session.add(version)
-            session.flush()
-            if comparison is not None and latest is not None:
-                session.add(StoredComparison(
-                    article_id=stored.id, from_version_id=latest.id, to_version_id=version.id,
-                    similarity=comparison.similarity, summary=comparison.summary,
-                    changes=comparison.to_dict(), max_significance=max_significance(comparison),
-                    created_at=at,
-                ))
-            stored.title = article.title
-            stored.last_changed_at = at
-            return VersionResult(NEW, url, stored.id, version.seq, comparison)
+            if result.status == STALE:
+                raise StaleComparison(result.url, previous, result.version)  # leaving the block rolls back
+            return result
 
     def record_failure(
         self, url: str, kind: str, *, status: int | None = None, detail: str = "",
         at: datetime | None = None, source_id: int | None = None,
     ) -> None:
         """Record a fetch that produced no version (HTTP error, paywall stub, failed extraction, …)."""
-        if kind not in FAILURE_KINDS:
-            raise ValueError(f"failure kind must be one of {FAILURE_KINDS}, not {kind!r}")
-        url = canonical_url(url)
-        with self._sessions.begin() as session:
-            article_id = session.scalars(select(StoredArticle.id).where(StoredArticle.url == url)).first()
-            session.add(FetchAttempt(
-                at=at or _now(), url=url, source_id=source_id, article_id=article_id, status=status,
-                kind=kind, detail=detail,
-            ))
+        with self.batch() as writes:
+            writes.record_failure(url, kind, status=status, detail=detail, at=at, source_id=source_id)
+
+    def mark_seen(self, url: str, at: datetime | None = None) -> None:
+        """Record that an article was fetched and found unchanged without a body (HTTP 304)."""
+        with self.batch() as writes:
+            writes.mark_seen(url, at)
+
+    def schedule_check(self, url: str, at: datetime | None) -> None:
+        """Set (or clear, with ``None``) when the tracker should fetch an article again."""
+        with self.batch() as writes:
+            writes.schedule_check(url, at)
 
     def failures(self, url: str | None = None) -> list[FetchAttempt]:
         """Recorded failures and flip-flops, oldest first, for one URL or all."""
@@ -313,25 +414,10 @@ class Store:
                 for row in rows
             ]
 
-    def mark_seen(self, url: str, at: datetime | None = None) -> None:
-        """Record that an article was fetched and found unchanged without a body (HTTP 304)."""
-        at = at or _now()
-        with self._sessions.begin() as session:
-            session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
-                last_seen_at=at,
-            ))
-
     def make_all_due(self, at: datetime | None = None) -> int:
         """Make every article due for a check at ``at`` (now), whatever its schedule; returns how many."""
         with self._sessions.begin() as session:
             return session.execute(update(StoredArticle).values(next_check_at=at or _now())).rowcount
-
-    def schedule_check(self, url: str, at: datetime | None) -> None:
-        """Set (or clear, with ``None``) when the tracker should fetch an article again."""
-        with self._sessions.begin() as session:
-            session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
-                next_check_at=at,
-            ))
 
     def history(self, url: str) -> list[HistoryEntry]:
         """The stored versions of an article, oldest first (empty if the URL is unknown)."""
@@ -370,11 +456,6 @@ class Store:
         with self._reads() as session:
             return decompress_html(self._version(session, url, seq).raw_html)
 
-    def comparison(self, url: str, version: int, against: int | None = None) -> Comparison:
-        """Compare stored version ``against`` (by default the one before) with ``version``."""
-        against = version - 1 if against is None else against
-        return compare(self.version(url, against), self.version(url, version))
-
     def latest(self, url: str) -> Article | None:
         """The extracted Article of an article's latest version, or ``None`` if it has none (one query)."""
         with self._reads() as session:
@@ -383,6 +464,32 @@ class Store:
                 .where(StoredArticle.url == canonical_url(url)).order_by(Version.seq.desc()).limit(1)
             ).first()
         return article_from_dict(stored) if stored is not None else None
+
+    def latest_stored(self, url: str) -> LatestVersion | None:
+        """An article's latest version with its sequence number and content hash, or ``None`` if it has
+        none: what :meth:`record_version` wants a new fetch compared with."""
+        return self.latest_stored_of([url]).get(canonical_url(url))
+
+    def latest_stored_of(self, urls: Iterable[str]) -> dict[str, LatestVersion]:
+        """:meth:`latest_stored` for many articles in one query, by canonical URL (articles without a
+        version left out)."""
+        wanted = {canonical_url(url) for url in urls}
+        if not wanted:
+            return {}
+        newest = (
+            select(Version.article_id, func.max(Version.seq).label("seq")).join(StoredArticle)
+            .where(StoredArticle.url.in_(wanted)).group_by(Version.article_id).subquery()
+        )
+        query = (
+            select(StoredArticle.url, Version.seq, Version.content_hash, Version.article_json)
+            .join(newest, (Version.article_id == newest.c.article_id) & (Version.seq == newest.c.seq))
+            .join(StoredArticle, StoredArticle.id == Version.article_id)
+        )
+        with self._reads() as session:
+            return {
+                row.url: LatestVersion(row.seq, row.content_hash, article_from_dict(row.article_json))
+                for row in session.execute(query)
+            }
 
     def latest_version(self, url: str) -> int:
         """The sequence number of an article's latest version (0 when it has none)."""
@@ -393,4 +500,7 @@ class Store:
             ) or 0
 
 
-__all__ = ["FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "VersionResult", "max_significance"]
+__all__ = [
+    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "LatestVersion", "StaleComparison", "Store",
+    "VersionResult", "Writes", "max_significance",
+]

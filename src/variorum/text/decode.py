@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import codecs
-
-from charset_normalizer import from_bytes
+import re
 
 from variorum.errors import InputError
 
@@ -15,6 +14,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
 _CHAOS_MARGIN = 10.0
 
@@ -45,6 +45,8 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # loaded only for text that is not UTF-8
+
     matches = list(from_bytes(data[:1_000_000]))
     best = matches[0] if matches else None
     # Short samples are ambiguous; among near-equal guesses prefer Windows-1252, the usual legacy
@@ -63,3 +65,38 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
     if controls > 0.01 * min(len(text), 100_000):
         raise InputError(source, "binary data, not text")
     return text, f"{source}: not UTF-8; read as {best.encoding}"
+
+
+def _known_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes, declared: str | None = None) -> str:
+    """Decode an HTML page; never fails.
+
+    Order of trust: a byte-order mark, valid UTF-8, the charset declared by the transport (``declared``,
+    e.g. from an HTTP header) or by the page's ``<meta>``, then detection; undecodable bytes are replaced.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    meta = _META_CHARSET_RE.search(data[:8192])
+    candidates = [_known_encoding(declared), _known_encoding(meta.group(1).decode("ascii") if meta else None)]
+    for encoding in candidates:
+        if encoding and encoding not in ("utf-8", "utf-16", "utf-32"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    best = from_bytes(data[:1_000_000]).best()
+    encoding = _known_encoding(best.encoding) if best is not None else None
+    return data.decode(encoding or "utf-8", errors="replace")

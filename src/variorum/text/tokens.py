@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from itertools import accumulate, repeat
-from typing import Iterator, NamedTuple
+from typing import Iterator, NamedTuple, overload
 
 # Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM).
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -169,7 +170,7 @@ def _run_key(token: str) -> str:
     return fold(token)
 
 
-class TokenRun:
+class TokenRun(Sequence[Token]):
     """The tokens of ``text[start:end]`` as parallel arrays: their keys, and where each one ends.
 
     The same tokens as :func:`tokenize`, found by one ``findall`` with no object per token: a comparison
@@ -212,6 +213,23 @@ class TokenRun:
         """The folded length of tokens ``[first, stop)``, one separator each (the similarity measure)."""
         keys = self.keys[first:stop]
         return sum(map(len, keys)) + len(keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Token]: ...
+
+    def __getitem__(self, index: int | slice) -> Token | list[Token]:
+        """Token objects made on demand, so that a run reads as the sequence of its tokens (for the few
+        edits whose classification looks at the words around them)."""
+        if isinstance(index, slice):
+            return self.tokens(*index.indices(len(self.keys))[:2])
+        if index < 0:
+            index += len(self.keys)
+        if not 0 <= index < len(self.keys):
+            raise IndexError(index)
+        return self.tokens(index, index + 1)[0]
 
     def tokens(self, first: int, stop: int) -> list[Token]:
         """Tokens ``[first, stop)`` as :class:`Token` objects, kinds included."""

@@ -1,7 +1,9 @@
 """Refusing URLs that point into private networks: loopback, private, link-local and other non-global
 addresses, so that a feed cannot make the tracker fetch from the machine it runs on or its neighbours.
 
-A host name is resolved and *every* address it resolves to must be global. The fetcher applies this check
+A host name is resolved and *every* address it resolves to must be global. An IPv6 address that carries an
+IPv4 address inside it — IPv4-mapped ``::ffff:a.b.c.d``, IPv4-compatible ``::a.b.c.d``, 6to4
+``2002:aabb:ccdd::/16``, NAT64 ``64:ff9b::/96`` — is judged by the IPv4 address it leads to. The fetcher applies this check
 where it connects (:mod:`variorum.track.connect`): to the addresses of the one lookup whose answer the
 socket then connects to, for every connection, redirects included, so a DNS answer that changes between
 two lookups ("DNS rebinding") cannot slip a private address past it. :func:`private_address_problem` is the
@@ -21,16 +23,39 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int | None], Awaitable[list[IPAddress]]]
 
 
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to (mapped, compatible, 6to4 or NAT64), if any.
+
+    >>> embedded_ipv4(ipaddress.ip_address("2002:7f00:1::")), embedded_ipv4(ipaddress.ip_address("64:ff9b::a00:1"))
+    (IPv4Address('127.0.0.1'), IPv4Address('10.0.0.1'))
+    >>> embedded_ipv4(ipaddress.ip_address("::1")) is None
+    True
+    """
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64 or (address in IPV4_COMPATIBLE and int(address) > 1):  # :: and ::1 are no IPv4
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def address_kind(address: IPAddress) -> str | None:
-    """Why an address is not a public one (``"loopback"``, ``"private"``, …), or ``None`` if it is.
+    """Why an address is not a public one (``"loopback"``, ``"private"``, …), or ``None`` if it is; an
+    address that embeds an IPv4 address is judged by that.
 
     >>> address_kind(ipaddress.ip_address("127.0.0.1")), address_kind(ipaddress.ip_address("93.184.215.14"))
     ('loopback', None)
-    >>> address_kind(ipaddress.ip_address("::ffff:10.0.0.1"))
-    'private'
+    >>> address_kind(ipaddress.ip_address("::ffff:10.0.0.1")), address_kind(ipaddress.ip_address("2002:7f00:1::"))
+    ('private', 'loopback')
     """
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = embedded_ipv4(address) or address
     for kind in ("loopback", "link_local", "multicast", "unspecified", "private", "reserved"):
         if getattr(address, f"is_{kind}"):
             return kind.replace("_", "-")

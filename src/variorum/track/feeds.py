@@ -3,7 +3,11 @@
 XML is screened with defusedxml before feedparser sees it: a feed that declares entities (the shape of
 entity bombs and external-entity attacks) is refused outright; feedparser itself never resolves external
 entities. A feed that is not well-formed but still readable (feedparser's lenient parser) is used; one
-that yields nothing is refused with the parser's complaint.
+that yields nothing is refused with the parser's complaint, and so is a JSON Feed nested too deeply to read.
+
+One hostile entry never spoils a feed: an entry whose link is not a usable http(s) URL (a port out of
+range, a broken IPv6 literal, another scheme) is left out and named in :attr:`Feed.rejected`; a date that
+cannot be a real time (the year 99999) is ignored.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import ParseError
 
 import feedparser
@@ -36,6 +40,15 @@ class FeedEntry:
     updated: datetime | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """What a feed lists: its entries, in feed order without duplicates, and why each entry that was left
+    out was left out."""
+
+    entries: list[FeedEntry]
+    rejected: list[str]
+
+
 def looks_like_feed(body: bytes, content_type: str = "") -> bool:
     """Whether a response is a feed rather than a page, by its media type or its first bytes.
 
@@ -52,27 +65,56 @@ def looks_like_feed(body: bytes, content_type: str = "") -> bool:
     return head.startswith(_FEED_ROOTS) and b"<html" not in head
 
 
-def parse_feed(body: bytes, url: str) -> list[FeedEntry]:
-    """The entries of an RSS, Atom or JSON feed, in feed order, without duplicates.
+def parse_feed(body: bytes, url: str) -> Feed:
+    """The entries of an RSS, Atom or JSON feed, in feed order, without duplicates; raises
+    :class:`FeedError` when the feed as a whole cannot be read.
 
-    >>> parse_feed(b'<rss version="2.0"><channel><item><link>/a?utm_source=x</link></item>'
-    ...            b'<item><link>https://example.org/b</link></item></channel></rss>', "https://example.org/feed")
-    [FeedEntry(url='https://example.org/a?utm_source=x', updated=None), FeedEntry(url='https://example.org/b', updated=None)]
+    >>> feed = parse_feed(b'<rss version="2.0"><channel><item><link>/a?utm_source=x</link></item>'
+    ...                   b'<item><link>http://h:99999/x</link></item></channel></rss>', "https://example.org/feed")
+    >>> feed.entries
+    [FeedEntry(url='https://example.org/a?utm_source=x', updated=None)]
+    >>> feed.rejected
+    ["'http://h:99999/x' is not a usable URL (Port out of range 0-65535)"]
     """
     if not body.strip():
         raise FeedError("empty feed")
-    entries = _json_feed(body, url) if body.lstrip()[:1] == b"{" else _xml_feed(body, url)
+    links = _json_feed(body, url) if body.lstrip()[:1] == b"{" else _xml_feed(body, url)
     unique: dict[str, FeedEntry] = {}
-    for entry in entries:
-        unique.setdefault(entry.url, entry)
-    return list(unique.values())
+    rejected = []
+    for link, updated in links:
+        try:
+            absolute = _absolute_url(url, link)
+        except ValueError as error:
+            rejected.append(str(error))
+        else:
+            unique.setdefault(absolute, FeedEntry(absolute, updated))
+    return Feed(list(unique.values()), rejected)
 
 
-def _json_feed(body: bytes, url: str) -> list[FeedEntry]:
+def _absolute_url(base: str, link: str) -> str:
+    """``link`` made absolute against ``base``; :class:`ValueError` saying why if it is not a usable
+    http(s) URL."""
+    try:
+        absolute = urljoin(base, link)
+        parts = urlsplit(absolute)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as error:
+        raise ValueError(f"{link[:200]!r} is not a usable URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{link[:200]!r} is not an http(s) URL")
+    return absolute
+
+
+Link = tuple[str, datetime | None]  # an entry's link as the feed gives it, and when it was updated
+
+
+def _json_feed(body: bytes, url: str) -> list[Link]:
     try:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FeedError(f"malformed JSON Feed ({error})") from None
+    except RecursionError:
+        raise FeedError("JSON Feed nested too deeply to read") from None
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith(JSON_FEED_PREFIX):
         raise FeedError("JSON that is not a JSON Feed (no jsonfeed.org version)")
     items = document.get("items")
@@ -85,11 +127,11 @@ def _json_feed(body: bytes, url: str) -> list[FeedEntry]:
         link = item.get("url") or item.get("external_url")
         if isinstance(link, str) and link.strip():
             stamp = item.get("date_modified") or item.get("date_published")
-            found.append(FeedEntry(urljoin(url, link.strip()), _iso_time(stamp)))
+            found.append((link.strip(), _iso_time(stamp)))
     return found
 
 
-def _xml_feed(body: bytes, url: str) -> list[FeedEntry]:
+def _xml_feed(body: bytes, url: str) -> list[Link]:
     malformed = None
     try:
         safe_fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
@@ -103,7 +145,7 @@ def _xml_feed(body: bytes, url: str) -> list[FeedEntry]:
     for entry in parsed.entries:
         link = _entry_link(entry)
         if link:
-            found.append(FeedEntry(urljoin(url, link), _entry_time(entry)))
+            found.append((link, _entry_time(entry)))
     if not found and not parsed.get("version") and not looks_like_feed(body):
         raise FeedError("not an RSS, Atom, RDF or JSON feed")
     if not found and malformed is not None:
@@ -123,7 +165,12 @@ def _entry_link(entry: Any) -> str | None:
 def _entry_time(entry: Any) -> datetime | None:
     # read the underlying dict: feedparser's own lookup of a missing "updated" warns and falls back
     value = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
-    return datetime.fromtimestamp(calendar.timegm(value), timezone.utc) if value else None
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), timezone.utc)
+    except (ValueError, OverflowError, OSError):  # a date no clock can show, such as the year 99999
+        return None
 
 
 def _iso_time(value: Any) -> datetime | None:
@@ -136,4 +183,4 @@ def _iso_time(value: Any) -> datetime | None:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
 
 
-__all__ = ["FeedEntry", "FeedError", "looks_like_feed", "parse_feed"]
+__all__ = ["Feed", "FeedEntry", "FeedError", "looks_like_feed", "parse_feed"]

@@ -6,8 +6,9 @@ hand (capped, loops detected, every hop checked against robots.txt), connections
 the host's addresses are public (checked on the addresses the socket then connects to, by
 :mod:`variorum.track.connect`), conditional GET (``If-None-Match`` / ``If-Modified-Since``), a size cap
 enforced while streaming (on the decoded body, so a compressed bomb is cut off too) and a User-Agent that
-says who we are. It never raises for a bad fetch: a :class:`Fetched` carries the failure kind the store
-records.
+says who we are. robots.txt is read by RFC 9309 (:mod:`variorum.track.robots`) and its ``Crawl-delay``
+is a floor on the host's delay. It never raises for a bad fetch, a bad URL included: a :class:`Fetched`
+carries the failure kind the store records.
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ class _HostGate:
         self._delay = delay
         self._next_start = 0.0
 
+    def at_least(self, delay: float) -> None:
+        """Make the delay between two starts at least ``delay`` seconds (a robots.txt ``Crawl-delay``)."""
+        self._delay = max(self._delay, delay)
+
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         async with self._slots:
@@ -159,6 +164,7 @@ class Fetcher:
         current = url
         for _hop in range(self.policy.max_redirects + 1):
             try:
+                _check_usable(current)
                 refusal = await self._refusal(current)
                 if refusal is not None:
                     kind, detail = refusal
@@ -172,10 +178,16 @@ class Fetcher:
                                detail=f"response over the limit of {self.policy.max_bytes:,} bytes")
             except httpx.TimeoutException:
                 raise
+            except (httpx.InvalidURL, ValueError) as error:  # an octal IP, a port out of range, a broken literal
+                return Fetched(url, current, failure="http_error", detail=f"not a usable URL: {current} ({error})")
             except (httpx.HTTPError, OSError) as error:
                 return Fetched(url, current, failure="network", detail=_describe(error, current))
             if status in REDIRECT_STATUSES and "location" in response_headers:
-                target = urljoin(current, response_headers["location"])
+                try:
+                    target = urljoin(current, response_headers["location"])
+                except ValueError as error:
+                    return Fetched(url, current, status, response_headers, failure="redirects",
+                                   detail=f"redirect to an unusable URL ({error})")
                 if target in seen:
                     return Fetched(url, current, status, response_headers, failure="redirects",
                                    detail=f"redirect loop back to {target}")
@@ -191,8 +203,13 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return "http_error", f"not an http(s) URL: {url}"
-        if self.policy.obey_robots and not await self._robots.allowed(url):
-            return "robots", f"robots.txt of {parts.netloc} disallows {parts.path or '/'}"
+        if self.policy.obey_robots:
+            rules = await self._robots.rules(url)
+            if not rules.allows(url, self.policy.user_agent):
+                return "robots", f"robots.txt of {parts.netloc} disallows {parts.path or '/'}"
+            delay = rules.crawl_delay(self.policy.user_agent)
+            if delay is not None:
+                self._gate(url).at_least(delay)
         return None
 
     async def _get(self, url: str, headers: dict[str, str], limit: int) -> tuple[int, dict[str, str], bytes]:
@@ -212,9 +229,16 @@ class Fetcher:
         try:
             async with self._gate(robots_url).slot():
                 status, _headers, body = await self._get(robots_url, {}, ROBOTS_MAX_BYTES)
-        except (httpx.HTTPError, _TooLarge):  # a refused address or an unknown name is the page's failure: _follow
-            return None, b""
+        except (httpx.HTTPError, httpx.InvalidURL, _TooLarge):
+            return None, b""  # a refused address, an unknown name or a bad URL is the page's failure: _follow
         return status, body
+
+
+def _check_usable(url: str) -> None:
+    """Raise :class:`ValueError` or :class:`httpx.InvalidURL` for a URL that cannot be fetched as it is
+    written (an octal address, a port out of range, a broken IPv6 literal), before robots.txt is asked."""
+    urlsplit(url).port  # noqa: B018 - the standard library's reading (ports 0-65535, IPv6 literals)
+    httpx.URL(url)  # and httpx's (no octal or hexadecimal IPv4 addresses)
 
 
 def _describe(error: BaseException, url: str) -> str:

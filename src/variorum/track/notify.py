@@ -12,7 +12,8 @@ deliveries in flight. Network errors, 5xx and 429 answers are retried with expon
 jitter (a ``Retry-After`` header sets the wait); other 4xx answers are not. A delivery that fails for good
 is logged as a warning on the ``variorum.track`` logger and never raises into the tracker.
 
->>> from variorum import Article, compare
+>>> from variorum import Article
+>>> from variorum.compare import compare
 >>> old = Article.from_text("Storm Nears\\n\\nThe storm is 40 km away.")
 >>> new = Article.from_text("Storm Hits Coast\\n\\nThe storm is 40 km away.")
 >>> worth_notifying(compare(old, new), min_significance="major", headline_only=True)

@@ -2,15 +2,21 @@
 
 One :meth:`Tracker.run_once` is a pass: every feed is polled (conditionally) and its entries become
 articles; page sources are articles themselves; then articles due for a check are claimed in batches
-(a lease in the database keeps two trackers from taking the same one), fetched, extracted, judged
-(paywalls, consent walls and error pages are failures, not versions) and recorded by the store, which
-stores a version only for a substantive change and guards against flip-flops. New versions that pass the
-source's filter (:func:`~variorum.track.notify.worth_notifying`) are handed to the notifier as
+(a lease in the database keeps two trackers from taking the same one) and checked concurrently. A check
+fetches the page, then :func:`examine_page` — in the extraction worker processes — extracts the article,
+judges it (paywalls, consent walls and error pages are failures, not versions) and compares it with the
+latest stored version; the store only records what it is handed (it stores a version only for a
+substantive change and guards against flip-flops). New versions that pass the source's filter
+(:func:`~variorum.track.notify.worth_notifying`) are handed to the notifier as
 :class:`~variorum.track.notify.ChangeEvent`. Each article is rescheduled by the :class:`RecheckPolicy`.
 
-Crash safety: every store write is one transaction, and an article is rescheduled only after its fetch
-was recorded, so a tracker killed at any moment loses nothing: the article it was checking becomes due
-again when its lease runs out, and recording the same text twice is a no-op.
+The per-article writes of many concurrent checks are committed together (:class:`_GroupCommit`): one
+transaction for whatever checks finished while the previous transaction ran, so that the database and
+the ORM cost per page stays small however many pages a second arrive.
+
+Crash safety: an article is rescheduled in the same transaction that records its fetch, so a tracker
+killed at any moment loses nothing: the article it was checking becomes due again when its lease runs
+out, and recording the same text twice is a no-op.
 """
 
 from __future__ import annotations
@@ -27,16 +33,17 @@ from typing import Any, Awaitable, Callable, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from variorum.article import Article
-from variorum.compare.model import MINOR
+from variorum.compare.model import MINOR, Comparison
 from variorum.extract.html import article_from_html
 from variorum.extract.plaintext import article_from_text
-from variorum.store import HttpMeta, Store
+from variorum.store import HttpMeta, Store, VersionResult
 from variorum.store.models import Source
-from variorum.store.repository import DueArticle
+from variorum.store.repository import STALE, DueArticle, LatestVersion, Writes
 from variorum.track.feeds import FeedError, parse_feed
 from variorum.track.fetch import Fetched, Fetcher
 from variorum.track.notify import ChangeEvent, worth_notifying
 from variorum.track.quality import extraction_problem, word_count
+from variorum.track.record import comparison_with, record_fetch
 from variorum.track.schedule import RecheckPolicy
 
 log = logging.getLogger("variorum.track")
@@ -54,14 +61,25 @@ def utc_now() -> datetime:
 Notify = Callable[[ChangeEvent], Awaitable[None]]  # e.g. WebhookNotifier.notify
 
 
+@dataclass(frozen=True, slots=True)
+class FeedFailure:
+    """A feed that could not be read in a pass: its URL, the failure kind and what went wrong."""
+
+    url: str
+    kind: str
+    detail: str
+
+
 @dataclass
 class RunReport:
     """What one pass did: outcomes counted by kind (``new``, ``unchanged``, ``cosmetic``, ``flip_flop``,
-    ``not_modified``, or a failure kind), feeds polled and articles discovered."""
+    ``not_modified``, or a failure kind), feeds polled (and those that failed), feed entries left out for
+    a link that is not a usable URL, and articles discovered."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
     feeds: int = 0
-    feed_failures: Counter[str] = field(default_factory=Counter)
+    failed_feeds: list[FeedFailure] = field(default_factory=list)
+    rejected_entries: int = 0
     discovered: int = 0
 
     @property
@@ -69,17 +87,43 @@ class RunReport:
         """Articles checked in this pass."""
         return sum(self.outcomes.values())
 
+    @property
+    def feed_failures(self) -> Counter[str]:
+        """Failed feeds counted by failure kind."""
+        return Counter(failure.kind for failure in self.failed_feeds)
+
     def describe(self) -> str:
         """One line for people."""
         def counts(counter: Counter[str]) -> str:
             return ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(counter.items()))
 
-        failed = sum(self.feed_failures.values())
+        failed = len(self.failed_feeds)
         feeds = f"polled {self.feeds} feed{'s' if self.feeds != 1 else ''}"
         if failed:
             feeds += f" ({failed} failed: {counts(self.feed_failures)})"
+        if self.rejected_entries:
+            feeds += f", {self.rejected_entries} entr{'ies' if self.rejected_entries != 1 else 'y'} left out"
         articles = f"discovered {self.discovered} article{'s' if self.discovered != 1 else ''}, checked {self.checked}"
         return f"{feeds}, {articles}" + (f": {counts(self.outcomes)}" if self.outcomes else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values (``variorum track run --format json`` prints one per pass).
+
+        >>> report = RunReport(Counter(new=2), feeds=1, failed_feeds=[FeedFailure("https://x.example/feed",
+        ...                    "network", "connection refused")], discovered=2)
+        >>> report.to_dict()["feed_failures"]
+        [{'url': 'https://x.example/feed', 'kind': 'network', 'detail': 'connection refused'}]
+        """
+        return {
+            "feeds": self.feeds,
+            "feed_failures": [
+                {"url": failure.url, "kind": failure.kind, "detail": failure.detail} for failure in self.failed_feeds
+            ],
+            "rejected_entries": self.rejected_entries,
+            "discovered": self.discovered,
+            "checked": self.checked,
+            "outcomes": dict(sorted(self.outcomes.items())),
+        }
 
 
 PAGE_TYPES = frozenset({"", "text/html", "application/xhtml+xml", "text/plain"})
@@ -92,8 +136,80 @@ def extract_page(body: bytes, url: str, content_type: str, charset: str | None) 
     return article_from_html(body, source=url, charset=charset, url=url)
 
 
+@dataclass(frozen=True, slots=True)
+class PageCheck:
+    """What :func:`examine_page` made of a fetched page: the article, why it is not a usable version
+    (``(failure kind, detail)``, or ``None``), and its comparison with the latest stored version (``None``
+    when there is none, when the text is the same, or when the page is not usable)."""
+
+    article: Article
+    problem: tuple[str, str] | None
+    comparison: Comparison | None
+
+
+def examine_page(
+    body: bytes, url: str, content_type: str, charset: str | None, latest: LatestVersion | None,
+    status: int | None = None,
+) -> PageCheck:
+    """Extract a fetched page, judge it and compare it with the latest stored version: all the CPU work of
+    a check, in one call that the tracker runs in its extraction worker processes."""
+    article = extract_page(body, url, content_type, charset)
+    previous_words = word_count(latest.article.body) if latest is not None else None
+    problem = extraction_problem(article, previous_words)
+    comparison = comparison_with(latest, article) if problem is None else None
+    return PageCheck(article, problem, comparison)
+
+
+WriteOp = Callable[[Writes], Any]
+
+
+class _GroupCommit:
+    """Runs per-article writes on the store thread, each group of writes that arrived while the previous
+    group was being committed in one transaction of its own (group commit)."""
+
+    def __init__(self, store: Store, thread: Executor) -> None:
+        self._store = store
+        self._thread = thread
+        self._pending: list[tuple[WriteOp, asyncio.Future[Any]]] = []
+        self._committing = False
+
+    async def write(self, op: WriteOp) -> Any:
+        """Run ``op`` in the next group's transaction and return what it returned, once committed."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((op, future))
+        if not self._committing:
+            self._committing = True
+            asyncio.get_running_loop().create_task(self._commit_groups())
+        return await future
+
+    async def _commit_groups(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._pending:
+                group, self._pending = self._pending, []
+                try:
+                    results = await loop.run_in_executor(self._thread, self._commit, [op for op, _ in group])
+                except Exception as error:  # the transaction failed: every write of the group did
+                    for _, future in group:
+                        future.set_exception(error)
+                else:
+                    for (_, future), result in zip(group, results):
+                        future.set_result(result)
+        finally:
+            self._committing = False
+
+    def _commit(self, ops: list[WriteOp]) -> list[Any]:
+        with self._store.batch() as writes:
+            return [op(writes) for op in ops]
+
+
 class Tracker:
-    """Runs passes over a store with a fetcher; see the module's docstring."""
+    """Runs passes over a store with a fetcher; see the module's docstring.
+
+    ``extractor`` runs :func:`examine_page` (give it a process pool: extraction and comparison are CPU
+    work that would otherwise compete with the event loop for one interpreter); without one it runs in a
+    thread.
+    """
 
     def __init__(
         self, store: Store, fetcher: Fetcher, *, recheck: RecheckPolicy = RecheckPolicy(),
@@ -110,12 +226,14 @@ class Tracker:
         self.extractor = extractor
         self._sources: dict[int, Source] = {}
         self._writer: Executor | None = None
+        self._group: _GroupCommit | None = None
 
     async def run_once(self, progress: Progress | None = None, *, everything: bool = False) -> RunReport:
         """One pass: poll every feed, then check every article that is due (``everything``: every article,
         whatever its schedule)."""
         report = RunReport()
-        with ThreadPoolExecutor(1 if self.store.dialect == "sqlite" else 4, "variorum-store") as self._writer:
+        with ThreadPoolExecutor(1, "variorum-store") as self._writer:
+            self._group = _GroupCommit(self.store, self._writer)
             await self._pass(report, progress, everything)
         return report
 
@@ -127,16 +245,21 @@ class Tracker:
         if everything:
             await self._store(self.store.make_all_due, cutoff)
         while due := await self._store(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease):
-            outcomes = await asyncio.gather(*(self._check(article) for article in due))
+            latest = await asyncio.to_thread(self.store.latest_stored_of, [article.url for article in due])
+            outcomes = await asyncio.gather(*(self._check(article, latest.get(article.url)) for article in due))
             for article, outcome in zip(due, outcomes):
                 report.outcomes[outcome] += 1
                 if progress is not None:
                     progress(article.url, outcome)
 
     async def _store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a store call on the pass's store threads: one on SQLite, where writers would otherwise
-        queue on the database lock and sleep in its busy handler, a few on PostgreSQL."""
+        """Run a store call that writes on the pass's store thread (one: on SQLite, writers would
+        otherwise queue on the database lock and sleep in its busy handler)."""
         return await asyncio.get_running_loop().run_in_executor(self._writer, partial(method, *args, **kwargs))
+
+    async def _write(self, op: WriteOp) -> Any:
+        assert self._group is not None  # set by run_once
+        return await self._group.write(op)
 
     async def run_forever(self, every: timedelta, progress: Progress | None = None,
                           on_pass: Callable[[RunReport], None] | None = None) -> None:
@@ -165,18 +288,20 @@ class Tracker:
         fetched = await self.fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
         at = self.clock()
         if fetched.failure is not None:
-            report.feed_failures[fetched.failure] += 1
-            await self._failed(source.url, fetched.failure, fetched.detail, fetched.status, at, source.id)
+            await self._feed_failed(source, report, fetched.failure, fetched.detail, fetched.status, at)
             return
         if not fetched.not_modified:
             try:
-                entries = parse_feed(fetched.body, fetched.final_url)
+                feed = parse_feed(fetched.body, fetched.final_url)
             except FeedError as error:
-                report.feed_failures["bad_feed"] += 1
-                await self._failed(source.url, "bad_feed", str(error), fetched.status, at, source.id)
+                await self._feed_failed(source, report, "bad_feed", str(error), fetched.status, at)
                 return
+            for rejected in feed.rejected:
+                log.info("%s: entry left out: %s", source.url, rejected)
+            report.rejected_entries += len(feed.rejected)
             new = await self._store(
-                self.store.discover, [(entry.url, entry.updated) for entry in entries], source_id=source.id, at=at)
+                self.store.discover, [(entry.url, entry.updated) for entry in feed.entries], source_id=source.id,
+                at=at)
             report.discovered += new
         await self._store(
             self.store.mark_polled, source.id, at=at,
@@ -184,47 +309,88 @@ class Tracker:
             last_modified=fetched.headers.get("last-modified", source.last_modified if fetched.not_modified else None),
         )
 
+    async def _feed_failed(self, source: Source, report: RunReport, kind: str, detail: str, status: int | None,
+                           at: datetime) -> None:
+        """A feed that could not be read: named in the report, recorded, and marked as polled (its
+        validators kept), so that ``track list`` says when it was last tried."""
+        report.failed_feeds.append(FeedFailure(source.url, kind, detail))
+        await self._failed(source.url, kind, detail, status, at, source.id)
+        await self._store(self.store.mark_polled, source.id, at=at, etag=source.etag,
+                          last_modified=source.last_modified)
+
     # articles -----------------------------------------------------------------------------------------
 
-    async def _check(self, due: DueArticle) -> str:
+    async def _check(self, due: DueArticle, latest: LatestVersion | None) -> str:
         try:
-            outcome, changed_at = await self._fetch_and_record(due)
+            return await self._fetch_and_record(due, latest)
         except Exception as error:  # one bad page must not stop the pass
             log.exception("checking %s failed", due.url)
-            outcome, changed_at = "extraction_failed", None
-            await self._failed(due.url, outcome, f"{type(error).__name__}: {error}", None, self.clock(), due.source_id)
-        now = self.clock()
-        next_check = self.recheck.next_check(
-            first_seen=due.first_seen_at, last_changed=changed_at or due.last_changed_at, now=now,
-        )
-        await self._store(self.store.schedule_check, due.url, next_check)
-        return outcome
+            outcome = "extraction_failed"
+            detail = f"{type(error).__name__}: {error}"
+            await self._write(partial(self._record_failure, due, outcome, detail, None, self.clock()))
+            return outcome
 
-    async def _fetch_and_record(self, due: DueArticle) -> tuple[str, datetime | None]:
+    def _next_check(self, due: DueArticle, changed_at: datetime | None) -> datetime | None:
+        return self.recheck.next_check(
+            first_seen=due.first_seen_at, last_changed=changed_at or due.last_changed_at, now=self.clock(),
+        )
+
+    def _record_failure(self, due: DueArticle, kind: str, detail: str, status: int | None, at: datetime,
+                        writes: Writes) -> None:
+        log.info("%s: %s (%s)", due.url, kind, detail)
+        writes.record_failure(due.url, kind, status=status, detail=detail, at=at, source_id=due.source_id)
+        writes.schedule_check(due.url, self._next_check(due, None))
+
+    def _mark_seen(self, due: DueArticle, at: datetime, writes: Writes) -> None:
+        writes.mark_seen(due.url, at)
+        writes.schedule_check(due.url, self._next_check(due, None))
+
+    def _record_version(self, due: DueArticle, fetched: Fetched, check: PageCheck, latest: LatestVersion | None,
+                        at: datetime, writes: Writes) -> VersionResult:
+        result = writes.record_version(
+            due.url, check.article, fetched.body, at, HttpMeta(fetched.status, fetched.headers),
+            source_id=due.source_id, comparison=check.comparison, previous=latest.seq if latest else 0,
+        )
+        if result.status != STALE:
+            writes.schedule_check(due.url, self._next_check(due, at if result.stored else None))
+        return result
+
+    def _record_again(self, due: DueArticle, fetched: Fetched, article: Article, at: datetime) -> VersionResult:
+        """Record a fetch whose comparison went stale (another writer stored a version meanwhile)."""
+        result = record_fetch(self.store, due.url, article, fetched.body, at, HttpMeta(fetched.status, fetched.headers),
+                              source_id=due.source_id)
+        self.store.schedule_check(due.url, self._next_check(due, at if result.stored else None))
+        return result
+
+    async def _fetch_and_record(self, due: DueArticle, latest: LatestVersion | None) -> str:
         fetched = await self.fetcher.fetch(due.url, etag=due.etag, last_modified=due.last_modified)
         at = self.clock()
         if fetched.failure is not None:
-            await self._failed(due.url, fetched.failure, fetched.detail, fetched.status, at, due.source_id)
-            return fetched.failure, None
+            await self._write(partial(self._record_failure, due, fetched.failure, fetched.detail, fetched.status, at))
+            return fetched.failure
         if fetched.not_modified:
-            await self._store(self.store.mark_seen, due.url, at)
-            return "not_modified", None
+            await self._write(partial(self._mark_seen, due, at))
+            return "not_modified"
         if fetched.content_type not in PAGE_TYPES:
             detail = f"not an article page but {fetched.content_type}"
-            await self._failed(due.url, "extraction_failed", detail, fetched.status, at, due.source_id)
-            return "extraction_failed", None
-        article = await self._extract(fetched, due.url)
-        previous_words = await asyncio.to_thread(self._latest_words, due.url)  # a read: any thread
-        problem = extraction_problem(article, previous_words)
-        if problem is not None:
-            await self._failed(due.url, problem[0], problem[1], fetched.status, at, due.source_id)
-            return problem[0], None
-        result = await self._store(
-            self.store.record_version, due.url, article, fetched.body, at, HttpMeta(fetched.status, fetched.headers),
-            source_id=due.source_id,
+            await self._write(partial(self._record_failure, due, "extraction_failed", detail, fetched.status, at))
+            return "extraction_failed"
+        check = await asyncio.get_running_loop().run_in_executor(
+            self.extractor, examine_page, fetched.body, due.url, fetched.content_type, fetched.charset, latest,
+            fetched.status,
         )
-        if not result.stored:
-            return result.status, None
+        if check.problem is not None:
+            kind, detail = check.problem
+            await self._write(partial(self._record_failure, due, kind, detail, fetched.status, at))
+            return kind
+        result: VersionResult = await self._write(partial(self._record_version, due, fetched, check, latest, at))
+        if result.status == STALE:
+            result = await self._store(self._record_again, due, fetched, check.article, at)
+        if result.stored:
+            await self._notify(due, check.article, result)
+        return result.status
+
+    async def _notify(self, due: DueArticle, article: Article, result: VersionResult) -> None:
         source = self._sources.get(due.source_id) if due.source_id is not None else None
         if self.notify is not None and worth_notifying(
             result.comparison, min_significance=source.min_significance if source else MINOR,
@@ -234,17 +400,6 @@ class Tracker:
             await self.notify(ChangeEvent(
                 result.url, article.title, result.version, result.version - 1, result.comparison, due.source_id,
             ))
-        return result.status, at
-
-    async def _extract(self, fetched: Fetched, url: str) -> Article:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self.extractor, extract_page, fetched.body, url, fetched.content_type, fetched.charset,
-        )
-
-    def _latest_words(self, url: str) -> int | None:
-        latest = self.store.latest(url)
-        return word_count(latest.body) if latest is not None else None
 
     async def _failed(self, url: str, kind: str, detail: str, status: int | None, at: datetime,
                       source_id: int | None) -> None:
@@ -253,4 +408,4 @@ class Tracker:
             self.store.record_failure, url, kind, status=status, detail=detail, at=at, source_id=source_id)
 
 
-__all__ = ["Notify", "RunReport", "Tracker", "extract_page", "utc_now"]
+__all__ = ["FeedFailure", "Notify", "PageCheck", "RunReport", "Tracker", "examine_page", "extract_page", "utc_now"]

@@ -14,8 +14,10 @@ from variorum.compare import compare
 from variorum.compare.model import SIGNIFICANCES
 from variorum.errors import InputError
 from variorum.store.models import Source
+from variorum.text.urls import canonical_url
 from variorum.store.queries import ArticleFilter, article_counts_by_source, list_articles
 from variorum.web.data import (
+    Id,
     ChangesQuery, article_filter, article_or_404, changes, changes_wanted, cluster_comparison, comparison_json,
     get_store, history_or_404, store_clusters, stored_comparison, version_or_404,
 )
@@ -51,7 +53,7 @@ def sources(request: Request) -> JSON:
 
 
 @router.get("/articles/{article_id}", summary="An article and its versions")
-def article(request: Request, article_id: int) -> JSON:
+def article(request: Request, article_id: Id) -> JSON:
     """The article and every stored version, with the size (characters changed) and significance of
     each version's change from the one before."""
     row, points = history_or_404(get_store(request), article_id)
@@ -59,7 +61,7 @@ def article(request: Request, article_id: int) -> JSON:
 
 
 @router.get("/articles/{article_id}/versions/{number}", summary="One stored version of an article")
-def version(request: Request, article_id: int, number: int) -> JSON:
+def version(request: Request, article_id: Id, number: Id) -> JSON:
     """The extracted article of one version (``Article.to_dict()``: text, blocks, title, links, …)."""
     store = get_store(request)
     row, points = history_or_404(store, article_id)
@@ -69,7 +71,7 @@ def version(request: Request, article_id: int, number: int) -> JSON:
 
 @router.get("/articles/{article_id}/compare", summary="Compare two versions of an article")
 def compare_versions(
-    request: Request, article_id: int,
+    request: Request, article_id: Id,
     from_version: Annotated[int | None, Query(alias="from", description="Version A (default: the one before `to`).")] = None,
     to_version: Annotated[int | None, Query(alias="to", description="Version B (default: the latest).")] = None,
 ) -> JSON:
@@ -83,7 +85,13 @@ def compare_versions(
 def recent(request: Request, wanted: Annotated[ChangesQuery, Depends(changes_wanted)]) -> JSON:
     """Every stored change from one version of an article to the next, newest first (also as Atom at
     ``/changes.atom``)."""
-    return {"changes": [item.to_dict() for item in changes(get_store(request), wanted)]}
+    found = changes(get_store(request), wanted)
+    following = found.next_offset
+    return {
+        "total": found.total, "limit": wanted.limit, "offset": wanted.offset,
+        "next": f"/api/changes?{wanted.query(offset=following)}" if following is not None else None,
+        "changes": [item.to_dict() for item in found.items],
+    }
 
 
 @router.get("/clusters", summary="Articles that are the same story")
@@ -107,7 +115,7 @@ def clusters(request: Request) -> JSON:
 
 
 @router.get("/clusters/{cluster_id}/compare/{member_id}", summary="A cluster member compared with its representative")
-def cluster_compare(request: Request, cluster_id: int, member_id: int) -> JSON:
+def cluster_compare(request: Request, cluster_id: Id, member_id: Id) -> JSON:
     """The latest version of the cluster's representative compared with the latest version of a member."""
     _cluster, first, second, comparison = cluster_comparison(request, cluster_id, member_id)
     return comparison_json(comparison, cluster_id=cluster_id, a_article_id=first.id, b_article_id=second.id)
@@ -134,7 +142,13 @@ async def _compared(request: Request, sides: list[tuple[str, bytes]]) -> JSON:
 @router.post("/compare", summary="Compare two texts (nothing is stored)")
 async def compare_texts(request: Request, pair: TextPair) -> JSON:
     """The comparison of two texts sent as JSON, in the documented form (docs/json.md)."""
-    return await _compared(request, [(pair.a_name, pair.a.encode("utf-8")), (pair.b_name, pair.b.encode("utf-8"))])
+    sides = []
+    for name, text in ((pair.a_name, pair.a), (pair.b_name, pair.b)):
+        try:
+            sides.append((name, text.encode("utf-8")))
+        except UnicodeEncodeError:
+            raise HTTPException(400, f"{name}: not valid Unicode (a lone surrogate \\u escape)") from None
+    return await _compared(request, sides)
 
 
 @router.post("/compare/files", summary="Compare two uploaded files (nothing is stored)")
@@ -159,7 +173,11 @@ class NewSource(BaseModel):
 @router.post("/sources", status_code=201, dependencies=[Depends(require_token)], summary="Add a source (token)")
 def add_source(request: Request, new: NewSource) -> JSON:
     """Add a feed or page to watch; adding one that exists returns it unchanged."""
-    if safe_href(new.url) is None:
+    try:
+        usable = safe_href(new.url) is not None and bool(canonical_url(new.url))
+    except ValueError:  # e.g. a port out of range
+        usable = False
+    if not usable:
         raise HTTPException(422, f"url must be an absolute http or https URL, not {new.url!r}")
     source = get_store(request).add_source(
         new.url, new.kind, min_significance=new.min_significance, headline_only=new.headline_only,
@@ -169,7 +187,7 @@ def add_source(request: Request, new: NewSource) -> JSON:
 
 @router.post("/articles/{article_id}/check", status_code=202, dependencies=[Depends(require_token)],
              summary="Schedule a check of an article now (token)")
-def check_now(request: Request, article_id: int) -> JSON:
+def check_now(request: Request, article_id: Id) -> JSON:
     """Make the article due for the tracker's next round (its next check time becomes now)."""
     store = get_store(request)
     row = article_or_404(store, article_id)

@@ -69,7 +69,7 @@ def docs_page(request: Request) -> HTMLResponse:
     spec = request.app.openapi()
     return request.app.state.templates.TemplateResponse(request, "docs.html", {
         "nav": "docs", "json_url": "/openapi.json", "read_only": not request.app.state.token,
-        "version": request.app.version, "spec": spec, "operations": operations(spec),
+        "app_version": request.app.version, "spec": spec, "operations": operations(spec),
     })
 
 

@@ -12,7 +12,6 @@ from http import HTTPStatus
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
-from threading import Lock
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,8 +20,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from variorum.dedup import DedupConfig
+from variorum.dedup.report import ClusterCache
 from variorum.store import Store
 from variorum.web import api, apidocs, pages
 from variorum.web.data import ComparisonCache
@@ -59,7 +60,7 @@ def _error(request: Request, status: int, detail: object, headers: dict[str, str
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, "error.html", {
         "status": status, "reason": HTTPStatus(status).phrase, "detail": detail, "nav": "",
-        "json_url": None, "read_only": not request.app.state.token, "version": request.app.version,
+        "json_url": None, "read_only": not request.app.state.token, "app_version": request.app.version,
     }, status_code=status, headers=headers)
 
 
@@ -70,10 +71,32 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
+    wrong_path = [e for e in error.errors() if e["loc"] and e["loc"][0] == "path"]
+    if wrong_path:  # /articles/abc names no article: not found, whatever the validator thinks of "abc"
+        return _error(request, 404, f"no such page: {request.url.path}")
     if _wants_json(request):
         return JSONResponse({"detail": error.errors()}, status_code=422)
     problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in error.errors())
     return _error(request, 422, problems)
+
+
+class HeadAsGet:
+    """ASGI middleware answering ``HEAD`` like ``GET`` without the body (RFC 9110), for every page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def create_app(
@@ -98,9 +121,9 @@ def create_app(
     app.state.cluster_limit = cluster_limit
     app.state.templates = _templates()
     app.state.comparisons = ComparisonCache()
-    app.state.clusters_lock = Lock()
-    app.state.clusters_cache = None
+    app.state.clusters_cache = ClusterCache()
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)

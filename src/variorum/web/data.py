@@ -9,18 +9,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from threading import Lock
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import HTTPException, Query, Request
+from fastapi import HTTPException, Path, Query, Request
 
 from variorum.compare import Comparison, compare
 from variorum.compare.model import KINDS
-from variorum.dedup import DedupConfig
+from variorum.dedup import DedupConfig, Document
+from variorum.dedup.furniture import site_of
 from variorum.store import Store
-from variorum.store.changes import MAX_LIMIT, ChangeEntry, recent_changes
+from variorum.store.changes import MAX_LIMIT, ChangeEntry, change_page
 from variorum.store.models import Source
+from variorum.store.versions import VersionNotFoundError, resolve_versions
 from variorum.store.queries import (
-    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, clusters, fingerprint,
-    source_by_id, timeline,
+    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, fingerprint, latest_texts,
+    source_by_id, story_clusters, timeline,
 )
 
 
@@ -38,14 +41,27 @@ def _moment(value: str | None, name: str, *, end_of_day: bool) -> datetime | Non
             day = date.fromisoformat(value.strip())
             return datetime.combine(day, time.max if end_of_day else time.min, timezone.utc)
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError):
         raise HTTPException(400, f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 time, not {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+MAX_QUERY_CHARS = 500
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Path(ge=0, le=MAX_ID)]
+"""An id or version number in a path; out of range it names nothing (404), as databases hold 64-bit ids."""
+
+
+def _without_nul(value: str | None) -> str | None:
+    """A text parameter with NUL characters dropped (no database takes them in a query), or ``None``."""
+    return value.replace("\x00", "") or None if value else None
 
 
 def article_filter(
-    q: Annotated[str | None, Query(description="Words in the title or URL (case-insensitive).")] = None,
-    site: Annotated[str | None, Query(description="A host name; its subdomains match too.")] = None,
+    q: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description=(
+        "Words to search for in every version's headline and body (all must occur; \"a phrase\" in double "
+        "quotes as written), ranked best first; or a URL, or part of one, to match article URLs."))] = None,
+    site: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="A host name; its subdomains match too.")] = None,
     since: Annotated[str | None, Query(description="Keep articles with a version fetched on or after this date.")] = None,
     until: Annotated[str | None, Query(description="… and on or before this date.")] = None,
     kind: Annotated[str | None, Query(description=f"Keep articles with a change of this kind: {', '.join(KINDS)}.")] = None,
@@ -57,7 +73,7 @@ def article_filter(
     """The listing's query parameters as an :class:`ArticleFilter` (empty form fields mean "any")."""
     try:
         return ArticleFilter(
-            q=q or None, site=site or None,
+            q=_without_nul(q), site=_without_nul(site),
             since=_moment(since, "since", end_of_day=False), until=_moment(until, "until", end_of_day=True),
             kind=kind or None, significance=significance or None, source_id=source, limit=limit, offset=offset,
         )
@@ -82,36 +98,81 @@ class ChangeItem:
             "article_id": self.article_id, "url": entry.url, "title": entry.title, "from": entry.from_version,
             "to": entry.to_version, "created_at": entry.created_at.isoformat(), "similarity": round(entry.similarity, 6),
             "max_significance": entry.max_significance, "kinds": entry.kinds, "verdict": entry.summary.get("verdict"),
-            "source_id": entry.source_id,
+            "source_id": entry.source_id, "highlights": [highlight.to_dict() for highlight in entry.highlights],
         }
 
 
 @dataclass(frozen=True, slots=True)
 class ChangesQuery:
-    """Which recent changes to list: at least ``min_significance``, stored since ``since``, at most ``limit``."""
+    """Which changes to list: at least ``min_significance``, stored since ``since``, on ``site``, of
+    ``kind``; ``limit`` of them after skipping ``offset``."""
 
     min_significance: str
     since: datetime | None
     limit: int
+    offset: int = 0
+    site: str | None = None
+    kind: str | None = None
+
+    def query(self, **changed: Any) -> str:
+        """These parameters (with ``changed`` ones replaced) as a URL query string, defaults left out."""
+        values = {
+            "significance": self.min_significance if self.min_significance != "minor" else None,
+            "since": self.since.isoformat() if self.since else None, "site": self.site, "kind": self.kind,
+            "limit": self.limit if self.limit != DEFAULT_CHANGES else None, "offset": self.offset or None,
+        }
+        values.update(changed)
+        return urlencode({name: value for name, value in values.items() if value not in (None, "", 0)})
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesList:
+    """A page of changes with what a pager needs."""
+
+    items: list[ChangeItem]
+    total: int
+    wanted: ChangesQuery
+
+    @property
+    def next_offset(self) -> int | None:
+        after = self.wanted.offset + self.wanted.limit
+        return after if after < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.wanted.offset - self.wanted.limit) if self.wanted.offset > 0 else None
+
+
+DEFAULT_CHANGES = 50
 
 
 def changes_wanted(
     significance: Annotated[str, Query(description="The least significant change listed: major, minor or cosmetic.")] = "minor",
     since: Annotated[str | None, Query(description="Only changes stored on or after this date or time.")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many changes, newest first.")] = 50,
+    site: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="Only changes of articles on this host (its subdomains too).")] = None,
+    kind: Annotated[str | None, Query(description=f"Only changes with a change of this kind: {', '.join(KINDS)}.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="How many changes, newest first.")] = DEFAULT_CHANGES,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="Changes to skip.")] = 0,
 ) -> ChangesQuery:
     """The query parameters of the changes listing and the Atom feed."""
-    return ChangesQuery(significance or "minor", _moment(since, "since", end_of_day=False), limit)
+    return ChangesQuery(
+        significance or "minor", _moment(since, "since", end_of_day=False), limit, offset, _without_nul(site),
+        kind or None,
+    )
 
 
-def changes(store: Store, wanted: ChangesQuery) -> list[ChangeItem]:
-    """The most recent stored changes (see :func:`variorum.store.changes.recent_changes`), newest first."""
+def changes(store: Store, wanted: ChangesQuery) -> ChangesList:
+    """A page of stored changes (see :func:`variorum.store.changes.change_page`), newest first."""
     try:
-        entries = recent_changes(store, limit=wanted.limit, since=wanted.since, min_significance=wanted.min_significance)
+        page = change_page(
+            store, limit=wanted.limit, offset=wanted.offset, since=wanted.since,
+            min_significance=wanted.min_significance, site=wanted.site, kind=wanted.kind,
+        )
     except ValueError as error:
         raise HTTPException(400, str(error)) from None
-    ids = article_ids(store, [entry.url for entry in entries])
-    return [ChangeItem(entry, ids[entry.url]) for entry in entries if entry.url in ids]
+    ids = article_ids(store, [entry.url for entry in page.entries])
+    items = [ChangeItem(entry, ids[entry.url]) for entry in page.entries if entry.url in ids]
+    return ChangesList(items, page.total, wanted)
 
 
 def article_or_404(store: Store, article_id: int) -> ArticleRow:
@@ -183,14 +244,14 @@ def stored_comparison(
     article, points = history_or_404(store, article_id)
     if not points:
         raise HTTPException(404, f"article {article_id} has no stored version")
-    to_version = points[-1].version if to_version is None else to_version
-    from_version = max(to_version - 1, 1) if from_version is None else from_version
-    for number in (from_version, to_version):
-        version_or_404(points, number, article_id)
+    try:
+        from_version, to_version = resolve_versions([p.version for p in points], from_version, to_version)
+    except VersionNotFoundError as error:
+        raise HTTPException(404, f"article {article_id} has no version {error.number}") from None
     cache: ComparisonCache = request.app.state.comparisons
     comparison = cache.get(
         ("versions", article_id, from_version, to_version),
-        lambda: store.comparison(article.url, to_version, from_version),
+        lambda: compare(store.version(article.url, from_version), store.version(article.url, to_version)),
     )
     return StoredComparisonView(article, from_version, to_version, comparison)
 
@@ -204,19 +265,22 @@ def cluster_or_404(request: Request, cluster_id: int) -> StoryCluster:
 
 
 def store_clusters(request: Request) -> list[StoryCluster]:
-    """The store's clusters (see :func:`variorum.store.queries.clusters`), computed again only after a
-    new version has been stored."""
+    """The store's clusters, found by :class:`variorum.dedup.report.ClusterCache` from the latest texts the
+    store provides, computed again only after a new version has been stored."""
     state = request.app.state
     store = get_store(request)
-    key = fingerprint(store)
-    with state.clusters_lock:
-        if state.clusters_cache is not None and state.clusters_cache[0] == key:
-            return state.clusters_cache[1]
     config: DedupConfig = state.dedup
-    found = clusters(store, config, limit=state.cluster_limit)
-    with state.clusters_lock:
-        state.clusters_cache = (key, found)
-    return found
+
+    def texts() -> list[Document]:
+        return [Document(str(t.article_id), t.text, t.published, site_of(t.url))
+                for t in latest_texts(store, limit=state.cluster_limit)]
+
+    found = state.clusters_cache.get(fingerprint(store), texts, config)
+    return story_clusters(store, [
+        (int(c.representative), [(int(m.id), m.similarity) for m in c.members],
+         [(int(a), int(b), s) for a, b, s, _ in c.links])
+        for c in found
+    ])
 
 
 def cluster_comparison(request: Request, cluster_id: int, member_id: int) -> tuple[StoryCluster, ArticleRow, ArticleRow, Comparison]:
@@ -241,7 +305,8 @@ def comparison_json(comparison: Comparison, **context: Any) -> dict[str, Any]:
 
 
 __all__ = [
-    "ChangeItem", "ChangesQuery", "ComparisonCache", "StoredComparisonView", "article_filter", "article_or_404", "changes",
+    "MAX_ID", "MAX_QUERY_CHARS", "Id",
+    "ChangeItem", "ChangesList", "ChangesQuery", "ComparisonCache", "StoredComparisonView", "article_filter", "article_or_404", "changes",
     "changes_wanted",
     "cluster_comparison", "cluster_or_404", "comparison_json", "get_store", "history_or_404", "source_or_404",
     "store_clusters", "stored_comparison", "version_or_404",

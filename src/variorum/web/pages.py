@@ -3,7 +3,7 @@ same data (:mod:`variorum.web.data`); templates are autoescaped, so article text
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,12 +15,13 @@ from variorum.compare import compare
 from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.errors import InputError
 from variorum.render.atom import render_atom
-from variorum.store.queries import ArticleFilter, article_counts_by_source, list_articles
+from variorum.store.queries import ArticleFilter, TimelinePoint, article_counts_by_source, list_articles
 from variorum.web.data import (
+    Id,
     ChangesQuery, article_filter, changes, changes_wanted, cluster_comparison, get_store, history_or_404,
     source_or_404, store_clusters, stored_comparison, version_or_404,
 )
-from variorum.web.views import article_from_upload, article_links, comparison_view, timeline_chart
+from variorum.web.views import VIEWS, article_from_upload, article_links, comparison_view, timeline_chart
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 CosmeticQuery = Annotated[bool, Query(description="Show cosmetic changes too.")]
@@ -30,12 +31,14 @@ def render(request: Request, template: str, nav: str = "", json_url: str | None 
     """``template`` rendered with ``context`` and what every page shows."""
     return request.app.state.templates.TemplateResponse(request, template, {
         "nav": nav, "json_url": json_url, "read_only": not request.app.state.token,
-        "version": request.app.version, **context,
+        "app_version": request.app.version, **context,
     })
 
 
 def _query(**values: Any) -> str:
-    return urlencode({name: value for name, value in values.items() if value not in (None, "", False)})
+    return urlencode({
+        name: 1 if value is True else value for name, value in values.items() if value not in (None, "", False)
+    })
 
 
 @router.get("/")
@@ -63,7 +66,7 @@ def sources_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: int) -> HTMLResponse:
+def article_page(request: Request, article_id: Id) -> HTMLResponse:
     store = get_store(request)
     article, points = history_or_404(store, article_id)
     source = source_or_404(store, article.source_id) if article.source_id is not None else None
@@ -74,7 +77,7 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
 
 
 @router.get("/articles/{article_id}/versions/{number}")
-def version_page(request: Request, article_id: int, number: int) -> HTMLResponse:
+def version_page(request: Request, article_id: Id, number: Id) -> HTMLResponse:
     store = get_store(request)
     article, points = history_or_404(store, article_id)
     point = version_or_404(points, number, article_id)
@@ -85,36 +88,71 @@ def version_page(request: Request, article_id: int, number: int) -> HTMLResponse
     )
 
 
+ViewQuery = Annotated[str | None, Query(description="The view: side (side by side) or inline; default: by screen width.")]
+
+
+def _view_url(path: str, **kept: Any) -> Callable[[str], str]:
+    """The URL of this page in another view, the other parameters kept."""
+    return lambda view: f"{path}?{_query(**kept, view=view)}"
+
+
+def _version_head(number: int, point: TimelinePoint) -> str:
+    title = f" — {point.title}" if point.title else ""
+    return f"Version {number}, fetched {point.fetched_at.strftime('%Y-%m-%d %H:%M UTC')}{title}"
+
+
 @router.get("/articles/{article_id}/compare")
 def comparison_page(
-    request: Request, article_id: int,
+    request: Request, article_id: Id,
     from_version: Annotated[int | None, Query(alias="from")] = None,
     to_version: Annotated[int | None, Query(alias="to")] = None,
     cosmetic: CosmeticQuery = False,
+    view: ViewQuery = None,
 ) -> HTMLResponse:
     shown = stored_comparison(request, article_id, from_version, to_version)
+    _article, points = history_or_404(get_store(request), article_id)
+    by_number = {point.version: point for point in points}
+    here = f"/articles/{article_id}/compare"
+    kept = {"cosmetic": cosmetic, "view": view if view in VIEWS else None}
     versions = _query(**{"from": shown.from_version, "to": shown.to_version})
+    first, last = points[0].version, points[-1].version
+    around = {
+        "previous": {
+            "href": f"{here}?{_query(**{'from': shown.from_version - 1, 'to': shown.from_version}, **kept)}",
+            "label": f"versions {shown.from_version - 1} → {shown.from_version}",
+        } if shown.from_version > first else None,
+        "next": {
+            "href": f"{here}?{_query(**{'from': shown.to_version, 'to': shown.to_version + 1}, **kept)}",
+            "label": f"versions {shown.to_version} → {shown.to_version + 1}",
+        } if shown.to_version < last else None,
+    }
     return render(
-        request, "comparison.html", "articles", f"/api/articles/{article_id}/compare?{versions}",
+        request, "comparison.html", "articles", f"/api{here}?{versions}",
         article=shown.article, from_version=shown.from_version, to_version=shown.to_version,
-        view=comparison_view(shown.comparison, cosmetic),
-        toggle_url=f"/articles/{article_id}/compare?{versions}" + ("" if cosmetic else "&cosmetic=1"),
+        view=comparison_view(shown.comparison, cosmetic, view),
+        head_a=_version_head(shown.from_version, by_number[shown.from_version]),
+        head_b=_version_head(shown.to_version, by_number[shown.to_version]),
+        toggle_url=f"{here}?{_query(**{'from': shown.from_version, 'to': shown.to_version}, view=kept['view'], cosmetic=not cosmetic)}",
+        view_url=_view_url(here, **{"from": shown.from_version, "to": shown.to_version, "cosmetic": cosmetic}),
+        around=around,
     )
 
 
 @router.get("/changes")
 def changes_page(request: Request, wanted: Annotated[ChangesQuery, Depends(changes_wanted)]) -> HTMLResponse:
-    items = changes(get_store(request), wanted)
-    query = _query(**dict(request.query_params))
+    found = changes(get_store(request), wanted)
+    query = wanted.query()
+    feed_query = wanted.query(offset=None)
     return render(
-        request, "changes.html", "changes", "/api/changes" + (f"?{query}" if query else ""), items=items,
-        wanted=wanted, significances=SIGNIFICANCES, atom_url="/changes.atom" + (f"?{query}" if query else ""),
+        request, "changes.html", "changes", "/api/changes" + (f"?{query}" if query else ""), found=found,
+        wanted=wanted, significances=SIGNIFICANCES, kinds=KINDS,
+        atom_url="/changes.atom" + (f"?{feed_query}" if feed_query else ""),
     )
 
 
 @router.get("/changes.atom")
 def changes_feed(request: Request, wanted: Annotated[ChangesQuery, Depends(changes_wanted)]) -> Response:
-    items = changes(get_store(request), wanted)
+    items = changes(get_store(request), wanted).items
     base = str(request.base_url).rstrip("/")
     links = {(item.entry.url, item.entry.from_version, item.entry.to_version): base + item.href for item in items}
     feed = render_atom(
@@ -134,12 +172,17 @@ def clusters_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/clusters/{cluster_id}/compare/{member_id}")
-def cluster_comparison_page(request: Request, cluster_id: int, member_id: int, cosmetic: CosmeticQuery = False) -> HTMLResponse:
+def cluster_comparison_page(
+    request: Request, cluster_id: Id, member_id: Id, cosmetic: CosmeticQuery = False, view: ViewQuery = None,
+) -> HTMLResponse:
     _cluster, first, second, comparison = cluster_comparison(request, cluster_id, member_id)
     here = f"/clusters/{cluster_id}/compare/{member_id}"
+    chosen = view if view in VIEWS else None
     return render(
         request, "cluster_comparison.html", "clusters", f"/api{here}", cluster_id=cluster_id, first=first,
-        second=second, view=comparison_view(comparison, cosmetic), toggle_url=here + ("" if cosmetic else "?cosmetic=1"),
+        second=second, view=comparison_view(comparison, cosmetic, view),
+        toggle_url=f"{here}?{_query(view=chosen, cosmetic=not cosmetic)}".rstrip("?"),
+        view_url=_view_url(here, cosmetic=cosmetic),
     )
 
 

@@ -7,6 +7,7 @@ style, no other origin. Article text is never trusted as markup; templates escap
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Annotated
 
@@ -26,6 +27,7 @@ SECURITY_HEADERS = {
     "cross-origin-opener-policy": "same-origin",
 }
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+_log = logging.getLogger("variorum.web")
 
 
 def too_large(limit: int, size: int | None = None) -> HTTPException:
@@ -35,7 +37,9 @@ def too_large(limit: int, size: int | None = None) -> HTTPException:
 
 
 class SecurityHeaders:
-    """ASGI middleware adding :data:`SECURITY_HEADERS` to every HTTP response."""
+    """ASGI middleware adding :data:`SECURITY_HEADERS` to every HTTP response, the 500 of an unexpected
+    error included: that one is answered here (logged, with no detail for the client), as the server's own
+    error page would otherwise be written outside this middleware, without the headers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,7 +58,24 @@ class SecurityHeaders:
                 ]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            _log.exception("unexpected error answering %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            body = b"500 Internal Server Error: the server could not answer this request.\n"
+            await send_with_headers({"type": "http.response.start", "status": 500, "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+            ]})
+            await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:

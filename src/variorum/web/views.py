@@ -4,10 +4,11 @@ uploaded or pasted texts, and which links are safe to make clickable."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from markupsafe import Markup
 from urllib.parse import urlsplit
 
 from variorum.article import Article
@@ -17,7 +18,8 @@ from variorum.extract.html import article_from_html
 from variorum.extract.records import HTML, NO_ARTICLE_TEXT
 from variorum.errors import InputError
 from variorum.render.common import describe, label, quote_note
-from variorum.render.html import inline_markers, marked_up, side_markers
+from variorum.render.html import Marker, inline_markers, marked_up, side_markers
+from variorum.render.rows import aligned_rows
 from variorum.store.queries import TimelinePoint
 from variorum.text.decode import decode_text
 
@@ -36,11 +38,70 @@ def safe_href(url: str | None) -> str | None:
     return url.strip() if parts.scheme.lower() in SAFE_SCHEMES and parts.netloc else None
 
 
-def comparison_view(comparison: Comparison, show_cosmetic: bool) -> dict[str, Any]:
-    """The change list and the escaped, marked-up texts of a comparison.
+_DRAWN_AS_ROWS = ("paragraph_moved", "paragraph_split", "paragraph_merged", "layout")
+FOLD_CONTEXT = 1
+"""Unchanged paragraphs kept in view on each side of a change; longer unchanged runs fold away."""
+VIEWS = ("side", "inline")
+
+
+@dataclass(frozen=True, slots=True)
+class ViewRow:
+    """One aligned row as the page draws it: the marked-up blocks of each side and of the inline view,
+    the paragraph numbers (from 1) of each side, and the numbers of the changes drawn as the row itself
+    (moves, splits, merges: their anchors are the row's)."""
+
+    status: str
+    a: list[Markup]
+    b: list[Markup]
+    inline: list[Markup]
+    a_numbers: tuple[int, ...]
+    b_numbers: tuple[int, ...]
+    anchors: tuple[int, ...]
+    move: int | None
+    cosmetic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """A run of unchanged rows, folded away behind "show N unchanged paragraphs"."""
+
+    rows: list[ViewRow]
+
+
+def _folded(rows: list[ViewRow]) -> list[ViewRow | Fold]:
+    """``rows`` with each long run of unchanged rows folded, keeping ``FOLD_CONTEXT`` rows next to each
+    change (a run at the start or the end of the text keeps them on its inner side only)."""
+    shown: list[ViewRow | Fold] = []
+    run: list[ViewRow] = []
+
+    def flush(at_end: bool) -> None:
+        keep_before = 0 if not shown else FOLD_CONTEXT
+        keep_after = 0 if at_end else FOLD_CONTEXT
+        if len(run) > keep_before + keep_after + 1:
+            shown.extend(run[:keep_before])
+            shown.append(Fold(run[keep_before:len(run) - keep_after]))
+            shown.extend(run[len(run) - keep_after:])
+        else:
+            shown.extend(run)
+        run.clear()
+
+    for row in rows:
+        if row.status == "same":
+            run.append(row)
+            continue
+        flush(at_end=False)
+        shown.append(row)
+    flush(at_end=True)
+    return shown
+
+
+def comparison_view(comparison: Comparison, show_cosmetic: bool, view: str | None = None) -> dict[str, Any]:
+    """The change list, and the two versions as aligned rows of marked-up blocks (:mod:`variorum.render.rows`)
+    for the side-by-side and inline views.
 
     Changes are numbered by their rank in ``comparison.changes`` (cosmetic ones come last), so change
     ``N`` has the same number, and the same anchor ``#change-N``, whether cosmetic changes are shown or not.
+    ``view`` is the view asked for (``side`` or ``inline``), or ``None``: both, the page's width choosing.
     """
     numbered = [
         (number, change) for number, change in enumerate(comparison.changes, 1)
@@ -50,10 +111,40 @@ def comparison_view(comparison: Comparison, show_cosmetic: bool) -> dict[str, An
         {
             "number": number, "kind": change.kind, "label": label(change), "significance": change.significance,
             "description": describe(change), "note": quote_note(change), "context": change.context,
-            "has_old": change.old_span is not None, "has_new": change.new_span is not None,
+            "has_old": change.old_span is not None and change.kind != "paragraph_added",
+            "has_new": change.new_span is not None and change.kind != "paragraph_removed",
         }
         for number, change in numbered
     ]
+    a, b = comparison.a, comparison.b
+    marks_a = side_markers(numbered, "a", containers=False)
+    marks_b = side_markers(numbered, "b", containers=False)
+    marks_inline = inline_markers(numbered, removed_paragraphs=False)
+    marks_removed_inline = side_markers(numbered, "a", containers=False, anchor="i-c")
+
+    def blocks(article: Article, indexes: tuple[int, ...], markers: list[Marker]) -> list[Markup]:
+        return [marked_up(article.text, markers, article.blocks[i].start, article.blocks[i].end) for i in indexes]
+
+    shown_numbers = {number for number, _ in numbered}
+    moving = ("moved_from", "moved_to")
+    view_rows = []
+    for row in aligned_rows(comparison):
+        if row.status == "removed":
+            inline = blocks(a, row.a, marks_removed_inline)
+        elif row.status == "moved_from":
+            inline = []
+        else:
+            inline = blocks(b, row.b, marks_inline)
+        own = tuple(
+            index + 1 for index in row.changes
+            if index + 1 in shown_numbers and comparison.changes[index].kind in _DRAWN_AS_ROWS
+        )
+        view_rows.append(ViewRow(
+            status=row.status, a=[] if row.status in moving else blocks(a, row.a, marks_a),
+            b=[] if row.status == "moved_from" else blocks(b, row.b, marks_b), inline=inline,
+            a_numbers=tuple(i + 1 for i in row.a), b_numbers=tuple(j + 1 for j in row.b), anchors=own,
+            move=row.move, cosmetic=row.cosmetic,
+        ))
     summary = comparison.summary
     return {
         "verdict": comparison.verdict,
@@ -62,9 +153,8 @@ def comparison_view(comparison: Comparison, show_cosmetic: bool) -> dict[str, An
         "rows": rows,
         "cosmetic_count": summary["by_significance"]["cosmetic"],
         "show_cosmetic": show_cosmetic,
-        "side_a": marked_up(comparison.a.text, side_markers(numbered, "a")),
-        "side_b": marked_up(comparison.b.text, side_markers(numbered, "b")),
-        "inline": marked_up(comparison.b.text, inline_markers(numbered)),
+        "view": view if view in VIEWS else None,
+        "lines": _folded(view_rows),
     }
 
 
@@ -113,7 +203,9 @@ def _x_positions(times: list[datetime]) -> list[float]:
 
 
 def timeline_chart(points: list[TimelinePoint], article_id: int) -> Timeline:
-    """The timeline of ``points``: bar height grows with the logarithm of the characters changed."""
+    """The timeline of ``points``: bar height in proportion to the characters changed (a linear scale, so
+    that a one-word edit and a rewrite look as different as they are; a change too small to see still
+    gets a few pixels)."""
     baseline = TIMELINE_HEIGHT - 28
     tallest = baseline - 12
     largest = max((p.changed_chars or 0 for p in points), default=0)
@@ -121,11 +213,11 @@ def timeline_chart(points: list[TimelinePoint], article_id: int) -> Timeline:
     for point, x in zip(points, _x_positions([p.fetched_at for p in points])):
         when = point.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
         if point.changed_chars is None:
-            height, significance = 6.0, "first"
+            height, significance = 4.0, "first"
             title = f"version {point.version}, first seen {when}"
             href = f"/articles/{article_id}/versions/{point.version}"
         else:
-            share = math.log1p(point.changed_chars) / math.log1p(largest) if largest else 0.0
+            share = point.changed_chars / largest if largest else 0.0
             height = max(6.0, tallest * share)
             significance = point.max_significance or "cosmetic"
             title = f"version {point.version}, {when}: {point.verdict}; {point.changed_chars:,} characters changed"
@@ -158,6 +250,6 @@ def article_links(article: Article) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "Bar", "Timeline", "article_from_upload", "article_links", "comparison_view", "safe_href",
+    "VIEWS", "Bar", "Fold", "Timeline", "ViewRow", "article_from_upload", "article_links", "comparison_view", "safe_href",
     "timeline_chart",
 ]

@@ -1,0 +1,137 @@
+"""Truth on real-shaped captures: false alarms, headline recall and real edits found by ``variorum diff``.
+
+Each page of the article-extraction-benchmark (../shared/corpora/article-extraction-benchmark) is
+re-rendered as two web-archive captures by ``tests/capturegen.py``: links rewritten to each capture's
+timestamp (some originals with an explicit ``:80`` or the other scheme), the archive's toolbar, and
+furniture that differs between the captures ("Last Updated …" stamps, rotated related-story boxes, video
+and gallery teasers, a promo box in one capture only). Three pairs per page:
+
+- ``identical``: nothing else changed — any substantive change reported is a false alarm;
+- ``headline``: the headline edited in an ``<h1>`` placed before the article element (for half of them
+  also in ``<title>``/og:title) — recalled when a change of kind ``headline`` names both headlines;
+- ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it.
+
+Each capture is written to a file and read exactly as ``variorum diff A.html B.html`` reads it.
+
+Run: ``PYTHONPATH=src .venv/bin/python bench/truth.py [--corpus DIR] [--limit N] [--jobs N] [--show N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, CapturePair, capture_pair
+
+from variorum.cli.inputs import load_article
+from variorum.compare import compare
+from variorum.compare.model import Comparison
+from variorum.errors import InputError
+
+# ../shared from the main checkout, ../../shared from a worktree under wt/
+CORPUS = next((p / "shared" / "corpora" / "article-extraction-benchmark" for p in Path(__file__).resolve().parents[2:4]
+               if (p / "shared" / "corpora").is_dir()), Path("../shared/corpora/article-extraction-benchmark"))
+
+
+def _squash(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def _compare_pair(pair: CapturePair) -> Comparison:
+    with tempfile.TemporaryDirectory() as directory:
+        old_path, new_path = Path(directory) / "a.html", Path(directory) / "b.html"
+        old_path.write_text(pair.old_html, encoding="utf-8")
+        new_path.write_text(pair.new_html, encoding="utf-8")
+        return compare(load_article(str(old_path)), load_article(str(new_path)))
+
+
+def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
+    substantive = comparison.substantive_changes
+    result: dict[str, Any] = {
+        "page": pair.page_id, "kind": pair.kind, "edit": pair.edit, "furniture": list(pair.furniture),
+        "substantive": [(c.kind, c.significance, (c.old or "")[:70], (c.new or "")[:70]) for c in substantive],
+    }
+    if pair.kind == IDENTICAL:
+        result["ok"] = not substantive
+    elif pair.kind == HEADLINE_EDIT:
+        result["ok"] = any(c.kind == "headline" and _squash(c.old) == _squash(pair.old_headline)
+                           and _squash(c.new) == _squash(pair.new_headline) for c in substantive)
+        result["extra"] = sum(1 for c in substantive if c.kind != "headline")
+    else:
+        new, old = _squash(pair.new_fragment), _squash(pair.old_fragment)
+        result["ok"] = any(new in _squash(c.new) or new in _squash(c.context) or (old and old in _squash(c.old))
+                           for c in substantive if c.kind != "headline")
+    return result
+
+
+def run_page(path: Path, url: str) -> list[dict[str, Any]]:
+    """The three pairs of one page, compared."""
+    html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+    page_id = path.name.split(".")[0][:12]
+    results = []
+    for kind in (IDENTICAL, HEADLINE_EDIT, BODY_EDIT):
+        pair = capture_pair(html, url, page_id, kind)
+        if pair is None:
+            continue
+        try:
+            results.append(_verdict(pair, _compare_pair(pair)))
+        except InputError as error:
+            results.append({"page": page_id, "kind": kind, "ok": False, "error": str(error), "substantive": []})
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--show", type=int, default=5, help="list up to N failures of each kind")
+    parser.add_argument("--json", type=Path, help="write every pair's verdict to this file")
+    arguments = parser.parse_args()
+    truth = json.loads((arguments.corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = sorted((arguments.corpus / "html").glob("*.html.gz"))
+    if arguments.limit:
+        pages = pages[:arguments.limit]
+    urls = [truth.get(p.name.split(".")[0], {}).get("url") or "http://example.com/story" for p in pages]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(arguments.jobs) as pool:
+        results = [r for page in pool.map(run_page, pages, urls) for r in page]
+    elapsed = time.perf_counter() - started
+    if arguments.json:
+        arguments.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"{len(pages)} pages, {len(results)} capture pairs, {elapsed:.1f} s")
+    for kind, label in ((IDENTICAL, "identical-text pairs reported substantive (false alarms)"),
+                        (HEADLINE_EDIT, "headline edits named `headline` with both headlines"),
+                        (BODY_EDIT, "real body edits found")):
+        group = [r for r in results if r["kind"] == kind]
+        good = sum(r["ok"] for r in group)
+        shown = len(group) - good if kind == IDENTICAL else good
+        share = shown / len(group) if group else 0.0
+        print(f"  {label}: {shown} / {len(group)} ({share:.1%})")
+        if kind == HEADLINE_EDIT:
+            for edit in ("h1 only", "h1 and title"):
+                sub = [r for r in group if r.get("edit") == edit]
+                print(f"    {edit}: {sum(r['ok'] for r in sub)} / {len(sub)};"
+                      f" with other substantive changes: {sum(1 for r in sub if r.get('extra'))}")
+        if kind == IDENTICAL:
+            causes = Counter(c[0] for r in group if not r["ok"] for c in r["substantive"])
+            print(f"    substantive changes in them by kind: {dict(causes.most_common())}")
+        if kind == BODY_EDIT:
+            print(f"    by edit: {dict(Counter(r.get('edit') for r in group if r['ok']))} found of "
+                  f"{dict(Counter(r.get('edit') for r in group))}")
+        for r in [r for r in group if not r["ok"]][:arguments.show]:
+            print(f"    ✗ {r['page']} {r.get('edit') or ''} {r.get('error') or r['substantive'][:3]}")
+
+
+if __name__ == "__main__":
+    main()

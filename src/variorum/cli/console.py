@@ -1,0 +1,101 @@
+"""How the command line writes: the one place that decides between terminal and plain output.
+
+Rich decides whether a stream is a terminal, honouring ``FORCE_COLOR``, ``NO_COLOR`` and ``TTY_COMPATIBLE``;
+the global options ``--color auto|always|never`` and ``--quiet`` (set once per run by :mod:`variorum.cli.app`)
+adjust that decision. Every command asks this module instead of calling ``isatty()`` itself:
+:func:`stdout_console` for reports, :func:`progress_console` for progress bars (``None`` when there should be
+none), :func:`warn` and :func:`note` for lines on standard error. Text that came from an input is passed
+through :func:`escape_controls` before it reaches a terminal, so an ESC or OSC sequence in a page cannot
+move the cursor, retitle the window or forge a hyperlink.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class ColorChoice(str, Enum):
+    """``--color``: colour when standard output is a terminal (auto), always, or never."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+@dataclass(slots=True)
+class OutputPolicy:
+    """The global output options of one run."""
+
+    color: ColorChoice = ColorChoice.auto
+    quiet: bool = False
+
+
+policy = OutputPolicy()
+
+
+def configure(color: ColorChoice, quiet: bool) -> None:
+    """Set the output options of this run (called once, by the root command)."""
+    policy.color = color
+    policy.quiet = quiet
+
+
+def _console(stderr: bool) -> Console:
+    from rich.console import Console  # loaded when something is printed through Rich, not at start-up
+
+    force = True if policy.color is ColorChoice.always else None
+    if policy.color is ColorChoice.never:
+        return Console(stderr=stderr, force_terminal=force, color_system=None, highlight=False, soft_wrap=True)
+    return Console(stderr=stderr, force_terminal=force, highlight=False, soft_wrap=True)
+
+
+def stdout_console() -> Console:
+    """A console on standard output; ``is_terminal`` says whether to style and escape."""
+    return _console(stderr=False)
+
+
+def progress_console() -> Console | None:
+    """A console on standard error for a progress bar, or ``None`` when no bar should be shown (piped
+    standard error, or ``--quiet``)."""
+    if policy.quiet:
+        return None
+    console = _console(stderr=True)
+    return console if console.is_terminal else None
+
+
+def warn(message: str) -> None:
+    """Print ``variorum: warning: MESSAGE`` on standard error (unless ``--quiet``)."""
+    if not policy.quiet:
+        print(f"variorum: warning: {message}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    """Print ``variorum: MESSAGE`` (a summary or status line) on standard error (unless ``--quiet``)."""
+    if not policy.quiet:
+        print(f"variorum: {message}", file=sys.stderr)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    r"""``text`` with every control character but tab and newline shown as a visible escape.
+
+    >>> escape_controls("red \x1b[31mflag\x1b[0m\tok")
+    'red \\x1b[31mflag\\x1b[0m\tok'
+    >>> escape_controls("\x1b]8;;http://evil/\x07link")
+    '\\x1b]8;;http://evil/\\x07link'
+    """
+    return _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+__all__ = [
+    "ColorChoice", "OutputPolicy", "configure", "escape_controls", "note", "policy", "progress_console",
+    "stdout_console", "warn",
+]

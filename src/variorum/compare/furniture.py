@@ -1,0 +1,144 @@
+"""Page furniture told apart from text by two captures of one page, with no corpus to learn from.
+
+When two captures of an article are compared, the page around the article has often moved on while the
+article has not: the related-stories box shows other stories, a video or gallery teaser ("Play Video",
+"View Gallery 12 photos") advertises something else, the "Last updated …" stamp has a new time. Extraction
+keeps most of this out of the text (markup roles, link density); what is left shows up as a block that one
+capture has and the other lacks, or as a stamp that changed. This module says when such a block is
+furniture, so that the comparison reports it as a cosmetic change:
+
+- ``links``: the block's text is mostly the anchors of links to other pages (teaser and related lists);
+- ``stamp``: the block is only a date and time, maybe after "Last updated", "Published", "Posted", …;
+- ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos");
+- ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
+  above ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video").
+
+Each check is pure and looks only at the Article (text, blocks, links); a real paragraph that merely
+contains a link or a date is never furniture.
+"""
+
+from __future__ import annotations
+
+import re
+
+from variorum.article import Article, Block
+from variorum.text.frontmatter import BYLINE, HEADLINE
+from variorum.text.segment import ends_sentence
+from variorum.text.urls import link_key
+
+LINKS, STAMP, MEDIA, TEASER = "links", "stamp", "media", "teaser"
+
+LINK_SHARE = 0.5
+"""A block is a link list when at least this share of its non-space characters are link anchors."""
+MAX_STAMP_WORDS = 16
+"""A stamp is short: "Last Updated Dec 23, 2016 10:56 PM EST" is seven words."""
+MAX_TEASER_WORDS = 16
+"""A teaser line next to other furniture is a headline's length, not a paragraph's."""
+
+_STAMP_LEAD_RE = re.compile(
+    r"^\W*(?:(?:last|first|originally)\s+)?(?:updated|modified|published|posted|edited|revised|reviewed)"
+    r"(?:\s+(?:on|at))?\b\s*:?",
+    re.IGNORECASE,
+)
+_DATE_WORD_RE = re.compile(
+    r"^(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:rs(?:day)?)?|"
+    r"fri(?:day)?|sat(?:urday)?|sun(?:day)?|today|yesterday|am|pm|a\.m|p\.m|noon|midnight|at|on|and|by|ago|"
+    r"an?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?|[a-z]?[ecmp][sd]?t|utc|gmt|bst|cest?|"
+    r"\d{1,4}(?:st|nd|rd|th)?|\d{1,2}[:.]\d\d(?:[:.]\d\d)?(?:am|pm)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:t[\d:.+z-]+)?)$",
+    re.IGNORECASE,
+)
+_MEDIA_RE = re.compile(
+    r"^\W*(?:(?:view|see|watch|play|open|launch|browse|replay)\s+(?:the\s+|full\s+|all\s+|more\s+)?"
+    r"(?:gallery|galleries|video|videos|photos?|slideshow|clip|images?|pictures?|live)\b"
+    r"|\d+\s+(?:photos|images|pictures|videos)\b)",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[^\s,|•·/()\[\]–—-]+")
+
+
+def _words(text: str) -> list[str]:
+    return [word.rstrip(".:;") for word in _WORD_RE.findall(text)]
+
+
+def is_stamp(text: str) -> bool:
+    """True for a date-and-time stamp, with or without an "Updated"-like lead word.
+
+    >>> is_stamp("Last Updated Dec 23, 2016 10:56 PM EST"), is_stamp("Published 3 hours ago")
+    (True, True)
+    >>> is_stamp("Updated rules take effect on March 3, officials said.")
+    False
+    """
+    lead = _STAMP_LEAD_RE.match(text)
+    rest = text[lead.end():] if lead else text
+    words = [w for w in _words(rest) if w]
+    if not words or len(words) > MAX_STAMP_WORDS or not any(ch.isdigit() for ch in rest):
+        return False
+    return all(_DATE_WORD_RE.match(word) for word in words)
+
+
+def is_media_label(text: str) -> bool:
+    """True for the label of a gallery or video widget.
+
+    >>> is_media_label("View Gallery 12 photos: Storm knocks out power"), is_media_label("Play Video")
+    (True, True)
+    >>> is_media_label("Video shows the officer firing twice, prosecutors said.")
+    False
+    """
+    return bool(_MEDIA_RE.match(text)) and len(text.split()) <= 24
+
+
+def link_share(article: Article, block: Block) -> float:
+    """The share of a block's non-space characters that are anchors of links to other pages."""
+    own = link_key(article.url) if article.url else None
+    covered: list[tuple[int, int]] = []
+    for link in article.links:
+        if link.start < block.start or link.end > block.end or link.start < 0:
+            continue
+        if not link.href or link.href.startswith("#") or (own is not None and link_key(link.href) == own):
+            continue
+        covered.append((link.start, link.end))
+    if not covered:
+        return 0.0
+    linked = 0
+    position = block.start
+    for start, end in sorted(covered):
+        start = max(start, position)
+        if end > start:
+            linked += sum(1 for ch in article.text[start:end] if not ch.isspace())
+            position = end
+    total = sum(1 for ch in article.text[block.start:block.end] if not ch.isspace())
+    return linked / total if total else 0.0
+
+
+def furniture_kind(article: Article, block: Block) -> str | None:
+    """Why a block found in one capture only is furniture (``links``, ``stamp``, ``media`` or ``teaser``),
+    or None. Headlines and bylines are never furniture."""
+    if block.kind in (HEADLINE, BYLINE):
+        return None
+    text = article.block_text(block)
+    if is_stamp(text):
+        return STAMP
+    if is_media_label(text):
+        return MEDIA
+    share = link_share(article, block)
+    if share >= LINK_SHARE:
+        return LINKS
+    if share > 0 and len(text.split()) <= MAX_TEASER_WORDS and not ends_sentence(text):
+        return TEASER
+    return None
+
+
+def furniture_kinds(article: Article) -> list[str | None]:
+    """:func:`furniture_kind` of each of the article's blocks, and ``teaser`` for a short line that is not
+    a sentence next to a block of furniture."""
+    kinds = [furniture_kind(article, block) for block in article.blocks]
+    for index, block in enumerate(article.blocks):
+        if kinds[index] is not None or block.kind in (HEADLINE, BYLINE):
+            continue
+        neighbours = kinds[max(0, index - 1):index] + kinds[index + 1:index + 2]
+        text = article.block_text(block)
+        if (any(kind in (LINKS, MEDIA) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
+                and not ends_sentence(text)):
+            kinds[index] = TEASER
+    return kinds

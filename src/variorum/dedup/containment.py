@@ -1,0 +1,209 @@
+"""Containment candidates from sampled shingles: trimmed and padded copies found at any size ratio.
+
+MinHash LSH estimates Jaccard similarity, and a copy three times shorter than the story it was cut from has a
+Jaccard similarity of a third at most: to catch it, LSH must be tuned to a tiny threshold, and every
+document then meets thousands of others that merely share a sentence. Here each document instead posts a
+fixed *sample* of its shingles (those whose 32-bit value has its low :data:`SAMPLE_BITS` bits zero; the
+values are random, so about one in ``2**SAMPLE_BITS``). A document inside another has its sample inside
+the other's sample, whatever the two sizes, so the share of the shorter document's sample found in the
+longer one estimates containment directly (Broder's shingle sampling, as plagiarism detectors use it).
+
+The sampled shingles make an inverted index: every pair of documents posting the same shingle is counted
+once per shingle they share (:func:`posting_pairs`). A shingle posted by more than :data:`MAX_POSTINGS`
+documents is text many documents share (furniture, a filler sentence, a much-syndicated block): its
+documents are paired with the first of them only, so its cost is linear, not quadratic. Pairs are then
+ranked by the estimated containment and at most :data:`MAX_CANDIDATES` kept per document
+(:func:`ranked_candidates`), and those are verified exactly on the documents' shingle sets (:func:`verify`).
+
+Postings are independent per shingle, so they can be cut into shards by shingle value and counted
+anywhere (on Dask workers); :func:`merge_counts` adds the shards' counts into what one shard would give.
+
+>>> from variorum.dedup.shingle import shingle_sets, token_hashes
+>>> story = " ".join(f"w{i}" for i in range(400))
+>>> sets = compact(shingle_sets(token_hashes([story, " ".join(story.split()[100:300]), "other words"]), 5, 1))
+>>> counted = posting_pairs(postings(sets, np.arange(3)), MAX_POSTINGS)
+>>> pairs = ranked_candidates(*counted, sample_sizes(sets), 0.6)
+>>> pairs.tolist(), verify(sets, pairs, 0.6)
+([[0, 1]], ([(0, 1, 1.0)], ['trimmed']))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from variorum.dedup.cluster import Edge, level_of
+from variorum.dedup.shingle import HASH_BITS, ShingleSets
+
+SAMPLE_BITS = 2
+"""One shingle in ``2**SAMPLE_BITS`` is posted: one in 4 leaves a 30-word brief about 6 posted shingles."""
+
+MAX_POSTINGS = 20
+"""A sampled shingle posted by more documents than this pairs each of them with the first only."""
+
+MAX_CANDIDATES = 20
+"""Candidate pairs kept per document, the best estimated first."""
+
+SLACK = 0.5
+"""A pair is verified when its estimated containment reaches this share of the threshold (the estimate from
+a sample of a short document is rough; the exact check decides)."""
+
+_LOW = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
+
+
+def compact(sets: ShingleSets) -> ShingleSets:
+    """``sets`` with each shingle's top 32 bits only (half the memory), still sorted and distinct per document.
+
+    Two shingles of one document share their top 32 bits with a chance of about ``size / 2**33``, so an
+    exact similarity computed on compact sets is the exact one but for such rare coincidences.
+    """
+    values = (sets.values >> np.uint64(HASH_BITS - 32)).astype(np.uint32)
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    keep[sets.offsets[:-1][sets.sizes > 0]] = True  # a document's first value, whatever the one before
+    if keep.all():
+        return ShingleSets(values, sets.offsets)
+    offsets = np.concatenate(([0], np.cumsum(keep)))[sets.offsets].astype(np.int64)
+    return ShingleSets(values[keep], offsets)
+
+
+def _sampled(values: np.ndarray) -> np.ndarray:
+    return np.asarray((values & np.uint32((1 << SAMPLE_BITS) - 1)) == 0, dtype=bool)
+
+
+def sample_sizes(sets: ShingleSets) -> np.ndarray:
+    """The number of sampled shingles of each document of compact ``sets``."""
+    counts = np.concatenate(([0], np.cumsum(_sampled(sets.values))))
+    return np.asarray(np.diff(counts[sets.offsets]), dtype=np.int64)
+
+
+def postings(sets: ShingleSets, members: np.ndarray) -> np.ndarray:
+    """The sampled shingles of documents ``members`` of compact ``sets`` as sorted ``value << 32 | document``."""
+    chosen = sets.take(members)
+    owners = np.repeat(members.astype(np.uint64), chosen.sizes)
+    sampled = _sampled(chosen.values)
+    codes: np.ndarray = (chosen.values[sampled].astype(np.uint64) << _SHIFT) | owners[sampled]
+    codes.sort()
+    return codes
+
+
+def shard(codes: np.ndarray, shards: int) -> list[np.ndarray]:
+    """``codes`` (sorted postings) cut into ``shards`` by shingle value, each still sorted."""
+    which = (codes >> _SHIFT) % np.uint64(shards)
+    return [codes[which == number] for number in range(shards)]
+
+
+Counted = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""Pairs as sorted distinct ``i << 32 | j`` codes (``i < j``); the number of sampled shingles each pair
+shares in uncrowded lists plus :data:`CROWDED` times the number in crowded ones (lists of more than
+``max_postings``); and the documents of each posting in a crowded list."""
+
+CROWDED = 1 << 32
+"""The weight of a shared shingle of a crowded list in a pair's count (both counts in one integer)."""
+
+
+def posting_pairs(codes: np.ndarray, max_postings: int) -> Counted:
+    """The pairs of documents sharing sampled shingles, counted (see :data:`Counted`); ``codes`` are sorted
+    postings (see :func:`postings`)."""
+    if len(codes) == 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.uint64)
+    values, documents = codes >> _SHIFT, codes & _LOW
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    lengths = np.diff(np.append(starts, len(codes)))
+    found: list[np.ndarray] = []
+    # Small lists: every pair, made for all lists at once, the k-th step pairing each posting with the one
+    # k places after it in its list.
+    small = np.repeat((lengths > 1) & (lengths <= max_postings), lengths)
+    positions = np.flatnonzero(small)
+    ends = np.repeat(starts + lengths, lengths)[positions]
+    step = 1
+    while len(positions):
+        reaching = positions + step < ends
+        positions, ends = positions[reaching], ends[reaching]
+        found.append((documents[positions] << _SHIFT) | documents[positions + step])
+        step += 1
+    small_pairs = sum(len(pairs) for pairs in found)
+    # Crowded lists: each posting with the list's first.
+    heads = np.repeat(np.where(lengths > max_postings, starts, -1), lengths)
+    crowded = heads >= 0
+    tails = np.flatnonzero(crowded & (np.arange(len(codes)) != heads))
+    found.append((documents[heads[tails]] << _SHIFT) | documents[tails])
+    pairs = np.concatenate(found)
+    weights = np.full(len(pairs), CROWDED, dtype=np.int64)
+    weights[:small_pairs] = 1
+    return (*_counted(pairs, weights), documents[crowded])
+
+
+def _counted(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``codes``, sorted, each with the sum of its ``counts``."""
+    if len(codes) == 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    order = np.argsort(codes, kind="stable")
+    codes, counts = codes[order], counts[order]
+    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    return codes[starts], np.add.reduceat(counts, starts)
+
+
+def merge_counts(parts: Sequence[Counted]) -> Counted:
+    """The counts of several shards of postings added up: what :func:`posting_pairs` gives for all."""
+    if not parts:
+        return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.uint64)
+    codes, counts = _counted(np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts]))
+    return codes, counts, np.concatenate([part[2] for part in parts])
+
+
+def ranked_candidates(
+    codes: np.ndarray, counts: np.ndarray, crowded: np.ndarray, samples: np.ndarray, threshold: float,
+    max_candidates: int = MAX_CANDIDATES,
+) -> np.ndarray:
+    """The pairs worth verifying, sorted: estimated containment at least ``SLACK * threshold``, and among the
+    ``max_candidates`` best of one of its documents.
+
+    The estimate is the number of sampled shingles a pair shares over the smaller of the two documents'
+    samples, taken two ways, the higher kept: counting the uncrowded lists only (a crowded list pairs its
+    documents with its first only, so what two other documents of it share is not counted, and must not
+    count against them either), and counting every list (right for a pair with the first of each crowded
+    list it shares: the copies of a story syndicated everywhere).
+    """
+    first, second = (codes >> _SHIFT).astype(np.int64), (codes & _LOW).astype(np.int64)
+    uncrowded, in_crowded = counts % CROWDED, counts // CROWDED
+    informative = samples - np.bincount(crowded.astype(np.int64), minlength=len(samples))
+    scores = np.maximum(
+        uncrowded / np.maximum(np.minimum(informative[first], informative[second]), 1),
+        (uncrowded + in_crowded) / np.maximum(np.minimum(samples[first], samples[second]), 1),
+    )
+    keep = scores >= SLACK * threshold
+    first, second, scores = first[keep], second[keep], scores[keep]
+    if len(first) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    # Each pair seen from both its documents; a pair stays when it ranks high enough for either.
+    owners = np.concatenate([first, second])
+    ranked = np.concatenate([scores, scores])
+    pair = np.concatenate([np.arange(len(first))] * 2)
+    order = np.lexsort((pair, -ranked, owners))
+    owners = owners[order]
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+    rank = np.arange(len(owners)) - np.repeat(starts, np.diff(np.append(starts, len(owners))))
+    chosen = np.zeros(len(first), dtype=bool)
+    chosen[pair[order][rank < max_candidates]] = True
+    return np.stack([first[chosen], second[chosen]], axis=1)
+
+
+def verify(sets: ShingleSets, pairs: np.ndarray, threshold: float) -> tuple[list[Edge], list[str]]:
+    """The pairs whose exact containment (the shorter document's share inside the longer) reaches
+    ``threshold``, with that containment rounded to 4 places, and the level of each (copy, trimmed, block)."""
+    edges: list[Edge] = []
+    levels: list[str] = []
+    values, offsets = sets.values, sets.offsets
+    for i, j in pairs.tolist():
+        a, b = values[offsets[i]:offsets[i + 1]], values[offsets[j]:offsets[j + 1]]
+        if len(a) == 0 or len(b) == 0:
+            continue
+        common = len(np.intersect1d(a, b, assume_unique=True))
+        shorter = common / min(len(a), len(b))
+        if shorter >= threshold:
+            edges.append((i, j, round(shorter, 4)))
+            levels.append(level_of(shorter, common / max(len(a), len(b))))
+    return edges, levels

@@ -1,0 +1,170 @@
+"""Page furniture: what a news page carries around its article, told apart by markup roles and link density.
+
+Two stages. :func:`prune_furniture` removes, before trafilatura looks for the article, the elements whose
+markup says they are not the story: ``aside``, ``nav``, ``footer``, forms and dialogs, hidden elements, ARIA
+landmark roles other than ``main``/``article``, schema.org properties that are metadata (publisher, dates),
+and elements whose class or id names a furniture role (related, newsletter, cookie, share, promo, bio, …) —
+unless the element holds a good share of the page's paragraphs, so that a class on an article wrapper never drops the story.
+:func:`block_role` then judges each block trafilatura kept: link lists and link-only lines (related stories,
+"Read more: …" teasers), calls to action (newsletter, follow, download the app), date stamps ("Last updated
+Dec 23, 2016 10:56 PM EST", kept as the modified date) and bare URLs or timestamps are not body text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import lxml.html
+
+FURNITURE_TOKENS: Final = frozenset({
+    "ad", "ads", "advert", "advertisement", "advertising", "bio", "biography", "breadcrumb", "breadcrumbs",
+    "consent", "cookie", "cookies", "disqus", "gdpr", "modal", "mostread", "newsletter", "newsletters",
+    "outbrain", "paywall", "popover", "popular", "promo", "promos", "promoted", "ranking", "rankings",
+    "recirc", "recommendation", "recommendations", "recommended", "related", "reprint", "reprints",
+    "rollover", "share", "sharebar", "sharing", "sidebar", "signup", "social", "sponsor", "sponsored",
+    "subscribe", "subscription", "taboola", "toolbar", "tooltip", "trending", "widget",
+})
+"""Class/id words that name a furniture role (matched as whole words of ``class`` and ``id``)."""
+
+_PRUNED_TAGS: Final = frozenset({"aside", "nav", "footer", "form", "button", "dialog", "template", "select",
+                                 "textarea", "menu"})
+_PRUNED_ROLES: Final = frozenset({"complementary", "navigation", "banner", "contentinfo", "dialog",
+                                  "alertdialog", "search", "menu", "menubar", "toolbar", "tooltip"})
+_PRUNED_ITEMPROPS: Final = frozenset({"publisher", "datepublished", "datemodified", "datecreated"})
+_KEPT_TAGS: Final = frozenset({"html", "body", "main", "article"})
+_WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_NOT_PROSE: Final = frozenset({"a", "script", "style", "noscript", "template", "button", "select", "option"})
+_STORY_SHARE = 0.3
+
+_STAMP_LABEL_RE = re.compile(
+    r"^\W{0,3}(?:(?:last|first)\s+)?(?:updated|modified|published|posted|created|revised)(?:\s+(?:on|at))?\s*:?\s*",
+    re.I,
+)
+_DATE_WORDS_RE = re.compile(
+    r"\b\d+\s+(?:hours?|minutes?|mins?|days?|weeks?)\s+ago\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|\b\d{4}\b|\b\d{1,2}[/.:-]\d{1,2}\b",
+    re.I,
+)
+_STAMP_FILLER_RE = re.compile(
+    r"(?<!\w)(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?|am|pm|a\.m\.|p\.m\.|utc|gmt|[ecmp][sd]t|"
+    r"bst|cet|cest|ist|et|pt|ago|at|on|hours?|minutes?|mins?|days?|\d+(?:st|nd|rd|th)?)(?!\w)|[\s,.:|/()+-]+",
+    re.I,
+)
+_ISO_STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_LABEL_RE = re.compile(r"^[^\W\d][^:\n]{0,40}?:\s+|^(?:[A-Z][A-Z'’]+\s+){1,4}")
+_CALL_TO_ACTION_RE = re.compile(
+    r"\b(?:sign(?:ing)? up|subscribe|subscribing|follow (?:us|\w+ on)|download|get (?:the|our)|click here|"
+    r"tap here|listen (?:to|on|live)|watch (?:\w+ )?(?:live|anytime|now)|join (?:us|our)|share (?:it|this)|"
+    r"thanks for signing up|keep an eye on your inbox|like us on|sign in|log in|newsletter)\b",
+    re.I,
+)
+_CALL_TO_ACTION_OBJECT_RE = re.compile(
+    r"\b(?:newsletters?|inbox|e-?mail|twitter|facebook|instagram|youtube|tiktok|linkedin|app|apps|podcasts?|"
+    r"channel|subscription|alerts?|here|free|today|anytime|live)\b|@\w",
+    re.I,
+)
+_CALL_TO_ACTION_WORDS = 40
+LINK_BLOCK_SHARE = 0.75
+"""A block whose text is at least this share of link text (in at most 30 words) is a link, not a paragraph."""
+_LINK_BLOCK_WORDS = 30
+
+
+def class_words(element: lxml.html.HtmlElement) -> set[str]:
+    """The lowercased words of an element's ``class`` and ``id`` (``relatedArticles`` → related, articles)."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return {word.lower() for word in _WORD_RE.findall(names)}
+
+
+def _is_furniture(element: lxml.html.HtmlElement) -> bool:
+    tag = element.tag
+    if tag in _PRUNED_TAGS:
+        return True
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    if _HIDDEN_STYLE_RE.search(element.get("style") or ""):
+        return True
+    if (element.get("role") or "").strip().lower() in _PRUNED_ROLES:
+        return True
+    if (element.get("itemprop") or "").strip().lower() in _PRUNED_ITEMPROPS:
+        return True
+    return not class_words(element).isdisjoint(FURNITURE_TOKENS)
+
+
+def _prose_chars(element: lxml.html.HtmlElement) -> int:
+    """Characters of text outside links, scripts and styles: a measure of the story an element holds."""
+    total = 0
+    stack = [element]
+    while stack:
+        node = stack.pop()
+        if node is not element and node.tail:
+            total += len(node.tail.strip())
+        if not isinstance(node.tag, str) or node.tag in _NOT_PROSE:
+            continue
+        if node.text:
+            total += len(node.text.strip())
+        stack.extend(node)
+    return total
+
+
+def _holds_the_story(element: lxml.html.HtmlElement, page_chars: int) -> bool:
+    """True when the element holds a good part of the page's paragraphs: a class naming a furniture role on
+    the article's wrapper (``and-w-sidebar``, ``modal-enabled``) must not drop the story."""
+    if element.tag in _KEPT_TAGS or (element.get("itemprop") or "").lower() == "articlebody":
+        return True
+    return page_chars > 0 and _prose_chars(element) >= _STORY_SHARE * page_chars
+
+
+def prune_furniture(tree: lxml.html.HtmlElement) -> None:
+    """Remove the page's furniture elements from ``tree`` in place (their tail text stays)."""
+    page_chars = _prose_chars(tree)
+    doomed: list[lxml.html.HtmlElement] = []
+    skip_inside: lxml.html.HtmlElement | None = None
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if skip_inside is not None and any(a is skip_inside for a in element.iterancestors()):
+            continue
+        if _is_furniture(element) and not _holds_the_story(element, page_chars):
+            doomed.append(element)
+            skip_inside = element
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def date_stamp(text: str) -> str | None:
+    """The date part of a stamp such as ``Last updated Dec 23, 2016 10:56 PM EST`` or
+    ``2019-11-19T08:57:40+01:00``; None when the text is anything more than a date stamp."""
+    text = text.strip()
+    if _ISO_STAMP_RE.match(text):
+        return text
+    label = _STAMP_LABEL_RE.match(text)
+    rest = text[label.end():] if label else text
+    if not _DATE_WORDS_RE.search(rest) or len(rest.split()) > 12:
+        return None
+    leftover = _STAMP_FILLER_RE.sub("", _DATE_WORDS_RE.sub("", rest))
+    return rest.strip() if not leftover else None
+
+
+def is_call_to_action(text: str) -> bool:
+    """A short line asking the reader to subscribe, follow, download, listen or watch."""
+    if len(text.split(None, _CALL_TO_ACTION_WORDS)) > _CALL_TO_ACTION_WORDS:
+        return False
+    return bool(_CALL_TO_ACTION_RE.search(text)) and bool(_CALL_TO_ACTION_OBJECT_RE.search(text))
+
+
+def is_link_block(text: str, link_texts: list[str]) -> bool:
+    """A short block made (after an optional ``Label:``) mostly of link text: a teaser, not a paragraph."""
+    if not link_texts or len(text.split(None, _LINK_BLOCK_WORDS)) > _LINK_BLOCK_WORDS:
+        return False
+    linked = sum(len("".join(anchor.split())) for anchor in link_texts)
+    label = _LABEL_RE.match(text)
+    rest = text[label.end():] if label and linked < len("".join(text.split())) else text
+    return linked >= LINK_BLOCK_SHARE * max(1, len("".join(rest.split())))
+
+
+def is_bare_reference(text: str) -> bool:
+    """A block that is only a URL or a machine timestamp (schema.org values printed on the page)."""
+    return bool(_BARE_URL_RE.match(text) or _ISO_STAMP_RE.match(text))

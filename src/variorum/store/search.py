@@ -1,0 +1,155 @@
+"""Full-text search over every stored version's headline and body, ranked, with the matching snippet.
+
+SQLite searches its FTS5 index ``search_versions`` (its ``rank``: BM25 with the headline weighing four times
+the body);
+PostgreSQL its GIN index on ``to_tsvector('english', …)`` (``ts_rank``). Both are kept by migration 0004.
+An article matches when any of its versions does, so an old headline or a sentence since removed still
+finds it; it ranks by its best version. Words are stemmed on both back ends (``rains`` finds ``rain``).
+
+The words of a query must all occur; ``"a phrase"`` in double quotes must occur as written:
+
+>>> fts5_query('storm "sea wall" 12')
+'"storm" "sea wall" "12"'
+>>> snippet_segments("Heavy rain is expected on Monday across the north.", ["rain"], width=30)
+[('Heavy ', False), ('rain', True), (' is expected on…', False)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Float, Integer, Subquery, text
+
+POSTGRES_DOCUMENT = (
+    "to_tsvector('english'::regconfig, coalesce(article_json->>'title', '') || ' ' || "
+    "coalesce(article_json->>'text', ''))"
+)
+"""The indexed document on PostgreSQL; must be the expression of migration 0004's index, or the index is
+not used (a test checks that the two agree)."""
+
+_PHRASE_OR_WORD_RE = re.compile(r'"([^"]*)"|(\w+)')
+_WORD_RE = re.compile(r"\w+")
+SNIPPET_WIDTH = 160
+
+
+def query_terms(query: str) -> list[str]:
+    """The phrases and words of a search query, lower-cased, in order (empty when it has no word)."""
+    terms = []
+    for phrase, word in _PHRASE_OR_WORD_RE.findall(query):
+        found = " ".join(_WORD_RE.findall(phrase)) if phrase else word
+        if found:
+            terms.append(found.lower())
+    return terms
+
+
+def fts5_query(query: str) -> str:
+    """``query`` as an FTS5 query: every term a quoted string (FTS5 operators in user text are words)."""
+    return " ".join(f'"{term}"' for term in query_terms(query))
+
+
+def matching_versions(dialect: str, query: str) -> Subquery:
+    """A subquery of ``(article_id, version_id, rank)``: per article, its best-matching version and that
+    version's rank, lower ranking first on both back ends."""
+    if dialect == "postgresql":
+        statement = text(
+            "SELECT DISTINCT ON (article_id) article_id, id AS version_id, "
+            f"-ts_rank({POSTGRES_DOCUMENT}, websearch_to_tsquery('english', :query)) AS rank "
+            f"FROM versions WHERE {POSTGRES_DOCUMENT} @@ websearch_to_tsquery('english', :query) "
+            "ORDER BY article_id, rank"
+        ).bindparams(query=" ".join(f'"{term}"' if " " in term else term for term in query_terms(query)))
+    else:
+        statement = text(
+            "SELECT versions.article_id AS article_id, versions.id AS version_id, min(found.rank) AS rank "
+            "FROM (SELECT rowid AS version_id, rank FROM search_versions "
+            "WHERE search_versions MATCH :query) AS found "
+            "JOIN versions ON versions.id = found.version_id GROUP BY versions.article_id"
+        ).bindparams(query=fts5_query(query))
+    return statement.columns(article_id=Integer, version_id=Integer, rank=Float).subquery("matches")
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Where a search hit an article: which version, and the text around the first match as segments of
+    ``(text, matched)`` so that a page can mark the matched words without building HTML from text."""
+
+    version: int
+    field: str
+    segments: list[tuple[str, bool]]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "version": self.version, "field": self.field,
+            "text": "".join(part for part, _ in self.segments),
+            "matches": [part for part, matched in self.segments if matched],
+        }
+
+
+def _stem_pattern(term: str) -> str:
+    """A pattern for ``term`` and its inflections, as near as a stemmer would count them (``rain`` finds
+    ``rains`` and ``raining``; ``stories`` finds ``story``)."""
+    words = term.split()
+    parts = []
+    for word in words:
+        stem = word[: max(3, len(word) - 2)] if len(word) > 4 else word
+        parts.append(re.escape(stem) + r"\w*")
+    return r"\b" + r"\W+".join(parts)
+
+
+def snippet_segments(text_: str, terms: list[str], width: int = SNIPPET_WIDTH) -> list[tuple[str, bool]]:
+    """About ``width`` characters of ``text_`` around the first match of any term, matches flagged."""
+    flat = " ".join(text_.split())
+    if not terms:
+        return [(flat[:width] + ("…" if len(flat) > width else ""), False)]
+    # phrases first, then their words: a back end that drops stop words may match a phrase loosely
+    words = [word for term in terms if " " in term for word in term.split()]
+    pattern = re.compile("|".join(_stem_pattern(term) for term in [*terms, *words]), re.IGNORECASE)
+    first = pattern.search(flat)
+    start = 0
+    if first is not None and first.start() > width // 4:
+        start = first.start() - width // 4
+        space = flat.find(" ", start, first.start())
+        start = space + 1 if space >= 0 else start
+    end = min(len(flat), start + width)
+    if end < len(flat):
+        space = flat.rfind(" ", start, end)
+        end = space if space > start else end
+    window = flat[start:end]
+    segments: list[tuple[str, bool]] = []
+    position = 0
+    for match in pattern.finditer(window):
+        if match.start() > position:
+            segments.append((window[position:match.start()], False))
+        segments.append((match.group(), True))
+        position = match.end()
+    if position < len(window):
+        segments.append((window[position:], False))
+    if start:
+        segments.insert(0, ("…", False))
+    if end < len(flat):
+        segments.append(("…", False))
+    return _merged(segments)
+
+
+def _merged(segments: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    merged: list[tuple[str, bool]] = []
+    for part, matched in segments:
+        if merged and merged[-1][1] == matched:
+            merged[-1] = (merged[-1][0] + part, matched)
+        else:
+            merged.append((part, matched))
+    return merged
+
+
+def snippet(version: int, title: str | None, body: str, terms: list[str]) -> Snippet:
+    """The snippet of one matching version: from the body when a term occurs there, else the headline."""
+    segments = snippet_segments(body, terms)
+    if any(matched for _, matched in segments) or not title:
+        return Snippet(version, "body", segments)
+    return Snippet(version, "headline", snippet_segments(title, terms))
+
+
+__all__ = [
+    "POSTGRES_DOCUMENT", "SNIPPET_WIDTH", "Snippet", "fts5_query", "matching_versions", "query_terms",
+    "snippet", "snippet_segments",
+]

@@ -1,0 +1,312 @@
+"""Archive-shaped capture pairs built from a real page, for the truth benchmark and its tests.
+
+Two captures of one article in a web archive differ in ways that are not edits: every link is rewritten
+to the capture's own timestamp (``http://web.archive.org/web/20161120034910/http://…``), some originals
+gain an explicit ``:80`` or switch between ``http`` and ``https``, the archive's toolbar names the capture,
+and the page around the article has moved on — a new "Last updated …" stamp, other related stories in the
+teaser box, another video or gallery teaser ("Play Video", "View Gallery"), a promo box. :func:`capture_pair`
+re-renders one page twice that way and can also make a real edit between the two: a headline edited in an
+``<h1>`` placed before the article element (outside what extractors keep as the article), or a changed
+number, sentence or quotation in the body. Pages are never copied: pairs are made on the fly from the
+pages in ``../shared/corpora/article-extraction-benchmark`` (``bench/truth.py``) or a page a test writes.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+
+IDENTICAL, HEADLINE_EDIT, BODY_EDIT = "identical", "headline", "body"
+FURNITURE_KINDS = ("stamp", "related", "video", "gallery", "promo", "toolbar")
+
+_TEASERS = (
+    "Pope steps out to buy his own shoes", "Storm knocks out power to thousands across the region",
+    "Officials name new head of the transit agency", "What to know about the new tax rules",
+    "Team clinches playoff spot with late goal", "Company recalls 40,000 space heaters",
+    "Inside the race for the governor's mansion", "Five things to watch this week",
+    "Researchers find new species in cave", "City council delays vote on budget",
+    "How a small town rebuilt after the flood", "Senator unveils plan to cut drug prices",
+)
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_NUMBER_RE = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})*|\d+)(?![\w.,]\d)")
+_QUOTE_RE = re.compile(r"[“\"]([^”\"]{12,200})[”\"]")
+_RESOURCE_FLAGS = {"img": "im_", "script": "js_", "link": "cs_", "iframe": "if_"}
+
+
+@dataclass(frozen=True)
+class CapturePair:
+    """Two captures of one page and what, if anything, really changed between them."""
+
+    page_id: str
+    kind: str  # IDENTICAL, HEADLINE_EDIT or BODY_EDIT
+    old_html: str
+    new_html: str
+    furniture: tuple[str, ...]  # the furniture kinds that differ between the captures
+    old_headline: str | None = None
+    new_headline: str | None = None
+    edit: str | None = None  # "number", "sentence" or "quote" for body edits; "h1 only"/"h1 and title"
+    old_fragment: str | None = None
+    new_fragment: str | None = None
+
+
+def _timestamp(rng: random.Random) -> str:
+    return f"2016{rng.randint(10, 12):02d}{rng.randint(10, 28):02d}{rng.randint(0, 23):02d}" \
+           f"{rng.randint(0, 59):02d}{rng.randint(0, 59):02d}"
+
+
+def _vary_original(url: str, rng: random.Random) -> str:
+    """An original URL as another capture may record it: explicit default port, or the other scheme."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.port:
+        return url
+    choice = rng.random()
+    if choice < 0.3:
+        port = "80" if parts.scheme == "http" else "443"
+        return urlunsplit((parts.scheme, f"{parts.netloc}:{port}", parts.path, parts.query, parts.fragment))
+    if choice < 0.6:
+        scheme = "https" if parts.scheme == "http" else "http"
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, parts.fragment))
+    return url
+
+
+def _rewrite_links(root: lxml.html.HtmlElement, base: str, timestamp: str, rng: random.Random | None) -> None:
+    """Point every link and resource at the archive's copy from ``timestamp`` (varying originals if ``rng``)."""
+    for element in root.iter("a", "img", "script", "link", "iframe"):
+        attribute = "src" if element.tag in ("img", "script", "iframe") else "href"
+        value = element.get(attribute)
+        if not value or value.startswith(("#", "javascript:", "mailto:", "data:")):
+            continue
+        original = urljoin(base, value.strip())
+        if not original.startswith(("http://", "https://")):
+            continue
+        if rng is not None and element.tag == "a":
+            original = _vary_original(original, rng)
+        flag = _RESOURCE_FLAGS.get(str(element.tag), "")
+        element.set(attribute, f"http://web.archive.org/web/{timestamp}{flag}/{original}")
+
+
+def article_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element holding the article: ``<article>`` or ``articleBody`` with most text, else the parent of
+    the most paragraphs."""
+    marked = root.xpath("//article | //*[@itemprop='articleBody']")
+    marked = [e for e in marked if len(e.text_content()) > 300]
+    if marked:
+        return max(marked, key=lambda e: len(e.findall(".//p")))
+    parents: dict[lxml.html.HtmlElement, int] = {}
+    for paragraph in root.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            parents[parent] = parents.get(parent, 0) + len(paragraph.text_content())
+    if not parents:
+        body = root.find("body")
+        return body if body is not None else root
+    return max(parents, key=lambda e: parents[e])
+
+
+def _body_paragraphs(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return [p for p in container.iter("p") if len(p.text_content().split()) >= 15 and not p.findall(".//p")]
+
+
+def _fragment(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.fragment_fromstring(html)
+
+
+def _site(base: str) -> str:
+    return urlsplit(base).netloc.removeprefix("www.") or "example.com"
+
+
+def _story_link(base: str, title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return urljoin(base, f"/news/{slug}/")
+
+
+def _furniture(kind: str, base: str, rng: random.Random) -> list[lxml.html.HtmlElement]:
+    """Page furniture of ``kind``, its content drawn from ``rng``: half the time in a box whose class says
+    what it is (as most sites mark it), half the time as bare paragraphs among the article's own."""
+    site = _site(base)
+    bare = rng.random() < 0.5
+    if kind == "stamp":
+        stamp = (f"Last Updated {rng.choice(_MONTHS)} {rng.randint(1, 28)}, 2016 "
+                 f"{rng.randint(1, 12)}:{rng.randint(0, 59):02d} {rng.choice(['AM', 'PM'])} EST")
+        return [_fragment(f"<p>{stamp}</p>" if bare else f'<p class="timestamp">{stamp}</p>')]
+    if kind == "related":
+        titles = rng.sample(_TEASERS, 4)
+        if bare:
+            return [_fragment(f'<p><a href="{_story_link(base, t)}">{t}</a></p>') for t in titles]
+        items = "".join(f'<li><a href="{_story_link(base, t)}">{t}</a></li>' for t in titles)
+        return [_fragment(f'<div class="related-content"><h3>Related</h3><ul>{items}</ul></div>')]
+    if kind == "video":
+        title = rng.choice(_TEASERS)
+        link = _story_link(base, title)
+        if bare:
+            return [_fragment(f'<p><a href="{link}">Play Video</a></p>'),
+                    _fragment(f'<p><a href="{link}">CBSN</a> {title}</p>')]
+        return [_fragment(f'<div class="video-player"><a href="{link}">Play Video</a>'
+                          f'<p><a href="{link}">CBSN {title}</a></p></div>')]
+    if kind == "gallery":
+        title = rng.choice(_TEASERS)
+        label = f"View Gallery {rng.randint(5, 40)} photos"
+        if bare:
+            return [_fragment(f"<p>{label}</p>")]
+        return [_fragment(f'<div class="gallery-teaser"><p><a href="{_story_link(base, title)}">{label}: '
+                          f'{title}</a></p></div>')]
+    if kind == "promo":
+        promo = f"Watch {site} anytime, anywhere with the new 24/7 streaming service."
+        if bare:
+            return [_fragment(f'<p><a href="https://{site}/live/">{promo}</a></p>')]
+        return [_fragment(f'<div class="promo"><p><a href="https://{site}/live/">{promo}</a></p></div>')]
+    return [_fragment(  # toolbar
+        f'<div id="wm-ipp-base"><div id="wm-ipp">The Wayback Machine - http://web.archive.org/web/'
+        f'{_timestamp(rng)}/{base} {rng.randint(2, 90)} captures {rng.randint(1, 28)} Nov 2016 - '
+        f'{rng.randint(1, 28)} Dec 2016</div></div>')]
+
+
+def _place(kind: str, pieces: list[lxml.html.HtmlElement], root: lxml.html.HtmlElement,
+           container: lxml.html.HtmlElement, rng: random.Random) -> None:
+    """Put furniture where sites put it: the toolbar atop the body, stamps atop the article, boxes between
+    paragraphs."""
+    if kind == "toolbar":
+        body = root.find("body")
+        for piece in reversed(pieces):
+            (body if body is not None else root).insert(0, piece)
+        return
+    paragraphs = _body_paragraphs(container)
+    if kind == "stamp" and paragraphs:
+        for piece in pieces:
+            paragraphs[0].addprevious(piece)
+        return
+    if len(paragraphs) < 2:
+        for piece in pieces:
+            container.append(piece)
+        return
+    anchor = paragraphs[rng.randint(1, len(paragraphs) - 1)]
+    for piece in pieces:
+        anchor.addprevious(piece)
+
+
+def headline_of(root: lxml.html.HtmlElement) -> str:
+    """The page's headline as a reader sees it: its ``<h1>``, else og:title, else ``<title>``."""
+    for xpath in ("//h1", "//meta[@property='og:title']/@content", "//title"):
+        for found in root.xpath(xpath):
+            text = " ".join((found if isinstance(found, str) else found.text_content()).split())
+            if len(text.split()) >= 3:
+                return text
+    return "Officials announce new plan"
+
+
+def edit_headline(headline: str, rng: random.Random) -> str:
+    """A headline as an editor rewrites it: a word replaced, a clause added or the second half reworded."""
+    words = headline.split()
+    choice = rng.randrange(3)
+    if choice == 0 and len(words) >= 4:
+        position = rng.randrange(1, len(words))
+        words[position] = rng.choice(["rejects", "backs", "delays", "expands", "quietly", "finally"])
+        return " ".join(words)
+    if choice == 1:
+        return headline.rstrip(".") + ": " + rng.choice(["what we know", "officials respond", "live updates"])
+    keep = max(2, len(words) // 2)
+    return " ".join(words[:keep] + rng.choice(["after long delay", "amid growing criticism",
+                                               "as talks collapse"]).split())
+
+
+def _set_headline(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement, text: str,
+                  with_title: bool) -> None:
+    """Remove the article's own ``<h1>`` elements and put ``text`` in an ``<h1>`` just before the article;
+    with ``with_title`` also in ``<title>`` and og:title."""
+    for heading in list(container.iter("h1")):
+        heading.drop_tree()
+    heading = etree.SubElement(root, "h1")
+    heading.text = text
+    heading.set("class", "headline")
+    container.addprevious(heading)
+    if with_title:
+        for title in root.iter("title"):
+            title.text = text
+        for meta in root.xpath("//meta[@property='og:title']"):
+            meta.set("content", text)
+
+
+def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str, str, str] | None:
+    """Make one real edit in a body paragraph: a number, a quotation, or an added sentence.
+    Returns ``(edit kind, old fragment, new fragment)``."""
+    paragraphs = _body_paragraphs(container)
+    if not paragraphs:
+        return None
+    rng.shuffle(paragraphs)
+    wanted = rng.choice(["number", "quote", "sentence"])
+    for kind in (wanted, "number", "quote", "sentence"):
+        for paragraph in paragraphs:
+            if paragraph.findall(".//a"):  # edit plain text nodes only
+                continue
+            text = paragraph.text or ""
+            if kind == "number" and (match := _NUMBER_RE.search(text)):
+                old = match.group(1)
+                new = str(int(old.replace(",", "")) + rng.randint(2, 9))
+                paragraph.text = text[:match.start(1)] + new + text[match.end(1):]
+                return kind, old, new
+            if kind == "quote" and (match := _QUOTE_RE.search(text)):
+                words = match.group(1).split()
+                position = rng.randrange(len(words))
+                old = words[position]
+                new = "never" if old.lower() != "never" else "always"
+                words[position] = new
+                paragraph.text = text[:match.start(1)] + " ".join(words) + text[match.end(1):]
+                return kind, old, new
+            if kind == "sentence" and len(text.split()) >= 15:
+                added = rng.choice([
+                    "Officials did not respond to a request for comment on Friday.",
+                    "The figures were revised after publication, the agency said.",
+                    "A spokesman later said the decision would be reviewed next month.",
+                ])
+                paragraph.text = text.rstrip() + " " + added
+                return kind, text.split(".")[0][:40], added
+    return None
+
+
+def _render(root: lxml.html.HtmlElement) -> str:
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
+                 furniture: tuple[str, ...] | None = None, headline_in_title: bool | None = None,
+                 ) -> CapturePair | None:
+    """Two archive captures of the page ``html`` (originally at ``url``), differing as ``kind`` says plus the
+    ``furniture`` kinds (a random choice of :data:`FURNITURE_KINDS` by default). A headline edit is made in
+    the ``<h1>`` and, if ``headline_in_title`` (by default for half the pages), in ``<title>`` and og:title.
+    None when the page has nothing to edit for ``kind``."""
+    rng = random.Random(f"{page_id}:{kind}:{seed}")
+    original = lxml.html.document_fromstring(html)
+    for script in original.xpath("//script | //style | //noscript"):
+        if script.tag != "script" or not script.get("src"):
+            script.drop_tree()
+    if furniture is None:
+        furniture = tuple(sorted(rng.sample(FURNITURE_KINDS, rng.randint(2, 4))))
+    old_root, new_root = copy.deepcopy(original), copy.deepcopy(original)
+    old_container, new_container = article_container(old_root), article_container(new_root)
+    pair_fields: dict[str, str | None] = {}
+    if kind == HEADLINE_EDIT:
+        old_headline = headline_of(original)
+        new_headline = edit_headline(old_headline, rng)
+        with_title = rng.random() < 0.5 if headline_in_title is None else headline_in_title
+        _set_headline(old_root, old_container, old_headline, with_title)
+        _set_headline(new_root, new_container, new_headline, with_title)
+        pair_fields = {"old_headline": old_headline, "new_headline": new_headline,
+                       "edit": "h1 and title" if with_title else "h1 only"}
+    elif kind == BODY_EDIT:
+        edited = edit_body(new_container, rng)
+        if edited is None:
+            return None
+        pair_fields = {"edit": edited[0], "old_fragment": edited[1], "new_fragment": edited[2]}
+    for name in furniture:
+        if name != "promo":  # a promo box appears in the newer capture only; the rest change content
+            _place(name, _furniture(name, url, rng), old_root, old_container, rng)
+        _place(name, _furniture(name, url, rng), new_root, new_container, rng)
+    _rewrite_links(old_root, url, _timestamp(rng), None)
+    _rewrite_links(new_root, url, _timestamp(rng), rng)
+    return CapturePair(page_id, kind, _render(old_root), _render(new_root), furniture, **pair_fields)

@@ -1,0 +1,230 @@
+"""The ``variorum`` command as a whole: global options (``--version``, ``--quiet``, ``--color``), readable
+help, one-line usage errors, what reaches a terminal, read-only commands, and what each command imports."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from helpers import SEED_A, SEED_B, RunCli
+from variorum import Article, __version__
+from variorum.cli.app import COMMANDS, load_command
+from variorum.store import open_store
+
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+COLOURS = {str(n) for n in [*range(30, 38), *range(90, 98), 38, 39]}
+
+
+def _colour_codes(text: str) -> set[str]:
+    return {code for codes in SGR.findall(text) for code in codes.split(";")} & COLOURS
+
+
+def _without_styles(text: str) -> str:
+    return SGR.sub("", text)
+
+
+@pytest.fixture(autouse=True)
+def _no_colour_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLUMNS", "60")
+
+
+# global options ---------------------------------------------------------------------------------------------
+
+def test_version_prints_the_package_version(run_cli: RunCli) -> None:
+    assert run_cli("--version") == (0, f"variorum {__version__}\n", "")
+
+
+def test_quiet_silences_warnings_but_not_the_report(run_cli: RunCli, tmp_path: Path) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Le café était fermé à Zürich, a déclaré le maire.\n".encode("latin-1"))
+    same = tmp_path / "same.txt"
+    same.write_text("Le café était fermé à Zürich, a déclaré le maire.\n", encoding="utf-8")
+    status, out, err = run_cli("diff", str(latin), str(same))
+    assert status == 0 and "not UTF-8" in err
+    assert run_cli("--quiet", "diff", str(latin), str(same)) == (0, out, "")
+
+
+def test_color_always_styles_a_pipe_and_never_styles_nothing(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    status, plain, _ = run_cli("diff", str(SEED_A), str(SEED_B))
+    assert status == 1 and "\x1b" not in plain
+    _, coloured, _ = run_cli("--color", "always", "diff", str(SEED_A), str(SEED_B))
+    assert _colour_codes(coloured) and _without_styles(coloured) == plain
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    _, forced, _ = run_cli("diff", str(SEED_A), str(SEED_B))
+    assert _colour_codes(forced)
+    _, never, _ = run_cli("--color", "never", "diff", str(SEED_A), str(SEED_B))
+    assert "\x1b" not in never and never == plain
+
+
+def test_no_color_removes_the_colours_on_a_terminal(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    status, out, _ = run_cli("diff", str(SEED_A), str(SEED_B))
+    assert status == 1 and "\x1b[" in out and not _colour_codes(out)  # styled for a terminal, but no colours
+
+
+# help and usage errors --------------------------------------------------------------------------------------
+
+def test_help_is_plain_and_readable(run_cli: RunCli) -> None:
+    status, out, err = run_cli("diff", "--help")
+    assert (status, err) == (0, "")
+    assert "Usage: variorum diff [OPTIONS] A B" in out
+    for noise in ("{a}", "<bool>", "52428800", "╭"):
+        assert noise not in out
+    assert "--max-bytes BYTES" in out and "default: 50 MiB" in " ".join(out.split())
+    status, out, _ = run_cli("--help")
+    assert status == 0 and all(name in out for name in COMMANDS)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["diff", "-", "-"], "Invalid value: only one of A and B can be standard input"),
+    (["diff", "a"], "Missing argument 'B'."),
+    (["diff", "-f", "pdf", "a", "b"], "Invalid value for '--format' / '-f': 'pdf' is not one of 'text', 'json', "
+                                      "'html', 'markdown'."),
+    (["diff", "--max-bytes", "lots", "a", "b"], "Invalid value for '--max-bytes': 'lots' is not a valid int."),
+    (["diff", "--colour", "a", "b"], "No such option: --colour"),
+    (["--color", "sometimes", "diff"], "Invalid value for '--color': 'sometimes' is not one of 'auto', 'always', "
+                                       "'never'."),
+    (["difff"], "No such command 'difff'. Did you mean 'diff'?"),
+    (["show", "https://example.org/", "--version", "2"], "No such option: --version"),
+])
+def test_every_usage_error_is_one_line_on_stderr_with_status_2(run_cli: RunCli, args: list[str], message: str) -> None:
+    status, out, err = run_cli(*args)
+    assert (status, out) == (2, "")
+    assert err.startswith("variorum: error: ") and err.count("\n") == 1
+    assert message in err
+
+
+def test_command_summaries_match_the_commands_own_help() -> None:
+    for name, entry in COMMANDS.items():
+        command = load_command(name)
+        assert (command.help or "").strip().splitlines()[0] == entry.summary, name
+
+
+# what reaches a terminal ------------------------------------------------------------------------------------
+
+LONG_URL = "https://www.example.org/news/2026/01/30/a-rather-long-path-to-the-story-that-changed.html?id=42"
+
+
+def test_diff_on_a_terminal_keeps_full_urls_and_offsets(run_cli: RunCli, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(f"The report is at {LONG_URL} for everyone.\n", encoding="utf-8")
+    b.write_text(f"The report is at {LONG_URL.replace('42', '43')} for everyone.\n", encoding="utf-8")
+    status, piped, _ = run_cli("diff", str(a), str(b))
+    _, terminal, _ = run_cli("--color", "always", "diff", str(a), str(b))
+    assert status == 1
+    assert LONG_URL in piped and "A [" in piped
+    assert _without_styles(terminal) == piped  # same lines, nothing cut to the 60 columns
+
+
+HOSTILE = "Rain \x1b]0;pwned\x07 today \x1b[2J\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\ now."
+
+
+def test_diff_escapes_control_sequences_on_a_terminal_and_keeps_them_in_a_pipe(run_cli: RunCli, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Rain today.\n", encoding="utf-8")
+    b.write_text(HOSTILE + "\n", encoding="utf-8")
+    _, terminal, _ = run_cli("--color", "always", "diff", str(a), str(b))
+    visible = _without_styles(terminal)
+    assert "\x1b" not in visible and "\x07" not in visible
+    assert "\\x1b]0;pwned\\x07" in visible
+    _, piped, _ = run_cli("diff", str(a), str(b))
+    assert "\x1b]0;pwned\x07" in piped  # a pipe gets the data as it is
+
+
+def _store_with(path: Path, url: str, *texts: str) -> str:
+    store = open_store(path)
+    for hour, text in enumerate(texts):
+        store.record_version(url, Article.from_text(text), b"", datetime(2026, 1, 30, 9 + hour, tzinfo=UTC))
+    store.close()
+    return str(path)
+
+
+def test_history_escapes_a_hostile_headline_on_a_terminal(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    url = "https://news.example.org/hostile"
+    headline = "Storm \x1b]0;pwned\x07 Nears \x1b[2J"
+    db = _store_with(tmp_path / "v.db", url, "Calm\n\nNothing happened.", headline + "\n\nSomething happened.")
+    status, out, _ = run_cli("--color", "always", "history", url, "--db", db)
+    visible = _without_styles(out)
+    assert status == 0 and "\x1b" not in visible and "\x07" not in visible
+    assert "\\x1b]0;pwned\\x07" in visible
+    _, piped, _ = run_cli("history", url, "--format", "json", "--db", db)
+    assert json.loads(piped)["versions"][1]["title"] == headline  # stored and exported as it came
+
+
+# read-only commands -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["history", "https://example.org/a"],
+    ["show", "https://example.org/a"],
+    ["export", "-o", "OUT"],
+    ["serve", "--port", "0"],
+    ["track", "list"],
+])
+def test_read_only_commands_refuse_a_missing_store_and_create_nothing(
+    run_cli: RunCli, tmp_path: Path, args: list[str]
+) -> None:
+    db = tmp_path / "missing-dir" / "x.db"
+    args = [str(tmp_path / "out") if arg == "OUT" else arg for arg in args]
+    status, out, err = run_cli(*args, "--db", str(db))
+    assert (status, out) == (2, "")
+    assert err == f"variorum: error: {db}: no store here (variorum track add creates one)\n"
+    assert not (tmp_path / "missing-dir").exists()
+
+
+def test_only_track_add_creates_a_store(run_cli: RunCli, tmp_path: Path) -> None:
+    db = tmp_path / "new-dir" / "x.db"
+    status, out, _ = run_cli("track", "add", "--kind", "page", "--allow-private", "http://127.0.0.1:9/a", "--db", str(db))
+    assert status == 0 and out.startswith("watching page") and db.is_file()
+    assert run_cli("history", "http://127.0.0.1:9/a", "--db", str(db))[0] == 2  # there, but no versions yet
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_a_read_only_command_on_a_postgresql_database_without_a_store_is_refused(
+    run_cli: RunCli, store_url: str
+) -> None:
+    status, _, err = run_cli("history", "https://example.org/a", "--db", store_url)
+    assert status == 2 and "no store in this database (variorum track add creates one)" in err
+
+
+# start-up: each command imports what it uses ----------------------------------------------------------------
+
+HEAVY = ("sqlalchemy", "numpy", "httpx", "dask", "distributed", "pyarrow", "fastapi", "uvicorn", "pydantic", "lxml")
+
+
+def _modules_loaded_by(*args: str) -> set[str]:
+    script = (
+        "import sys\n"
+        f"sys.argv = ['variorum', *{list(args)!r}]\n"
+        "from variorum.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.__stdout__.write('\\n'.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(Path(importlib.import_module("variorum").__file__).parent.parent),
+                               "PATH": "/usr/bin:/bin"})
+    return set(done.stdout.split("\n"))
+
+
+def test_variorum_diff_loads_no_store_web_fetcher_numpy_or_dask() -> None:
+    loaded = _modules_loaded_by("diff", str(SEED_A), str(SEED_B))
+    assert "variorum.compare.engine" in loaded  # it did compare
+    assert {name.split(".")[0] for name in loaded} & set(HEAVY) == set()
+
+
+def test_variorum_help_loads_no_command() -> None:
+    loaded = _modules_loaded_by("--help")
+    assert not any(name.startswith(("variorum.cli.diff", "variorum.compare", "variorum.store")) for name in loaded)
+    assert {name.split(".")[0] for name in loaded} & set(HEAVY) == set()

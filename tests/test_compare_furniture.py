@@ -1,0 +1,164 @@
+"""Two captures of one page: furniture that moved on is cosmetic, real edits are still found
+(variorum.compare.furniture and variorum.compare.metadata, on pairs made by tests/capturegen.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from capturegen import (
+    BODY_EDIT,
+    FURNITURE_KINDS,
+    HEADLINE_EDIT,
+    IDENTICAL,
+    CapturePair,
+    capture_pair,
+)
+
+from variorum.article import Article
+from variorum.cli.inputs import load_article
+from variorum.compare import compare
+from variorum.compare.furniture import LINKS, furniture_kind, is_media_label, is_stamp
+from variorum.compare.metadata import metadata_changes
+from variorum.compare.model import Comparison
+
+URL = "http://www.example-news.com/news/council-budget-vote/"
+PARAGRAPHS = [
+    ("The city council voted 7 to 2 on Tuesday to approve a budget of $48 million for the coming year, "
+    "ending weeks of debate over road repairs and library hours."),
+    ("“We listened to every neighborhood before we made a single cut,” said council president Maria Lopez, "
+    "who had pushed for the compromise since early October."),
+    ("The plan adds 12 police officers and restores Sunday hours at the main library, which had been closed "
+    "on weekends since the spring of last year."),
+    ("Opponents said the budget relies on an optimistic forecast of sales tax revenue that may not hold if "
+    "the regional economy slows next year, as some economists expect."),
+    ("Council member David Chen, one of the two votes against the plan, said he would propose amendments "
+    "in January to set aside more money for emergencies."),
+    ("The budget takes effect on January 1, and the council will review spending again at its meeting in "
+    "the spring, when updated revenue figures are due."),
+]
+
+
+def _page(headline: str = "Council approves budget after weeks of debate") -> str:
+    body = "".join(
+        f"<p>{p}</p>" if n != 2 else f'<p>{p} <a href="/news/library-hours/">Read the library plan</a>.</p>'
+        for n, p in enumerate(PARAGRAPHS))
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>" + headline + " | Example News</title>"
+        f"<meta property='og:title' content='{headline}'></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news/'>News</a> <a href='/sports/'>Sports</a></nav>"
+        f"<main><article><h1>{headline}</h1><p class='byline'>By Ann Lee</p>{body}</article></main>"
+        "<footer>© Example News. All rights reserved.</footer></body></html>"
+    )
+
+
+def _diff(pair: CapturePair, tmp_path: Path) -> Comparison:
+    """Exactly what ``variorum diff A.html B.html`` compares."""
+    old, new = tmp_path / "a.html", tmp_path / "b.html"
+    old.write_text(pair.old_html, encoding="utf-8")
+    new.write_text(pair.new_html, encoding="utf-8")
+    return compare(load_article(str(old)), load_article(str(new)))
+
+
+def _pair(kind: str, furniture: tuple[str, ...], **options: object) -> CapturePair:
+    pair = capture_pair(_page(), URL, "council", kind, furniture=furniture, **options)  # type: ignore[arg-type]
+    assert pair is not None
+    return pair
+
+
+@pytest.mark.parametrize("furniture", [(kind,) for kind in FURNITURE_KINDS] + [FURNITURE_KINDS])
+def test_furniture_that_moved_on_is_no_substantive_change(furniture: tuple[str, ...], tmp_path: Path) -> None:
+    pair = _pair(IDENTICAL, furniture)
+    assert pair.old_html != pair.new_html
+    result = _diff(pair, tmp_path)
+    assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
+
+
+def test_rewritten_archive_links_are_cosmetic_and_keep_their_originals(tmp_path: Path) -> None:
+    result = _diff(_pair(IDENTICAL, ()), tmp_path)
+    links = [c for c in result.changes if c.kind == "link"]
+    assert links and not result.changed
+    assert all(c.old and c.new and c.old.startswith("http://web.archive.org/web/2016") for c in links)
+    assert all(c.detail["same_link"] for c in links)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_real_body_edits_are_found_among_furniture(seed: int, tmp_path: Path) -> None:
+    pair = capture_pair(_page(), URL, "council", BODY_EDIT, seed=seed, furniture=FURNITURE_KINDS)
+    assert pair is not None and pair.new_fragment
+    result = _diff(pair, tmp_path)
+    shown = [" ".join(filter(None, (c.old, c.new, c.context))) for c in result.substantive_changes]
+    assert any(pair.new_fragment in text for text in shown), (pair.edit, pair.new_fragment, shown)
+
+
+def test_a_headline_edited_in_h1_and_title_is_one_major_headline_change(tmp_path: Path) -> None:
+    pair = _pair(HEADLINE_EDIT, FURNITURE_KINDS, headline_in_title=True)
+    result = _diff(pair, tmp_path)
+    assert [(c.kind, c.significance) for c in result.substantive_changes] == [("headline", "major")]
+    (change,) = result.substantive_changes
+    assert (change.old, change.new) == (pair.old_headline, pair.new_headline)
+
+
+@pytest.mark.parametrize("text", [
+    "Last Updated Dec 23, 2016 10:56 PM EST", "Updated: 11/21/2016 4:03 a.m.", "Published 3 hours ago",
+    "Posted on Monday, December 19, 2016 at 9:01 AM", "December 19, 2016 | 9:01am",
+])
+def test_stamps(text: str) -> None:
+    assert is_stamp(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Updated guidance takes effect on March 3, 2017.", "The vote was 7 to 2 on Dec. 20.",
+    "Last updated", "Published by Penguin in 2016, the book sold 40,000 copies in its first week.",
+])
+def test_sentences_with_dates_are_not_stamps(text: str) -> None:
+    assert not is_stamp(text)
+
+
+def test_media_labels() -> None:
+    assert is_media_label("View Gallery 12 photos: Storm knocks out power to thousands")
+    assert is_media_label("Play Video")
+    assert not is_media_label("Video shows the officer firing twice before backing away, prosecutors said.")
+
+
+def test_a_block_made_of_links_to_other_stories_is_furniture_a_paragraph_with_a_link_is_not() -> None:
+    teaser = Article.from_parts(
+        [("paragraph", "Storm knocks out power · Officials name new transit chief")],
+        links=[("Storm knocks out power", "/news/storm/"), ("Officials name new transit chief", "/news/transit/")])
+    assert furniture_kind(teaser, teaser.blocks[0]) == LINKS
+    prose = Article.from_parts(
+        [("paragraph", "The council published the full report on its website late on Tuesday evening.")],
+        links=[("the full report", "/report.pdf")])
+    assert furniture_kind(prose, prose.blocks[0]) is None
+
+
+def test_links_to_the_page_itself_do_not_make_furniture() -> None:
+    article = Article.from_parts([("paragraph", "Council approves budget")], url=URL,
+                                 links=[("Council approves budget", "http://web.archive.org/web/2016/" + URL)])
+    assert furniture_kind(article, article.blocks[0]) is None
+
+
+def _meta(**fields: object) -> Article:
+    return Article.from_parts([("paragraph", "The same text in both versions of the story.")], **fields)
+
+
+def test_metadata_title_authors_and_dates() -> None:
+    changes = metadata_changes(
+        _meta(title="Council approves budget | Example News", sitename="Example News", authors=("Ann Lee",),
+              published="2016-12-20"),
+        _meta(title="Council rejects budget - Example News", sitename="Example News", authors=("Bo Chen",),
+              published="2016-12-21"))
+    assert [(c.kind, c.significance, c.old, c.new) for c in changes] == [
+        ("headline", "major", "Council approves budget | Example News", "Council rejects budget - Example News"),
+        ("byline", "major", "Ann Lee", "Bo Chen"),
+        ("date", "cosmetic", "2016-12-20", "2016-12-21"),
+    ]
+
+
+def test_a_site_name_suffix_and_a_new_modified_date_are_no_substantive_change() -> None:
+    old = _meta(title="Council approves budget | Example News", sitename="Example News")
+    new = _meta(title="Council approves budget", sitename="Example News", extra={"modified": "2016-12-23"})
+    old.extra["modified"] = "2016-12-22"
+    result = compare(old, new)
+    assert not result.changed
+    assert [(c.kind, c.detail["field"]) for c in result.changes] == [("date", "modified")]

@@ -1,0 +1,139 @@
+"""Full-text search of the article list (``q``): every version's headline and body, ranked, with snippets,
+on SQLite (FTS5) and PostgreSQL (tsvector + GIN), and the change stream's pages and filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import text
+
+from variorum import Article
+from variorum.store.changes import HIGHLIGHTS, change_page
+from variorum.store.queries import ArticleFilter, list_articles
+from variorum.store.search import POSTGRES_DOCUMENT, fts5_query, query_terms, snippet_segments
+
+T0 = datetime(2026, 2, 1, 8, 0, tzinfo=timezone.utc)
+STORM = "https://news.example.org/storm"
+BUDGET = "https://city.example.com/budget"
+OTHER = "https://news.example.org/other"
+
+
+def fill(store):
+    store.record_version(STORM, Article.from_text(
+        "Storm Nears Coast\n\nThe storm is 40 km away. A chemical plant was evacuated on Monday."), b"", T0)
+    store.record_version(STORM, Article.from_text(
+        "Storm Hits Coast\n\nThe storm is here. Schools are closed."), b"", T0 + timedelta(hours=1))
+    store.record_version(BUDGET, Article.from_text(
+        "Council Passes Budget\n\nThe council passed a budget of 5 million after a long storm of protest."),
+        b"", T0 + timedelta(hours=2))
+    store.record_version(BUDGET, Article.from_text(
+        "Council Passes Budget\n\nThe council passed a budget of 7 million after a long storm of protest."),
+        b"", T0 + timedelta(hours=3))
+    store.record_version(OTHER, Article.from_text("Weather Today\n\nSunny all day, forecasters said."), b"",
+                         T0 + timedelta(hours=4))
+
+
+def ids(store, **wanted):
+    return [row.url for row in list_articles(store, ArticleFilter(**wanted)).rows]
+
+
+def test_a_past_headline_finds_the_article(store):
+    fill(store)
+    assert ids(store, q="nears") == [STORM]
+    page = list_articles(store, ArticleFilter(q="nears"))
+    assert page.total == 1
+    hit = page.rows[0].snippet
+    assert hit is not None and hit.version == 1
+    assert [part for part, matched in hit.segments if matched] == ["Nears"]
+
+
+def test_a_body_word_of_a_removed_sentence_finds_the_article_and_is_stemmed(store):
+    fill(store)
+    assert ids(store, q="chemical") == [STORM]
+    assert ids(store, q="evacuate") == [STORM]  # "evacuated" in the text
+    assert ids(store, q="zebra") == []
+
+
+def test_every_word_must_occur_and_the_best_match_ranks_first(store):
+    fill(store)
+    assert ids(store, q="storm council") == [BUDGET]
+    found = ids(store, q="storm")
+    assert set(found) == {STORM, BUDGET}
+    assert found[0] == STORM  # in the headline and twice in the body, against once in a body
+
+
+def test_search_combines_with_the_other_filters_and_pages(store):
+    fill(store)
+    assert ids(store, q="storm", site="example.com") == [BUDGET]
+    first = list_articles(store, ArticleFilter(q="storm", limit=1))
+    second = list_articles(store, ArticleFilter(q="storm", limit=1, offset=1))
+    assert first.total == second.total == 2
+    assert {first.rows[0].url, second.rows[0].url} == {STORM, BUDGET}
+
+
+def test_fts5_operators_in_user_text_are_words_not_syntax(store):
+    fill(store)
+    assert fts5_query('storm OR NOT "sea wall" AND*') == '"storm" "or" "not" "sea wall" "and"'
+    assert ids(store, q='storm NEAR( "') == [STORM]  # no syntax error; "near" is a word ("Nears", stemmed)
+    assert ids(store, q='storm zebra* ( "') == []
+    assert query_terms("  ..  ") == []
+
+
+def test_a_url_query_matches_urls(store):
+    fill(store)
+    assert ids(store, q="city.example.com") == [BUDGET]
+    assert ids(store, q="news.example.org/other") == [OTHER]
+
+
+def test_the_list_shows_the_latest_change_not_the_largest(store):
+    fill(store)
+    store.record_version(BUDGET, Article.from_text(
+        "Council Passes Budget\n\nThe council passed a budget of 7 million, after a long storm of protest."),
+        b"", T0 + timedelta(hours=5))
+    row = next(r for r in list_articles(store).rows if r.url == BUDGET)
+    assert (row.max_significance, row.last_significance) == ("major", "minor")
+
+
+def test_versions_deleted_with_their_article_leave_the_index(store):
+    fill(store)
+    with store.session() as session, session.begin():
+        session.execute(text("DELETE FROM articles WHERE url = :url"), {"url": STORM})
+    assert ids(store, q="chemical") == []
+
+
+def test_the_postgres_index_expression_is_the_one_searched(store):
+    if store.dialect != "postgresql":
+        with store.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM search_versions")).scalar() == 0
+        return
+    with store.engine.connect() as connection:
+        definition = connection.execute(text(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_versions_search'")).scalar()
+    normalised = "".join(definition.split()).lower()
+    for piece in ("to_tsvector('english'::regconfig", "article_json->>'title'", "article_json->>'text'"):
+        assert "".join(piece.split()).lower() in normalised
+    assert "'english'" in POSTGRES_DOCUMENT
+
+
+def test_snippets_cut_around_the_first_match():
+    body = "word " * 100 + "the chemical plant " + "word " * 100
+    segments = snippet_segments(body, ["chemical"], width=60)
+    text_ = "".join(part for part, _ in segments)
+    assert text_.startswith("…") and text_.endswith("…") and len(text_) <= 62
+    assert [part for part, matched in segments if matched] == ["chemical"]
+
+
+def test_change_pages_have_a_total_offsets_filters_and_old_to_new_text(store):
+    fill(store)
+    first = change_page(store, limit=1)
+    second = change_page(store, limit=1, offset=1)
+    assert first.total == second.total == 2
+    assert first.entries[0].url == BUDGET and second.entries[0].url == STORM
+    assert change_page(store, site="example.com").total == 1
+    headline = change_page(store, kind="headline")
+    assert [e.url for e in headline.entries] == [STORM]
+    shown = headline.entries[0].highlights
+    assert 1 <= len(shown) <= HIGHLIGHTS
+    assert (shown[0].kind, shown[0].old, shown[0].new) == ("headline", "Storm Nears Coast", "Storm Hits Coast")
+    number = change_page(store, kind="number").entries[0].highlights[0]
+    assert (number.old, number.new) == ("5", "7")
