@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from variorum.compare import engine
-from variorum.compare import compare
+from variorum.compare import compare, engine
 from variorum.errors import InputError
 
 ENGINE_DIR = str(Path(engine.__file__).parent)

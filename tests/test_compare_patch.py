@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from variorum import compare
+from variorum.compare import compare
 from variorum.compare.patch import patch
 from variorum.text.tokens import token_keys
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from variorum import compare
+from variorum.compare import compare
 from variorum.text.spelling import is_spelling_variant
 from variorum.text.tokens import token_keys
 from variorum.text.values import (

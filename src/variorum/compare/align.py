@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
-from typing import Callable, Iterable, Sequence
+from itertools import chain, pairwise
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
 
@@ -142,7 +142,7 @@ def _gap_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequence[B
     free_a_set, free_b_set = set(free_a), set(free_b)
     pairs = []
     bounds = [(-1, -1)] + [(i, j) for i, j, _ in anchors] + [(len(keys_a), len(keys_b))]
-    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+    for (i0, j0), (i1, j1) in pairwise(bounds):
         left = [i for i in range(i0 + 1, i1) if i in free_a_set]
         right = [j for j in range(j0 + 1, j1) if j in free_b_set]
         if left and len(left) == len(right):
@@ -247,14 +247,14 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
     # Keep as many blocks in place as possible; among equal counts, the larger ones. Splits and merges stay
     # in place whatever it costs (the engine can report a moved block, not a moved split): a block out of
     # order with one of them moved.
-    chain = sorted([(i, j, 1_000_000 + len(keys_a[i]), index) for index, (i, j, _) in enumerate(candidates)]
-                   + [(whole, pieces[0], _JOINED_WEIGHT, -1) for whole, pieces in alignment.splits]
-                   + [(run[0], whole, _JOINED_WEIGHT, -1) for run, whole in alignment.merges])
-    if all(j < next_j and i < next_i for (i, j, _, _), (next_i, next_j, _, _) in zip(chain, chain[1:])):
-        in_place = set(range(len(candidates)))  # already in order on both sides: the whole chain
+    ordered = sorted([(i, j, 1_000_000 + len(keys_a[i]), index) for index, (i, j, _) in enumerate(candidates)]
+                     + [(whole, pieces[0], _JOINED_WEIGHT, -1) for whole, pieces in alignment.splits]
+                     + [(run[0], whole, _JOINED_WEIGHT, -1) for run, whole in alignment.merges])
+    if all(j < next_j and i < next_i for (i, j, _, _), (next_i, next_j, _, _) in pairwise(ordered)):
+        in_place = set(range(len(candidates)))  # already in order on both sides: all kept
     else:
-        kept = longest_increasing([(i, j) for i, j, _, _ in chain], [weight for _, _, weight, _ in chain])
-        in_place = {chain[k][3] for k in kept}
+        kept = longest_increasing([(i, j) for i, j, _, _ in ordered], [weight for _, _, weight, _ in ordered])
+        in_place = {ordered[k][3] for k in kept}
     alignment.pairs = [
         Pair(i, j, identical, index in in_place) for index, (i, j, identical) in enumerate(candidates)
     ]

@@ -7,26 +7,25 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from functools import cache, partial
-from typing import Any, Callable, MutableMapping
+from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
-from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
-from variorum.compare.classify import EditSite
+from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
 from variorum.compare.furniture import furniture_kinds
 from variorum.compare.metadata import metadata_changes
-from variorum.compare.sequence import opcodes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
+from variorum.compare.sequence import opcodes
+from variorum.errors import InputError
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.errors import InputError
 from variorum.text.tokens import TokenRun, collapse_whitespace, fold, fold_text
 
 _WHOLE_BLOCK_KINDS = {HEADLINE: MAJOR, BYLINE: MAJOR, CAPTION: MINOR, DATELINE: MINOR}

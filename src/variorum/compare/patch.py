@@ -2,8 +2,10 @@
 
 Every word-level change replaces its ``old_span`` in A with its ``new`` text; removed and added blocks do
 the same with whole blocks; a moved paragraph is cut from its old place, with the edits inside it applied,
-and pasted at ``detail["insert_at"]``. Layout, split and merge changes leave the words as they are.
-The result has B's words in B's order (its layout is A's): ``tokens(patch(a, changes)) == tokens(b)``.
+and pasted at ``detail["insert_at"]``. Layout, split and merge changes leave the words as they are
+(page furniture, such as a new time stamp, is cosmetic and replaced all the same). The result has B's
+words in B's order (its layout is A's): ``tokens(patch(a, changes)) == tokens(b)``, for any A and B whose
+block boundaries fall between tokens (docs/compare.md).
 
 >>> from variorum.compare import compare
 >>> a, b = "The cat sat.", "The old cat sat down."
@@ -13,7 +15,8 @@ The result has B's words in B's order (its layout is A's): ``tokens(patch(a, cha
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from variorum.compare.model import Change
 
@@ -66,7 +69,9 @@ def _new_span(change: Change) -> tuple[int, int]:
 
 def patch(a: str, changes: Iterable[Change]) -> str:
     """Apply ``changes`` (from ``compare(a, b)``) to ``a``; the result has B's words."""
-    found = [c for c in changes if c.kind not in _WORDS_UNCHANGED and c.old_span is not None]
+    # Layout, splits and merges keep the words; page furniture (a new time stamp) is cosmetic but replaced.
+    found = [c for c in changes
+             if (c.kind not in _WORDS_UNCHANGED or "furniture" in c.detail) and c.old_span is not None]
     moves = [c for c in found if c.kind == "paragraph_moved"]
     inner: dict[int, list[Change]] = {id(m): [] for m in moves}
     edits: list[_Edit] = []

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, repeat
-from typing import Iterator, NamedTuple, overload
+from typing import NamedTuple, overload
 
 # Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM).
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -66,7 +66,7 @@ _FOLD = str.maketrans(
         "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
         "\u2212": "-",
-        **{c: None for c in _INVISIBLE},
+        **dict.fromkeys(_INVISIBLE),
     }
 )
 

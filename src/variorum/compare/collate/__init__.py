@@ -34,8 +34,9 @@ For ordered witnesses (versions by time) the collation also follows each sentenc
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import bag_of_words
@@ -71,7 +72,7 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     fold_block = lru_cache(maxsize=None)(fold_text)
     memo: PairMemo = {}
 
-    @lru_cache(maxsize=None)
+    @cache
     def overlap(key_a: str, key_b: str) -> int:
         return len(bag_of_words(key_a) & bag_of_words(key_b))
 

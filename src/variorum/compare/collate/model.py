@@ -4,8 +4,9 @@ each sentence's :class:`SentenceLife`, with their JSON form (docs/collate.md).""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from variorum.article import Article
 from variorum.compare.model import MAJOR, MINOR, SIGNIFICANCES, Change, Comparison, Span

@@ -4,7 +4,8 @@ sites) or by paragraph (passage sites), with one reading per distinct text."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from variorum.compare.collate.model import RANK, Reading, VariantSite
 from variorum.compare.model import Change, Span
