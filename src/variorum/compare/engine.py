@@ -19,7 +19,7 @@ from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_kinds
+from variorum.compare.furniture import furniture_kind_at
 from variorum.compare.metadata import metadata_changes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
 from variorum.compare.sequence import opcodes
@@ -241,13 +241,12 @@ class _Comparer:
         self.matched = 0  # folded characters the versions share, for the similarity
         self.insert_at = _insertion_points(alignment, a, b)
         self.position_in_b = _positions_in_b(alignment, a, b)
-        self._furniture: dict[int, list[str | None]] = {}
+        self._furniture: dict[int, dict[int, str | None]] = {id(a): {}, id(b): {}}
 
     def furniture(self, version: Version, index: int) -> str | None:
-        """Why a block is page furniture (see :mod:`.furniture`), or None; worked out once per version."""
-        if id(version) not in self._furniture:
-            self._furniture[id(version)] = furniture_kinds(version.article)
-        return self._furniture[id(version)][index]
+        """Why a block is page furniture (see :mod:`.furniture`), or None; only the blocks asked about (and
+        their neighbours) are read."""
+        return furniture_kind_at(version.article, index, self._furniture[id(version)])
 
     def add(self, kind: str, significance: str, old_span: Span | None, new_span: Span | None,
             context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
