@@ -17,6 +17,7 @@ from helpers import SEED_A, SEED_B, RunCli
 from variorum import Article, __version__
 from variorum.cli.app import COMMANDS, load_command
 from variorum.store import open_store
+from variorum.track.record import record_fetch
 
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 COLOURS = {str(n) for n in [*range(30, 38), *range(90, 98), 38, 39]}
@@ -144,7 +145,7 @@ def test_diff_escapes_control_sequences_on_a_terminal_and_keeps_them_in_a_pipe(r
 def _store_with(path: Path, url: str, *texts: str) -> str:
     store = open_store(path)
     for hour, text in enumerate(texts):
-        store.record_version(url, Article.from_text(text), b"", datetime(2026, 1, 30, 9 + hour, tzinfo=UTC))
+        record_fetch(store, url, Article.from_text(text), b"", datetime(2026, 1, 30, 9 + hour, tzinfo=UTC))
     store.close()
     return str(path)
 

@@ -184,7 +184,8 @@ def test_track_feed_writes_an_atom_file_of_the_changes_newest_first(run_cli, db,
     parsed = feedparser.parse(feed.read_bytes())
     assert parsed.bozo == 0 and parsed.version == "atom10"
     assert [e.title for e in parsed.entries] == ["Storm Hits Coast (version 3)", "Storm Hits Coast (version 2)"]
-    assert parsed.entries[1].summary.startswith("headline changed. Version 1 → 2, major change")
+    assert parsed.entries[1].summary.startswith(
+        "headline changed. Headline: “Storm Nears” → “Storm Hits Coast”. Version 1 → 2, major change")
     assert parsed.feed.updated == "2026-01-30T11:00:00Z"
     assert list(feed.parent.iterdir()) == [feed]  # no temporary file left behind
     assert oct(feed.stat().st_mode & 0o777) == "0o644"

@@ -514,6 +514,7 @@ def test_serve_binds_localhost_read_only_by_default(run_cli, tmp_path, monkeypat
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append({"app": app, **options}))
     monkeypatch.delenv("VARIORUM_TOKEN", raising=False)
+    open_store(tmp_path / "s.db").close()  # serve reads a store; only the tracker creates one
     status, _out, err = run_cli("serve", "--db", str(tmp_path / "s.db"))
     assert status == 0 and "read-only" in err
     assert (calls[0]["host"], calls[0]["port"], calls[0]["app"].state.token) == ("127.0.0.1", 8000, None)

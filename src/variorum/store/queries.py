@@ -32,7 +32,7 @@ from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
 from variorum.store.repository import Store
-from variorum.store.search import Snippet, matching_versions, query_terms, snippet
+from variorum.store.search import Snippet, matching_articles, query_terms, snippet, snippet_version
 
 MAX_PAGE_SIZE = 200
 _HOST_RE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}$", re.IGNORECASE)
@@ -287,33 +287,36 @@ def list_articles(store: Store, wanted: ArticleFilter | None = None) -> ArticleP
 
 def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnElement[bool]]) -> ArticlePage:
     """The articles whose versions match the full-text query ``wanted.q``, best match first, each with
-    the snippet of its best-matching version (see :mod:`variorum.store.search`)."""
+    the snippet of the newest version holding the words (see :mod:`variorum.store.search`)."""
     assert wanted.q is not None
-    matches = matching_versions(store.dialect, wanted.q)
-    joined = select(matches.c.article_id).join(StoredArticle, StoredArticle.id == matches.c.article_id)
+    matches = matching_articles(store.dialect, wanted.q)
     with store.session() as session:
-        total = session.scalar(select(func.count()).select_from(joined.where(*conditions).subquery())) or 0
-        hits = list(session.execute(
-            select(matches.c.article_id, matches.c.version_id)
-            .join(StoredArticle, StoredArticle.id == matches.c.article_id).where(*conditions)
-            .order_by(matches.c.rank, StoredArticle.last_changed_at.desc(), StoredArticle.id.desc())
-            .limit(wanted.limit).offset(wanted.offset)
+        if conditions:
+            counted = select(func.count()).select_from(matches).join(
+                StoredArticle, StoredArticle.id == matches.c.article_id).where(*conditions)
+            ranked = select(matches.c.article_id).join(StoredArticle, StoredArticle.id == matches.c.article_id).where(
+                *conditions)
+        else:
+            counted = select(func.count()).select_from(matches)
+            ranked = select(matches.c.article_id)
+        total = session.scalar(counted) or 0
+        ids = list(session.scalars(
+            ranked.order_by(matches.c.rank, matches.c.article_id.desc()).limit(wanted.limit).offset(wanted.offset)
         ))
-        versions = {
-            version_id: (seq, data) for version_id, seq, data in session.execute(
-                select(Version.id, Version.seq, Version.article_json).where(Version.id.in_([v for _, v in hits]))
-            )
-        }
+        versions: dict[int, list[tuple[int, str | None, str]]] = {}
+        for article_id, seq, data in session.execute(
+            select(Version.article_id, Version.seq, Version.article_json)
+            .where(Version.article_id.in_(ids)).order_by(Version.article_id, Version.seq)
+        ):
+            versions.setdefault(article_id, []).append((seq, data.get("title"), data.get("text", "")))
     terms = query_terms(wanted.q)
     snippets = {
-        article_id: snippet(versions[version_id][0], versions[version_id][1].get("title"),
-                            versions[version_id][1].get("text", ""), terms)
-        for article_id, version_id in hits
+        article_id: snippet(*snippet_version(found, terms), terms) for article_id, found in versions.items()
     }
-    place = {article_id: number for number, (article_id, _) in enumerate(hits)}
+    place = {article_id: number for number, article_id in enumerate(ids)}
     rows = [
-        replace(row, snippet=snippets[row.id])
-        for row in sorted(_rows_for(store, list(place)), key=lambda row: place[row.id])
+        replace(row, snippet=snippets.get(row.id))
+        for row in sorted(_rows_for(store, ids), key=lambda row: place[row.id])
     ]
     return ArticlePage(rows=rows, total=total, limit=wanted.limit, offset=wanted.offset)
 

@@ -1,10 +1,11 @@
 """Full-text search over every stored version's headline and body, ranked, with the matching snippet.
 
-SQLite searches its FTS5 index ``search_versions`` (its ``rank``: BM25 with the headline weighing four times
-the body);
-PostgreSQL its GIN index on ``to_tsvector('english', …)`` (``ts_rank``). Both are kept by migration 0004.
-An article matches when any of its versions does, so an old headline or a sentence since removed still
-finds it; it ranks by its best version. Words are stemmed on both back ends (``rains`` finds ``rain``).
+SQLite searches its FTS5 index ``search_articles``, one row per article with the words of all its versions
+(its ``rank``: BM25 with the headlines weighing four times the bodies);
+PostgreSQL its GIN index over one ``tsvector`` per article (``ts_rank``, headlines weighted). Both are kept
+by triggers from migration 0004.
+An article matches when its versions hold the words, so an old headline or a sentence since removed still
+finds it; the snippet comes from the newest version that has them. Words are stemmed on both back ends (``rains`` finds ``rain``).
 
 The words of a query must all occur; ``"a phrase"`` in double quotes must occur as written:
 
@@ -21,12 +22,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Float, Integer, Subquery, text
 
-POSTGRES_DOCUMENT = (
-    "to_tsvector('english'::regconfig, coalesce(article_json->>'title', '') || ' ' || "
-    "coalesce(article_json->>'text', ''))"
-)
-"""The indexed document on PostgreSQL; must be the expression of migration 0004's index, or the index is
-not used (a test checks that the two agree)."""
 
 _PHRASE_OR_WORD_RE = re.compile(r'"([^"]*)"|(\w+)')
 _WORD_RE = re.compile(r"\w+")
@@ -48,24 +43,29 @@ def fts5_query(query: str) -> str:
     return " ".join(f'"{term}"' for term in query_terms(query))
 
 
-def matching_versions(dialect: str, query: str) -> Subquery:
-    """A subquery of ``(article_id, version_id, rank)``: per article, its best-matching version and that
-    version's rank, lower ranking first on both back ends."""
+def matching_articles(dialect: str, query: str) -> Subquery:
+    """A subquery of ``(article_id, rank)``: the articles one of whose versions matches, and how well (lower
+    ranks first, on both back ends)."""
     if dialect == "postgresql":
         statement = text(
-            "SELECT DISTINCT ON (article_id) article_id, id AS version_id, "
-            f"-ts_rank({POSTGRES_DOCUMENT}, websearch_to_tsquery('english', :query)) AS rank "
-            f"FROM versions WHERE {POSTGRES_DOCUMENT} @@ websearch_to_tsquery('english', :query) "
-            "ORDER BY article_id, rank"
+            "SELECT article_id, -ts_rank(document, found) AS rank FROM search_articles, "
+            "websearch_to_tsquery('english', :query) AS found WHERE document @@ found"
         ).bindparams(query=" ".join(f'"{term}"' if " " in term else term for term in query_terms(query)))
     else:
         statement = text(
-            "SELECT versions.article_id AS article_id, versions.id AS version_id, min(found.rank) AS rank "
-            "FROM (SELECT rowid AS version_id, rank FROM search_versions "
-            "WHERE search_versions MATCH :query) AS found "
-            "JOIN versions ON versions.id = found.version_id GROUP BY versions.article_id"
+            "SELECT rowid AS article_id, rank FROM search_articles WHERE search_articles MATCH :query"
         ).bindparams(query=fts5_query(query))
-    return statement.columns(article_id=Integer, version_id=Integer, rank=Float).subquery("matches")
+    return statement.columns(article_id=Integer, rank=Float).subquery("matches")
+
+
+def snippet_version(versions: list[tuple[int, str | None, str]], terms: list[str]) -> tuple[int, str | None, str]:
+    """Of an article's versions ``(number, title, text)``, oldest first, the newest in which a term occurs
+    (the newest of all when the words only match once stemmed)."""
+    pattern = _pattern(terms)
+    for found in reversed(versions):
+        if pattern.search(found[2]) or (found[1] and pattern.search(found[1])):
+            return found
+    return versions[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +96,19 @@ def _stem_pattern(term: str) -> str:
     return r"\b" + r"\W+".join(parts)
 
 
+def _pattern(terms: list[str]) -> re.Pattern[str]:
+    """The terms as one pattern: phrases first, then their words (a back end that drops stop words may
+    match a phrase loosely)."""
+    words = [word for term in terms if " " in term for word in term.split()]
+    return re.compile("|".join(_stem_pattern(term) for term in [*terms, *words]), re.IGNORECASE)
+
+
 def snippet_segments(text_: str, terms: list[str], width: int = SNIPPET_WIDTH) -> list[tuple[str, bool]]:
     """About ``width`` characters of ``text_`` around the first match of any term, matches flagged."""
     flat = " ".join(text_.split())
     if not terms:
         return [(flat[:width] + ("…" if len(flat) > width else ""), False)]
-    # phrases first, then their words: a back end that drops stop words may match a phrase loosely
-    words = [word for term in terms if " " in term for word in term.split()]
-    pattern = re.compile("|".join(_stem_pattern(term) for term in [*terms, *words]), re.IGNORECASE)
+    pattern = _pattern(terms)
     first = pattern.search(flat)
     start = 0
     if first is not None and first.start() > width // 4:
@@ -150,6 +155,6 @@ def snippet(version: int, title: str | None, body: str, terms: list[str]) -> Sni
 
 
 __all__ = [
-    "POSTGRES_DOCUMENT", "SNIPPET_WIDTH", "Snippet", "fts5_query", "matching_versions", "query_terms",
-    "snippet", "snippet_segments",
+    "SNIPPET_WIDTH", "Snippet", "fts5_query", "matching_articles", "query_terms",
+    "snippet", "snippet_segments", "snippet_version",
 ]

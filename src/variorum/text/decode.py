@@ -97,6 +97,8 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 continue
+    from charset_normalizer import from_bytes  # loaded only for pages that declare no usable charset
+
     best = from_bytes(data[:1_000_000]).best()
     encoding = _known_encoding(best.encoding) if best is not None else None
     return data.decode(encoding or "utf-8", errors="replace")
