@@ -47,7 +47,7 @@ def test_a_dateline_and_the_paragraph_it_opens_stay_together():
     assert rebuilt(a, b) == token_keys(b)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(texts, texts)
 def test_any_pair_of_texts_is_rebuilt(a, b):
     assert rebuilt(a, b) == token_keys(b)

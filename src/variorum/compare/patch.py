@@ -37,8 +37,8 @@ class _Edit(NamedTuple):
 def _apply(text: str, edits: list[_Edit]) -> str:
     """Apply non-overlapping edits to ``text``; insertions at one point go in the order they have in B.
 
-    Each replacement is set apart from the text around it by its separator (a deletion adds none), except
-    from an edit that touches it both here and in B: what stood together in B (a dateline and the paragraph it opens, with
+    Each replacement is set apart from the text around it by its separator, except from an edit that
+    touches it both here and in B: what stood together in B (a dateline and the paragraph it opens, with
     no space between) is put back together, so that it reads as the same words.
     """
     pieces: list[str] = []
@@ -49,7 +49,8 @@ def _apply(text: str, edits: list[_Edit]) -> str:
             raise ValueError(f"overlapping changes at offset {edit.start}")
         joined = (previous is not None and previous.end == edit.start == position
                   and previous.new_end == edit.new_start and previous.new_start < previous.new_end)
-        separator = edit.separator if edit.text else ""  # a deletion leaves the text around it as it was
+        # A deletion that continues a replacement (a dateline added where a word went) adds no separator.
+        separator = "" if joined and not edit.text else edit.separator
         if joined:
             pieces.pop()  # the separator closing the previous replacement
             pieces.append(edit.text)
