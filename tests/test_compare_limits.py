@@ -1,5 +1,5 @@
 """Bounded comparison cost: work near-linear in paragraphs, memory a multiple of the inputs, and a clear
-error past the documented ceiling (docs/compare.md, "Limits"). Costs are counted, never timed."""
+error past the documented ceiling (docs/compare-engine.md, "Limits"). Costs are counted, never timed."""
 
 from __future__ import annotations
 

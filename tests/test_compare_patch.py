@@ -14,7 +14,7 @@ from variorum.text.tokens import token_keys
 # words hyphenated across lines, quotes, ellipses, numbers, runs of spaces and line breaks. Paragraphs end
 # with a full stop, and front matter (headline, byline, credit) comes as whole blocks, so that no block
 # boundary falls inside a token (a headline line ending in a hyphen, a dateline's dash running on into a
-# hyphen): there B's words depend on how its blocks are cut, which is outside the contract (docs/compare.md).
+# hyphen): there B's words depend on how its blocks are cut, which is outside the contract (docs/compare-engine.md).
 PIECES = [
     "Correction: ", "a", "aa", "b", "The", "said", "don't",
     "12", "1,200", "$300", "café", "mid-\nterm", "long-term", " ", "  ", "\n", ".", ",", "!", ":", "“", "”",

@@ -39,7 +39,7 @@ _INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
 # Texts longer than this are refused: what a comparison holds stays a small multiple of its inputs, and
-# this bounds it (see docs/compare.md, "Limits").
+# this bounds it (see docs/compare-engine.md, "Limits").
 MAX_TEXT_CHARS = 64 * 1024 * 1024
 # Differing sentences longer than this (in characters, on either side) are reported as one edit without a
 # word-by-word diff, which would hold an entry per word.

@@ -5,7 +5,7 @@ the same with whole blocks; a moved paragraph is cut from its old place, with th
 and pasted at ``detail["insert_at"]``. Layout, split and merge changes leave the words as they are
 (page furniture, such as a new time stamp, is cosmetic and replaced all the same). The result has B's
 words in B's order (its layout is A's): ``tokens(patch(a, changes)) == tokens(b)``, for any A and B whose
-block boundaries fall between tokens (docs/compare.md).
+block boundaries fall between tokens (docs/compare-engine.md).
 
 >>> from variorum.compare import compare
 >>> a, b = "The cat sat.", "The old cat sat down."
