@@ -38,7 +38,8 @@ def statuses(name: str | Path, fields: Fields = Fields()) -> list[tuple[str, str
     return out
 
 
-def test_directory_is_read_recursively_with_relative_ids(tmp_path: Path) -> None:
+def test_directory_is_read_recursively_with_ids_that_keep_its_name(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "news"
     (tmp_path / "2024" / "march").mkdir(parents=True)
     (tmp_path / "2024" / "march" / "bridge.html").write_bytes(page("Bridge"))
     (tmp_path / "notes.txt").write_text("Bridge Closes\nBy Ann Lee\n\n" + PARAGRAPH)
@@ -48,11 +49,11 @@ def test_directory_is_read_recursively_with_relative_ids(tmp_path: Path) -> None
     (tmp_path / ".hidden.html").write_bytes(page("Hidden"))
     result = statuses(tmp_path)
     assert result == [
-        ("2024/march/bridge.html", "ok", None),
-        ("logo.png", "skipped", "not an article file"),
-        ("notes.txt", "ok", None),
-        ("saved_page", "ok", None),
-        ("style.css", "skipped", "not an article file"),
+        ("news/2024/march/bridge.html", "ok", None),
+        ("news/logo.png", "skipped", "not an article file"),
+        ("news/notes.txt", "ok", None),
+        ("news/saved_page", "ok", None),
+        ("news/style.css", "skipped", "not an article file"),
     ]
 
 

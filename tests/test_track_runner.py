@@ -4,17 +4,17 @@ PostgreSQL: exactly which versions, changes and failures are stored."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, article_page, rss
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, article_page, rss
 from variorum.store.models import StoredArticle
-from variorum.track import ChangeEvent, FetchPolicy, Fetcher, RecheckPolicy, Tracker
+from variorum.track import ChangeEvent, Fetcher, FetchPolicy, RecheckPolicy, Tracker
 
-T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 STORM = [
     "The storm reached the coast early on Tuesday morning, bringing winds of more than 100 kilometres an hour "
     "to towns along the shore, officials said.",

@@ -20,7 +20,7 @@ from variorum.article import Article
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article, read_bytes
 from variorum.compare.collate import Collation, collate
 from variorum.errors import InputError
-from variorum.extract.formats import read_input
+from variorum.extract.formats import read_inputs
 from variorum.extract.records import OK, extract_record
 from variorum.render.collation_html import render_collation_html
 from variorum.render.collation_text import render_collation_markdown, render_collation_text
@@ -35,10 +35,7 @@ def _load_files(files: list[str], max_bytes: int) -> list[Article]:
         if name in seen:
             raise InputError(name, "named twice; each witness must have its own id")
         seen.add(name)
-        article = load_article(name, max_bytes=max_bytes, warn=warn)
-        if not article.text.strip():
-            raise InputError(name, "is empty; there is nothing to collate")
-        articles.append(article)
+        articles.append(load_article(name, max_bytes=max_bytes, warn=warn))
     return articles
 
 
@@ -61,13 +58,12 @@ def _load_cluster(source: str, cluster_id: int | None, corpus: list[str], max_by
     """The members of a dedup cluster, read from the corpus, in the cluster's order."""
     wanted = [str(member.get("id")) for member in _cluster_line(source, cluster_id, max_bytes)["members"]]
     found: dict[str, Article] = {}
-    for name in corpus:
-        for record in read_input(name):
-            if record.id in wanted and record.id not in found:
-                extraction = extract_record(record)
-                if extraction.status != OK or extraction.article is None:
-                    raise InputError(record.source, extraction.error or "cannot be read")
-                found[record.id] = extraction.article
+    for record in read_inputs(corpus):
+        if record.id in wanted and record.id not in found:
+            extraction = extract_record(record)
+            if extraction.status != OK or extraction.article is None:
+                raise InputError(record.source, extraction.error or "cannot be read")
+            found[record.id] = extraction.article
     missing = [member for member in wanted if member not in found]
     if missing:
         raise InputError(source, f"member {missing[0]!r} is not in the corpus given ({', '.join(corpus)})")

@@ -24,15 +24,14 @@ from rich.console import Console
 from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from variorum.cli.common import warn
+from variorum.cli.common import HtmlField, IdField, TextField, UrlField, record_fields, warn
 from variorum.dedup import Cluster, DedupConfig, Deduper, Document, unique
 from variorum.dedup import index as dedup_index
 from variorum.dedup import report as dedup_report
 from variorum.dedup.documents import documents
 from variorum.dedup.pipeline import Sketch, sketch
 from variorum.dedup.unique import Selection
-from variorum.errors import InputError
-from variorum.extract.formats import Fields, local_path, read_input
+from variorum.extract.formats import Fields, check_inputs, read_inputs
 from variorum.extract.records import Record, extract_record
 
 BATCH = 1000
@@ -82,13 +81,13 @@ def _progress(stack: ExitStack) -> Progress | None:
     ))
 
 
-def _records(inputs: list[str]) -> Iterator[Record]:
-    for name in inputs:
-        yield from read_input(name, Fields())
+def _records(inputs: list[str], fields: Fields) -> Iterator[Record]:
+    return read_inputs(inputs, fields)
 
 
 def _documents(
-    inputs: list[str], failures: list[int], progress: Progress | None = None, show_warnings: bool = True
+    inputs: list[str], fields: Fields, failures: list[int], progress: Progress | None = None,
+    show_warnings: bool = True,
 ) -> Iterator[Document]:
     """Every extracted document of ``inputs``, in order; records that fail are warned about and counted."""
     task = progress.add_task("reading", total=None) if progress else None
@@ -98,14 +97,14 @@ def _documents(
         if show_warnings:
             warn(message)
 
-    for document in documents(_records(inputs), left_out):
+    for document in documents(_records(inputs, fields), left_out):
         if progress is not None and task is not None:
             progress.update(task, advance=1)
         yield document
 
 
-def _on_dask(inputs: list[str], config: DedupConfig, spec: str, failures: list[int], progress: Progress | None
-             ) -> tuple[Deduper, list[Cluster]]:
+def _on_dask(inputs: list[str], fields: Fields, config: DedupConfig, spec: str, failures: list[int],
+             progress: Progress | None) -> tuple[Deduper, list[Cluster]]:
     """Deduplicate ``inputs`` on the Dask cluster ``spec``, its workers reading their own parts of them."""
     from variorum.dedup.dask import SketchedPart, connect, dedup_on_dask
     from variorum.extract.parts import split_inputs
@@ -122,18 +121,12 @@ def _on_dask(inputs: list[str], config: DedupConfig, spec: str, failures: list[i
             if progress is not None and task is not None:
                 progress.update(task, advance=len(part.ids))
 
-        deduper, candidates = dedup_on_dask(split_inputs(inputs), config, client, on_part=reported)
+        deduper, candidates = dedup_on_dask(split_inputs(inputs, fields), config, client, fields, on_part=reported)
     return deduper, deduper.clusters(candidates)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
-
-
-def _check_inputs(inputs: list[str]) -> None:
-    for name in inputs:
-        if not local_path(name).exists():
-            raise InputError(name, "no such file or directory")
 
 
 def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
@@ -143,7 +136,7 @@ def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 
 def _summaries(
-    deduper: Deduper, clusters: list[Cluster], inputs: list[str], progress: Progress | None
+    deduper: Deduper, clusters: list[Cluster], inputs: list[str], fields: Fields, progress: Progress | None
 ) -> dict[int, dict[str, Any]]:
     """For the first versions of each cluster, the comparison summary with the previous version. Only the
     records of those versions are extracted again (the inputs are read, not extracted, a second time)."""
@@ -154,7 +147,7 @@ def _summaries(
     task = progress.add_task("comparing versions", total=None) if progress else None
     keys = deduper.sketch().keys
     texts: dict[int, str] = {}
-    for position, record in needed.positioned(inputs):
+    for position, record in needed.positioned(inputs, fields):
         extraction = extract_record(record)
         if extraction.article is not None:
             texts[position] = extraction.article.body
@@ -218,9 +211,11 @@ def dedup_command(
     processes: Annotated[int, typer.Option(min=1, help="Worker processes that sketch documents (use the cores "
                                            "of this machine; --dask spreads over a cluster).")] = 1,
     dask: Annotated[str | None, typer.Option(help="Run on Dask: local, local:N or tcp://HOST:PORT.")] = None,
+    id_field: IdField = "id", url_field: UrlField = "url", text_field: TextField = "text", html_field: HtmlField = "html",
 ) -> None:
     """Group documents that are the same story: exact copies, syndicated, trimmed and edited versions."""
-    _check_inputs(inputs)
+    check_inputs(inputs)
+    fields = record_fields(id_field, url_field, text_field, html_field)
     if write_unique is not None:
         unique.check_target(inputs, write_unique)
     try:
@@ -232,13 +227,13 @@ def dedup_command(
     with ExitStack() as stack:
         progress = _progress(stack)
         if dask:
-            deduper, clusters = _on_dask(inputs, config, dask, failures, progress)
+            deduper, clusters = _on_dask(inputs, fields, config, dask, failures, progress)
         else:
             deduper = Deduper(config)
-            deduper.add_all(_batches(_documents(inputs, failures, progress)), processes)
+            deduper.add_all(_batches(_documents(inputs, fields, failures, progress)), processes)
             clusters = deduper.clusters()
         wanted = summaries and output_format is not DedupFormat.csv and any(len(c.members) > 1 for c in clusters)
-        found = _summaries(deduper, clusters, inputs, progress) if wanted else {}
+        found = _summaries(deduper, clusters, inputs, fields, progress) if wanted else {}
     with (output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)) as stream:
         _write_report(stream, output_format, deduper, clusters, found)
     duplicates = sum(len(c.members) - 1 for c in clusters)
@@ -252,7 +247,7 @@ def dedup_command(
         message += f"; {failures[0]:,} records left out"
     if write_unique is not None:
         written = unique.write_unique(inputs, Selection.of(deduper.ids, {c.representative for c in clusters}),
-                                      write_unique)
+                                      write_unique, fields)
         message += f"; {written:,} unique written to {write_unique}"
     print(f"variorum: {message}", file=sys.stderr)
 
@@ -267,9 +262,11 @@ def index_add_command(
     inputs: Annotated[list[str], typer.Argument(help="Files or directories to add.")],
     ngram: Annotated[int | None, typer.Option(help="Words per shingle (new index: 5).")] = None,
     num_perm: Annotated[int | None, typer.Option(help="MinHash permutations (new index: 128).")] = None,
+    id_field: IdField = "id", url_field: UrlField = "url", text_field: TextField = "text", html_field: HtmlField = "html",
 ) -> None:
     """Add documents to an index, creating it with the given parameters if it does not exist."""
-    _check_inputs(inputs)
+    check_inputs(inputs)
+    fields = record_fields(id_field, url_field, text_field, html_field)
     defaults = DedupConfig()
     wanted = dedup_index.IndexParams(ngram or defaults.ngram, num_perm or defaults.num_perm, defaults.seed)
     params = dedup_index.open_or_create(index, wanted)
@@ -281,7 +278,7 @@ def index_add_command(
     added = known = same_text = 0
     failures = [0]
     with ExitStack() as stack:
-        for batch in _batches(_documents(inputs, failures, _progress(stack))):
+        for batch in _batches(_documents(inputs, fields, failures, _progress(stack))):
             part = sketch([d.text for d in batch], config)
             new = []
             for position, document in enumerate(batch):
@@ -331,15 +328,17 @@ def index_query_command(
     ngram: Annotated[int | None, typer.Option(help="Must match the index (default: the index's).")] = None,
     num_perm: Annotated[int | None, typer.Option(help="Must match the index (default: the index's).")] = None,
     output_format: Annotated[QueryFormat, typer.Option("--format", "-f", help="Report format.")] = QueryFormat.text,
+    id_field: IdField = "id", url_field: UrlField = "url", text_field: TextField = "text", html_field: HtmlField = "html",
 ) -> None:
     """Rank the indexed documents most similar to FILE, with their similarity."""
-    _check_inputs([file])
+    check_inputs([file])
+    fields = record_fields(id_field, url_field, text_field, html_field)
     params = dedup_index.read_params(index)
     dedup_index.check_params(index, params, {"ngram": ngram, "num_perm": num_perm})
     config = DedupConfig(ngram=params.ngram, num_perm=params.num_perm, seed=params.seed)
     indexed = dedup_index.load(index)
     results: list[dict[str, Any]] = []
-    for batch in _batches(_documents([file], [0])):
+    for batch in _batches(_documents([file], fields, [0])):
         part = sketch([d.text for d in batch], config)
         for position, document in enumerate(batch):
             matches = dedup_index.query(indexed, part, position, measure.value, threshold, top)

@@ -59,12 +59,13 @@ def matching_articles(dialect: str, query: str) -> Subquery:
 
 
 def snippet_version(versions: list[tuple[int, str | None, str]], terms: list[str]) -> tuple[int, str | None, str]:
-    """Of an article's versions ``(number, title, text)``, oldest first, the newest in which a term occurs
-    (the newest of all when the words only match once stemmed)."""
-    pattern = _pattern(terms)
-    for found in reversed(versions):
-        if pattern.search(found[2]) or (found[1] and pattern.search(found[1])):
-            return found
+    """Of an article's versions ``(number, title, text)``, oldest first, the newest in which a term occurs as
+    asked (a phrase whole), else the newest holding its words, else the newest of all (words that only
+    match once stemmed)."""
+    for pattern in (_pattern(terms, loose=False), _pattern(terms)):
+        for found in reversed(versions):
+            if pattern.search(found[2]) or (found[1] and pattern.search(found[1])):
+                return found
     return versions[-1]
 
 
@@ -96,10 +97,10 @@ def _stem_pattern(term: str) -> str:
     return r"\b" + r"\W+".join(parts)
 
 
-def _pattern(terms: list[str]) -> re.Pattern[str]:
-    """The terms as one pattern: phrases first, then their words (a back end that drops stop words may
-    match a phrase loosely)."""
-    words = [word for term in terms if " " in term for word in term.split()]
+def _pattern(terms: list[str], *, loose: bool = True) -> re.Pattern[str]:
+    """The terms as one pattern: phrases first, then (``loose``) their words, as a back end that drops stop
+    words may match a phrase loosely."""
+    words = [word for term in terms if " " in term for word in term.split()] if loose else []
     return re.compile("|".join(_stem_pattern(term) for term in [*terms, *words]), re.IGNORECASE)
 
 

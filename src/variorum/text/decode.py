@@ -20,9 +20,10 @@ _CHAOS_MARGIN = 10.0
 
 
 def looks_binary(data: bytes) -> bool:
-    """True when ``data`` is not text in any encoding we would guess: NUL bytes without a UTF-16/32 BOM."""
+    """True when ``data`` is not text in any encoding we would guess: NUL bytes without a UTF-16/32 BOM (a
+    UTF-8 BOM does not make NUL bytes text: the bytes after it are looked at)."""
     head = data[:8192]
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    if any(head.startswith(bom) for bom, encoding in _BOMS if encoding != "utf-8-sig"):
         return False
     return b"\x00" in head
 
@@ -33,14 +34,14 @@ def decode_text(data: bytes, source: str) -> tuple[str, str | None]:
     Tries a BOM, then UTF-8, then a detected legacy encoding (with a warning). Binary data and bytes that
     no encoding explains raise :class:`InputError`.
     """
+    if looks_binary(data):
+        raise InputError(source, "binary data, not text")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding), None
             except UnicodeDecodeError as error:
                 raise InputError(source, f"invalid {encoding} text after its byte-order mark ({error.reason})")
-    if looks_binary(data):
-        raise InputError(source, "binary data, not text")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:

@@ -23,7 +23,7 @@ Three functions, each built on the one before:
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from courlan.clean import TRACKERS_RE
 
@@ -53,6 +53,19 @@ def is_tracking_parameter(name: str) -> bool:
     return bool(TRACKERS_RE.search(lowered) or _NEWS_TRACKING_RE.match(lowered))
 
 
+def split_url(url: str) -> SplitResult:
+    """``urlsplit(url)``; a URL it refuses (``http://[::1``, an unclosed IPv6 bracket, in a page's text) is
+    all path, so that comparing texts that hold one never fails.
+
+    >>> split_url("http://[::1/a").path
+    'http://[::1/a'
+    """
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", url, "", "")
+
+
 def canonical_url(url: str) -> str:
     """The canonical form of a URL: scheme and host lower-cased, default port, fragment and tracking
     parameters dropped, remaining parameters sorted, an empty path written ``/``. Archive captures stay
@@ -63,7 +76,7 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("http://example.org:8080")
     'http://example.org:8080/'
     """
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
@@ -128,6 +141,6 @@ def link_key(url: str) -> str:
     >>> link_key("https://example.com/a?id=1") == link_key("https://example.com/a?id=2")
     False
     """
-    canonical = urlsplit(canonical_url(original_url(url)))
+    canonical = split_url(canonical_url(original_url(url)))
     path = canonical.path.rstrip("/") if canonical.path != "/" else ""
     return urlunsplit(("", canonical.netloc, path, canonical.query, ""))

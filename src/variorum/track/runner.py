@@ -24,11 +24,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -55,7 +56,7 @@ Progress = Callable[[str, str], None]  # (url, outcome) after each article check
 
 def utc_now() -> datetime:
     """The current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 Notify = Callable[[ChangeEvent], Awaitable[None]]  # e.g. WebhookNotifier.notify
@@ -154,8 +155,8 @@ def examine_page(
     """Extract a fetched page, judge it and compare it with the latest stored version: all the CPU work of
     a check, in one call that the tracker runs in its extraction worker processes."""
     article = extract_page(body, url, content_type, charset)
-    previous_words = word_count(latest.article.body) if latest is not None else None
-    problem = extraction_problem(article, previous_words)
+    previous = latest.article if latest is not None else None
+    problem = extraction_problem(article, word_count(previous.body) if previous is not None else None)
     comparison = comparison_with(latest, article) if problem is None else None
     return PageCheck(article, problem, comparison)
 
