@@ -268,3 +268,44 @@ def test_special_entries_inside_a_folder_are_left_out_and_counted(
     assert code == 0 and "read 3 records: 1 extracted, 0 empty (no article text found), 2 failed; 2 skipped" in err
     code, _, err = run_cli("dedup", str(site))
     assert code == 0 and "1 document," in err and "4 records left out" in err
+
+
+def test_worker_processes_leave_when_the_process_that_started_them_is_killed(tmp_path):
+    """A tracker or an extraction killed with SIGKILL must not leave its worker processes behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from variorum.extract.parallel import worker_pool\n"
+        "def pid(_):\n"
+        "    time.sleep(0.2)\n"
+        "    return os.getpid()\n"
+        "if __name__ == '__main__':\n"
+        "    pool = worker_pool(2)\n"
+        "    print(' '.join(str(p) for p in sorted(set(pool.map(pid, range(6))))), flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    path = tmp_path / "starter.py"
+    path.write_text(script)
+    starter = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in starter.stdout.readline().split()]
+    assert workers and starter.pid not in workers
+    os.kill(starter.pid, signal.SIGKILL)
+    starter.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for init to reap it is gone too
+            return stat.read().split(")")[-1].split()[0] != "Z"
+
+    deadline = time.monotonic() + 30
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(pid) for pid in workers)

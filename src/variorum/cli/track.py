@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import sys
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from enum import Enum
 from typing import Annotated, Any
@@ -20,7 +20,7 @@ from variorum.cli.common import DatabaseOption, Significance, open_cli_store, wa
 from variorum.cli.console import progress_console
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
-from variorum.extract.parallel import default_workers
+from variorum.extract.parallel import default_workers, worker_pool
 from variorum.store import Store
 from variorum.track import Fetcher, FetchPolicy, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
 from variorum.track.addresses import private_address_problem
@@ -235,7 +235,7 @@ def run_command(
         stack.callback(store.close)
         processes = workers or default_workers()
         extractor: Executor | None = (
-            stack.enter_context(ProcessPoolExecutor(processes)) if processes > 1 else None)
+            stack.enter_context(worker_pool(processes)) if processes > 1 else None)
         options = {"recheck": recheck, "lease": durations["--lease"], "extractor": extractor}
         asyncio.run(_run(store, options, policy, webhook or [], once, everything, every, output_format,
                          _progress(stack, quiet)))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +46,7 @@ from variorum.dedup.cluster import (
 from variorum.dedup.lsh import band_triples, bucket_pairs, optimal_params, unique_pairs
 from variorum.dedup.minhash import signatures
 from variorum.dedup.shingle import ShingleSets, exact_keys, shingle_sets, token_hashes
+from variorum.extract.parallel import worker_pool
 from variorum.text.boilerplate import SiteTemplates
 
 
@@ -347,7 +348,7 @@ class Deduper:
             self.add_sketch([d.id for d in done], [d.published for d in done], future.result(),
                             [d.site for d in done])
 
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        with worker_pool(processes, multiprocessing.get_context("forkserver")) as pool:
             for batch in batches:
                 if batch:
                     buffer, lengths = _encoded([d.text for d in batch])

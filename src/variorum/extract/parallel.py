@@ -14,16 +14,38 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
+from multiprocessing.context import BaseContext
 
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.extract.records import SKIPPED, Extraction, Record, extract_record
 
 CHUNK = 8             # records sent to a worker at once: enough to make the hand-over cheap
 CHUNKS_PER_WORKER = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
+
+
+def _leave_with_parent() -> None:
+    """Worker initializer: exit once the process that started this worker is gone (a tracker killed with
+    SIGKILL, say) rather than wait for work forever; checked each second on a daemon thread."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="variorum-parent-watch", daemon=True).start()
+
+
+def worker_pool(processes: int, context: BaseContext | None = None) -> ProcessPoolExecutor:
+    """A pool of ``processes`` worker processes that leave when the process that started them dies (the one
+    way Variorum starts workers: extraction, sketching, the tracker's page checks)."""
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=_leave_with_parent)
 
 
 def default_workers() -> int:
@@ -48,7 +70,7 @@ def extract_in_order(
         return
     chunks = _chunks(itertools.chain(first, stream))
     extract = partial(_extract_chunk, max_bytes=max_bytes)
-    pool = ProcessPoolExecutor(workers)
+    pool = worker_pool(workers)
     try:
         pending: deque[tuple[list[Record], Future[list[Extraction | None]]]] = deque(
             (chunk, pool.submit(extract, chunk)) for chunk in itertools.islice(chunks, workers * CHUNKS_PER_WORKER))
