@@ -160,7 +160,11 @@ def examine_page(
     site's template paragraphs, left out of the article."""
     article = extract_page(body, url, content_type, charset)
     if templates is not None:
-        article = article.keeping(templates.keep_block(site_of(url)))
+        kept = article.keeping(templates.keep_block(site_of(url)))
+        # Every paragraph repeated on the site's other pages is one of a series of formulaic articles (scores,
+        # briefs, "edition 2" notices: digits are folded), not furniture, which extraction leaves out itself.
+        if kept.body.strip():
+            article = kept
     previous = latest.article if latest is not None else None
     problem = extraction_problem(article, word_count(previous.body) if previous is not None else None)
     comparison = comparison_with(latest, article) if problem is None else None
