@@ -9,13 +9,11 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
 
 from localsite import LocalSite, Reply, article_page
 from test_track_runner import STORM
 from variorum.extract.html import article_from_html
 from variorum.store import open_store
-from variorum.store.models import Version
 from variorum.track import Fetcher, FetchPolicy
 from variorum.track.archive import (
     ArchiveError,
@@ -26,7 +24,7 @@ from variorum.track.archive import (
     parse_cdx,
     parse_timemap,
 )
-from variorum.track.backfill import ARCHIVE_ORIGIN, CAPTURE_HEADER, ORIGIN_HEADER, BackfillConflict, backfill
+from variorum.track.backfill import ARCHIVE_ORIGIN, BackfillConflict, backfill
 from variorum.track.record import record_fetch
 
 ARTICLE = "https://news.example/storm"
@@ -133,11 +131,9 @@ def test_backfill_stores_each_real_version_at_its_capture_time_and_skips_the_res
     assert hits[f"/web/20240502090000id_/{ARTICLE}"] == 2  # 429, then the capture
     assert hits[f"/web/20240501120000id_/{ARTICLE}"] == hits[f"/web/20240501130000id_/{ARTICLE}"] == 0
     assert hits[f"/web/20240501140000id_/{ARTICLE}"] == 0  # its digest was fetched at 11:00
-    with store.session() as session:
-        origins = [version.http_headers for version in session.scalars(select(Version).order_by(Version.seq))]
-    assert [(o or {}).get(ORIGIN_HEADER) for o in origins] == [ARCHIVE_ORIGIN, ARCHIVE_ORIGIN]
-    assert [(o or {}).get(CAPTURE_HEADER) for o in origins] == [
-        archive.site.url(f"/web/20240501100000id_/{ARTICLE}"), archive.site.url(f"/web/20240502090000id_/{ARTICLE}"),
+    assert [(entry.origin, entry.origin_url) for entry in history] == [
+        (ARCHIVE_ORIGIN, archive.site.url(f"/web/20240501100000id_/{ARTICLE}")),
+        (ARCHIVE_ORIGIN, archive.site.url(f"/web/20240502090000id_/{ARTICLE}")),
     ]
     store.close()
 
@@ -180,6 +176,13 @@ def test_backfill_cli_reports_per_url(archive, tmp_path, run_cli):
     report = json.loads(out)
     assert (report["listed"], report["fetched"], report["stored"]) == (7, 4, 2)
     assert report["skipped"] == {"redirects": 1, "errors": 1, "duplicates": 1, "refused": 1, "failed": 0}
+    code, out, _ = run_cli("history", ARTICLE, "--db", db)
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert rows[0][-1] == "origin"
+    assert [row[-1] for row in rows[1:]] == [
+        f"archive {archive.site.url(f'/web/{stamp}id_/{ARTICLE}')}" for stamp in ("20240501100000", "20240502090000")]
+    code, out, _ = run_cli("history", ARTICLE, "--format", "json", "--db", db)
+    assert [v["origin"] for v in json.loads(out)["versions"]] == [ARCHIVE_ORIGIN, ARCHIVE_ORIGIN]
     archive.publish(since="20240502000000")
     code, out, _ = run_cli("track", "backfill", ARTICLE, "--archive", archive.site.origin, "--allow-private",
                            "--delay", "0", "--since", "2024-05-02", "--db", db)

@@ -48,6 +48,15 @@ class HttpMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a version came from when the tracker did not fetch it live: ``kind`` (``"archive"``) and the
+    URL of the copy it was rebuilt from (a web archive's capture)."""
+
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class VersionResult:
     """What :meth:`Store.record_version` did with one fetch.
 
@@ -112,6 +121,8 @@ class HistoryEntry:
     http_status: int | None
     summary: dict[str, Any] | None
     max_significance: str | None
+    origin: str | None = None
+    origin_url: str | None = None
 
 
 def _now() -> datetime:
@@ -151,7 +162,7 @@ class Writes:
     def record_version(
         self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
         http: HttpMeta | None = None, *, source_id: int | None = None, comparison: Comparison | None = None,
-        previous: int = 0,
+        previous: int = 0, origin: Origin | None = None,
     ) -> VersionResult:
         """Record one successful fetch of an article, storing a version only if its text changed for real.
 
@@ -161,7 +172,8 @@ class Writes:
         cosmetic, only moves ``last_seen_at``. A fetch whose text equals an older version's is a flip-flop
         (a stale server or CDN): it is recorded in ``fetch_attempts``, not as a version. When the text is
         new and the latest version is not ``previous`` (or no comparison came for it), nothing is written
-        and the status is ``"stale"``, with the latest version's number.
+        and the status is ``"stale"``, with the latest version's number. ``origin`` says where a version
+        not fetched live came from (a web archive's capture).
         """
         session = self._session
         url = canonical_url(article_url)
@@ -200,6 +212,7 @@ class Writes:
             article_id=stored.id, seq=latest_seq + 1, content_hash=digest,
             article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
             http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
+            origin=origin.kind if origin else None, origin_url=origin.url if origin else None,
         )
         session.add(version)
         session.flush()
@@ -320,7 +333,7 @@ class Store:
     def record_version(
         self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
         http: HttpMeta | None = None, *, source_id: int | None = None, comparison: Comparison | None = None,
-        previous: int = 0,
+        previous: int = 0, origin: Origin | None = None,
     ) -> VersionResult:
         """Record one successful fetch of an article, storing a version only if its text changed for real
         (see :meth:`Writes.record_version`). Raises :class:`StaleComparison`, writing nothing, when the text
@@ -328,7 +341,7 @@ class Store:
         with self.batch() as writes:
             result = writes.record_version(
                 article_url, article, raw_html, fetched_at, http, source_id=source_id, comparison=comparison,
-                previous=previous,
+                previous=previous, origin=origin,
             )
             if result.status == STALE:
                 raise StaleComparison(result.url, previous, result.version)  # leaving the block rolls back
@@ -432,7 +445,7 @@ class Store:
                 HistoryEntry(
                     version.seq, version.fetched_at, version.content_hash, version.article_json.get("title"),
                     version.http_status, stored.summary if stored else None,
-                    stored.max_significance if stored else None,
+                    stored.max_significance if stored else None, version.origin, version.origin_url,
                 )
                 for version, stored in session.execute(query)
             ]

@@ -6,8 +6,8 @@ digest was already fetched is skipped too (the same bytes make the same text). E
 fetched raw, extracted, judged by the tracker's rules (:mod:`variorum.track.quality`: stubs, consent walls
 and error pages served with 200 are no versions) and recorded with :func:`~variorum.track.record.record_fetch`
 at the capture time, so the store keeps a new version only when the text really changed and refuses
-flip-flops, as for a tracked page. A stored version's origin is kept in its ``http_headers``
-(:data:`ORIGIN_HEADER`: ``archive``; :data:`CAPTURE_HEADER`: the capture's URL).
+flip-flops, as for a tracked page. A stored version's origin is kept with it (``origin`` ``"archive"`` and
+``origin_url``, the capture's URL).
 
 Running it again is harmless: a capture whose text is already stored changes nothing. A capture older than
 the article's latest stored version whose text is not stored would have to be inserted before that
@@ -23,10 +23,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from variorum.errors import VariorumError
-from variorum.store import HttpMeta, Store
+from variorum.store import HttpMeta, Origin, Store
 from variorum.store.codec import content_hash
 from variorum.text.urls import canonical_url
 from variorum.track.archive import Capture, Sleep, fetch_capture
@@ -35,8 +36,6 @@ from variorum.track.quality import extraction_problem, word_count
 from variorum.track.record import record_fetch
 from variorum.track.runner import PAGE_TYPES, extract_page
 
-ORIGIN_HEADER = "x-variorum-origin"
-CAPTURE_HEADER = "x-variorum-capture"
 ARCHIVE_ORIGIN = "archive"
 
 log = logging.getLogger("variorum.track")
@@ -154,8 +153,10 @@ async def _record_capture(
             f"{url}: already has stored versions newer than the capture of {capture.at.isoformat()} with a text "
             "it does not have; inserting older versions into a tracked history is not supported: backfill into "
             "a fresh store (--db), or with --since after its latest version")
-    http = HttpMeta(fetched.status, {ORIGIN_HEADER: ARCHIVE_ORIGIN, CAPTURE_HEADER: capture.raw_url})
-    result = await asyncio.to_thread(record_fetch, store, url, article, fetched.body, capture.at, http)
+    # the archive's response headers are not the site's: the article's conditional-GET validators stay as they are
+    result = await asyncio.to_thread(partial(
+        record_fetch, store, url, article, fetched.body, capture.at, HttpMeta(fetched.status),
+        origin=Origin(ARCHIVE_ORIGIN, capture.raw_url)))
     if result.stored:
         stored_hashes.add(content_hash(article))
     return result.status
