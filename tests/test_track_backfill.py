@@ -157,14 +157,40 @@ def test_a_timemap_lists_the_same_captures(archive, tmp_path):
     store.close()
 
 
-def test_a_tracked_history_newer_than_the_captures_is_refused_and_left_alone(archive, tmp_path):
-    store = open_store(str(tmp_path / "b.db"))
-    page = article_page("Storm: the clean-up begins", [*STORM, "Crews worked through the night to clear the roads."])
+def _track(store, headline: str, paragraphs: list[str], at: datetime) -> None:
+    page = article_page(headline, paragraphs)
     assert isinstance(page.body, bytes)
-    record_fetch(store, ARTICLE, article_from_html(page.body, url=ARTICLE), page.body, datetime(2024, 6, 1, tzinfo=UTC))
-    with pytest.raises(BackfillConflict, match="newer than the capture"):
+    record_fetch(store, ARTICLE, article_from_html(page.body, url=ARTICLE), page.body, at)
+
+
+CLEAN_UP = [*STORM, "Crews worked through the night to clear the roads, and most schools will open on Monday."]
+
+
+def test_older_captures_go_before_a_tracked_history_with_the_comparison_at_the_seam(archive, store_url):
+    store = open_store(store_url)
+    _track(store, "Storm: the clean-up begins", CLEAN_UP, datetime(2024, 6, 1, tzinfo=UTC))
+    assert store.history(ARTICLE)[0].summary is None  # a first version has no comparison
+    report = _run(_backfill(store, archive.site.origin))
+    assert report.stored == 2
+    history = store.history(ARTICLE)
+    assert [(e.version, e.fetched_at, e.origin) for e in history] == [
+        (1, _at("20240501100000"), ARCHIVE_ORIGIN), (2, _at("20240502090000"), ARCHIVE_ORIGIN),
+        (3, datetime(2024, 6, 1, tzinfo=UTC), None),
+    ]
+    assert history[1].summary is not None and history[2].summary is not None  # the seam was compared
+    assert store.version(ARTICLE, 3).title == "Storm: the clean-up begins"
+    again = _run(_backfill(store, archive.site.origin))
+    assert again.stored == 0 and len(store.history(ARTICLE)) == 3
+    store.close()
+
+
+def test_a_capture_between_tracked_versions_with_an_unknown_text_is_refused_and_nothing_written(archive, tmp_path):
+    store = open_store(str(tmp_path / "b.db"))
+    _track(store, "Storm hits coast", STORM, datetime(2024, 5, 1, 12, 30, tzinfo=UTC))
+    _track(store, "Storm: the clean-up begins", CLEAN_UP, datetime(2024, 5, 4, tzinfo=UTC))
+    with pytest.raises(BackfillConflict, match="falls between stored versions"):
         _run(_backfill(store, archive.site.origin))
-    assert len(store.history(ARTICLE)) == 1
+    assert [e.origin for e in store.history(ARTICLE)] == [None, None]
     store.close()
 
 

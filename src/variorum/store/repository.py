@@ -88,6 +88,28 @@ class LatestVersion:
     article: Article
 
 
+@dataclass(frozen=True, slots=True)
+class OlderVersion:
+    """A version to insert before an article's stored versions (:meth:`Store.insert_before`), with its
+    comparison with the version before it (``None`` for the first)."""
+
+    article: Article
+    raw_html: bytes
+    fetched_at: datetime
+    http_status: int | None
+    origin: Origin | None
+    comparison: Comparison | None
+
+
+def _stored_comparison(article_id: int, from_id: int, to_id: int, comparison: Comparison,
+                       at: datetime) -> StoredComparison:
+    return StoredComparison(
+        article_id=article_id, from_version_id=from_id, to_version_id=to_id, similarity=comparison.similarity,
+        summary=comparison.summary, changes=comparison.to_dict(), max_significance=max_significance(comparison),
+        created_at=at,
+    )
+
+
 class StaleComparison(Exception):
     """:meth:`Store.record_version` was handed a comparison with a version that is no longer the latest
     (another writer stored a version meanwhile): nothing was written; compare with the new latest version."""
@@ -477,6 +499,51 @@ class Store:
                 .where(StoredArticle.url == canonical_url(url)).order_by(Version.seq.desc()).limit(1)
             ).first()
         return article_from_dict(stored) if stored is not None else None
+
+    def insert_before(
+        self, url: str, older: list[OlderVersion], seam: Comparison, *, first_hash: str,
+    ) -> int:
+        """Insert versions older than an article's first stored version, in time order, before it: the
+        stored versions are renumbered after them, and ``seam`` (the comparison of the last of ``older`` with
+        the first stored version, which had none) is kept. Each of ``older`` carries its comparison with
+        the one before it (``None`` for the first). Nothing is written, and :class:`StaleComparison` raised,
+        when the first stored version is no longer the one whose content hash is ``first_hash``. Returns
+        how many versions were inserted."""
+        if not older:
+            return 0
+        with self.batch() as writes:
+            session = writes._session
+            stored = session.scalars(
+                select(StoredArticle).where(StoredArticle.url == canonical_url(url)).with_for_update()).one()
+            first = session.execute(
+                select(Version.id, Version.seq, Version.content_hash).where(Version.article_id == stored.id)
+                .order_by(Version.seq).limit(1)
+            ).one()
+            if first.content_hash != first_hash:
+                raise StaleComparison(stored.url, first.seq, first.seq)
+            shift = len(older)
+            # two steps, so that no intermediate row breaks the unique (article, seq) constraint
+            session.execute(update(Version).where(Version.article_id == stored.id).values(seq=-(Version.seq + shift)))
+            session.execute(update(Version).where(Version.article_id == stored.id).values(seq=-Version.seq))
+            previous_id: int | None = None
+            for seq, item in enumerate(older, 1):
+                version = Version(
+                    article_id=stored.id, seq=seq, content_hash=content_hash(item.article),
+                    article_json=item.article.to_dict(), raw_html=compress_html(item.raw_html),
+                    fetched_at=item.fetched_at, http_status=item.http_status,
+                    http_headers=None, origin=item.origin.kind if item.origin else None,
+                    origin_url=item.origin.url if item.origin else None,
+                )
+                session.add(version)
+                session.flush()
+                if item.comparison is not None and previous_id is not None:
+                    session.add(_stored_comparison(stored.id, previous_id, version.id, item.comparison,
+                                                   item.fetched_at))
+                previous_id = version.id
+            assert previous_id is not None
+            session.add(_stored_comparison(stored.id, previous_id, first.id, seam, older[-1].fetched_at))
+            stored.first_seen_at = min(stored.first_seen_at, older[0].fetched_at)
+            return shift
 
     def latest_stored(self, url: str) -> LatestVersion | None:
         """An article's latest version with its sequence number and content hash, or ``None`` if it has
