@@ -15,6 +15,19 @@ traced memory.
     .venv/bin/python bench/dedup.py --scale 100000      # whole pipeline on synthetic ~4 KB articles
     .venv/bin/python bench/dedup.py --scale 1000000 --processes 2   # a million, sketched on both cores
     .venv/bin/python bench/dedup.py --scale 30000 --dask 1,2   # Dask LocalCluster from a JSONL file, 1 worker vs 2
+    .venv/bin/python bench/dedup.py --neardup 10000,50000,100000   # the labelled neardup corpus, peers rensa
+                                                                   # and datasketch, CPU time and peak RSS
+
+``--neardup`` runs every system as its own process on the same JSONL file of the shared labelled corpus
+(``../shared/corpora/neardup``: real article bodies, their truncated, padded, edited, re-wrapped copies, and
+filler documents of 8 sentences each drawn from the whole corpus): ``variorum dedup FILE`` exactly as a user
+runs it (defaults: containment 0.6, comparison summaries, the JSON report), the same with ``--measure
+jaccard --threshold 0.5``, and rensa (``RMinHash``/``RMinHashLSH``) and datasketch (``MinHash``/
+``MinHashLSH``) at Jaccard 0.5 with the same num_perm and 5-word shingles of ``str.split()`` words,
+verified by estimated Jaccard and joined by union-find. Each process's CPU time (user + system, from
+``wait4``) covers everything it does — interpreter start, imports, reading the file, the run, the report — and
+its peak resident memory is the kernel's ``ru_maxrss``. Quality is pair precision, recall and F1 of the
+corpus's own ``quality()``.
 """
 
 from __future__ import annotations
@@ -27,10 +40,11 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
+from collections.abc import Callable, Sequence
 from functools import partial
 from math import comb
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +53,10 @@ from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.dedup.minhash import signatures
 from variorum.dedup.shingle import shingle_sets, token_hashes, words
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/article-extraction-benchmark/ground-truth.json"
+# The shared corpora sit beside the checkout (../shared from the main checkout, ../../shared from a worktree).
+SHARED = next((parent / "shared/corpora" for parent in Path(__file__).resolve().parents
+               if (parent / "shared/corpora").is_dir()), Path("/work/shared/corpora"))
+CORPUS = SHARED / "article-extraction-benchmark/ground-truth.json"
 BOILERPLATE = [
     ("Advertisement", "Sign up for our morning newsletter. Follow us on Twitter and Facebook. © 2024 Daily Courier"),
     ("Skip to main content | Menu | Search", "Related stories: Weather | Sports | Opinion. Comments are closed."),
@@ -90,7 +107,7 @@ def version(text: str, other: str, rng: random.Random) -> str:
                 line = word
             else:
                 line = f"{line} {word}".strip()
-        body = "\n".join(lines + [line])
+        body = "\n".join([*lines, line])
     return body
 
 
@@ -351,8 +368,9 @@ def dask_speed_up(texts: list[str], config: DedupConfig, args: argparse.Namespac
                     client.run(importlib.import_module, "variorum.dedup.dask")  # workers up and warm
                     arrived: list[float] = []
                     started = time.perf_counter()
-                    deduper, candidates = dedup_on_dask(split_inputs([str(export)]), config, client,
-                                                        on_part=lambda part: arrived.append(time.perf_counter()))
+                    deduper, candidates = dedup_on_dask(
+                        split_inputs([str(export)]), config, client,
+                        on_part=lambda part, arrived=arrived: arrived.append(time.perf_counter()))
                     found[workers] = deduper.clusters(candidates)
                     seconds = time.perf_counter() - started
                 timings[workers].append(seconds)
@@ -372,6 +390,139 @@ def dask_speed_up(texts: list[str], config: DedupConfig, args: argparse.Namespac
           f"median {statistics.median(ratios):.2f}×")
 
 
+NEARDUP = SHARED / "neardup/corpus.py"
+PEER_THRESHOLD = 0.5
+PEER_BANDS = 32  # 32 bands of 4 rows: the S-curve's midpoint near Jaccard 0.42, catching pairs at 0.5
+
+
+def _neardup_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("neardup_corpus", NEARDUP)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def peer_labels(peer: str, source: str, target: str, num_perm: int, ngram: int) -> None:
+    """A peer's whole run in this process (the child of ``--neardup``): read the JSONL file, sketch, index,
+    verify by estimated Jaccard, join by union-find; write ``{id: label}`` to ``target``."""
+    ids, sketches = [], []
+    if peer == "rensa":
+        from rensa import RMinHash, RMinHashLSH
+
+        lsh: Any = RMinHashLSH(threshold=PEER_THRESHOLD, num_perm=num_perm, num_bands=PEER_BANDS)
+    else:
+        from datasketch import MinHash, MinHashLSH
+
+        lsh = MinHashLSH(threshold=PEER_THRESHOLD, num_perm=num_perm)
+    with open(source, encoding="utf-8") as lines:
+        for number, line in enumerate(lines):
+            document = json.loads(line)
+            tokens = document["text"].lower().split()
+            shingles = [" ".join(tokens[i:i + ngram]) for i in range(max(1, len(tokens) - ngram + 1))]
+            if peer == "rensa":
+                sketch: Any = RMinHash(num_perm=num_perm, seed=1)
+                sketch.update(shingles)
+                lsh.insert(number, sketch)
+            else:
+                sketch = MinHash(num_perm=num_perm, seed=1)
+                sketch.update_batch([s.encode("utf-8") for s in shingles])
+                lsh.insert(number, sketch)
+            ids.append(document["id"])
+            sketches.append(sketch)
+    parent = list(range(len(ids)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, sketch in enumerate(sketches):
+        for key in lsh.query(sketch):
+            j = int(key)
+            if j != i and sketch.jaccard(sketches[j]) >= PEER_THRESHOLD:
+                a, b = find(i), find(j)
+                parent[max(a, b)] = min(a, b)
+    Path(target).write_text(json.dumps({ids[i]: find(i) for i in range(len(ids))}), encoding="utf-8")
+
+
+def _child(command: list[str]) -> tuple[float, float]:
+    """Run ``command``; its CPU seconds (user + system) and peak resident memory in MiB."""
+    import os
+    import subprocess
+
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        sys.exit(f"bench/dedup.py: {' '.join(command)} failed:\n{errors.decode(errors='replace')}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _report_labels(report: Path) -> dict[str, int]:
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return {member["id"]: cluster["cluster"] for cluster in data["clusters"] for member in cluster["members"]}
+
+
+def neardup(args: argparse.Namespace) -> None:
+    """The systems on the labelled near-duplicate corpus at each size, each run as its own process."""
+    import os
+    import statistics
+    import tempfile
+
+    corpus = _neardup_module()
+    cli = [sys.executable, "-c", "from variorum.cli.app import main; main()"]
+    systems: dict[str, Callable[[str, str], list[str]]] = {
+        "variorum dedup": lambda source, out: [*cli, "dedup", source, "-f", "json", "-o", out],
+        "variorum jaccard 0.5": lambda source, out: [*cli, "dedup", source, "-f", "json", "-o", out,
+                                                     "--measure", "jaccard", "--threshold", "0.5"],
+    }
+    for peer in args.peers.split(","):
+        if peer:
+            systems[peer] = partial(lambda name, source, out: [
+                sys.executable, __file__, "--peer", name, "--peer-input", source, "--peer-output", out,
+                "--num-perm", str(args.num_perm), "--ngram", str(args.ngram)], peer)
+    print(f"neardup corpus ({NEARDUP}); each system its own process, {args.rounds} rounds alternating, "
+          f"median CPU time (user + system) and largest peak RSS; os.cpu_count()={os.cpu_count()}, "
+          f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"  {'docs':>8} {'system':<22} {'CPU s':>7} {'rounds':<18} {'peak MiB':>8} {'precision':>9} "
+          f"{'recall':>7} {'F1':>6}")
+    for size in (int(n) for n in args.neardup.split(",")):
+        documents = corpus.build(size)
+        truth = {d["id"]: d["cluster"] for d in documents}
+        with tempfile.TemporaryDirectory() as folder:
+            source = str(Path(folder) / f"neardup-{size}.jsonl")
+            with open(source, "w", encoding="utf-8") as out:
+                for document in documents:
+                    out.write(json.dumps({"id": document["id"], "text": document["text"]}) + "\n")
+            del documents
+            timings: dict[str, list[float]] = {name: [] for name in systems}
+            peaks: dict[str, float] = dict.fromkeys(systems, 0.0)
+            labels: dict[str, dict[str, Any]] = {}
+            for round_ in range(args.rounds):
+                for name in list(systems) if round_ % 2 == 0 else list(systems)[::-1]:
+                    target = str(Path(folder) / f"{name.replace(' ', '_')}.json")
+                    if os.path.exists(target):
+                        os.unlink(target)
+                    seconds, peak = _child(systems[name](source, target))
+                    timings[name].append(seconds)
+                    peaks[name] = max(peaks[name], peak)
+                    found = Path(target)
+                    labels[name] = _report_labels(found) if name.startswith("variorum") else json.loads(
+                        found.read_text(encoding="utf-8"))
+            for name in systems:
+                predicted = {doc: labels[name].get(doc, f"alone-{doc}") for doc in truth}
+                precision, recall, f1, _ = corpus.quality(truth, predicted)
+                rounds = ", ".join(f"{t:.1f}" for t in timings[name])
+                print(f"  {size:>8,} {name:<22} {statistics.median(timings[name]):7.1f} {rounds:<18} "
+                      f"{peaks[name]:8,.0f} {precision:9.4f} {recall:7.4f} {f1:6.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=120, help="articles that get edited versions")
@@ -385,7 +536,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="with --dask: alternating rounds of runs")
     parser.add_argument("--seeds", type=int, default=5, help="quality: mean over this many MinHash seeds")
     parser.add_argument("--repeats", type=int, default=5, help="signature speed: best of this many rounds")
+    parser.add_argument("--neardup", default="", help="sizes of the labelled neardup corpus, e.g. 10000,50000")
+    parser.add_argument("--peers", default="rensa,datasketch", help="with --neardup: peers to run")
+    parser.add_argument("--peer", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--peer-input", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--peer-output", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.peer:
+        peer_labels(args.peer, args.peer_input, args.peer_output, args.num_perm, args.ngram)
+        return
+    if args.neardup:
+        args.rounds = args.rounds if args.rounds != 3 else 2
+        neardup(args)
+        return
     if not CORPUS.exists():
         sys.exit(f"bench/dedup.py: the article corpus is missing: {CORPUS}")
     if args.scale:

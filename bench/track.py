@@ -9,7 +9,9 @@ this process through the real :class:`variorum.track.Tracker` and a real store:
    fetched again, extracted and compared with its stored version; the edited ones become version 2.
 
 Reported per back end (SQLite file, PostgreSQL at 127.0.0.1:5432/test in a fresh schema): pages/s of each
-pass, peak memory (this process, and the extraction workers), and database size per 1,000 versions.
+pass, the CPU time per page of the tracker process and of the extraction workers (on a shared machine the
+wall-clock figure depends on what else runs; the CPU figures much less), peak memory (this process, and the
+extraction workers), and database size per 1,000 versions.
 
     .venv/bin/python bench/track.py                          # 1,000 feeds x 20 articles, both back ends
     .venv/bin/python bench/track.py --feeds 50 --backends sqlite
@@ -27,7 +29,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -35,12 +37,15 @@ import psycopg
 from sqlalchemy import text
 
 from variorum.store import open_store
-from variorum.track import FetchPolicy, Fetcher, Tracker
+from variorum.track import Fetcher, FetchPolicy, Tracker
 
-WORDS = ("council harbour plan minister said would could report water energy price market election vote "
-         "police court judge storm coast power school hospital year month week city town region government "
-         "people workers union strike talks deal budget tax rate bank company shares investors growth").split()
-T0 = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
+WORDS = [
+    "council", "harbour", "plan", "minister", "said", "would", "could", "report", "water", "energy", "price",
+    "market", "election", "vote", "police", "court", "judge", "storm", "coast", "power", "school", "hospital",
+    "year", "month", "week", "city", "town", "region", "government", "people", "workers", "union", "strike",
+    "talks", "deal", "budget", "tax", "rate", "bank", "company", "shares", "investors", "growth",
+]
+T0 = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
 
 def paragraphs(feed: int, item: int, edition: int) -> list[str]:
@@ -82,7 +87,7 @@ def answer(path: str, day: int, articles: int) -> tuple[int, str, bytes]:
     return 404, "text/plain", b"not found"
 
 
-def serve(port: "multiprocessing.Value", day: "multiprocessing.Value", articles: int) -> None:
+def serve(port: multiprocessing.Value, day: multiprocessing.Value, articles: int) -> None:
     """The local news site, in its own process: a minimal keep-alive HTTP/1.1 server on asyncio, so that
     the server is never what limits the tracker."""
 
@@ -128,13 +133,25 @@ def database(backend: str, workdir: Path) -> tuple[str, callable]:
     return url, pg_size
 
 
-async def one_pass(tracker: Tracker) -> tuple[int, float, dict[str, int]]:
-    started = time.perf_counter()
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of running processes, from /proc (Linux)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def one_pass(tracker: Tracker, workers: list[int]) -> tuple[int, float, dict[str, int], float, float]:
+    """Pages checked, seconds, outcomes, and the CPU seconds of this process and of the workers."""
+    started, own, theirs = time.perf_counter(), time.process_time(), cpu_seconds(workers)
     report = await tracker.run_once()
-    return report.checked, time.perf_counter() - started, dict(report.outcomes)
+    return (report.checked, time.perf_counter() - started, dict(report.outcomes),
+            time.process_time() - own, cpu_seconds(workers) - theirs)
 
 
-def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Value", workers: int) -> dict:
+def run_backend(backend: str, origin: str, feeds: int, day: multiprocessing.Value, workers: int,
+                per_host: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="variorum-bench-"))
     url, size = database(backend, workdir)
     store = open_store(url)
@@ -142,16 +159,19 @@ def run_backend(backend: str, origin: str, feeds: int, day: "multiprocessing.Val
         store.add_source(f"{origin}/feed/{feed}.xml", "feed")
     clock = [T0]
     results = {}
-    policy = FetchPolicy(allow_private=True, delay=0.0, per_host=64, concurrency=64)
+    policy = FetchPolicy(allow_private=True, delay=0.0, per_host=per_host, concurrency=64)
     with ProcessPoolExecutor(workers) as extractor:
+        list(extractor.map(abs, range(workers * 4)))  # start the workers before timing
+        pids = list(extractor._processes)
+
         async def passes() -> None:
             async with Fetcher(policy) as fetcher:
                 tracker = Tracker(store, fetcher, clock=lambda: clock[0], batch=500, extractor=extractor)
                 day.value = 1
-                results["first"] = await one_pass(tracker)
+                results["first"] = await one_pass(tracker, pids)
                 clock[0] = T0 + timedelta(days=1)
                 day.value = 2
-                results["second"] = await one_pass(tracker)
+                results["second"] = await one_pass(tracker, pids)
         asyncio.run(passes())
     with store.engine.connect() as connection:
         versions = connection.execute(text("SELECT count(*) FROM versions")).scalar_one()
@@ -167,6 +187,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20, help="articles per feed")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="extraction processes")
+    parser.add_argument("--per-host", type=int, default=8,
+                        help="requests in flight to the one host of the benchmark site (64 before 2026-12-03)")
     args = parser.parse_args()
 
     context = multiprocessing.get_context("spawn")
@@ -178,13 +200,16 @@ def main() -> None:
     origin = f"http://127.0.0.1:{port.value}"
     pages = args.feeds * args.articles
     print(f"{args.feeds:,} feeds x {args.articles} articles = {pages:,} pages; {args.workers} extraction "
-          f"process(es); {os.cpu_count()} cores")
-    print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8}  outcomes")
+          f"process(es); {os.cpu_count()} cores; {args.per_host} requests at once to the site")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'tracker ms/page':>16} "
+          f"{'workers ms/page':>16}  outcomes")
     for backend in args.backends.split(","):
-        results = run_backend(backend, origin, args.feeds, day, args.workers)
+        results = run_backend(backend, origin, args.feeds, day, args.workers, args.per_host)
         for name in ("first", "second"):
-            checked, seconds, outcomes = results[name]
-            print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f}  {outcomes}")
+            checked, seconds, outcomes, own, theirs = results[name]
+            print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f} "
+                  f"{own / checked * 1000:>16.2f} {theirs / checked * 1000:>16.2f}  {outcomes}")
         print(f"{backend:<11} {results['versions']:,} versions, {results['bytes_per_1000'] / 1e6:.2f} MB per 1,000 versions")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

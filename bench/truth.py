@@ -32,10 +32,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, CapturePair, capture_pair
-
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
-from variorum.compare.model import Comparison
+from variorum.compare.model import Change, Comparison
 from variorum.errors import InputError
 
 # ../shared from the main checkout, ../../shared from a worktree under wt/
@@ -55,6 +54,17 @@ def _compare_pair(pair: CapturePair) -> Comparison:
         return compare(load_article(str(old_path)), load_article(str(new_path)))
 
 
+def _shows_edit(pair: CapturePair, change: Change) -> bool:
+    """True when ``change`` reports the body edit made in ``pair``: both numbers or quoted words, or the
+    added sentence."""
+    if change.kind == "headline":
+        return False
+    old, new = _squash(change.old), _squash(change.new)
+    if pair.edit == "sentence":
+        return _squash(pair.new_fragment) in new or _squash(pair.new_fragment) in _squash(change.context)
+    return _squash(pair.old_fragment) in old and _squash(pair.new_fragment) in new
+
+
 def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
     substantive = comparison.substantive_changes
     result: dict[str, Any] = {
@@ -68,9 +78,10 @@ def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
                            and _squash(c.new) == _squash(pair.new_headline) for c in substantive)
         result["extra"] = sum(1 for c in substantive if c.kind != "headline")
     else:
-        new, old = _squash(pair.new_fragment), _squash(pair.old_fragment)
-        result["ok"] = any(new in _squash(c.new) or new in _squash(c.context) or (old and old in _squash(c.old))
-                           for c in substantive if c.kind != "headline")
+        result["ok"] = any(_shows_edit(pair, c) for c in substantive)
+        words = _squash(pair.new_paragraph).split()
+        window = " ".join(words[len(words) // 2:len(words) // 2 + 8])
+        result["extracted"] = window in _squash(comparison.b.text)
     return result
 
 
@@ -127,6 +138,9 @@ def main() -> None:
             causes = Counter(c[0] for r in group if not r["ok"] for c in r["substantive"])
             print(f"    substantive changes in them by kind: {dict(causes.most_common())}")
         if kind == BODY_EDIT:
+            outside = [r for r in group if not r.get("extracted", True)]
+            print(f"    edits made in text the extractor left out of the article: {len(outside)} "
+                  f"(of them reported: {sum(r['ok'] for r in outside)})")
             print(f"    by edit: {dict(Counter(r.get('edit') for r in group if r['ok']))} found of "
                   f"{dict(Counter(r.get('edit') for r in group))}")
         for r in [r for r in group if not r["ok"]][:arguments.show]:

@@ -53,6 +53,7 @@ class CapturePair:
     edit: str | None = None  # "number", "sentence" or "quote" for body edits; "h1 only"/"h1 and title"
     old_fragment: str | None = None
     new_fragment: str | None = None
+    new_paragraph: str | None = None  # the edited paragraph's text in the new capture
 
 
 def _timestamp(rng: random.Random) -> str:
@@ -114,7 +115,10 @@ def _body_paragraphs(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
 
 
 def _fragment(html: str) -> lxml.html.HtmlElement:
-    return lxml.html.fragment_fromstring(html)
+    """An element from markup, followed by a line break as in any page's source."""
+    element = lxml.html.fragment_fromstring(html)
+    element.tail = "\n"
+    return element
 
 
 def _site(base: str) -> str:
@@ -232,9 +236,9 @@ def _set_headline(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement,
             meta.set("content", text)
 
 
-def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str, str, str] | None:
+def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str, str, str, str] | None:
     """Make one real edit in a body paragraph: a number, a quotation, or an added sentence.
-    Returns ``(edit kind, old fragment, new fragment)``."""
+    Returns ``(edit kind, old fragment, new fragment, the paragraph's new text)``."""
     paragraphs = _body_paragraphs(container)
     if not paragraphs:
         return None
@@ -249,7 +253,7 @@ def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str
                 old = match.group(1)
                 new = str(int(old.replace(",", "")) + rng.randint(2, 9))
                 paragraph.text = text[:match.start(1)] + new + text[match.end(1):]
-                return kind, old, new
+                return kind, old, new, paragraph.text_content()
             if kind == "quote" and (match := _QUOTE_RE.search(text)):
                 words = match.group(1).split()
                 position = rng.randrange(len(words))
@@ -257,7 +261,7 @@ def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str
                 new = "never" if old.lower() != "never" else "always"
                 words[position] = new
                 paragraph.text = text[:match.start(1)] + " ".join(words) + text[match.end(1):]
-                return kind, old, new
+                return kind, old, new, paragraph.text_content()
             if kind == "sentence" and len(text.split()) >= 15:
                 added = rng.choice([
                     "Officials did not respond to a request for comment on Friday.",
@@ -265,7 +269,7 @@ def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str
                     "A spokesman later said the decision would be reviewed next month.",
                 ])
                 paragraph.text = text.rstrip() + " " + added
-                return kind, text.split(".")[0][:40], added
+                return kind, "", added, paragraph.text_content()
     return None
 
 
@@ -302,7 +306,8 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
         edited = edit_body(new_container, rng)
         if edited is None:
             return None
-        pair_fields = {"edit": edited[0], "old_fragment": edited[1], "new_fragment": edited[2]}
+        pair_fields = {"edit": edited[0], "old_fragment": edited[1], "new_fragment": edited[2],
+                       "new_paragraph": edited[3]}
     for name in furniture:
         if name != "promo":  # a promo box appears in the newer capture only; the rest change content
             _place(name, _furniture(name, url, rng), old_root, old_container, rng)

@@ -202,7 +202,8 @@ def test_a_read_only_command_on_a_postgresql_database_without_a_store_is_refused
 
 # start-up: each command imports what it uses ----------------------------------------------------------------
 
-HEAVY = ("sqlalchemy", "numpy", "httpx", "dask", "distributed", "pyarrow", "fastapi", "uvicorn", "pydantic", "lxml")
+HEAVY = ("sqlalchemy", "numpy", "httpx", "dask", "distributed", "pyarrow", "fastapi", "uvicorn", "pydantic", "lxml",
+         "courlan", "urllib3")
 
 
 def _modules_loaded_by(*args: str) -> set[str]:

@@ -77,12 +77,13 @@ def test_standard_input_and_file_urls():
     assert result.stdout.startswith("4 substantive changes")
 
 
-def test_an_empty_file_is_valid_and_everything_is_added(tmp_path: Path):
+def test_an_empty_file_is_one_line_error_for_diff_as_for_collate(tmp_path: Path):
     empty = tmp_path / "empty.txt"
-    empty.write_bytes(b"")
-    result = run("diff", str(empty), str(SEED_B))
-    assert result.returncode == 1
-    assert "paragraph added" in result.stdout
+    empty.write_bytes(b" \n\n")
+    for command in ("diff", "collate"):
+        result = run(command, str(empty), str(SEED_B))
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == f"variorum: error: {empty}: is empty; there is no text to compare\n"
 
 
 def test_utf16_and_bom_inputs_decode(tmp_path: Path):

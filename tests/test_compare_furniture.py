@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from capturegen import (
     BODY_EDIT,
     FURNITURE_KINDS,
@@ -14,7 +15,6 @@ from capturegen import (
     CapturePair,
     capture_pair,
 )
-
 from variorum.article import Article
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
@@ -162,3 +162,48 @@ def test_a_site_name_suffix_and_a_new_modified_date_are_no_substantive_change() 
     result = compare(old, new)
     assert not result.changed
     assert [(c.kind, c.detail["field"]) for c in result.changes] == [("date", "modified")]
+
+
+def test_a_teaser_run_into_a_paragraph_is_cosmetic_a_new_clause_is_not() -> None:
+    body = "The council approved the plan after a long debate. It takes effect in January."
+    teaser = "Storm knocks out power"
+    old = Article.from_parts([("paragraph", body)])
+    glued = body.replace(" It takes", f" {teaser}It takes")
+    new = Article.from_parts([("paragraph", glued)], links=[(teaser, "/news/storm/")])
+    assert not compare(old, new).changed
+    edited = Article.from_parts([("paragraph", glued.replace("January", "March"))], links=[(teaser, "/news/storm/")])
+    assert [c.kind for c in compare(old, edited).substantive_changes] == ["date"]
+
+
+def test_a_stamp_run_into_a_paragraph_is_cosmetic() -> None:
+    old = Article.from_parts([("paragraph", "Earlier this week the agency said it would review the rules.")])
+    new = Article.from_parts([("paragraph", ("Last Updated Feb 25, 2016 8:19 AM ESTEarlier this week the agency "
+                                            "said it would review the rules."))])
+    result = compare(old, new)
+    assert not result.changed and [c.detail.get("furniture") for c in result.changes] == ["inline"]
+
+
+def test_an_archive_banner_and_a_box_heading_are_furniture() -> None:
+    banner = "The Wayback Machine - http://web.archive.org/web/20161124153000/http://x.org/a 24 captures"
+    old = Article.from_parts([("paragraph", banner), ("paragraph", PARAGRAPHS[0])])
+    new = Article.from_parts([("paragraph", banner.replace("24 captures", "7 captures")),
+                              ("paragraph", PARAGRAPHS[0]), ("paragraph", "Related")])
+    result = compare(old, new)
+    assert not result.changed
+    assert sorted(c.detail.get("furniture") for c in result.changes) == ["archive", "label"]
+
+
+def test_a_new_time_in_a_stamp_before_the_first_sentence_is_cosmetic_a_date_in_the_text_is_not() -> None:
+    text = "Last Updated Sep 6, 2016 2:00 PM EST This comes after police said the protest would go ahead."
+    old = Article.from_parts([("paragraph", text)])
+    new = Article.from_parts([("paragraph", text.replace("Sep 6", "Mar 9").replace("2:00", "4:17"))])
+    assert not compare(old, new).changed
+    edited = Article.from_parts([("paragraph", text.replace("go ahead", "go ahead on Sep 9"))])
+    assert compare(old, edited).changed
+
+
+def test_a_share_icons_caption_in_one_capture_is_cosmetic() -> None:
+    old = Article.from_parts([("paragraph", PARAGRAPHS[0])])
+    new = Article.from_parts([("caption", "twitter"), ("paragraph", PARAGRAPHS[0])])
+    result = compare(old, new)
+    assert not result.changed and [c.detail.get("furniture") for c in result.changes] == ["label"]

@@ -5,13 +5,16 @@ is a major ``number`` or ``date`` change with the parsed values in ``detail``; B
 from __future__ import annotations
 
 import datetime
-from fractions import Fraction
+import doctest
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from variorum.compare import compare
+from variorum.text import spelling as spelling_module
+from variorum.text import values as values_module
 from variorum.text.spelling import is_spelling_variant
 from variorum.text.tokens import token_keys
 from variorum.text.values import (
@@ -151,7 +154,7 @@ def test_without_a_value_on_both_sides_numbers_keep_the_old_rules():
      ("centred", "centered"), ("travelled", "traveled"), ("travelling", "traveling"), ("defence", "defense"),
      ("licence", "license"), ("catalogue", "catalog"), ("programme", "program"), ("analyse", "analyze"),
      ("behaviour", "behavior"), ("paediatric", "pediatric"), ("judgement", "judgment"), ("fulfil", "fulfill"),
-     ("skilful", "skillful"), ("grey", "gray"), ("theatre", "theater")],
+     ("skilful", "skillful"), ("grey", "gray"), ("theatre", "theater"), ("colour-coded", "color-coded")],
 )
 def test_british_and_american_spellings_are_spelling(old, new):
     assert is_spelling_variant(old, new) and is_spelling_variant(new.capitalize(), old.capitalize())
@@ -163,7 +166,7 @@ def test_british_and_american_spellings_are_spelling(old, new):
 @pytest.mark.parametrize(
     ("old", "new"),
     [("filled", "filed"), ("four", "for"), ("hour", "hor"), ("called", "caled"), ("Michael", "Michel"),
-     ("rise", "rose"), ("colour", "colour"), ("col0ur", "col0r")],
+     ("rise", "rose"), ("colour", "colour"), ("col0ur", "col0r"), ("colour-coded", "colour-based")],
 )
 def test_words_that_are_not_spelling_variants(old, new):
     assert not is_spelling_variant(old, new)
@@ -213,10 +216,10 @@ def test_compare_values_outcomes():
     assert compare_values(Date(None, 3, 3), Date(2024, 3, 3)) == MORE_PRECISE
     assert compare_values(Date(weekday=1), Date(None, 3, 3, weekday=1)) == MORE_PRECISE
     assert compare_values(Date(weekday=1), Date(None, 3, 3)) == DIFFERENT
-    assert compare_values(Date(2000), Quantity(Fraction(2000))) == SAME
-    assert compare_values(Quantity(Fraction(5)), Quantity(Fraction(5), "$")) == MORE_PRECISE
-    assert compare_values(Quantity(Fraction(5), "€"), Quantity(Fraction(5), "$")) == DIFFERENT
-    assert compare_values(Quantity(Fraction(5), ordinal=True), Quantity(Fraction(5))) == DIFFERENT
+    assert compare_values(Date(2000), Quantity(Decimal(2000))) == SAME
+    assert compare_values(Quantity(Decimal(5)), Quantity(Decimal(5), "$")) == MORE_PRECISE
+    assert compare_values(Quantity(Decimal(5), "€"), Quantity(Decimal(5), "$")) == DIFFERENT
+    assert compare_values(Quantity(Decimal(5), ordinal=True), Quantity(Decimal(5))) == DIFFERENT
 
 
 @settings(max_examples=80, deadline=None)
@@ -246,3 +249,38 @@ def test_date_orders_are_cosmetic_and_other_dates_major(day, delta):
     later = day + datetime.timedelta(days=delta)
     other = changes(american(day), american(later))
     assert {(c.kind, c.significance) for c in other} == {("date", "major")}
+
+
+@pytest.mark.parametrize("module", [values_module, spelling_module])
+def test_docstring_examples(module):
+    failed, attempted = doctest.testmod(module)
+    assert attempted > 0 and failed == 0
+
+
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def in_words(number: int) -> str:
+    """An independent spelling of 0-999 999 in words, British style ("one hundred and five")."""
+    if number >= 1000:
+        thousands, rest = divmod(number, 1000)
+        return f"{in_words(thousands)} thousand" + (f" {in_words(rest)}" if rest else "")
+    if number >= 100:
+        hundreds, rest = divmod(number, 100)
+        return f"{_UNITS[hundreds]} hundred" + (f" and {in_words(rest)}" if rest else "")
+    if number >= 20:
+        tens, rest = divmod(number, 10)
+        return _TENS[tens] + (f"-{_UNITS[rest]}" if rest else "")
+    return _UNITS[number]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=0, max_value=999_999), st.integers(min_value=1, max_value=1000))
+def test_numbers_in_words_equal_their_numerals(number, delta):
+    sentence = "The agency counted {} cases in all."
+    same = changes(sentence.format(in_words(number)), sentence.format(f"{number:,}"))
+    assert [(c.kind, c.significance) for c in same] == [("number", "cosmetic")]
+    other = changes(sentence.format(in_words(number)), sentence.format(f"{number + delta:,}"))
+    assert [(c.kind, c.significance) for c in other] == [("number", "major")]

@@ -9,8 +9,8 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from test_dedup_pipeline import articles, syndicated
 
+from helpers import articles, syndicated
 from variorum.dedup import DedupConfig, sketch
 from variorum.dedup import index as dedup_index
 from variorum.extract import parts
@@ -34,18 +34,19 @@ def test_csv_lists_every_document_with_its_cluster_and_representative(run_cli, c
     status, out, err = run_cli("dedup", str(corpus), "--format", "csv")
     assert status == 0
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(out))}
-    assert rows["wire-story0.txt"]["representative"] == rows["story0.txt"]["representative"] == "story0.txt"
+    rows = {key.removeprefix("site/"): row for key, row in rows.items()}
+    assert rows["wire-story0.txt"]["representative"] == rows["story0.txt"]["representative"] == "site/story0.txt"
     assert rows["upper-story1.txt"]["cluster"] == rows["story1.txt"]["cluster"]
     assert rows["story2.txt"]["cluster"] != rows["story3.txt"]["cluster"]
     assert "noise.bin.txt" not in rows and "noise.bin.txt" in err and "left out" in err
 
 
 def test_jsonl_has_one_object_per_cluster_with_similarities_and_summaries(run_cli, corpus: Path) -> None:
-    status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest")
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "jsonl", "--keep", "longest", "--summaries")
     clusters = [json.loads(line) for line in out.splitlines()]
     assert status == 0 and len(clusters) == 2
-    wire = next(c for c in clusters if any(m["id"] == "wire-story0.txt" for m in c["members"]))
-    assert wire["representative"] == "story0.txt"
+    wire = next(c for c in clusters if any(m["id"] == "site/wire-story0.txt" for m in c["members"]))
+    assert wire["representative"] == "site/story0.txt"
     second = wire["members"][1]
     assert 0.5 <= second["similarity"] <= 1.0 and "verdict" in second["change_from_previous"]
 
@@ -96,7 +97,7 @@ def test_index_add_query_and_parameter_mismatch(run_cli, corpus: Path, tmp_path:
     status, out, _ = run_cli("index", "query", str(index), str(corpus / "wire-story0.txt"),
                          "-f", "json")
     (result,) = json.loads(out)
-    assert [m["id"] for m in result["matches"]] == [str(corpus / "story0.txt")]
+    assert [m["id"] for m in result["matches"]] == ["story0.txt"]
     assert result["matches"][0]["similarity"] >= 0.5
     status, _, err = run_cli("index", "query", str(index), str(corpus / "story0.txt"),
                          "--ngram", "3")
@@ -197,8 +198,8 @@ def test_index_add_twice_is_idempotent_and_remove_takes_documents_out(run_cli, c
     status, _, err = run_cli("index", "add", str(index), str(copy))
     assert "added 0 documents" in err and "1 document with the same text as one indexed" in err
     status, out, _ = run_cli("index", "query", str(index), str(corpus / "story2.txt"), "-f", "json")
-    assert [m["id"] for m in json.loads(out)[0]["matches"]] == ["story2.txt"]
-    status, _, err = run_cli("index", "remove", str(index), "story2.txt", "nothing.txt")
+    assert [m["id"] for m in json.loads(out)[0]["matches"]] == ["site/story2.txt"]
+    status, _, err = run_cli("index", "remove", str(index), "site/story2.txt", "nothing.txt")
     assert status == 0 and "removed 1 documents" in err and "now 5" in err and "1 id not in the index" in err
     status, out, _ = run_cli("index", "query", str(index), str(corpus / "story2.txt"), "-f", "json")
     assert json.loads(out)[0]["matches"] == []
@@ -217,9 +218,25 @@ def test_summaries_extract_only_the_versions_they_compare(
         return original(record, **options)
 
     monkeypatch.setattr(cli_dedup, "extract_record", counted)
-    status, out, _ = run_cli("dedup", str(corpus), "-f", "json")
+    status, out, _ = run_cli("dedup", str(corpus), "-f", "json", "--summaries")
     data = json.loads(out)
     assert status == 0 and data["documents"] == 7
     members = sorted(m["id"] for c in data["clusters"] for m in c["members"])
     assert sorted(extracted) == members  # the 4 versions of the 2 clusters, not the 7 documents again
     assert all("change_from_previous" in c["members"][1] for c in data["clusters"])
+
+
+def test_level_copy_keeps_only_copies_and_json_reports_levels(run_cli, tmp_path: Path) -> None:
+    text = articles(1)[0]
+    paragraphs = text.split("\n\n")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in [
+        ("story", text), ("copy", "Advertisement\n\n" + text),
+        ("trimmed", "\n\n".join(paragraphs[: len(paragraphs) // 2]))]), encoding="utf-8")
+    status, out, _ = run_cli("dedup", str(source), "-f", "json")
+    (cluster,) = json.loads(out)["clusters"]
+    assert status == 0 and {m["id"]: m["level"] for m in cluster["members"]}["trimmed"] == "trimmed"
+    status, out, _ = run_cli("dedup", str(source), "-f", "json", "--level", "copy")
+    data = json.loads(out)
+    assert data["parameters"]["level"] == "copy"
+    assert [sorted(m["id"] for m in c["members"]) for c in data["clusters"]] == [["copy", "story"]]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import time
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_dedup_pipeline import articles, syndicated
 
+from helpers import articles, syndicated
 from variorum.dedup import DedupConfig, Deduper
 from variorum.dedup.dask import (
     MAX_WARNINGS,
@@ -24,7 +23,7 @@ from variorum.dedup.dask import (
 )
 from variorum.dedup.documents import documents
 from variorum.errors import InputError
-from variorum.extract.formats import Fields, read_input
+from variorum.extract.formats import Fields, read_input, read_inputs
 from variorum.extract.parts import split_inputs
 
 
@@ -54,7 +53,7 @@ def test_workers_reading_their_parts_give_the_same_clusters_as_the_local_run(tmp
     config = DedupConfig()
     local_left_out: list[str] = []
     local = Deduper(config)
-    local.add(documents(chain.from_iterable(read_input(name) for name in inputs), local_left_out.append))
+    local.add(documents(read_inputs(inputs), local_left_out.append))
     expected = local.clusters()
     assert sum(len(c.members) > 1 for c in expected) == 11 and len(local_left_out) == 3
     parts = list(split_inputs(inputs, part_bytes=3000, part_files=2))

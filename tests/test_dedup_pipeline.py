@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from helpers import articles, syndicated
 from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.dedup.pipeline import exact_edges, sketch
-
-CORPUS = Path("/work/shared/corpora/article-extraction-benchmark/ground-truth.json")
-
-
-def articles(count: int) -> list[str]:
-    if not CORPUS.exists():
-        pytest.skip("shared article corpus not available")
-    bodies = [item["articleBody"] for item in json.loads(CORPUS.read_text(encoding="utf-8")).values()]
-    return [b for b in bodies if len(b.split()) > 200][:count]
-
-
-def syndicated(text: str) -> str:
-    """A trimmed wire copy with a new header and footer and re-wrapped lines."""
-    paragraphs = text.split("\n\n")
-    kept = paragraphs[: max(2, len(paragraphs) * 2 // 3)]
-    return "LONDON (Wire) —\n\n" + "\n".join(" ".join(kept).split(" ")) + "\n\nRead more at Example News."
 
 
 def memberships(deduper: Deduper, config_clusters: list) -> dict[str, int]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from test_dedup_pipeline import articles, syndicated
-
+from helpers import articles, syndicated
 from variorum.dedup import DedupConfig, Document
 from variorum.dedup.pipeline import Deduper
 from variorum.dedup.report import ClusterCache, member_links, story_clusters

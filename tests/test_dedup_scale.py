@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from test_dedup_pipeline import articles
 
+from helpers import articles
 from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.dedup.cluster import BLOCK, COPY, TRIMMED, build_clusters
 from variorum.dedup.containment import (

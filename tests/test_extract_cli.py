@@ -42,7 +42,7 @@ def test_jsonl_output_follows_the_contract(run_cli, corpus: Path) -> None:
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert [(row["id"], row["status"]) for row in rows] == [
-        ("bridge.html", "ok"), ("empty.html", "empty"), ("note.txt", "ok"),
+        ("site/bridge.html", "ok"), ("site/empty.html", "empty"), ("site/note.txt", "ok"),
     ]
     bridge = rows[0]
     assert list(bridge) == ["id", "url", "title", "authors", "published", "modified", "sitename", "language", "categories",
@@ -92,7 +92,7 @@ def test_single_page_over_the_size_cap(run_cli, tmp_path: Path) -> None:
 def test_text_json_and_markdown_formats(run_cli, corpus: Path) -> None:
     bridge = str(corpus / "site" / "bridge.html")
     code, out, _ = run_cli("extract", bridge)
-    assert code == 0 and out.startswith("Bridge to close\n\nThe council voted") and "==>" not in out
+    assert code == 0 and out.startswith("Bridge to close\n\nBy Ann Lee\n\nThe council voted") and "==>" not in out
     code, out, _ = run_cli("extract", str(corpus / "feed.jsonl"))
     assert out.startswith("==> j1 <==\nFrom JSONL\n") and "\n==> j3 <==\nPlain\n" in out
     code, out, _ = run_cli("extract", "-f", "json", bridge, str(corpus / "feed.jsonl"))
@@ -132,3 +132,23 @@ def test_standard_input_page(run_cli, monkeypatch) -> None:
     assert code == 0 and (row["id"], row["title"], row["status"]) == ("-", "From stdin", "ok")
     code, out, err = run_cli("extract", "-", "-")
     assert code == 2 and "standard input can be named only once" in err
+
+
+def test_workers_keep_the_input_order_and_the_output(run_cli, tmp_path: Path) -> None:
+    lines = []
+    for n in range(60):
+        if n % 17 == 5:
+            lines.append("not json either")
+        else:
+            lines.append(json.dumps({"id": f"p{n}", "html": page(f"Story {n}", f"{PARAGRAPH} Number {n}.")}))
+    (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n")
+    outputs = {}
+    for workers in ("1", "2", "3"):
+        code, out, err = run_cli("extract", "-f", "jsonl", "--workers", workers, str(tmp_path / "many.jsonl"))
+        assert code == 0 and err.strip().endswith("read 60 records: 56 extracted, 0 empty (no article text found), "
+                                                  "4 failed")
+        outputs[workers] = out
+    assert outputs["1"] == outputs["2"] == outputs["3"]
+    rows = [json.loads(line) for line in outputs["2"].splitlines()]
+    assert [row["title"] for row in rows if row["status"] == "ok"] == [
+        f"Story {n}" for n in range(60) if n % 17 != 5]

@@ -13,18 +13,10 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from helpers import PARAGRAPH, page
 from variorum.errors import InputError
-from variorum.extract import Fields, detect_format, extract_record, read_input
-from variorum.extract import formats
+from variorum.extract import Fields, detect_format, extract_record, formats, read_input
 from variorum.extract.limits import GzipStream
-
-PARAGRAPH = ("The council voted on Tuesday to close the old bridge for repairs, which are expected to take "
-             "six months and cost more than two million pounds, officials said.")
-
-
-def page(title: str, body: str = PARAGRAPH) -> bytes:
-    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p>"
-            f"<p>{body} It was the second such vote this year.</p></article></body></html>").encode()
 
 
 def statuses(name: str | Path, fields: Fields = Fields()) -> list[tuple[str, str, str | None]]:
@@ -38,7 +30,8 @@ def statuses(name: str | Path, fields: Fields = Fields()) -> list[tuple[str, str
     return out
 
 
-def test_directory_is_read_recursively_with_relative_ids(tmp_path: Path) -> None:
+def test_directory_is_read_recursively_with_ids_that_keep_its_name(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "news"
     (tmp_path / "2024" / "march").mkdir(parents=True)
     (tmp_path / "2024" / "march" / "bridge.html").write_bytes(page("Bridge"))
     (tmp_path / "notes.txt").write_text("Bridge Closes\nBy Ann Lee\n\n" + PARAGRAPH)
@@ -48,11 +41,11 @@ def test_directory_is_read_recursively_with_relative_ids(tmp_path: Path) -> None
     (tmp_path / ".hidden.html").write_bytes(page("Hidden"))
     result = statuses(tmp_path)
     assert result == [
-        ("2024/march/bridge.html", "ok", None),
-        ("logo.png", "skipped", "not an article file"),
-        ("notes.txt", "ok", None),
-        ("saved_page", "ok", None),
-        ("style.css", "skipped", "not an article file"),
+        ("news/2024/march/bridge.html", "ok", None),
+        ("news/logo.png", "skipped", "not an article file"),
+        ("news/notes.txt", "ok", None),
+        ("news/saved_page", "ok", None),
+        ("news/style.css", "skipped", "not an article file"),
     ]
 
 

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import gzip
 import json
-from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from helpers import PARAGRAPH, page
 from variorum.errors import InputError
-from variorum.extract.formats import Fields, read_input
+from variorum.extract.formats import Fields, read_input, read_inputs
 from variorum.extract.parts import FileGroup, LineRange, RowGroups, WholeInputs, line_starts, read_part, split_inputs
-
-from test_extract_formats import PARAGRAPH, page
 
 MAX_BYTES = 600
 
 
 def whole(names: list[str], fields: Fields = Fields()) -> list:
-    return list(chain.from_iterable(read_input(name, fields, MAX_BYTES) for name in names))
+    return list(read_inputs(names, fields, MAX_BYTES))
 
 
 def in_parts(names: list[str], fields: Fields = Fields(), **sizes: int) -> tuple[list, list]:
@@ -102,8 +100,8 @@ def test_directory_groups_give_the_records_of_the_whole_directory(tmp_path: Path
     assert records == expected
     assert [p.files[-1] for p in parts if isinstance(p, FileGroup)] == ["export.jsonl", "huge.txt", "noise.bin.txt"]
     kinds = {r.id: r.kind for r in records}
-    assert kinds["logo.png"] == "skipped" and kinds["broken.parquet"] == kinds["huge.txt"] == "broken"
-    assert ".hidden.html" not in kinds
+    assert kinds["site/logo.png"] == "skipped" and kinds["site/broken.parquet"] == kinds["site/huge.txt"] == "broken"
+    assert "site/.hidden.html" not in kinds
 
 
 def test_parquet_row_groups_give_the_records_of_the_whole_file(tmp_path: Path) -> None:
@@ -138,7 +136,8 @@ def test_many_inputs_whole_files_grouped_and_errors_where_reading_raises_them(tm
     parts, records = in_parts(names, part_bytes=2000, part_files=2)
     assert records == whole(names)
     assert [type(p).__name__ for p in parts][:3] == ["WholeInputs", "WholeInputs", "LineRange"]
-    assert parts[0] == WholeInputs((str(pages[0]), str(pages[1]))) and parts[1].name == str(packed)
+    assert parts[0] == WholeInputs((str(pages[0]), str(pages[1])), ("page0.html", "page1.html"))
+    assert parts[1].name == str(packed) and records[0].id == "page0.html"
     # Inputs that cannot be read are read whole, so reading them raises what reading them whole raises.
     (tmp_path / "bad.parquet").write_bytes(b"PAR1 not really PAR1")
     (tmp_path / "blob").write_bytes(b"\x00\x01\x02\xff" * 100)
@@ -147,7 +146,7 @@ def test_many_inputs_whole_files_grouped_and_errors_where_reading_raises_them(tm
         with pytest.raises(InputError) as expected:
             list(read_input(name))
         (part,) = split_inputs([name])
-        assert part == WholeInputs((name,))
+        assert part == WholeInputs((name,), (bad,))
         with pytest.raises(InputError) as found:
             list(read_part(part))
         assert str(found.value) == str(expected.value)

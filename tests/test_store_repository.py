@@ -4,18 +4,20 @@ fetch attempts are stored for each kind of fetch."""
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from variorum import Article
+from variorum.compare import compare
 from variorum.store import HttpMeta
 from variorum.store.models import FetchAttempt, StoredArticle, StoredComparison, Version
+from variorum.store.repository import StaleComparison
 from variorum.track.record import record_fetch
 
 URL = "https://news.example.org/world/syria-talks"
-T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 30, 9, 0, tzinfo=UTC)
 
 
 
@@ -156,3 +158,33 @@ def test_latest_is_the_article_of_the_newest_version(store, versions):
     record_fetch(store, URL, versions[0], b"")
     record_fetch(store, URL, versions[1], b"")
     assert store.latest(URL).text == versions[1].text == store.version(URL, 2).text
+
+
+def test_a_comparison_with_a_version_that_is_no_longer_the_latest_is_refused_and_nothing_written(store, versions):
+    v1, v2 = versions
+    v3 = Article.from_text(v2.text + "\n\nOfficials later confirmed the figures.")
+    record_fetch(store, URL, v1, b"", T0)
+    record_fetch(store, URL, v2, b"", T0 + timedelta(hours=1))  # another writer got there first
+    seen_before = store.article(URL).last_seen_at
+    with pytest.raises(StaleComparison, match="compared with version 1, but the latest version is now 2"):
+        store.record_version(URL, v3, b"", T0 + timedelta(hours=2), comparison=compare(v1, v3), previous=1)
+    with pytest.raises(StaleComparison):  # a changed text needs a comparison
+        store.record_version(URL, v3, b"", T0 + timedelta(hours=2), previous=2)
+    assert [h.version for h in store.history(URL)] == [1, 2] and rows(store, StoredComparison) == 1
+    assert store.article(URL).last_seen_at == seen_before
+
+
+def test_record_fetch_compares_again_when_its_comparison_went_stale(store, versions, monkeypatch):
+    v1, v2 = versions
+    record_fetch(store, URL, v1, b"", T0)
+    real_latest, reads = store.latest_stored, []
+
+    def first_read_is_stale(url):
+        reads.append(url)
+        return None if len(reads) == 1 else real_latest(url)  # as if version 1 came in after this read
+
+    monkeypatch.setattr(store, "latest_stored", first_read_is_stale)
+    result = record_fetch(store, URL, v2, b"", T0 + timedelta(hours=1))
+    assert len(reads) == 2 and (result.status, result.version) == ("new", 2)
+    assert result.comparison is not None and result.comparison.a.text == v1.text
+    assert rows(store, StoredComparison) == 1

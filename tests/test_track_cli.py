@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from localsite import LocalSite, Reply, article_page, rss
-from test_track_runner import ELECTION, STORM
 
+from helpers import ELECTION, STORM
+from localsite import LocalSite, Reply, article_page, rss
 from variorum.store import open_store
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -22,7 +22,7 @@ def test_rss_links_are_made_absolute_deduplicated_and_dated():
     assert [e.url for e in entries] == [
         "https://news.example.org/2026/11/a.html", "https://news.example.org/2026/11/b.html",
     ]
-    assert entries[0].updated == datetime(2026, 11, 23, 10, tzinfo=timezone.utc)
+    assert entries[0].updated == datetime(2026, 11, 23, 10, tzinfo=UTC)
     assert entries[1].updated is None
 
 
@@ -33,7 +33,7 @@ def test_atom_alternate_links_and_update_times():
         <link rel="alternate" href="https://news.example.org/a"/></entry></feed>"""
     [entry] = parse_feed(atom, BASE).entries
     assert entry.url == "https://news.example.org/a"
-    assert entry.updated == datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)
+    assert entry.updated == datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
 def test_json_feed_items():
@@ -44,7 +44,7 @@ def test_json_feed_items():
     ]}
     entries = parse_feed(json.dumps(feed).encode(), BASE).entries
     assert [e.url for e in entries] == ["https://news.example.org/a", "https://elsewhere.example/b"]
-    assert entries[0].updated == datetime(2026, 11, 23, 7, tzinfo=timezone.utc)
+    assert entries[0].updated == datetime(2026, 11, 23, 7, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("body, problem", [
@@ -119,7 +119,7 @@ def test_a_date_in_the_year_99999_is_ignored_not_fatal():
            b"</item><item><link>/b</link><pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>")
     feed = parse_feed(rss, BASE)
     assert [(e.url.rsplit("/", 1)[1], e.updated) for e in feed.entries] == [
-        ("a", None), ("b", datetime(2026, 11, 23, 10, tzinfo=timezone.utc))]
+        ("a", None), ("b", datetime(2026, 11, 23, 10, tzinfo=UTC))]
 
 
 def test_a_json_feed_nested_100k_deep_is_one_feed_error():

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import itertools
 from urllib.parse import urlsplit
 
 import pytest
-from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, drip
 
-from variorum.track.fetch import USER_AGENT, FetchPolicy, Fetcher
+from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, drip
+from variorum.track.fetch import USER_AGENT, Fetcher, FetchPolicy
 
 LOCAL = FetchPolicy(allow_private=True, delay=0.0, timeout=2.0, deadline=3.0)
 CHECKED = FetchPolicy(delay=0.0, timeout=2.0, deadline=3.0)
@@ -245,7 +246,7 @@ def test_requests_to_one_host_are_spaced_by_the_delay(site):
 
     assert all(f.failure is None for f in asyncio.run(go()))
     starts = sorted(at for at, path, _ in site.requests if path == "/a")
-    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert len(gaps) == 3 and min(gaps) >= 0.1  # unpaced, they would all start at once
 
 
@@ -301,5 +302,5 @@ def test_crawl_delay_is_a_floor_on_the_host_delay(site):
 
     assert all(f.failure is None for f in asyncio.run(go()))
     starts = sorted(at for at, path, _ in site.requests if path == "/a")
-    gaps = [later - earlier for earlier, later in zip(starts, starts[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert len(gaps) == 2 and min(gaps) >= 0.25  # unpaced, they would all start at once

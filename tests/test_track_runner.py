@@ -4,41 +4,18 @@ PostgreSQL: exactly which versions, changes and failures are stored."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, article_page, rss
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from helpers import ELECTION, MARKETS, STORM
+from localsite import PUBLIC, FakeDns, FakeInternet, LocalSite, Reply, article_page, rss
 from variorum.store.models import StoredArticle
-from variorum.track import ChangeEvent, FetchPolicy, Fetcher, RecheckPolicy, Tracker
+from variorum.track import ChangeEvent, Fetcher, FetchPolicy, RecheckPolicy, Tracker
 
-T0 = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
-STORM = [
-    "The storm reached the coast early on Tuesday morning, bringing winds of more than 100 kilometres an hour "
-    "to towns along the shore, officials said.",
-    "Thousands of homes lost power as trees fell across lines, and the regional utility said repairs could "
-    "take several days in the worst-hit areas.",
-    "\u201cWe have never seen anything like this,\u201d said Maria Lopez, the mayor of the harbour town, who "
-    "urged residents to stay indoors until the evening.",
-]
-MARKETS = [
-    "Stock markets in Europe fell sharply on Monday as investors worried about rising interest rates and "
-    "weaker demand from China, traders said.",
-    "The benchmark index closed down by two per cent, its largest one-day fall since the spring, with banks "
-    "and carmakers among the heaviest losers.",
-    "Analysts expect further swings this week as central banks in London and Frankfurt prepare to announce "
-    "their decisions on Thursday afternoon.",
-]
-ELECTION = [
-    "Voters in the northern province go to the polls on Sunday in an election that is expected to be the "
-    "closest in a generation, according to recent surveys.",
-    "The two main candidates spent the final day of the campaign touring factories and markets, each "
-    "promising lower taxes and better public services.",
-    "Turnout is expected to be high, the electoral commission said, after a record number of people "
-    "registered to vote in the weeks before the deadline.",
-]
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 PAYWALL = Reply(b"<html><head><title>Exclusive</title></head><body><article><h1>Exclusive</h1>"
                 b"<p>Subscribe to continue reading. Already a subscriber? Log in.</p></article></body></html>")
 

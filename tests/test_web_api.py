@@ -5,13 +5,9 @@ endpoints. ``serving`` and ``fill`` are shared with the browser tests."""
 
 from __future__ import annotations
 
-import dataclasses
 import doctest
 import importlib
 import re
-import socket
-import threading
-import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -21,51 +17,16 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 import uvicorn
-from helpers import SEED_A, SEED_B
-from fastapi import FastAPI
 
+from helpers import CALM, SEED_A, SEED_B, SYRIA, T0, fill, serving
 from variorum import Article
-from variorum.article import Link
-from variorum.store import HttpMeta, Store, open_store
+from variorum.store import Store, open_store
 from variorum.store.queries import ArticleFilter, list_articles
+from variorum.track.record import record_fetch
 from variorum.web import create_app
 from variorum.web.security import CONTENT_SECURITY_POLICY
-from variorum.track.record import record_fetch
 
-T0 = datetime(2026, 1, 30, 9, 0, tzinfo=timezone.utc)
-SYRIA = "https://news.example.org/world/syria-talks"
-WIRE = "https://wire.example.com/2026/01/30/syria-peace-summit"
-HOSTILE = "https://evil.example.net/story"
-CALM = "https://news.example.org/weather/calm"
 TOKEN = "s3cret-token"
-HOSTILE_TEXT = (
-    "Breaking <script>window.__pwned = 1</script> news\n\n"
-    'A photo <img src=x onerror="window.__pwned = 1"> and a <a href="javascript:window.__pwned=1">link</a> '
-    "that says javascript:window.__pwned=1 in the text.\n\n"
-    "The end of a story about \"quotes\" & ampersands </div></pre></textarea>."
-)
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` with uvicorn in a thread on a free port of 127.0.0.1; yield its base URL."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        listener.close()
 
 
 @contextmanager
@@ -73,39 +34,6 @@ def make_client(store: Store, **options: Any) -> Iterator[httpx.Client]:
     """An httpx client of the app over ``store`` served on a local port."""
     with serving(create_app(store, **options)) as base_url, httpx.Client(base_url=base_url, timeout=60) as http:
         yield http
-
-
-def hostile_article(edit: str = "") -> Article:
-    base = Article.from_text(HOSTILE_TEXT + edit)
-    return dataclasses.replace(
-        base, title='<img src=x onerror="window.__pwned=1">Hostile',
-        links=(Link("click me", "javascript:window.__pwned=1", 0, 8), Link("fine", "https://example.org/ok", 9, 13)),
-    )
-
-
-def fill(store: Store) -> dict[str, int]:
-    """Four articles: the seeds as three versions of one story, a wire copy of it on another site (one
-    cluster), a hostile article in two versions, and a calm article in one version."""
-    seed_a, seed_b = SEED_A.read_text(encoding="utf-8"), SEED_B.read_text(encoding="utf-8")
-    feed = store.add_source("https://news.example.org/feed.xml", "feed")
-    record_fetch(store, SYRIA, Article.from_text(seed_a), b"<html>1</html>", T0, HttpMeta(200, {}), source_id=feed.id)
-    record_fetch(store, SYRIA, Article.from_text(seed_b), b"<html>2</html>", T0 + timedelta(hours=2), HttpMeta(200, {}))
-    third = seed_b.replace("1,600 Syrians", "1,500 Syrians")
-    record_fetch(store, SYRIA, Article.from_text(third), b"<html>3</html>", T0 + timedelta(days=1), HttpMeta(200, {}))
-    wire = seed_b + "\n\nDistributed by Wire Example. All rights reserved.\n"
-    record_fetch(store, WIRE, Article.from_text(wire), b"", T0 + timedelta(hours=3))
-    record_fetch(store, HOSTILE, hostile_article(), b"<script>alert(1)</script>", T0 + timedelta(hours=4))
-    record_fetch(store, HOSTILE, hostile_article("\n\nAn added paragraph <b onmouseover=alert(1)>with more</b> words in it now."),
-                         b"", T0 + timedelta(hours=5))
-    record_fetch(store, CALM, Article.from_text("Calm\n\nNothing happened today."), b"", T0 - timedelta(days=3))
-    ids = {}
-    for name, url in (("syria", SYRIA), ("wire", WIRE), ("hostile", HOSTILE), ("calm", CALM)):
-        article = store.article(url)
-        assert article is not None
-        ids[name] = article.id
-    ids["feed"] = feed.id
-    return ids
-
 
 
 @pytest.fixture
@@ -509,7 +437,6 @@ def test_docs_page_is_local_and_lists_every_endpoint(client):
 
 
 def test_serve_binds_localhost_read_only_by_default(run_cli, tmp_path, monkeypatch):
-    import uvicorn
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append({"app": app, **options}))
@@ -517,11 +444,11 @@ def test_serve_binds_localhost_read_only_by_default(run_cli, tmp_path, monkeypat
     open_store(tmp_path / "s.db").close()  # serve reads a store; only the tracker creates one
     status, _out, err = run_cli("serve", "--db", str(tmp_path / "s.db"))
     assert status == 0 and "read-only" in err
-    assert (calls[0]["host"], calls[0]["port"], calls[0]["app"].state.token) == ("127.0.0.1", 8000, None)
+    assert (calls[0]["host"], calls[0]["port"], calls[0]["app"].state.variorum.token) == ("127.0.0.1", 8000, None)
     monkeypatch.setenv("VARIORUM_TOKEN", TOKEN)
     status, _out, err = run_cli("serve", "--db", str(tmp_path / "s.db"), "--host", "0.0.0.0", "--port", "9001")
     assert status == 0 and "anyone who can reach it" in err
-    assert (calls[1]["host"], calls[1]["port"], calls[1]["app"].state.token) == ("0.0.0.0", 9001, TOKEN)
+    assert (calls[1]["host"], calls[1]["port"], calls[1]["app"].state.variorum.token) == ("0.0.0.0", 9001, TOKEN)
 
 
 @pytest.mark.parametrize("name", ["variorum.store.queries", "variorum.web", "variorum.web.views"])

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from helpers import SEED_A, SEED_B
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect, sync_playwright
-from test_web_api import HOSTILE_TEXT, fill, serving
 
+from helpers import HOSTILE_TEXT, SEED_A, SEED_B, fill, serving
 from variorum import Article
 from variorum.store import Store, open_store
 from variorum.track.record import record_fetch

@@ -8,18 +8,25 @@ Offsets always refer to :attr:`Article.text`, which for plain text is the input 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 from variorum.text.frontmatter import (
-    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, Part, parse_parts,
+    BYLINE,
+    CAPTION,
+    CORRECTION,
+    DATELINE,
+    HEADLINE,
+    PARAGRAPH,
+    STANDFIRST,
+    parse_blocks,
 )
+from variorum.text.frontmatter import Block as Block  # the typed span of text: part of the Article value
 from variorum.text.segment import block_spans
 
 BLOCK_KINDS = (HEADLINE, STANDFIRST, BYLINE, DATELINE, CAPTION, PARAGRAPH, CORRECTION)
-
-Block = Part
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +66,7 @@ class Article:
         >>> [(b.kind, article.block_text(b)) for b in article.blocks]
         [('headline', 'Rain Expected'), ('byline', 'By Ann Lee'), ('paragraph', 'It will rain. Take an umbrella.')]
         """
-        blocks = tuple(parse_parts(text, block_spans(text)))
+        blocks = tuple(parse_blocks(text, block_spans(text)))
         if "title" not in metadata:
             headline = next((b for b in blocks if b.kind == HEADLINE), None)
             metadata["title"] = " ".join(text[headline.start:headline.end].split()) if headline else None
@@ -110,6 +117,16 @@ class Article:
             metadata["title"] = next((text[b.start:b.end] for b in blocks if b.kind == HEADLINE), None)
         return cls(text=text, blocks=tuple(blocks), links=tuple(located), **metadata)
 
+    def keeping(self, keep: Callable[[str, str], bool]) -> Article:
+        """This article with only the blocks for which ``keep(kind, text)`` is true (e.g. site template
+        left out, see :mod:`variorum.text.boilerplate`); the text and every offset stay as they are.
+
+        >>> article = Article.from_parts([("headline", "Hi"), ("paragraph", "Body."), ("paragraph", "Ad.")])
+        >>> article.keeping(lambda kind, text: text != "Ad.").paragraphs
+        ['Body.']
+        """
+        return replace(self, blocks=tuple(b for b in self.blocks if keep(b.kind, self.block_text(b))))
+
     def block_text(self, block: Block) -> str:
         """The original text of one of this article's blocks."""
         return self.text[block.start:block.end]
@@ -148,5 +165,5 @@ class Article:
             "categories": list(self.categories),
             "text": self.text,
             "blocks": [{"kind": b.kind, "start": b.start, "end": b.end} for b in self.blocks],
-            "links": [{"text": l.text, "href": l.href, "start": l.start, "end": l.end} for l in self.links],
+            "links": [{"text": link.text, "href": link.href, "start": link.start, "end": link.end} for link in self.links],
         }

@@ -23,6 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from variorum import __version__
+from variorum.cli.common import guarded_stdout
 from variorum.cli.console import ColorChoice, configure
 from variorum.errors import VariorumError
 
@@ -218,7 +219,8 @@ def main() -> None:
     try:
         root = typer.main.get_command(app)
         _prepare(root)
-        status = root.main(prog_name="variorum", standalone_mode=False)
+        with guarded_stdout():
+            status = root.main(prog_name="variorum", standalone_mode=False)
     except typer.TyperException as error:  # a usage error: bad option, missing argument, bad value
         print(f"variorum: error: {error.format_message()}", file=sys.stderr)
         raise SystemExit(error.exit_code) from None

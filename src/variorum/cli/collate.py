@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.article import Article
+from variorum.cli.common import ReportFormat, warn, write_report
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article, read_bytes
+from variorum.cli.templates import SITE_PAGE_HELP, without_site_template
 from variorum.compare.collate import Collation, collate
 from variorum.errors import InputError
-from variorum.extract.formats import read_input
+from variorum.extract.formats import read_inputs
 from variorum.extract.records import OK, extract_record
 from variorum.render.collation_html import render_collation_html
 from variorum.render.collation_text import render_collation_markdown, render_collation_text
@@ -35,10 +36,7 @@ def _load_files(files: list[str], max_bytes: int) -> list[Article]:
         if name in seen:
             raise InputError(name, "named twice; each witness must have its own id")
         seen.add(name)
-        article = load_article(name, max_bytes=max_bytes, warn=warn)
-        if not article.text.strip():
-            raise InputError(name, "is empty; there is nothing to collate")
-        articles.append(article)
+        articles.append(load_article(name, max_bytes=max_bytes, warn=warn))
     return articles
 
 
@@ -61,13 +59,12 @@ def _load_cluster(source: str, cluster_id: int | None, corpus: list[str], max_by
     """The members of a dedup cluster, read from the corpus, in the cluster's order."""
     wanted = [str(member.get("id")) for member in _cluster_line(source, cluster_id, max_bytes)["members"]]
     found: dict[str, Article] = {}
-    for name in corpus:
-        for record in read_input(name):
-            if record.id in wanted and record.id not in found:
-                extraction = extract_record(record)
-                if extraction.status != OK or extraction.article is None:
-                    raise InputError(record.source, extraction.error or "cannot be read")
-                found[record.id] = extraction.article
+    for record in read_inputs(corpus):
+        if record.id in wanted and record.id not in found:
+            extraction = extract_record(record)
+            if extraction.status != OK or extraction.article is None:
+                raise InputError(record.source, extraction.error or "cannot be read")
+            found[record.id] = extraction.article
     missing = [member for member in wanted if member not in found]
     if missing:
         raise InputError(source, f"member {missing[0]!r} is not in the corpus given ({', '.join(corpus)})")
@@ -88,23 +85,25 @@ def render(collation: Collation, output_format: ReportFormat) -> str:
 def collate_command(
     files: Annotated[list[str], typer.Argument(
         help="The witnesses: files, '-' for standard input, file:// URLs. With --cluster: the dedup corpus.")],
-    base: Annotated[Optional[str], typer.Option(help="Collate against this witness (its file name or id); "
+    base: Annotated[str | None, typer.Option(help="Collate against this witness (its file name or id); "
                                                      "default: the most central witness.")] = None,
     ordered: Annotated[bool, typer.Option("--ordered", help="The witnesses are versions in time order: "
                                                              "add sentence histories and per-version counts.")] = False,
-    cluster: Annotated[Optional[str], typer.Option(help="A 'variorum dedup --format jsonl' output: collate "
+    cluster: Annotated[str | None, typer.Option(help="A 'variorum dedup --format jsonl' output: collate "
                                                         "one cluster's members, read from FILES.")] = None,
-    cluster_id: Annotated[Optional[int], typer.Option(help="Which cluster of --cluster (default: the first).")] = None,
+    cluster_id: Annotated[int | None, typer.Option(help="Which cluster of --cluster (default: the first).")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(
         metavar="BYTES", show_default=False, help="Refuse inputs larger than this (default: 50 MiB).")] = DEFAULT_MAX_BYTES,
+    site_page: Annotated[list[str] | None, typer.Option("--site-page", help=SITE_PAGE_HELP)] = None,
 ) -> None:
     """Collate many versions of an article: every variant site over a base, with the witnesses reading each."""
     if cluster is not None:
         articles = _load_cluster(cluster, cluster_id, files, max_bytes)
     else:
         articles = _load_files(files, max_bytes)
+    articles = without_site_template(articles, site_page or [], max_bytes=max_bytes, warn=warn)
     if len(articles) < 2:
         raise InputError(files[0] if files else "collate", f"collating needs at least two witnesses, got {len(articles)}")
     try:

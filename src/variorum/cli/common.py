@@ -1,5 +1,7 @@
 """What every command shares: the report formats of ``diff``, ``show`` and ``collate``, writing a
-report, and the ``--db`` option of the commands that use the store.
+report, the ``--db`` option of the commands that use the store, the ``--*-field`` options of the commands
+that read JSONL and Parquet (``extract``, ``dedup``, ``index``), and the guard that makes a failure to write
+standard output (a full disk) one line.
 
 This module is imported by commands that never touch the store, so it loads nothing heavy at import time:
 SQLAlchemy and the renderers are imported by the functions that use them.
@@ -7,10 +9,13 @@ SQLAlchemy and the renderers are imported by the functions that use them.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -19,12 +24,27 @@ from variorum.errors import InputError
 
 if TYPE_CHECKING:
     from variorum.compare.model import Comparison
+    from variorum.extract.formats import Fields
     from variorum.store import Store
 
 DatabaseOption = Annotated[str | None, typer.Option(
     "--db", envvar="VARIORUM_DB", show_envvar=True, metavar="DB",
     help="SQLite file or postgresql:// URL (default: ~/.local/share/variorum/variorum.db).",
 )]
+
+
+IdField = Annotated[str, typer.Option("--id-field", help="JSONL key / Parquet column holding the record id.")]
+UrlField = Annotated[str, typer.Option("--url-field", help="JSONL key / Parquet column holding the URL.")]
+TextField = Annotated[str, typer.Option("--text-field", help="JSONL key / Parquet column holding plain text.")]
+HtmlField = Annotated[str, typer.Option("--html-field",
+                                        help="JSONL key / Parquet column holding HTML (wins over text).")]
+
+
+def record_fields(id_field: str, url_field: str, text_field: str, html_field: str) -> Fields:
+    """The :class:`~variorum.extract.formats.Fields` the ``--*-field`` options name."""
+    from variorum.extract.formats import Fields
+
+    return Fields(id=id_field, url=url_field, text=text_field, html=html_field)
 
 
 class Significance(str, Enum):
@@ -42,6 +62,56 @@ class ReportFormat(str, Enum):
     json = "json"
     html = "html"
     markdown = "markdown"
+
+
+class _GuardedOutput:
+    """Standard output whose failed writes (a full disk, a device gone) are one clear :class:`InputError`
+    rather than a traceback; a broken pipe stays a :class:`BrokenPipeError` (the reader has gone: exit 0)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _failed(self, error: OSError) -> InputError:
+        try:  # what is still buffered can never be written: let the interpreter's last flush drop it
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+        return InputError("standard output", f"cannot be written ({error.strerror or error})")
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise self._failed(error) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Run a command with :class:`_GuardedOutput` as standard output, flushed at the end, so that a failure
+    to write the output is reported as one line naming it."""
+    original = sys.stdout
+    guard = _GuardedOutput(original)
+    sys.stdout = guard
+    try:
+        yield
+    finally:
+        sys.stdout = original
+        guard.flush()
 
 
 def write_report(report: str, output: Path | None) -> None:

@@ -12,6 +12,7 @@ import typer
 
 from variorum.cli.common import ReportFormat, report_comparison, warn
 from variorum.cli.inputs import DEFAULT_MAX_BYTES, load_article
+from variorum.cli.templates import SITE_PAGE_HELP
 
 
 def diff_command(
@@ -22,12 +23,15 @@ def diff_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     max_bytes: Annotated[int, typer.Option(
         metavar="BYTES", show_default=False, help="Refuse inputs larger than this (default: 50 MiB).")] = DEFAULT_MAX_BYTES,
+    site_page: Annotated[list[str] | None, typer.Option("--site-page", help=SITE_PAGE_HELP)] = None,
 ) -> None:
     """Compare two versions of an article: every real change, classified and ranked; layout noise ignored."""
+    from variorum.cli.templates import without_site_template
     from variorum.compare import compare  # after parsing, so that --help and usage errors do not load the engine
 
     if a == "-" and b == "-":
         raise typer.BadParameter("only one of A and B can be standard input")
     old = load_article(a, max_bytes=max_bytes, warn=warn)
     new = load_article(b, max_bytes=max_bytes, warn=warn)
+    old, new = without_site_template([old, new], site_page or [], max_bytes=max_bytes, warn=warn)
     raise typer.Exit(report_comparison(compare(old, new), output_format, show_all, output))

@@ -1,7 +1,9 @@
 """Reading the inputs users name on the command line: paths, ``-`` for standard input, ``file://`` URLs.
 
-Every problem becomes an :class:`InputError` naming the input: missing, a directory, too large, binary,
-undecodable. Warnings (a guessed encoding) go to the ``warn`` callback.
+Every problem becomes an :class:`InputError` naming the input: missing, a directory, not a regular file (a
+FIFO or a device, which could block forever), too large, binary, undecodable, or empty (one rule for
+``diff`` and ``collate``: there is nothing to compare in an empty version). Warnings (a guessed encoding)
+go to the ``warn`` callback.
 """
 
 from __future__ import annotations
@@ -34,9 +36,12 @@ def read_bytes(name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if name == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
+        from variorum.extract.formats import file_problem
+
         path = _local_path(name)
-        if not path.exists():
-            raise InputError(name, "no such file")
+        problem = file_problem(path)
+        if problem is not None:
+            raise InputError(name, problem[1].replace("no such file or directory", "no such file"))
         if path.is_dir():
             raise InputError(name, "is a directory, not a file")
         try:
@@ -66,17 +71,22 @@ def load_article(
     name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, warn: Callable[[str], None] = lambda message: None
 ) -> Article:
     """Read input ``name`` as an :class:`Article`: an HTML page (by extension or by its first bytes) through
-    the HTML extractor, anything else as plain text with front-matter recognition."""
+    the HTML extractor, anything else as plain text with front-matter recognition. Its id is ``name`` (file
+    name bytes that are not UTF-8 as ``\\xNN`` escapes)."""
+    from variorum.extract.formats import printable
+
     data = read_bytes(name, max_bytes)
     if _is_html(name, data):
         from variorum.extract.html import article_from_html  # the HTML extractor loads lxml: only for pages
         from variorum.extract.records import NO_ARTICLE_TEXT
 
-        article = article_from_html(data, source=name, max_bytes=max_bytes, id=name)
+        article = article_from_html(data, source=name, max_bytes=max_bytes, id=printable(name))
         if not article.body:
             raise InputError(name, NO_ARTICLE_TEXT)
         return article
     text, warning = decode_text(data, name)
     if warning:
         warn(warning)
-    return Article.from_text(text, id=name)
+    if not text.strip():
+        raise InputError(name, "is empty; there is no text to compare")
+    return Article.from_text(text, id=printable(name))

@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,6 @@ from variorum.cli.common import DatabaseOption, Significance, open_cli_store
 from variorum.errors import InputError
 from variorum.render.atom import render_atom
 from variorum.store.changes import MAX_LIMIT, recent_changes
-
 
 
 def _replace(path: Path, document: str) -> None:
@@ -34,14 +33,14 @@ def _replace(path: Path, document: str) -> None:
 
 
 def feed_command(
-    output: Annotated[Optional[Path], typer.Option(
+    output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the feed to this file (replaced atomically); default: standard output.")] = None,
     limit: Annotated[int, typer.Option(
         min=1, max=MAX_LIMIT, help="How many of the most recent changes to include.")] = 50,
     min_significance: Annotated[Significance, typer.Option(
         "--min-significance", help="Leave out changes less significant than this.")] = Significance.minor,
     title: Annotated[str, typer.Option(help="The feed's title.")] = "Variorum: changes",
-    self_url: Annotated[Optional[str], typer.Option(
+    self_url: Annotated[str | None, typer.Option(
         "--self-url", help="The address the feed is published at (its self link; also fixes its id).")] = None,
     db: DatabaseOption = None,
 ) -> None:

@@ -9,19 +9,20 @@ import sys
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import httpx
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.cli.common import DatabaseOption, Significance, open_cli_store, warn
+from variorum.cli.console import progress_console
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
+from variorum.extract.parallel import default_workers
 from variorum.store import Store
-from variorum.track import FetchPolicy, Fetcher, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
+from variorum.track import Fetcher, FetchPolicy, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
 from variorum.track.addresses import private_address_problem
 from variorum.track.archive import DEFAULT_ARCHIVE, archive_timestamp, list_captures, list_timemap
 from variorum.track.backfill import BackfillReport, backfill
@@ -148,11 +149,12 @@ def list_command(db: DatabaseOption = None) -> None:
 
 
 def _progress(stack: ExitStack, quiet: bool) -> Progress | None:
-    if quiet or not sys.stderr.isatty():
+    console = None if quiet else progress_console()
+    if console is None:
         return None
     return stack.enter_context(Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} checked"),
-        TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+        TimeElapsedColumn(), console=console, transient=True,
     ))
 
 
@@ -164,7 +166,7 @@ def _report(report: RunReport, output_format: RunFormat) -> None:
     sys.stdout.flush()
 
 
-async def _run(store: Store, tracker_options: dict, policy: FetchPolicy, webhooks: list[str], once: bool,
+async def _run(store: Store, tracker_options: dict[str, Any], policy: FetchPolicy, webhooks: list[str], once: bool,
                everything: bool, every: str, output_format: RunFormat, progress: Progress | None) -> None:
     task = progress.add_task("tracking", total=None) if progress is not None else None
 
@@ -204,8 +206,10 @@ def run_command(
     max_age: Annotated[str, typer.Option(help="Stop re-checking articles first seen longer ago than this.")] = "14d",
     lease: Annotated[str, typer.Option(help="How long a claimed article is left to this tracker before "
                                             "another may take it (after a crash, for example).")] = "5m",
-    workers: Annotated[int, typer.Option(min=1, help="Processes extracting articles.")] = 1,
-    webhook: Annotated[Optional[list[str]], typer.Option(
+    workers: Annotated[int | None, typer.Option(
+        min=1, show_default=False,
+        help="Processes extracting, judging and comparing articles. [default: one per core]")] = None,
+    webhook: Annotated[list[str] | None, typer.Option(
         help="POST each new version worth a notification (see track add's filters) as JSON to this URL, "
              "retrying with backoff; repeat for several.")] = None,
     output_format: Annotated[RunFormat, typer.Option("--format", "-f", help="Report of each pass.")] = RunFormat.text,
@@ -231,9 +235,10 @@ def run_command(
     store = open_cli_store(db)
     with ExitStack() as stack:
         stack.callback(store.close)
+        processes = workers or default_workers()
         extractor: Executor | None = (
-            stack.enter_context(ProcessPoolExecutor(workers)) if workers > 1 else None)
-        options = dict(recheck=recheck, lease=durations["--lease"], extractor=extractor)
+            stack.enter_context(ProcessPoolExecutor(processes)) if processes > 1 else None)
+        options = {"recheck": recheck, "lease": durations["--lease"], "extractor": extractor}
         asyncio.run(_run(store, options, policy, webhook or [], once, everything, every, output_format,
                          _progress(stack, quiet)))
 

@@ -9,4 +9,4 @@
 from variorum.compare.engine import compare
 from variorum.compare.model import KINDS, SIGNIFICANCES, Change, Comparison
 
-__all__ = ["compare", "Comparison", "Change", "KINDS", "SIGNIFICANCES"]
+__all__ = ["KINDS", "SIGNIFICANCES", "Change", "Comparison", "compare"]

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
-from typing import Callable, Iterable, Sequence
+from itertools import chain, pairwise
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
 
@@ -141,7 +141,7 @@ def _gap_pairs(keys_a: Sequence[BlockKey], free_a: list[int], keys_b: Sequence[B
     free_a_set, free_b_set = set(free_a), set(free_b)
     pairs = []
     bounds = [(-1, -1)] + [(i, j) for i, j, _ in anchors] + [(len(keys_a), len(keys_b))]
-    for (i0, j0), (i1, j1) in zip(bounds, bounds[1:]):
+    for (i0, j0), (i1, j1) in pairwise(bounds):
         left = [i for i in range(i0 + 1, i1) if i in free_a_set]
         right = [j for j in range(j0 + 1, j1) if j in free_b_set]
         if left and len(left) == len(right):

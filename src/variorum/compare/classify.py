@@ -13,12 +13,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
-from variorum.compare.model import COSMETIC, MAJOR, MINOR
+from variorum.compare.model import COSMETIC, MAJOR, MINOR, Kind, Significance
 from variorum.text.spelling import is_spelling_variant
-from variorum.text.tokens import NUMBER, PUNCT, URL, Token
-from variorum.text.urls import canonical_url, link_key, split_capture
+from variorum.text.tokens import NUMBER, PUNCT, URL, Token, TokenRun
+from variorum.text.urls import canonical_url, link_key, split_capture, split_url
 from variorum.text.values import (
     DIFFERENT,
     SAME,
@@ -43,8 +43,11 @@ _VERB_BEFORE_NAME_RE = re.compile(rf"\b(?:{_SPEECH}|according to)\s+(?:[a-z][\w'
 _NOT_NAMES = frozenset(["He", "She", "They", "It", "We", "I", "You", "The", "This", "That", "A", "An", "But", "And", "Officials", "Police"])
 _SENTENCE_END_KEYS = frozenset({".", "!", "?", "..."})
 _OPENING_KEYS = frozenset({'"', "'", "(", "[", "-"})
-_TITLES = frozenset(["mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "jr", "sr", "rev"])
-_VALUE_WINDOW = 8  # tokens read on each side of an edit to find the whole value it touches
+_TITLES = frozenset(["mr", "mrs", "ms", "dr", "st", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
+                     "jr", "sr", "rev"])
+_VALUE_WINDOW = 8  # at most this many tokens read on each side of an edit to find the whole value it touches
+# Tokens that join the words of one value: "March 3, 2024", "the 3rd of March", "12 per cent".
+_VALUE_JOINERS = frozenset({",", ".", "-", "/", "of", "the", "a", "and", "per", "percentage", "point", "points"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +71,8 @@ class EditSite:
 class Classification:
     """The kind and significance of one edit, and kind-specific detail."""
 
-    kind: str
-    significance: str
+    kind: Kind
+    significance: Significance
     detail: dict[str, Any]
 
 
@@ -149,7 +152,7 @@ def _edit_distance(left: str, right: str) -> int:
 
 def _url_parts(old_url: str, new_url: str) -> list[dict[str, Any]]:
     """Which parts of two URLs differ: scheme, host, path segments (dates recognised), query, fragment."""
-    old, new = urlsplit(old_url), urlsplit(new_url)
+    old, new = split_url(old_url), split_url(new_url)
     parts: list[dict[str, Any]] = []
     if old.scheme != new.scheme:
         parts.append({"part": "scheme", "old": old.scheme, "new": new.scheme})
@@ -205,7 +208,7 @@ def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
     return {"old_url": old_url, "new_url": new_url, "same_link": same, "changed": parts}
 
 
-def _link_significance(detail: dict[str, Any]) -> str:
+def _link_significance(detail: dict[str, Any]) -> Significance:
     if not detail["old_url"] or not detail["new_url"]:
         return MAJOR
     if detail.get("same_link"):
@@ -228,45 +231,51 @@ def classify_link(old_url: str | None, new_url: str | None) -> Classification:
     return Classification("link", _link_significance(detail), detail)
 
 
-def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Phrase], list[Token]] | None:
+def _value_phrases(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[Phrase], list[int]] | None:
     """The value phrases that ``tokens[start:stop]`` is part of (an empty range: those it touches), read
-    whole from the tokens around it, and the tokens of the range outside them; None when there are none."""
-    low = max(0, start - _VALUE_WINDOW)
-    while low > 0 and start - low < 2 * _VALUE_WINDOW and (
-            might_be_value(tokens[low - 1].key) or tokens[low - 1].key in (",", ".", "-", "of")):
-        low -= 1  # start reading before the phrase, not in its middle
-    high = min(len(tokens), stop + _VALUE_WINDOW)
-    keys = [t.key for t in tokens[low:high]]
+    whole from the run of value words around it, and which tokens of the range lie outside them (offsets
+    from ``start``); None when there are none."""
+    keys = tokens.keys if isinstance(tokens, TokenRun) else [t.key for t in tokens]
+
+    def joins(k: int) -> bool:
+        return keys[k].lower() in _VALUE_JOINERS or might_be_value(keys[k])
+
+    low, high = start, stop
+    while low > 0 and start - low < _VALUE_WINDOW and joins(low - 1):
+        low -= 1
+    while high < len(keys) and high - stop < _VALUE_WINDOW and joins(high):
+        high += 1
     found = []
-    for phrase in read_values(keys, 0, min(stop + 1, high) - low):
+    for phrase in read_values(keys[low:high]):
         first, last = phrase.start + low, phrase.end + low
         if (first < stop and last > start) if start < stop else (first <= start <= last):
             found.append(Phrase(first, last, phrase.value))
     if not found:
         return None
-    rest = [t for k, t in enumerate(tokens[start:stop], start) if not any(p.start <= k < p.end for p in found)]
-    return found, rest
+    outside = [k - start for k in range(start, stop) if not any(p.start <= k < p.end for p in found)]
+    return found, outside
 
 
 def _is_date(value: Value) -> bool:
     return isinstance(value, Date) and value.fields().keys() != {"year"}
 
 
-def _value_edit(site: EditSite) -> tuple[Classification, list[Token], list[Token]] | None:
+def _value_edit(site: EditSite) -> tuple[Classification, list[int], list[int]] | None:
     """The edit's values compared by value: a ``number`` or ``date`` classification (cosmetic for the same
-    values, minor when one side is only more precise, major for other values) and the edit's tokens
-    outside the values on each side; None when the two sides do not hold values to compare, one for one."""
+    values, minor when one side is only more precise, major for other values) and which of the edit's
+    tokens lie outside the values on each side; None when the two sides do not hold values to compare,
+    one for one."""
     i1, i2, j1, j2 = site.edit
     old = _value_phrases(site.old_tokens, i1, i2)
-    new = _value_phrases(site.new_tokens, j1, j2)
+    new = _value_phrases(site.new_tokens, j1, j2) if old is not None else None
     if old is None or new is None or len(old[0]) != len(new[0]):
         return None
     pairs = [(before.value, after.value) for before, after in zip(old[0], new[0])]
     outcomes = [compare_values(before, after) for before, after in pairs]
     changed = [pair for pair, outcome in zip(pairs, outcomes) if outcome != SAME] or pairs
-    kind = "date" if any(_is_date(v) or _is_date(w) or isinstance(v, Date) and isinstance(w, Date)
-                         for v, w in changed) else "number"
-    significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
+    kind: Kind = "date" if any(_is_date(v) or _is_date(w) or (isinstance(v, Date) and isinstance(w, Date))
+                               for v, w in changed) else "number"
+    significance: Significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
     detail = {"old_value": "; ".join(str(v) for v, _ in changed), "new_value": "; ".join(str(w) for _, w in changed)}
     return Classification(kind, significance, detail), old[1], new[1]
 
@@ -294,7 +303,7 @@ def _named_elsewhere(word: str, block: str) -> bool:
         if before and before[-1] not in ".!?…":
             return True
         title = before[:-1].split()[-1:] if before.endswith(".") else []
-        if title and (title[0].lower() in _TITLES or len(title[0]) == 1 and title[0].isupper()):
+        if title and (title[0].lower() in _TITLES or (len(title[0]) == 1 and title[0].isupper())):
             return True  # "Mr. Chen", "J. Chen"
     return False
 
@@ -320,7 +329,7 @@ def _is_name(old: Sequence[Token], new: Sequence[Token], site: EditSite | None) 
             following = tokens[k + 1].key if k + 1 < len(tokens) else ""
             if following[:1].isupper():  # "Ana Lopez"
                 return True
-            if _SPEECH_RE.fullmatch(following) and not _PLURAL_RE.search(token.key):  # "Lopez said", not "Officials said"
+            if _SPEECH_RE.fullmatch(following) and not _PLURAL_RE.search(token.key):  # not "Officials said"
                 return True
             if _named_elsewhere(token.key, block):
                 return True
@@ -341,10 +350,12 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
         if quote:
             detail.update(quote)
         return Classification("punctuation", MINOR, detail)
-    if any(might_be_value(t.key) for t in touched):
+    valued = any(might_be_value(t.key) for t in touched)
+    if valued:
         found = _value_edit(site or EditSite(old, new, (0, len(old), 0, len(new))))
         if found is not None:
-            values, rest_old, rest_new = found
+            values, old_outside, new_outside = found
+            rest_old, rest_new = [old[k] for k in old_outside], [new[k] for k in new_outside]
             if [t.key for t in rest_old if t.kind != PUNCT] != [t.key for t in rest_new if t.kind != PUNCT]:
                 if values.significance == MAJOR:
                     return Classification("quote", MAJOR, {**quote, **values.detail}) if quote else values
@@ -356,9 +367,9 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
     new_words = [t for t in new if t.kind != PUNCT]
     if quote:
         return Classification("quote", MAJOR, dict(quote))
-    if any(is_date_word(t.key) for t in touched):
+    if valued and any(is_date_word(t.key) for t in touched):
         return Classification("date", MAJOR, {})
-    if old_words and new_words and all(is_number_token(t) for t in old_words + new_words):
+    if valued and old_words and new_words and all(is_number_token(t) for t in old_words + new_words):
         return Classification("number", MAJOR, {"old_value": " ".join(t.key for t in old_words),
                                                 "new_value": " ".join(t.key for t in new_words)})
     if len(old_words) == 1 and len(new_words) == 1 and len(old) == 1 and len(new) == 1:
@@ -375,5 +386,5 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
         if min(len(before), len(after)) >= 4 and _edit_distance(before.lower(), after.lower()) <= 2:
             return Classification("spelling", MINOR, {"case_only": False})
     negation = any(t.key.lower() in _NEGATIONS or t.key.lower().endswith("n't") for t in words)
-    significance = MAJOR if negation or max(len(old_words), len(new_words)) >= 3 else MINOR
+    significance: Significance = MAJOR if negation or max(len(old_words), len(new_words)) >= 3 else MINOR
     return Classification("wording", significance, {"negation": True} if negation else {})

@@ -37,15 +37,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Sequence
+from functools import cache, lru_cache
+from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import bag_of_words
 from variorum.compare.engine import PairMemo, Version, compare_versions
-from variorum.compare.model import MAJOR, MINOR, SIGNIFICANCES, Change, Comparison, Span
+from variorum.compare.model import MAJOR, MINOR, SIGNIFICANCES, Change, Comparison, Kind, Significance, Span
 from variorum.compare.sequence import opcodes
 from variorum.text.frontmatter import PARAGRAPH
 from variorum.text.segment import ends_sentence, sentence_spans
@@ -72,8 +73,8 @@ class Reading:
     label: str
     text: str
     witnesses: tuple[str, ...]
-    kinds: tuple[str, ...] = ()
-    significance: str | None = None
+    kinds: tuple[Kind, ...] = ()
+    significance: Significance | None = None
     notes: tuple[str, ...] = ()
     changes: tuple[tuple[str, Change], ...] = ()
 
@@ -107,7 +108,7 @@ class VariantSite:
         object.__setattr__(self, "_by_witness", {w: r for r in self.readings for w in r.witnesses})
 
     @property
-    def significance(self) -> str:
+    def significance(self) -> Significance:
         """The highest significance among the readings."""
         return min((r.significance for r in self.readings if r.significance), key=_RANK.__getitem__, default=MAJOR)
 
@@ -364,12 +365,13 @@ def _site(number: int, span: Span, members: list[_Event], level: str, lacking: l
     for position, ((_, notes), carriers) in enumerate(ordered):
         carriers.sort(key=lambda carrier: carrier[0])
         all_changes = [change for _, changes, _ in carriers for change in changes]
+        strongest: Significance = min((c.significance for c in all_changes), key=_RANK.__getitem__)
         variants.append(Reading(
             label=_label(position),
             text=carriers[0][2],
             witnesses=tuple(names[w] for w, _, _ in carriers),
             kinds=tuple(sorted({c.kind for c in all_changes})),
-            significance=min((c.significance for c in all_changes), key=_RANK.__getitem__),
+            significance=strongest,
             notes=notes,
             changes=tuple((names[w], c) for w, changes, _ in carriers for c in changes),
         ))
@@ -527,7 +529,7 @@ def collate(witnesses: Iterable[str | Article], *, ids: Sequence[str] | None = N
     fold_block = lru_cache(maxsize=None)(fold_text)
     memo: PairMemo = {}
 
-    @lru_cache(maxsize=None)
+    @cache
     def overlap(key_a: str, key_b: str) -> int:
         return len(bag_of_words(key_a) & bag_of_words(key_b))
 

@@ -7,7 +7,7 @@ tokens that is no longer than the edits on both sides of it is folded into one e
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from variorum.compare.sequence import matching_runs
 

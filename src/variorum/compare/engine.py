@@ -11,31 +11,45 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any, Callable, MutableMapping
+from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
-from variorum.compare.classify import classify_edit, classify_link, find_speaker, quote_spans, quote_touching
-from variorum.compare.classify import EditSite
+from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_kinds
+from variorum.compare.furniture import furniture_edit, furniture_kinds
 from variorum.compare.metadata import metadata_changes
+from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Kind, Significance, Span
 from variorum.compare.sequence import opcodes
-from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Span
-from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
-from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.errors import InputError
+from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
+from variorum.text.normalize import (
+    ACCENTS_AS_APOSTROPHES,
+    APOSTROPHES,
+    DOUBLE_QUOTES,
+    HYPHENS,
+    INVISIBLE,
+    OTHER_DASHES,
+    RARE_DOUBLE_QUOTES,
+    SINGLE_GUILLEMETS,
+    WORD_DASHES,
+)
+from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.text.tokens import TokenRun, fold, fold_text
 
-_WHOLE_BLOCK_KINDS = {HEADLINE: MAJOR, BYLINE: MAJOR, CAPTION: MINOR, DATELINE: MINOR}
-_ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: MINOR, CORRECTION: MAJOR}
+# a front-matter block's kind → the kind and significance of a change to it as a whole
+_WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
+    HEADLINE: ("headline", MAJOR), BYLINE: ("byline", MAJOR), CAPTION: ("caption", MINOR), DATELINE: ("dateline", MINOR),
+}
+_ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: ("standfirst", MINOR), CORRECTION: ("correction", MAJOR)}
 _LONG_PARAGRAPH_WORDS = 8
 _CONTEXT_CHARS = 240
 _LAYOUT_CONTEXT_CHARS = 80
-_QUOTE_CHARS = set("'\"‘’“”„‟«»‹›′″`´ʼ")
-_DASH_CHARS = set("-‐‑‒–—―−")
-_INVISIBLE_CHARS = set("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_QUOTE_CHARS = set("'\"" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES + SINGLE_GUILLEMETS)
+_DASH_CHARS = set("-" + HYPHENS + WORD_DASHES + OTHER_DASHES)
+_INVISIBLE_CHARS = set(INVISIBLE)
 
 
 # Texts longer than this are refused: what a comparison holds stays a small multiple of its inputs, and
@@ -69,6 +83,7 @@ class Version:
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
+        self.starts = [b.start for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
         self._sentences: dict[int, list[Span]] = {}
         self._word_counts = {} if word_counts is None else word_counts
@@ -251,7 +266,7 @@ class _Comparer:
             self._furniture[id(version)] = furniture_kinds(version.article)
         return self._furniture[id(version)][index]
 
-    def add(self, kind: str, significance: str, old_span: Span | None, new_span: Span | None,
+    def add(self, kind: Kind, significance: Significance, old_span: Span | None, new_span: Span | None,
             context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
         old = _collapse(self.a.text[old_span[0]:old_span[1]]) if with_text and old_span and old_span[0] < old_span[1] else None
         new = _collapse(self.b.text[new_span[0]:new_span[1]]) if with_text and new_span and new_span[0] < new_span[1] else None
@@ -275,6 +290,12 @@ class _Comparer:
         return found
 
     def moved(self, i: int, j: int, *, edited: bool) -> None:
+        furniture = self.furniture(self.a, i)
+        if furniture is not None and self.furniture(self.b, j) is not None:  # teasers shuffled around
+            self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
+                     _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     {"insert_at": self.insert_at[j], "edited": edited, "furniture": furniture})
+            return
         self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                  {"insert_at": self.insert_at[j], "edited": edited})
 
@@ -282,13 +303,14 @@ class _Comparer:
         if not in_place:
             self.moved(i, j, edited=True)
         furniture = self.furniture(self.a, i)
-        if furniture is not None and furniture == self.furniture(self.b, j):  # a new stamp, other teasers
+        if furniture is not None and self.furniture(self.b, j) is not None:  # a new stamp, other teasers
             self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
-                     {"furniture": furniture})
+                     {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
             return
         kind = self.a.blocks[i].kind
-        if kind in _WHOLE_BLOCK_KINDS:
-            self.add(kind, _WHOLE_BLOCK_KINDS[kind], self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
+        whole = _WHOLE_BLOCK_KINDS.get(kind)
+        if whole is not None:
+            self.add(*whole, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
             return
         start_a, start_b = self.a.blocks[i].start, self.b.blocks[j].start
         if self.memo is None:
@@ -337,10 +359,15 @@ class _Comparer:
         for i1, i2, j1, j2 in edits:
             old_span = old_tokens.span(i1, i2)
             new_span = new_tokens.span(j1, j2)
+            context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
+            furniture = furniture_edit(self.a.article, old_span, self.b.article, new_span)
+            if furniture is not None:  # a teaser or stamp run into the article's text
+                changes.append(Change("layout", COSMETIC, None, None, old_span, new_span, context,
+                                      {"furniture": furniture, "differences": [f"page furniture ({furniture})"]}))
+                continue
             quote = self._quote(i, j, old_span, new_span)
             site = EditSite(old_tokens, new_tokens, (i1, i2, j1, j2), self.a.raw(i), self.b.raw(j))
             found = classify_edit(old_tokens.tokens(i1, i2), new_tokens.tokens(j1, j2), quote, site)
-            context = self.b.context(j, new_span) if j1 < j2 or i1 == i2 else self.a.context(i, old_span)
             old = _collapse(self.a.text[old_span[0]:old_span[1]]) if i1 < i2 else None
             new = _collapse(self.b.text[new_span[0]:new_span[1]]) if j1 < j2 else None
             changes.append(Change(found.kind, found.significance, old, new, old_span, new_span, context,
@@ -375,7 +402,7 @@ class _Comparer:
         return None
 
     def joined(self, whole_version: Version, whole: int, parts_version: Version, parts: list[int],
-               kind: str) -> None:
+               kind: Kind) -> None:
         """A split (one A block into several B blocks) or a merge (several A blocks into one B block)."""
         self.matched += whole_version.weight(whole)
         at_sentence = any(ends_sentence(parts_version.raw(p)) for p in parts[:-1])
@@ -391,9 +418,8 @@ class _Comparer:
 
     def removed(self, i: int) -> None:
         block_kind = self.a.blocks[i].kind
-        kind = block_kind if block_kind in _ADDED_OR_REMOVED_KINDS else "paragraph_removed"
-        significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
-            MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
+        kind, significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
+            "paragraph_removed", MAJOR if self.a.word_count(i) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         position = self.position_in_b[i]
         furniture = self.furniture(self.a, i)
@@ -402,9 +428,8 @@ class _Comparer:
 
     def added(self, j: int) -> None:
         block_kind = self.b.blocks[j].kind
-        kind = block_kind if block_kind in _ADDED_OR_REMOVED_KINDS else "paragraph_added"
-        significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
-            MAJOR if self.b.word_count(j) >= _LONG_PARAGRAPH_WORDS else MINOR
+        kind, significance = _ADDED_OR_REMOVED_KINDS.get(block_kind) or (
+            "paragraph_added", MAJOR if self.b.word_count(j) >= _LONG_PARAGRAPH_WORDS else MINOR
         )
         point = self.insert_at[j]
         furniture = self.furniture(self.b, j)
@@ -429,8 +454,16 @@ class _Comparer:
                 continue
             found = classify_link(old_href, link.href)
             new_span = (link.start, link.end) if link.start >= 0 else None
-            self.changes.append(Change("link", found.significance, old_href, link.href, old_span, new_span,
+            significance = found.significance
+            if self.in_furniture(self.b, link.start) or (old_span and self.in_furniture(self.a, old_span[0])):
+                significance = COSMETIC  # a teaser that now points at another story
+            self.changes.append(Change("link", significance, old_href, link.href, old_span, new_span,
                                        _collapse(link.text), found.detail))
+
+    def in_furniture(self, version: Version, offset: int) -> bool:
+        """True when the text at ``offset`` lies in a block of page furniture."""
+        index = bisect_right(version.starts, offset) - 1
+        return index >= 0 and offset < version.blocks[index].end and self.furniture(version, index) is not None
 
 
 def compare(a: str | Article, b: str | Article) -> Comparison:

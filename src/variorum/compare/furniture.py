@@ -10,8 +10,15 @@ furniture, so that the comparison reports it as a cosmetic change:
 - ``links``: the block's text is mostly the anchors of links to other pages (teaser and related lists);
 - ``stamp``: the block is only a date and time, maybe after "Last updated", "Published", "Posted", …;
 - ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos");
+- ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
+- ``label``: a word or two that is no sentence ("Related", "Advertisement");
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video").
+
+Furniture also runs into the article's own paragraphs when a page is extracted as one block: an edit
+whose two sides read the same once the anchors of links to other pages and inline stamps are taken out
+(``statement.The`` → ``statement.City council delays vote on budgetThe``) is furniture too
+(:func:`furniture_edit`).
 
 Each check is pure and looks only at the Article (text, blocks, links); a real paragraph that merely
 contains a link or a date is never furniture.
@@ -22,16 +29,21 @@ from __future__ import annotations
 import re
 
 from variorum.article import Article, Block
-from variorum.text.frontmatter import BYLINE, HEADLINE
+from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH
 from variorum.text.segment import ends_sentence
-from variorum.text.urls import link_key
+from variorum.text.urls import link_key, split_capture
 
-LINKS, STAMP, MEDIA, TEASER = "links", "stamp", "media", "teaser"
+LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE = (
+    "links", "stamp", "media", "teaser", "archive", "label", "inline")
 
 LINK_SHARE = 0.5
 """A block is a link list when at least this share of its non-space characters are link anchors."""
 MAX_STAMP_WORDS = 16
 """A stamp is short: "Last Updated Dec 23, 2016 10:56 PM EST" is seven words."""
+MAX_BANNER_WORDS = 40
+"""An archive's banner is a line or two: the archive's name, the capture's address, its dates."""
+MAX_LABEL_WORDS = 2
+"""A box's heading or a widget's label ("Related", "Advertisement", "Share this")."""
 MAX_TEASER_WORDS = 16
 """A teaser line next to other furniture is a headline's length, not a paragraph's."""
 
@@ -88,6 +100,25 @@ def is_media_label(text: str) -> bool:
     return bool(_MEDIA_RE.match(text)) and len(text.split()) <= 24
 
 
+def is_archive_banner(text: str) -> bool:
+    """True for a web archive's banner: a short block that names a capture's address in its text.
+
+    >>> is_archive_banner("The Wayback Machine - http://web.archive.org/web/20161120034910/http://x.org/a 24 captures")
+    True
+    >>> is_archive_banner("The page was archived in 2016, as the court noted in its ruling on Monday.")
+    False
+    """
+    if len(text.split()) > MAX_BANNER_WORDS:
+        return False
+    return any(split_capture(word.strip("()[]<>\"'.,;"))[0] for word in text.split() if "://" in word)
+
+
+def _is_label(text: str) -> bool:
+    """A word or two of plain letters that is no sentence: "Related", "Advertisement"."""
+    words = text.split()
+    return len(words) <= MAX_LABEL_WORDS and all(word.strip(":-–—").isalpha() for word in words)
+
+
 def link_share(article: Article, block: Block) -> float:
     """The share of a block's non-space characters that are anchors of links to other pages."""
     own = link_key(article.url) if article.url else None
@@ -111,16 +142,71 @@ def link_share(article: Article, block: Block) -> float:
     return linked / total if total else 0.0
 
 
+_OWN_KINDS = (HEADLINE, BYLINE, DATELINE, CORRECTION)
+_STAMP_REACH = 60  # how far around an edit a stamp containing it may start or end
+_INLINE_STAMP_RE = re.compile(
+    r"(?:(?:last\s+|first\s+)?(?:updated|published|posted|modified)\s*:?\s*)?"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}:\d\d\s*(?:[AaPp]\.?[Mm]\.?)?(?-i:\s*[A-Z]{2,4}(?:\b|(?=[A-Z][a-z])))?)",
+    re.IGNORECASE,
+)
+
+
+def _residue(article: Article, span: tuple[int, int]) -> tuple[str, bool]:
+    """The letters and digits of ``article.text[span]`` once anchors of links to other pages and inline
+    stamps are taken out, and whether anything was taken out."""
+    start, end = span
+    own = link_key(article.url) if article.url else None
+    pieces = list(article.text[start:end])
+    removed = False
+    for link in article.links:
+        if link.start < 0 or link.end <= start or link.start >= end or not link.href or link.href.startswith("#"):
+            continue
+        if own is not None and link_key(link.href) == own:
+            continue
+        for position in range(max(link.start, start), min(link.end, end)):
+            pieces[position - start] = " "
+        removed = True
+    text = "".join(pieces)
+    stripped = _INLINE_STAMP_RE.sub(" ", text)
+    removed = removed or stripped != text
+    return "".join(ch for ch in stripped.casefold() if ch.isalnum()), removed
+
+
+def _inside_stamp(article: Article, span: tuple[int, int]) -> bool:
+    """True when ``article.text[span]`` lies inside a date-and-time stamp run into the text."""
+    start, end = span
+    window = max(0, start - _STAMP_REACH)
+    return any(m.start() <= start and end <= m.end()
+               for m in _INLINE_STAMP_RE.finditer(article.text, window, end + _STAMP_REACH))
+
+
+def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_span: tuple[int, int]) -> str | None:
+    """``inline`` when a word-level edit only adds or removes link anchors to other pages or stamps that
+    ran into a paragraph (their sides equal once those are taken out), else None."""
+    if _inside_stamp(old, old_span) and _inside_stamp(new, new_span):
+        return STAMP
+    old_rest, old_removed = _residue(old, old_span)
+    new_rest, new_removed = _residue(new, new_span)
+    if (old_removed or new_removed) and old_rest == new_rest:
+        return INLINE
+    return None
+
+
 def furniture_kind(article: Article, block: Block) -> str | None:
     """Why a block found in one capture only is furniture (``links``, ``stamp``, ``media`` or ``teaser``),
     or None. Headlines and bylines are never furniture."""
-    if block.kind in (HEADLINE, BYLINE):
+    if block.kind in _OWN_KINDS:
         return None
     text = article.block_text(block)
     if is_stamp(text):
         return STAMP
+    if is_archive_banner(text):
+        return ARCHIVE
     if is_media_label(text):
         return MEDIA
+    if (block.kind == PARAGRAPH and _is_label(text)) or (block.kind == CAPTION and len(text.split()) <= MAX_LABEL_WORDS):
+        return LABEL
     share = link_share(article, block)
     if share >= LINK_SHARE:
         return LINKS
@@ -134,11 +220,11 @@ def furniture_kinds(article: Article) -> list[str | None]:
     a sentence next to a block of furniture."""
     kinds = [furniture_kind(article, block) for block in article.blocks]
     for index, block in enumerate(article.blocks):
-        if kinds[index] is not None or block.kind in (HEADLINE, BYLINE):
+        if kinds[index] is not None or block.kind != PARAGRAPH:
             continue
         neighbours = kinds[max(0, index - 1):index] + kinds[index + 1:index + 2]
         text = article.block_text(block)
-        if (any(kind in (LINKS, MEDIA) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
+        if (any(kind in (LINKS, MEDIA, LABEL) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
                 and not ends_sentence(text)):
             kinds[index] = TEASER
     return kinds

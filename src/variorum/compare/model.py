@@ -3,21 +3,36 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any, Final, Literal, TypedDict, get_args
 
 from variorum.article import Article
 
-MAJOR, MINOR, COSMETIC = "major", "minor", "cosmetic"
-SIGNIFICANCES = (MAJOR, MINOR, COSMETIC)
-_RANK = {MAJOR: 0, MINOR: 1, COSMETIC: 2}
+Significance = Literal["major", "minor", "cosmetic"]
+MAJOR: Final = "major"
+MINOR: Final = "minor"
+COSMETIC: Final = "cosmetic"
+SIGNIFICANCES: tuple[Significance, ...] = get_args(Significance)
+_RANK: dict[Significance, int] = {MAJOR: 0, MINOR: 1, COSMETIC: 2}
 
-KINDS = (
+Kind = Literal[
     "headline", "byline", "caption", "dateline", "standfirst",
     "paragraph_added", "paragraph_removed", "paragraph_moved", "paragraph_split", "paragraph_merged",
     "wording", "number", "date", "link", "quote", "name", "punctuation", "spelling", "correction", "layout",
-)
+]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+
+
+class Summary(TypedDict):
+    """:attr:`Comparison.summary`, as stored with every version (``versions.summary``) and shown in JSON."""
+
+    verdict: str
+    substantive: int
+    by_significance: dict[Significance, int]
+    by_kind: dict[Kind, int]
+
 
 Span = tuple[int, int]
 
@@ -32,8 +47,8 @@ class Change:
     and differing parts of a link, the speaker of a quotation, where a moved paragraph went, …).
     """
 
-    kind: str
-    significance: str
+    kind: Kind
+    significance: Significance
     old: str | None
     new: str | None
     old_span: Span | None
@@ -116,7 +131,7 @@ class Comparison:
         return any(c.substantive for c in self._found)
 
     @property
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> Summary:
         """Counts by significance and by kind, and a one-line verdict."""
         by_significance = self._counts()
         by_kind = Counter(c.kind for c in self._found)
@@ -143,7 +158,7 @@ class Comparison:
             f"similarity {self.similarity:.1%}"
         )
 
-    def _counts(self) -> Counter[str]:
+    def _counts(self) -> Counter[Significance]:
         """How many changes of each significance (deferred ones are cosmetic)."""
         counts = Counter(c.significance for c in self._found)
         counts[COSMETIC] += self._deferred_count

@@ -13,9 +13,9 @@ The result has B's words in B's order (its layout is A's): ``tokens(patch(a, cha
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from variorum.compare.model import Change
+from variorum.compare.model import Change, Span
 
 _WORDS_UNCHANGED = {"layout", "paragraph_split", "paragraph_merged"}
 _BLOCK_INSERTIONS = {"paragraph_added", "paragraph_moved"}
@@ -40,28 +40,31 @@ def _apply(text: str, edits: list[tuple[int, int, int, str]]) -> str:
 
 def patch(a: str, changes: Iterable[Change]) -> str:
     """Apply ``changes`` (from ``compare(a, b)``) to ``a``; the result has B's words."""
-    changes = [c for c in changes if c.kind not in _WORDS_UNCHANGED and c.old_span is not None]
-    moves = [c for c in changes if c.kind == "paragraph_moved"]
-    inner: dict[int, list[Change]] = {id(m): [] for m in moves}
+    spanned = [(c, c.old_span) for c in changes if c.kind not in _WORDS_UNCHANGED and c.old_span is not None]
+    moves = [(c, span) for c, span in spanned if c.kind == "paragraph_moved"]
+    inner: dict[int, list[tuple[Change, Span]]] = {id(m): [] for m, _ in moves}
     edits: list[tuple[int, int, int, str]] = []
-    for change in changes:
+    for change, (start, end) in spanned:
         if change.kind == "paragraph_moved":
             continue
-        start, end = change.old_span
         is_block = change.kind in _BLOCK_INSERTIONS
-        container = None if is_block else next((m for m in moves if m.old_span[0] <= start and end <= m.old_span[1]), None)
+        container = None if is_block else next((m for m, (m_start, m_end) in moves if m_start <= start and end <= m_end),
+                                               None)
         if container is not None:
-            inner[id(container)].append(change)
+            inner[id(container)].append((change, (start, end)))
             continue
         separator = "\n\n" if is_block else " "
         replacement = f"{separator}{change.new}{separator}" if change.new else separator
-        edits.append((start, end, change.new_span[0] if change.new_span else 0, replacement))
-    for move in moves:
-        start, end = move.old_span
-        shifted = [(c.old_span[0] - start, c.old_span[1] - start, c.new_span[0], f" {c.new} " if c.new else " ")
-                   for c in inner[id(move)]]
+        edits.append((start, end, _new_start(change), replacement))
+    for move, (start, end) in moves:
+        shifted = [(c_start - start, c_end - start, _new_start(c), f" {c.new} " if c.new else " ")
+                   for c, (c_start, c_end) in inner[id(move)]]
         moved_text = _apply(a[start:end], shifted)
-        edits.append((start, end, move.new_span[0], "\n\n"))
+        edits.append((start, end, _new_start(move), "\n\n"))
         point = move.detail["insert_at"]
-        edits.append((point, point, move.new_span[0], f"\n\n{moved_text}\n\n"))
+        edits.append((point, point, _new_start(move), f"\n\n{moved_text}\n\n"))
     return _apply(a, edits)
+
+
+def _new_start(change: Change) -> int:
+    return change.new_span[0] if change.new_span else 0

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 _MAX_MYERS_STEPS = 400
 
@@ -217,7 +217,7 @@ def matching_runs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Run]:
                 continue
             anchors = _rarest_anchors(a, alo, ahi, b, blo, bhi, counts_a)
         # Push the regions between anchors (and the anchors) in reverse so they pop left to right.
-        boundaries = [(alo - 1, blo - 1)] + anchors + [(ahi, bhi)]
+        boundaries = [(alo - 1, blo - 1), *anchors, (ahi, bhi)]
         for index in range(len(boundaries) - 1, 0, -1):
             prev_i, prev_j = boundaries[index - 1]
             next_i, next_j = boundaries[index]
@@ -237,7 +237,7 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[str, int
     """difflib-style opcodes (``equal``, ``replace``, ``delete``, ``insert``) covering both sequences."""
     result: list[tuple[str, int, int, int, int]] = []
     i = j = 0
-    for run_i, run_j, n in matching_runs(a, b) + [(len(a), len(b), 0)]:
+    for run_i, run_j, n in [*matching_runs(a, b), (len(a), len(b), 0)]:
         if i < run_i or j < run_j:
             tag = "replace" if i < run_i and j < run_j else ("delete" if i < run_i else "insert")
             result.append((tag, i, run_i, j, run_j))

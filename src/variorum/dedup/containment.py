@@ -81,10 +81,11 @@ def sample_sizes(sets: ShingleSets) -> np.ndarray:
 
 def postings(sets: ShingleSets, members: np.ndarray) -> np.ndarray:
     """The sampled shingles of documents ``members`` of compact ``sets`` as sorted ``value << 32 | document``."""
-    chosen = sets.take(members)
-    owners = np.repeat(members.astype(np.uint64), chosen.sizes)
-    sampled = _sampled(chosen.values)
-    codes: np.ndarray = (chosen.values[sampled].astype(np.uint64) << _SHIFT) | owners[sampled]
+    member = np.zeros(len(sets), dtype=bool)
+    member[members] = True
+    sampled = np.flatnonzero(_sampled(sets.values) & np.repeat(member, sets.sizes))
+    owners = np.searchsorted(sets.offsets, sampled, side="right") - 1
+    codes: np.ndarray = (sets.values[sampled].astype(np.uint64) << _SHIFT) | owners.astype(np.uint64)
     codes.sort()
     return codes
 
@@ -124,16 +125,31 @@ def posting_pairs(codes: np.ndarray, max_postings: int) -> Counted:
         positions, ends = positions[reaching], ends[reaching]
         found.append((documents[positions] << _SHIFT) | documents[positions + step])
         step += 1
-    small_pairs = sum(len(pairs) for pairs in found)
     # Crowded lists: each posting with the list's first.
     heads = np.repeat(np.where(lengths > max_postings, starts, -1), lengths)
     crowded = heads >= 0
     tails = np.flatnonzero(crowded & (np.arange(len(codes)) != heads))
-    found.append((documents[heads[tails]] << _SHIFT) | documents[tails])
-    pairs = np.concatenate(found)
-    weights = np.full(len(pairs), CROWDED, dtype=np.int64)
-    weights[:small_pairs] = 1
-    return (*_counted(pairs, weights), documents[crowded])
+    in_small = _runs(np.concatenate(found) if found else np.empty(0, np.uint64))
+    with_first = _runs((documents[heads[tails]] << _SHIFT) | documents[tails])
+    return (*_added(in_small, (with_first[0], with_first[1] * CROWDED)), documents[crowded])
+
+
+def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``codes``, sorted, and how often each occurs."""
+    codes = np.sort(codes)
+    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else np.empty(0, int)
+    return codes[starts], np.diff(np.append(starts, len(codes))).astype(np.int64)
+
+
+def _added(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two sets of distinct sorted codes with counts, as one (the counts of a code in both added)."""
+    codes = np.sort(np.concatenate([first[0], second[0]]))  # not np.union1d: its hashing is far slower here
+    if len(codes):
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    counts = np.zeros(len(codes), dtype=np.int64)
+    for part_codes, part_counts in (first, second):
+        counts[np.searchsorted(codes, part_codes)] += part_counts
+    return codes, counts
 
 
 def _counted(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -150,6 +166,8 @@ def merge_counts(parts: Sequence[Counted]) -> Counted:
     """The counts of several shards of postings added up: what :func:`posting_pairs` gives for all."""
     if not parts:
         return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.uint64)
+    if len(parts) == 1:
+        return parts[0]
     codes, counts = _counted(np.concatenate([part[0] for part in parts]), np.concatenate([part[1] for part in parts]))
     return codes, counts, np.concatenate([part[2] for part in parts])
 

@@ -68,15 +68,15 @@ def connect(spec: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[Any]:
         # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in its workers, which turns off glibc's adaptive mmap
         # threshold: every large NumPy temporary is then mapped and unmapped afresh, and sketching takes about
         # 1.7 times the CPU time. The workers of a local cluster keep the C library's default.
-        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), LocalCluster(  # type: ignore[no-untyped-call]
+        with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}), LocalCluster(
             # The scheduler's HTTP server (dashboard, health) on a free loopback port: None still takes 8787,
             # with a warning when another cluster has it, and on every interface.
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
-        ) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        ) as cluster, Client(cluster) as client:
             yield client
         return
     try:
-        client = Client(address, timeout=timeout)  # type: ignore[no-untyped-call]
+        client = Client(address, timeout=timeout)
     except (OSError, TimeoutError) as error:
         raise DaskError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({error})") from None
     with client:
@@ -136,7 +136,7 @@ def sketch_part(part: Part, config: DedupConfig, fields: Fields, max_bytes: int)
     sites = [d.site for d in found]
     return SketchedPart(
         part.name, [d.id for d in found], [d.published for d in found], sites,
-        sketch([d.text for d in found], config, sites) if found else None, left_out, warnings, error,
+        sketch([d.text for d in found], config, sites, config.signed) if found else None, left_out, warnings, error,
     )
 
 
@@ -176,8 +176,8 @@ def dedup_on_dask(
     for number, part in enumerate(parts):
         pending[client.submit(sketch_part, part, config, fields, max_bytes, pure=False)] = number
         if len(pending) >= 2 * workers:
-            collect(wait(list(pending), return_when="FIRST_COMPLETED").done)  # type: ignore[no-untyped-call]
-    collect(wait(list(pending)).done)  # type: ignore[no-untyped-call]
+            collect(wait(list(pending), return_when="FIRST_COMPLETED").done)
+    collect(wait(list(pending)).done)
     return deduper, _candidates(deduper, client, workers)
 
 

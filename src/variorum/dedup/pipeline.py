@@ -80,6 +80,11 @@ class DedupConfig:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {self.level!r}")
 
     @property
+    def signed(self) -> bool:
+        """Whether the run needs MinHash signatures (Jaccard bands them; containment never reads them)."""
+        return self.measure == "jaccard"
+
+    @property
     def bands_rows(self) -> tuple[int, int]:
         """The LSH ``(bands, rows)`` for this measure and threshold."""
         return optimal_params(lsh_threshold(self.measure, self.threshold), self.num_perm)
@@ -114,20 +119,30 @@ class Sketch:
     paragraph_offsets: np.ndarray | None = None  # int64, documents + 1; None: no document has a site
 
 
-def sketch(texts: Sequence[str], config: DedupConfig, sites: Sequence[str | None] | None = None) -> Sketch:
+def sketch(
+    texts: Sequence[str], config: DedupConfig, sites: Sequence[str | None] | None = None, signed: bool = True
+) -> Sketch:
     """The sketch of a batch of texts (of documents on ``sites``, when known: their paragraphs too).
 
     Exact duplicates within the batch (same words) are shingled and signed once, and share the result.
+    Without ``signed`` the signatures are left out (an array of no columns): containment, the
+    default measure, never reads them.
     """
     tokens = token_hashes(texts)
     keys = exact_keys(tokens)
     _, firsts, copies = np.unique(keys, return_index=True, return_inverse=True)
+    width = config.num_perm if signed else 0
+
+    def sign(sets: ShingleSets) -> np.ndarray:
+        return signatures(sets, config.num_perm) if signed else np.empty((len(sets), 0), dtype=np.uint32)
+
     if len(firsts) < len(texts):
         distinct = shingle_sets(tokens.take(firsts), config.ngram, config.seed)
-        sets, signed = distinct.take(copies), signatures(distinct, config.num_perm)[copies]
+        sets, signed_ = distinct.take(copies), sign(distinct)[copies]
     else:
         sets = shingle_sets(tokens, config.ngram, config.seed)
-        signed = signatures(sets, config.num_perm)
+        signed_ = sign(sets)
+    assert signed_.shape[1] == width
     parts: dict[str, object] = {}
     if sites is not None and any(site is not None for site in sites):
         paragraph_sets, prints, offsets = furniture.paragraph_parts(
@@ -138,7 +153,7 @@ def sketch(texts: Sequence[str], config: DedupConfig, sites: Sequence[str | None
         word_counts=tokens.sizes,
         sizes=sets.sizes,
         lengths=np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)),
-        signatures=signed,
+        signatures=signed_,
         sets=containment.compact(sets),
         **parts,  # type: ignore[arg-type]
     )
@@ -156,7 +171,7 @@ def _sketch_encoded(buffer: bytes, lengths: np.ndarray, config: DedupConfig, sit
     """The sketch of the texts packed by :func:`_encoded`."""
     ends = np.cumsum(lengths).tolist()
     return sketch([buffer[start:end].decode("utf-8", "surrogatepass") for start, end in zip([0, *ends], ends)],
-                  config, sites)
+                  config, sites, config.signed)
 
 
 def _concat_sets(parts: Sequence[ShingleSets], dtype: type) -> ShingleSets:
@@ -178,6 +193,7 @@ def concat_sketches(parts: Sequence[Sketch], num_perm: int) -> Sketch:
             return np.concatenate(arrays)
         return np.empty((0, width) if width else 0, dtype=dtype)
 
+    num_perm = parts[0].signatures.shape[1] if parts else num_perm
     paragraphs: dict[str, object] = {}
     if any(part.paragraph_offsets is not None for part in parts):
         offsets = [np.zeros(1, dtype=np.int64)]
@@ -312,7 +328,7 @@ class Deduper:
         if batch:
             sites = [d.site for d in batch]
             self.add_sketch([d.id for d in batch], [d.published for d in batch],
-                            sketch([d.text for d in batch], self.config, sites), sites)
+                            sketch([d.text for d in batch], self.config, sites, self.config.signed), sites)
 
     def add_all(self, batches: Iterable[Sequence[Document]], processes: int = 1) -> None:
         """Sketch batches of documents in order, on ``processes`` worker processes when more than one.
@@ -377,8 +393,9 @@ class Deduper:
                                   np.concatenate(([0], np.cumsum([len(replaced[i]) for i in changed.tolist()]))))
                 compacted = containment.compact(new)
                 sets = furniture.replace_sets(sets, {int(i): compacted[n] for n, i in enumerate(changed)})
-                signed = signed.copy()
-                signed[changed] = signatures(new, self.config.num_perm)
+                if signed.shape[1]:
+                    signed = signed.copy()
+                    signed[changed] = signatures(new, self.config.num_perm)
                 sizes = sizes.copy()
                 sizes[changed] = new.sizes
                 only_furniture[changed] = new.sizes == 0

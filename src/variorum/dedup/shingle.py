@@ -33,6 +33,16 @@ from typing import Self
 import numpy as np
 import xxhash
 
+from variorum.text.normalize import (
+    APOSTROPHES,
+    DOUBLE_QUOTES,
+    ELLIPSIS,
+    HYPHENS,
+    INVISIBLE,
+    NO_BREAK_SPACE,
+    WORD_DASHES,
+)
+
 HASH_BITS = 44
 """Bits of a shingle hash (see :func:`shingle_sets`)."""
 
@@ -75,12 +85,13 @@ _SEPARATORS = (
 _CLASSES = _class_table()
 # Typographic apostrophes and hyphens join words as their ASCII forms do; invisible characters vanish. The
 # commonest separators become ASCII too (the words stay the same): a text left all ASCII lowercases fast.
+# (text.normalize: shingles leave ACCENTS_AS_APOSTROPHES and RARE_DOUBLE_QUOTES alone, for pinned hashes)
 _FOLDS = (
-    *((apostrophe, "'") for apostrophe in "’‘ʼ‛′"),
-    *((hyphen, "-") for hyphen in "\u2010\u2011"),
-    *((invisible, "") for invisible in "\u00ad\u200b\u200c\u200d\u2060\ufeff"),
-    *((separator, " ") for separator in "“”„«»–—\u00a0"),
-    ("…", "..."),
+    *((apostrophe, "'") for apostrophe in APOSTROPHES),
+    *((hyphen, "-") for hyphen in HYPHENS),
+    *((invisible, "") for invisible in INVISIBLE),
+    *((separator, " ") for separator in DOUBLE_QUOTES + WORD_DASHES + NO_BREAK_SPACE),
+    (ELLIPSIS, "..."),
 )
 # It starts with the hyphen, so the regex engine scans for hyphens alone: applied to every text, it costs a
 # quarter of what merely testing ``b"-\n" in raw`` did.

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from variorum.errors import InputError, VariorumError
-from variorum.extract.formats import JSONL, PARQUET, WARC, Fields, detect_format, local_path, read_input
+from variorum.extract.formats import JSONL, PARQUET, WARC, Fields, detect_format, local_path, read_inputs
 from variorum.extract.records import BROKEN, SKIPPED, Record
 
 FILES = "files"
@@ -56,15 +56,14 @@ class Selection:
     def positioned(self, inputs: list[str], fields: Fields = Fields()) -> Iterator[tuple[int, Record]]:
         """:meth:`records`, each with its document's position in the run."""
         seen: dict[str, int] = {}
-        for name in inputs:
-            for record in read_input(name, fields):
-                if record.kind in (BROKEN, SKIPPED):
-                    continue
-                number = seen.get(record.id, 0)
-                seen[record.id] = number + 1
-                position = self.wanted.get((record.id, number))
-                if position is not None:
-                    yield position, record
+        for record in read_inputs(inputs, fields):
+            if record.kind in (BROKEN, SKIPPED):
+                continue
+            number = seen.get(record.id, 0)
+            seen[record.id] = number + 1
+            position = self.wanted.get((record.id, number))
+            if position is not None:
+                yield position, record
 
 
 def input_format(inputs: list[str]) -> str:
@@ -104,14 +103,14 @@ def check_target(inputs: list[str], out: Path) -> str:
     return kind
 
 
-def write_unique(inputs: list[str], chosen: Selection, out: Path) -> int:
+def write_unique(inputs: list[str], chosen: Selection, out: Path, fields: Fields = Fields()) -> int:
     """Write the chosen records of ``inputs``, in their format, to ``out``; return how many were written."""
     kind = check_target(inputs, out)
     written = 0
     try:
         if kind == JSONL:
             with out.open("x", encoding="utf-8") as stream:
-                for record in chosen.records(inputs):
+                for record in chosen.records(inputs, fields):
                     field = "html" if record.kind == "html" else "text"
                     stream.write(json.dumps({"id": record.id, "url": record.url, field: _text(record)},
                                             ensure_ascii=False) + "\n")
@@ -120,7 +119,7 @@ def write_unique(inputs: list[str], chosen: Selection, out: Path) -> int:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            kept = list(chosen.records(inputs))
+            kept = list(chosen.records(inputs, fields))
             table = pa.table({
                 "id": [r.id for r in kept], "url": [r.url for r in kept],
                 "text": [_text(r) if r.kind != "html" else None for r in kept],
@@ -134,14 +133,14 @@ def write_unique(inputs: list[str], chosen: Selection, out: Path) -> int:
 
             with out.open("xb") as raw:
                 writer = WARCWriter(raw, gzip=out.suffix == ".gz")
-                for record in chosen.records(inputs):
+                for record in chosen.records(inputs, fields):
                     content_type = "text/html" if record.kind == "html" else "text/plain"
                     writer.write_record(writer.create_warc_record(
                         record.url or record.id, "resource", payload=io.BytesIO(_data(record)),
                         warc_content_type=f"{content_type}; charset={record.charset or 'utf-8'}"))
                     written += 1
         else:
-            written = _write_files(inputs, chosen, out)
+            written = _write_files(inputs, chosen, out, fields)
     except FileExistsError as error:
         raise InputError(error.filename or str(out), "exists; refusing to overwrite it") from None
     except OSError as error:
@@ -149,12 +148,12 @@ def write_unique(inputs: list[str], chosen: Selection, out: Path) -> int:
     return written
 
 
-def _write_files(inputs: list[str], chosen: Selection, out: Path) -> int:
+def _write_files(inputs: list[str], chosen: Selection, out: Path, fields: Fields) -> int:
     """Each chosen file under ``out`` at its path relative to the inputs' common folder."""
     common = _common_folder(inputs)
     out.mkdir(parents=True, exist_ok=True)
     written = 0
-    for record in chosen.records(inputs):
+    for record in chosen.records(inputs, fields):
         relative = os.path.relpath(os.path.abspath(local_path(record.source)), common)
         target = out / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -12,14 +12,23 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from variorum.errors import InputError
-from variorum.extract.limits import MAX_PAGE_BYTES, GzipStream, expansion_limit, read_capped
-from variorum.extract.records import BROKEN, HTML, SKIPPED, TEXT, Record
+from variorum.extract.feeds import looks_like_feed
+from variorum.extract.limits import (
+    MAX_PAGE_BYTES,
+    GzipStream,
+    expansion_limit,
+    read_capped,
+)
+from variorum.extract.records import BROKEN, FEED, HTML, SKIPPED, TEXT, Record, one_line
+from variorum.extract.warc import warc_records
 from variorum.text.decode import looks_binary
 
 if TYPE_CHECKING:
@@ -34,6 +43,7 @@ _EXTENSIONS = {
     ".warc": WARC,
     ".parquet": PARQUET,
 }
+_FEED_EXTENSIONS = (".xml", ".rss", ".atom", ".rdf", ".json")
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<article", b"<p>", b"<div")
 _PARQUET_BATCH_ROWS = 64
 
@@ -46,6 +56,9 @@ class Fields:
     url: str = "url"
     text: str = "text"
     html: str = "html"
+
+
+DEFAULT_FIELDS = Fields()
 
 
 def _suffixes(path: Path) -> tuple[str, bool]:
@@ -62,6 +75,8 @@ def sniff(head: bytes) -> str | None:
         return WARC
     if head.startswith(b"PAR1"):
         return PARQUET
+    if looks_like_feed(head):
+        return FEED
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if any(marker in lowered[:2048] for marker in _HTML_MARKERS) and lowered.startswith(b"<"):
         return HTML
@@ -89,9 +104,14 @@ def detect_format(path: Path) -> tuple[str | None, bool]:
     if not gzipped:
         with path.open("rb") as raw:
             gzipped = raw.read(2) == GZIP_MAGIC
+    if extension in _EXTENSIONS and _EXTENSIONS[extension] not in (HTML, TEXT):
+        return _EXTENSIONS[extension], gzipped
+    head = _head(path, gzipped)
+    if looks_like_feed(head):
+        return FEED, gzipped
     if extension in _EXTENSIONS:
         return _EXTENSIONS[extension], gzipped
-    return sniff(_head(path, gzipped)), gzipped
+    return sniff(head), gzipped
 
 
 def _open(path: Path, gzipped: bool, source: str, buffered: bool = True) -> BinaryIO:
@@ -162,7 +182,10 @@ def read_jsonl(
             try:
                 row = json.loads(line)
             except (UnicodeDecodeError, ValueError) as error:
-                yield Record(BROKEN, where, where, error=f"not JSON ({error})")
+                yield Record(BROKEN, where, where, error=f"not JSON ({one_line(error)})")
+                continue
+            except RecursionError:
+                yield Record(BROKEN, where, where, error="JSON nested too deeply to read")
                 continue
             if not isinstance(row, dict):
                 yield Record(BROKEN, where, where, error=f"a JSON {type(row).__name__}, not an object")
@@ -170,63 +193,10 @@ def read_jsonl(
             yield _from_mapping(row, fields, where, where)
 
 
-def _charset(content_type: str | None) -> str | None:
-    for parameter in (content_type or "").split(";")[1:]:
-        key, _, value = parameter.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
 def read_warc(path: Path, gzipped: bool, name: str, max_bytes: int) -> Iterator[Record]:
-    """Records of a WARC file: its HTML response and resource records; other records are skipped."""
-    # Imported here, as pyarrow in the Parquet readers: every command would otherwise pay for loading them.
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
-    with _open(path, gzipped, name, buffered=False) as stream:
-        iterator = iter(ArchiveIterator(stream, check_digests=False))
-        number = 0
-        while True:
-            try:
-                warc = next(iterator, None)
-            except (InputError, ArchiveLoadFailed, ValueError) as error:
-                problem = error.problem if isinstance(error, InputError) else f"unreadable WARC data ({error})"
-                yield Record(BROKEN, f"{name}#{number + 1}", f"{name}#{number + 1}", error=problem)
-                return
-            if warc is None:
-                return
-            if warc.rec_type not in ("response", "resource"):
-                continue
-            number += 1
-            url = warc.rec_headers.get_header("WARC-Target-URI")
-            record_id = url or warc.rec_headers.get_header("WARC-Record-ID") or f"{name}#{number}"
-            where = f"{name}#{number} ({record_id})"
-            headers = warc.http_headers
-            content_type = (headers.get_header("Content-Type") if headers else None) or (
-                warc.rec_headers.get_header("Content-Type"))
-            if headers is not None and not headers.get_statuscode().startswith("2"):
-                yield Record(SKIPPED, record_id, where, url=url, error=f"HTTP status {headers.get_statuscode()}")
-                continue
-            if "html" not in (content_type or "").lower():
-                yield Record(SKIPPED, record_id, where, url=url, error=f"not HTML ({content_type or 'no type'})")
-                continue
-            try:
-                payload = read_capped(warc.content_stream(), max_bytes)
-            except InputError as error:
-                yield Record(BROKEN, record_id, where, url=url, error=error.problem)
-                return
-            except (OSError, ValueError, EOFError) as error:
-                yield Record(BROKEN, record_id, where, url=url, error=f"unreadable record ({error})")
-                continue
-            if payload is None:
-                yield Record(BROKEN, record_id, where, url=url, error=f"record is over the limit of {max_bytes:,} bytes")
-            elif getattr(warc.raw_stream, "limit", 0):
-                yield Record(BROKEN, record_id, where, url=url, error="record is truncated")
-                return
-            else:
-                yield Record(HTML, record_id, where, payload, url, _charset(content_type),
-                             warc.rec_headers.get_header("WARC-Date"))
+    """Records of a WARC file (see :mod:`variorum.extract.warc`)."""
+    with _open(path, gzipped, name) as stream:
+        yield from warc_records(stream, name, max_bytes)
 
 
 def open_parquet(path: Path, name: str, fields: Fields) -> tuple[pq.ParquetFile, list[str]]:
@@ -238,7 +208,7 @@ def open_parquet(path: Path, name: str, fields: Fields) -> tuple[pq.ParquetFile,
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as error:
-        raise InputError(name, f"not a readable Parquet file ({error})") from None
+        raise InputError(name, f"not a readable Parquet file ({one_line(error)})") from None
     columns = set(parquet.schema_arrow.names)
     if fields.text not in columns and fields.html not in columns:
         raise InputError(name, f"has no {fields.text!r} or {fields.html!r} column "
@@ -269,7 +239,7 @@ def read_parquet(
                     yield _from_mapping(row, fields, f"{name}#{number}", f"{name}#{number}")
         except (pa.ArrowException, OSError) as error:
             yield Record(BROKEN, f"{name}#{number + 1}", f"{name}#{number + 1}",
-                         error=f"unreadable Parquet data ({error})")
+                         error=f"unreadable Parquet data ({one_line(error)})")
         number = group_start + metadata.row_group(group).num_rows
 
 
@@ -305,45 +275,128 @@ def read_file(
         yield from read_warc(path, gzipped, name, max_bytes)
     elif kind == PARQUET:
         yield from read_parquet(path, name, fields)
-    elif kind in (HTML, TEXT):
+    elif kind in (HTML, TEXT, FEED):
         yield read_page(path, kind, gzipped, record_id, name, max_bytes)
     else:
         raise InputError(name, "not a format Variorum reads (binary data; expected HTML, text, JSONL, WARC or Parquet)")
 
 
+def printable(name: str) -> str:
+    """``name`` as it can be shown and written: bytes of a file name that are not UTF-8 as ``\\xNN`` escapes.
+
+    >>> printable("caf\\udce9.txt")
+    'caf\\\\xe9.txt'
+    """
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_SPECIAL_FILES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                  (stat.S_ISBLK, "a block device"))
+
+
+def _not_regular(mode: int) -> str:
+    kind = next((what for test, what in _SPECIAL_FILES if test(mode)), "not a file")
+    return f"not a regular file ({kind})"
+
+
+def file_problem(path: Path) -> tuple[str, str] | None:
+    """Why ``path`` is not a regular file or folder to read, as ``(record kind, problem)``; None when it is one.
+
+    Special files (FIFOs, sockets, devices, links to them) are *skipped*: reading them could block or never
+    end. Broken links and folders that cannot be listed are *broken*.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return (BROKEN, "a broken symbolic link") if path.is_symlink() else (BROKEN, "no such file or directory")
+    except OSError as error:
+        return BROKEN, f"cannot be read ({error.strerror or error})"
+    if stat.S_ISDIR(mode):
+        if not os.access(path, os.R_OK | os.X_OK):
+            return BROKEN, "a folder that cannot be read (permission denied)"
+        return None
+    return None if stat.S_ISREG(mode) else (SKIPPED, _not_regular(mode))
+
+
+def _list(folder: str) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        return list(entries)
+
+
 def directory_files(root: Path) -> list[str]:
-    """The files under ``root``, recursively, as sorted relative POSIX paths; hidden entries are left out."""
-    relatives = ((path, path.relative_to(root)) for path in root.rglob("*"))
-    return sorted(
-        relative.as_posix() for path, relative in relatives
-        if not any(part.startswith(".") for part in relative.parts) and path.is_file()
-    )
+    """The entries under ``root`` to read, recursively, as sorted relative POSIX paths: every file, and every
+    entry that is not one (special files, broken links, links to folders, folders that cannot be listed) so
+    that it is counted rather than silently lost; hidden entries are left out.
+    """
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        try:
+            entries = _list(os.path.join(root, relative) if relative else str(root))
+        except OSError as error:
+            if not relative:
+                raise InputError(str(root), f"cannot be read ({error.strerror or error})") from None
+            found.append(relative)
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = f"{relative}/{entry.name}" if relative else entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            (pending if is_folder else found).append(path)
+    return sorted(found)
 
 
-def read_directory_file(root: Path, relative: str, name: str, fields: Fields, max_bytes: int) -> Iterator[Record]:
-    """Records of the file ``relative`` (a path from :func:`directory_files`) of the directory ``name``.
+def _entry_problem(path: Path) -> tuple[str, str] | None:
+    """Why a directory entry is not a file to read (see :func:`file_problem`), links to folders included."""
+    problem = file_problem(path)
+    if problem is None and path.is_dir():
+        kind = "a link to a folder (not followed)" if path.is_symlink() else "a folder that cannot be read"
+        return (SKIPPED if path.is_symlink() else BROKEN), kind
+    return problem
 
-    A file that cannot be read becomes a broken record; one that is not an article (an image, a script, …)
-    a skipped record, so it is counted rather than silently lost.
+
+def read_directory_file(
+    root: Path, relative: str, name: str, fields: Fields, max_bytes: int, prefix: str = ""
+) -> Iterator[Record]:
+    """Records of the file ``relative`` (a path from :func:`directory_files`) of the directory ``name``; the
+    record id of a page is ``prefix/relative`` (the folder's id, see :func:`input_ids`), or ``relative``.
+
+    A file that cannot be read becomes a broken record; one that is not an article (an image, a script, a
+    FIFO, …) a skipped record, so it is counted rather than silently lost.
     """
     path = root / relative
-    shown = os.path.join(name, relative)
+    shown = printable(os.path.join(name, relative))
+    record_id = printable(f"{prefix}/{relative}" if prefix else relative)
+    problem = _entry_problem(path)
+    if problem is not None:
+        yield Record(problem[0], record_id, shown, error=problem[1])
+        return
     try:
         kind, _ = detect_format(path)
         if kind is None or (kind == TEXT and _suffixes(path)[0] not in _EXTENSIONS and path.suffix):
-            yield Record(SKIPPED, relative, shown, error="not an article file")
+            yield Record(SKIPPED, record_id, shown, error="not an article file")
             return
-        yield from read_file(path, relative, shown, fields, max_bytes)
+        yield from read_file(path, record_id, shown, fields, max_bytes)
     except InputError as error:
-        yield Record(BROKEN, relative, shown, error=error.problem)
+        yield Record(BROKEN, record_id, shown, error=error.problem)
     except OSError as error:
-        yield Record(BROKEN, relative, shown, error=f"cannot be read ({error.strerror or error})")
+        yield Record(BROKEN, record_id, shown, error=f"cannot be read ({error.strerror or error})")
 
 
-def read_directory(root: Path, name: str, fields: Fields, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
+def read_directory(
+    root: Path, name: str, fields: Fields, max_bytes: int = MAX_PAGE_BYTES, prefix: str = ""
+) -> Iterator[Record]:
     """Records of every file under ``root``, recursively, in sorted order (see :func:`directory_files`)."""
     for relative in directory_files(root):
-        yield from read_directory_file(root, relative, name, fields, max_bytes)
+        yield from read_directory_file(root, relative, name, fields, max_bytes, prefix)
 
 
 def local_path(name: str) -> Path:
@@ -358,12 +411,84 @@ def local_path(name: str) -> Path:
     return Path(unquote(parts.path))
 
 
-def read_input(name: str, fields: Fields = Fields(), max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
-    """Records of one input named on the command line: a file, a directory, or a ``file://`` URL."""
+def check_input(name: str) -> Path:
+    """The path input ``name`` names, once it is known to be a folder or a regular file (a FIFO, a device or a
+    socket is refused: reading one could hang); :class:`InputError` otherwise."""
     path = local_path(name)
-    if not path.exists():
-        raise InputError(name, "no such file or directory")
+    problem = file_problem(path)
+    if problem is not None:
+        raise InputError(name, problem[1] + ("; name files or folders" if problem[0] == SKIPPED else ""))
+    return path
+
+
+def input_ids(names: Sequence[str]) -> list[str]:
+    """The id each input gives its documents: its path relative to the common folder of the inputs (the
+    folder holding them all), so that ids are unique across the inputs, keep the name of each folder named,
+    and do not depend on the current directory or on how the path was spelt. A page's id is its input's id;
+    a folder's files have ids ``FOLDER/PATH/INSIDE``.
+
+    >>> input_ids(["/news/a", "/news/b/story.txt"])
+    ['a', 'b/story.txt']
+    >>> input_ids(["/news/a/story.txt"])
+    ['story.txt']
+    """
+    paths = []
+    for name in names:
+        try:
+            paths.append(os.path.abspath(local_path(name)))
+        except InputError:
+            paths.append(os.path.abspath(name))
+    if not paths:
+        return []
+    root = os.path.commonpath([os.path.dirname(path) for path in paths])
+    ids = [Path(os.path.relpath(path, root)).as_posix() for path in paths]
+    return [printable("" if input_id == "." else input_id) for input_id in ids]
+
+
+def check_inputs(names: Sequence[str]) -> list[str]:
+    """Check every input before any is read (so a typo costs nothing) and return their :func:`input_ids`.
+
+    Refuses a missing input, one that is not a file or folder, and one named twice or inside a folder also
+    named (its documents would be read twice, under two ids).
+    """
+    seen: dict[str, str] = {}
+    folders: dict[str, str] = {}
+    for name in names:
+        path = check_input(name)
+        absolute = os.path.abspath(path)
+        if absolute in seen:
+            raise InputError(name, f"named twice (also as {seen[absolute]}); name each input once")
+        seen[absolute] = name
+        if path.is_dir():
+            folders[absolute] = name
+    for absolute, name in seen.items():
+        parent = os.path.dirname(absolute)
+        while parent and parent != absolute:
+            if parent in folders:
+                raise InputError(name, f"is inside {folders[parent]}, also named; name each input once")
+            absolute, parent = parent, os.path.dirname(parent)
+    return input_ids(names)
+
+
+def read_input(
+    name: str, fields: Fields = DEFAULT_FIELDS, max_bytes: int = MAX_PAGE_BYTES, input_id: str | None = None
+) -> Iterator[Record]:
+    """Records of one input named on the command line: a file, a directory, or a ``file://`` URL.
+
+    ``input_id`` is the id :func:`input_ids` gives it among the other inputs (default: as the only input).
+    """
+    path = check_input(name)
+    if input_id is None:
+        input_id = input_ids([name])[0]
     if path.is_dir():
-        yield from read_directory(path, name, fields, max_bytes)
+        yield from read_directory(path, printable(name), fields, max_bytes, input_id)
     else:
-        yield from read_file(path, name, name, fields, max_bytes)
+        yield from read_file(path, input_id, printable(name), fields, max_bytes)
+
+
+def read_inputs(names: Sequence[str], fields: Fields = DEFAULT_FIELDS, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
+    """Records of all the inputs named on the command line, in order, with ids unique across them
+    (:func:`input_ids`); every input is checked (:func:`check_inputs`) before the first is read."""
+    ids = check_inputs(names)
+    for name, input_id in zip(names, ids):
+        yield from read_input(name, fields, max_bytes, input_id)

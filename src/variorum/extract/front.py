@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -33,6 +35,19 @@ _SEPARATOR_RE = re.compile(r"(\s+(?:[|\-–—:·»/•]|::)\s+)")
 _TOKEN_RE = re.compile(r"\w+")
 _HEADINGS = ("h1", "h2", "h3")
 _AGREEMENT = 0.6
+_NEAREST_AGREEMENT = 0.3
+"""The ``<h1>`` nearest before the article's text is the headline when it shares this much with a title."""
+_SITE_NAME_SLACK = 6
+_MIN_HEADLINE_WORDS = 2
+UPDATED_STAMP_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
+_TRAILING_DATE_RE = re.compile(
+    r"[\s,|•·–-]*(?:(?:on|updated|published|posted)\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    r"|\d{4}-\d{2}-\d{2}).*$",
+    re.I,
+)
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+"""A title segment is the site's name when it is a site key give or take this many letters ("SpaceNews.com")."""
 _BYLINE_WORDS: frozenset[str] = frozenset({"byline", "author", "authors", "writer", "contributor", "contributors"})
 _STANDFIRST_WORDS: frozenset[str] = frozenset({
     "standfirst", "dek", "deck", "subtitle", "subheadline", "strapline", "summary", "excerpt", "lede", "lead",
@@ -71,6 +86,16 @@ def _key(text: str) -> str:
     return "".join(_TOKEN_RE.findall(text.casefold()))
 
 
+def _spellings(text: str) -> set[str]:
+    """The keys a name may have in a host name: as written, without accents, with German umlauts spelled out
+    ("Börsen-Zeitung" → börsenzeitung, borsenzeitung, boersenzeitung), without a leading "The"."""
+    folded = text.casefold()
+    spelled_out = folded.translate(_UMLAUTS)
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(ch))
+    keys = {_key(folded), _key(spelled_out), _key(plain)}
+    return keys | {key[3:] for key in keys if key.startswith("the") and len(key) > 6}
+
+
 def iso_date(text: str) -> str | None:
     """An ISO 8601 form of a date or date-time written any common way (``Dec 23, 2016 10:56 PM EST``)."""
     try:
@@ -78,12 +103,13 @@ def iso_date(text: str) -> str | None:
     except (ValueError, OverflowError):
         return None
     if not re.search(r"\d{1,2}[:h.]\d{2}", text):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+        return str(parsed.date().isoformat())
+    return str(parsed.isoformat())
 
 
-def _json_ld(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+def _json_ld(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """The schema.org objects of the page's JSON-LD scripts (``@graph`` members included)."""
+    objects: list[dict[str, Any]] = []
     for script in tree.xpath("//script[contains(@type, 'ld+json')]"):
         try:
             data = json.loads(script.text or "")
@@ -95,48 +121,67 @@ def _json_ld(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
             if isinstance(item, list):
                 stack.extend(item[:50])
             elif isinstance(item, dict):
-                yield item
+                objects.append(item)
                 if isinstance(item.get("@graph"), list):
                     stack.extend(item["@graph"][:50])
+    return objects
 
 
-def _meta(tree: lxml.html.HtmlElement, *names: str) -> list[str]:
-    values: list[str] = []
-    for name in names:
-        for value in tree.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name):
-            if flat(str(value)):
-                values.append(flat(str(value)))
-    return values
+@dataclass(frozen=True)
+class _Page:
+    """A page's tree with its ``<meta>`` values by name and its JSON-LD objects, each read once."""
+
+    tree: lxml.html.HtmlElement
+    metas: dict[str, list[str]]
+    json_ld: list[dict[str, Any]]
+
+    @classmethod
+    def read(cls, tree: lxml.html.HtmlElement) -> _Page:
+        metas: dict[str, list[str]] = {}
+        for meta in tree.iter("meta"):
+            content = flat(meta.get("content") or "")
+            for attribute in ("property", "name", "itemprop"):
+                name = (meta.get(attribute) or "").strip()
+                if content and name:
+                    metas.setdefault(name, []).append(content)
+        for element in tree.xpath("//*[@itemprop='dateModified'][@datetime]"):
+            metas.setdefault("dateModified", []).append(flat(element.get("datetime") or ""))
+        return cls(tree, metas, _json_ld(tree))
+
+    def meta(self, *names: str) -> list[str]:
+        return [value for name in names for value in self.metas.get(name, ())]
 
 
-def _site_keys(tree: lxml.html.HtmlElement, url: str | None, sitename: str | None) -> set[str]:
-    names = _meta(tree, "og:site_name", "application-name", "twitter:site")
-    names += [str(item["publisher"].get("name")) for item in _json_ld(tree)
+def _site_keys(page: _Page, url: str | None, sitename: str | None) -> set[str]:
+    names = page.meta("og:site_name", "application-name", "twitter:site")
+    names += [str(item["publisher"].get("name")) for item in page.json_ld
               if isinstance(item.get("publisher"), dict) and item["publisher"].get("name")]
     if sitename:
         names.append(sitename)
-    keys = {_key(name) for name in names if _key(name)}
-    canonical = tree.xpath("//link[@rel='canonical']/@href") or tree.xpath("//meta[@property='og:url']/@content")
+    keys = {key for name in names for key in _spellings(name) if key}
+    canonical = page.tree.xpath("//link[@rel='canonical']/@href") or page.meta("og:url")
     for address in (url, str(canonical[0]) if canonical else None):
-        host = urlsplit(address or "").hostname or ""
-        labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
-        if labels:
-            keys.add(labels[0])
-            keys.add("".join(labels))
+        labels = (urlsplit(address or "").hostname or "").split(".")
+        if len(labels) >= 2:
+            country_pair = len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3
+            domain = labels[-3] if country_pair else labels[-2]
+            keys.update({_key(domain), _key(domain + "".join(labels[-(2 if country_pair else 1):]))})
     return keys
 
 
 def _names_site(segment: str, site_keys: set[str]) -> bool:
     """True when a title segment is the site's name, its host name, the host's initials form, or a date."""
-    key = _key(segment)
-    if not key or date_stamp(segment) is not None or not re.search(r"[^\W\d_]", segment):
+    if not _key(segment) or date_stamp(segment) is not None or not re.search(r"[^\W\d_]", segment):
         return True
     words = [w for w in _TOKEN_RE.findall(segment.casefold()) if w != "the"]
     initials = "".join(w[0] for w in words[:-1]) + (words[-1] if words else "")
-    for site in site_keys:
-        if key == site or initials == site or (len(site) >= 4 and (key.startswith(site) or site.startswith(key)
-                                                                    and len(key) >= 4)):
-            return True
+    for key in _spellings(segment):
+        for site in site_keys:
+            if key == site or initials == site:
+                return True
+            if len(site) >= 4 and len(key) >= 4 and (key.startswith(site) or site.startswith(key)) \
+                    and abs(len(key) - len(site)) <= _SITE_NAME_SLACK:
+                return True
     return False
 
 
@@ -171,32 +216,82 @@ def _in_article(element: lxml.html.HtmlElement) -> bool:
                or (a.get("role") or "") == "main" for a in element.iterancestors())
 
 
-def _metadata_titles(tree: lxml.html.HtmlElement, site_keys: set[str]) -> list[str]:
-    titles = _meta(tree, "og:title", "twitter:title")
-    titles += [flat(str(item["headline"])) for item in _json_ld(tree) if isinstance(item.get("headline"), str)]
-    titles += [flat(tree.findtext(".//title") or "")]
+def _metadata_titles(page: _Page, site_keys: set[str]) -> list[str]:
+    titles = page.meta("og:title", "twitter:title")
+    titles += [flat(str(item["headline"])) for item in page.json_ld if isinstance(item.get("headline"), str)]
+    titles += [flat(page.tree.findtext(".//title") or "")]
     stripped = [strip_site_name(title, site_keys) for title in titles if title]
     return [title for title in stripped if title]
 
 
-def _headline(tree: lxml.html.HtmlElement, site_keys: set[str]) -> tuple[str | None, Any]:
-    """The headline and the heading element it was read from (None when it came from metadata)."""
-    titles = _metadata_titles(tree, site_keys)
-    headings = [h for h in tree.iter(*_HEADINGS) if flat(h.text_content()) and not _in_furniture(h)]
-    best: tuple[float, int, int, int] | None = None
+def _positions(tree: lxml.html.HtmlElement, body_start: Any) -> tuple[dict[int, int], int | None]:
+    """Document-order positions of the page's headings, and of the element where the article's text begins."""
+    positions: dict[int, int] = {}
+    start = None
+    for position, element in enumerate(tree.iter()):
+        if element.tag in _HEADINGS:
+            positions[id(element)] = position
+        if element is body_start:
+            start = position
+    return positions, start
+
+
+def _headline(page: _Page, site_keys: set[str], body_start: Any) -> tuple[str | None, Any]:
+    """The headline and the heading element it was read from (None when it came from metadata): the ``<h1>``
+    nearest before the article's text (``body_start``) if it shares some words with a metadata title; else,
+    among the headings that agree with the titles, an ``<h1>`` before ``<h2>``/``<h3>``, then the one
+    nearest before the text, then the closest agreement."""
+    titles = _metadata_titles(page, site_keys)
+    headings = list(page.tree.iter(*_HEADINGS))
+    positions, start = _positions(page.tree, body_start) if body_start is not None else ({}, None)
+    nearest = _nearest_h1(headings, positions, start, site_keys)
+    if nearest is not None and titles and max(_agreement(flat(nearest.text_content()), t) for t in titles) \
+            >= _NEAREST_AGREEMENT:
+        return flat(nearest.text_content()), nearest
+    best: tuple[int, int, float, int, int] | None = None
     chosen = None
-    for position, heading in enumerate(headings):
+    for order, heading in enumerate(headings):
         text = flat(heading.text_content())
-        agreement = max((_agreement(text, title) for title in titles), default=0.0)
-        if agreement < _AGREEMENT and titles:
+        if not text:
             continue
-        rank = (agreement, -_HEADINGS.index(heading.tag), int(_in_article(heading)), -position)
-        if titles or heading.tag == "h1":
-            if best is None or rank > best:
-                best, chosen = rank, heading
+        furniture = _in_furniture(heading)
+        agreement = max((_agreement(text, title) for title in titles), default=0.0)
+        if (agreement < _AGREEMENT) if titles else (heading.tag != "h1" or furniture):
+            continue
+        position = positions.get(id(heading), order)
+        before_text = start is not None and position < start
+        nearness = -(start - position) if before_text and start is not None else -10**9
+        rank = (-_HEADINGS.index(heading.tag), -int(furniture), agreement if start is None else nearness,
+                int(_in_article(heading)), -order)
+        if best is None or rank > best:
+            best, chosen = rank, heading
+    if chosen is None and titles:
+        chosen = _lone_h1(page.tree, titles, site_keys)
     if chosen is not None:
         return flat(chosen.text_content()), chosen
     return (titles[0] if titles else None), None
+
+
+def _nearest_h1(headings: list[Any], positions: dict[int, int], start: int | None, site_keys: set[str]) -> Any:
+    """The last ``<h1>`` before the article's text, outside furniture and not the site's name."""
+    if start is None:
+        return None
+    before = [h for h in headings if h.tag == "h1" and positions.get(id(h), start) < start
+              and len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS and not _in_furniture(h)
+              and not _names_site(flat(h.text_content()), site_keys)]
+    return before[-1] if before else None
+
+
+def _lone_h1(tree: lxml.html.HtmlElement, titles: list[str], site_keys: set[str]) -> Any:
+    """The page's headline ``<h1>`` when it no longer agrees with the metadata titles (an edited headline
+    whose og:title was left as it was): the one ``<h1>`` outside furniture that is not the site's name, or
+    among several the one inside the article, else the one closest to the titles."""
+    candidates = [h for h in tree.iter("h1") if len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS
+                  and not _in_furniture(h) and not _names_site(flat(h.text_content()), site_keys)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda h: (int(_in_article(h)),
+                                         max(_agreement(flat(h.text_content()), t) for t in titles)))
 
 
 def _following(tree: lxml.html.HtmlElement, anchor: Any) -> Iterator[lxml.html.HtmlElement]:
@@ -226,7 +321,7 @@ def _byline(tree: lxml.html.HtmlElement, anchor: Any, authors: tuple[str, ...]) 
             continue
         pieces = [flat(p) for p in _BYLINE_SPLIT_RE.split(raw.strip()) if flat(p)]
         kept = [p for p in pieces if date_stamp(p) is None and re.search(r"[^\W\d_]", p)]
-        text = " ".join(kept)
+        text = _TRAILING_DATE_RE.sub("", " ".join(kept)).strip()
         if not text or len(text) > _MAX_BYLINE_CHARS:
             continue
         if _BY_RE.match(text) or any(name.casefold() in text.casefold() for name in authors):
@@ -249,10 +344,22 @@ def _standfirst(tree: lxml.html.HtmlElement, anchor: Any) -> str | None:
     return None
 
 
-def _modified(tree: lxml.html.HtmlElement) -> str | None:
-    values = _meta(tree, *_MODIFIED_META)
-    values += [str(item["dateModified"]) for item in _json_ld(tree) if isinstance(item.get("dateModified"), str)]
-    values += [str(v) for v in tree.xpath("//*[@itemprop='dateModified']/@datetime")]
+def _stamped(tree: lxml.html.HtmlElement, anchor: Any) -> str | None:
+    """The date of an "Updated …" stamp printed near the headline (outside the article text)."""
+    for count, element in enumerate(_following(tree, anchor)):
+        if count > _FOLLOWING_ELEMENTS:
+            break
+        if element.tag in ("p", "span", "div", "time") and len(element) <= 2:
+            text = flat(element.text_content())
+            stamp = date_stamp(text) if UPDATED_STAMP_RE.match(text) else None
+            if stamp:
+                return iso_date(stamp)
+    return None
+
+
+def _modified(page: _Page) -> str | None:
+    values = page.meta(*_MODIFIED_META)
+    values += [str(item["dateModified"]) for item in page.json_ld if isinstance(item.get("dateModified"), str)]
     for value in values:
         found = iso_date(value)
         if found:
@@ -261,14 +368,19 @@ def _modified(tree: lxml.html.HtmlElement) -> str | None:
 
 
 def read_front_matter(
-    tree: lxml.html.HtmlElement, url: str | None, *, sitename: str | None = None, authors: tuple[str, ...] = ()
+    tree: lxml.html.HtmlElement, url: str | None, *, sitename: str | None = None, authors: tuple[str, ...] = (),
+    body_start: lxml.html.HtmlElement | None = None,
 ) -> FrontMatter:
-    """The page's headline, byline, standfirst and modified date (any of them None when the page has none)."""
-    site_keys = _site_keys(tree, url, sitename)
-    headline, anchor = _headline(tree, site_keys)
+    """The page's headline, byline, standfirst and modified date (any of them None when the page has none).
+
+    ``body_start``, the element of ``tree`` where the article's text begins, picks among headlines that
+    agree with the metadata the one nearest before the text."""
+    page = _Page.read(tree)
+    site_keys = _site_keys(page, url, sitename)
+    headline, anchor = _headline(page, site_keys, body_start)
     return FrontMatter(
         headline=headline,
         byline=_byline(tree, anchor, authors),
         standfirst=_standfirst(tree, anchor),
-        modified=_modified(tree),
+        modified=_modified(page) or _stamped(tree, anchor),
     )

@@ -4,10 +4,11 @@ Two stages. :func:`prune_furniture` removes, before trafilatura looks for the ar
 markup says they are not the story: ``aside``, ``nav``, ``footer``, forms and dialogs, hidden elements, ARIA
 landmark roles other than ``main``/``article``, schema.org properties that are metadata (publisher, dates),
 and elements whose class or id names a furniture role (related, newsletter, cookie, share, promo, bio, …) —
-unless the element holds a good share of the page's paragraphs, so that a class on an article wrapper never drops the story.
-:func:`block_role` then judges each block trafilatura kept: link lists and link-only lines (related stories,
-"Read more: …" teasers), calls to action (newsletter, follow, download the app), date stamps ("Last updated
-Dec 23, 2016 10:56 PM EST", kept as the modified date) and bare URLs or timestamps are not body text.
+unless the element holds a good share of the page's prose, so that a class on the article's wrapper never
+drops the story. The functions below then judge each block trafilatura kept: link lists and link-only lines
+(related stories, "Read more: …" teasers), gallery and player labels ("View Gallery", "Play Video"), calls
+to action (newsletter, follow us, download the app), date stamps ("Last updated Dec 23, 2016 10:56 PM EST",
+kept as the modified date) and bare URLs or timestamps are not body text.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ _STAMP_LABEL_RE = re.compile(
     re.I,
 )
 _DATE_WORDS_RE = re.compile(
-    r"\b\d+\s+(?:hours?|minutes?|mins?|days?|weeks?)\s+ago\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|\b\d{4}\b|\b\d{1,2}[/.:-]\d{1,2}\b",
+    r"\b\d+\s+(?:hours?|minutes?|mins?|days?|weeks?)\s+ago\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b|\b\d{4}\b|\b\d{1,2}[/.:-]\d{1,2}\b",
     re.I,
 )
 _STAMP_FILLER_RE = re.compile(
@@ -55,17 +57,24 @@ _ISO_STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\
 _BARE_URL_RE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _LABEL_RE = re.compile(r"^[^\W\d][^:\n]{0,40}?:\s+|^(?:[A-Z][A-Z'’]+\s+){1,4}")
 _CALL_TO_ACTION_RE = re.compile(
-    r"\b(?:sign(?:ing)? up|subscribe|subscribing|follow (?:us|\w+ on)|download|get (?:the|our)|click here|"
-    r"tap here|listen (?:to|on|live)|watch (?:\w+ )?(?:live|anytime|now)|join (?:us|our)|share (?:it|this)|"
-    r"thanks for signing up|keep an eye on your inbox|like us on|sign in|log in|newsletter)\b",
+    r"(?:^|[.!?:]\s+|\n)\W*(?:sign up|subscribe|follow (?:us|\w+ on)|download|get (?:the|our)|click here|"
+    r"tap here|listen (?:to|on|live)|watch(?: \w+){0,3} (?:live|anytime|now)|join (?:us|our)|share (?:it|this)|"
+    r"thanks for signing up|keep an eye on your inbox|like us on|sign in|log in)\b",
     re.I,
 )
+"""An imperative that opens a sentence: "Sign up for …", "Follow us on …" ("used it to log in" is not one)."""
 _CALL_TO_ACTION_OBJECT_RE = re.compile(
     r"\b(?:newsletters?|inbox|e-?mail|twitter|facebook|instagram|youtube|tiktok|linkedin|app|apps|podcasts?|"
     r"channel|subscription|alerts?|here|free|today|anytime|live)\b|@\w",
     re.I,
 )
 _CALL_TO_ACTION_WORDS = 40
+_MEDIA_LABEL_RE = re.compile(
+    r"^\W*(?:(?:view|open|see|launch|browse)\s+(?:the\s+|full\s+|all\s+)?(?:gallery|slideshow|photos|images)|"
+    r"(?:play|watch)\s+(?:the\s+)?video)\b",
+    re.I,
+)
+_MEDIA_LABEL_WORDS = 12
 LINK_BLOCK_SHARE = 0.75
 """A block whose text is at least this share of link text (in at most 30 words) is a link, not a paragraph."""
 _LINK_BLOCK_WORDS = 30
@@ -113,25 +122,30 @@ def _holds_the_story(element: lxml.html.HtmlElement, page_chars: int) -> bool:
     the article's wrapper (``and-w-sidebar``, ``modal-enabled``) must not drop the story."""
     if element.tag in _KEPT_TAGS or (element.get("itemprop") or "").lower() == "articlebody":
         return True
-    return page_chars > 0 and _prose_chars(element) >= _STORY_SHARE * page_chars
+    needed = _STORY_SHARE * page_chars
+    # All text bounds the prose from above, and is much quicker to measure.
+    return page_chars > 0 and len(element.text_content()) >= needed and _prose_chars(element) >= needed
+
+
+_CANDIDATES_XPATH: Final = (
+    "//*[@class or @id or @role or @hidden or @aria-hidden or @style or @itemprop]"
+    + "".join(f" | //{tag}" for tag in sorted(_PRUNED_TAGS))
+)
 
 
 def prune_furniture(tree: lxml.html.HtmlElement) -> None:
     """Remove the page's furniture elements from ``tree`` in place (their tail text stays)."""
     page_chars = _prose_chars(tree)
-    doomed: list[lxml.html.HtmlElement] = []
-    skip_inside: lxml.html.HtmlElement | None = None
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if skip_inside is not None and any(a is skip_inside for a in element.iterancestors()):
-            continue
-        if _is_furniture(element) and not _holds_the_story(element, page_chars):
-            doomed.append(element)
-            skip_inside = element
+    doomed = [element for element in tree.xpath(_CANDIDATES_XPATH)
+              if isinstance(element.tag, str) and _is_furniture(element)]
+    removed: list[lxml.html.HtmlElement] = []
     for element in doomed:
-        if element.getparent() is not None:
+        # Document order puts an element after its ancestors: skip what went with an ancestor.
+        if removed and any(ancestor is removed[-1] for ancestor in element.iterancestors()):
+            continue
+        if element.getparent() is not None and not _holds_the_story(element, page_chars):
             element.drop_tree()
+            removed.append(element)
 
 
 def date_stamp(text: str) -> str | None:
@@ -153,6 +167,11 @@ def is_call_to_action(text: str) -> bool:
     if len(text.split(None, _CALL_TO_ACTION_WORDS)) > _CALL_TO_ACTION_WORDS:
         return False
     return bool(_CALL_TO_ACTION_RE.search(text)) and bool(_CALL_TO_ACTION_OBJECT_RE.search(text))
+
+
+def is_media_label(text: str) -> bool:
+    """A player or gallery control with its teaser ("View Gallery: …", "Play Video"), not a paragraph."""
+    return len(text.split(None, _MEDIA_LABEL_WORDS)) <= _MEDIA_LABEL_WORDS and bool(_MEDIA_LABEL_RE.match(text))
 
 
 def is_link_block(text: str, link_texts: list[str]) -> bool:

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
@@ -32,14 +33,28 @@ from lxml import etree
 
 from variorum.article import Article
 from variorum.errors import InputError
-from variorum.extract.front import FrontMatter, flat, iso_date, read_front_matter
+from variorum.extract.front import UPDATED_STAMP_RE, FrontMatter, flat, iso_date, read_front_matter
 from variorum.extract.furniture import (
-    class_words, date_stamp, is_bare_reference, is_call_to_action, is_link_block, prune_furniture,
+    class_words,
+    date_stamp,
+    is_bare_reference,
+    is_call_to_action,
+    is_link_block,
+    is_media_label,
+    prune_furniture,
 )
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.text.decode import decode_html
 from variorum.text.frontmatter import (
-    BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH, STANDFIRST, dateline_end, is_correction,
+    BYLINE,
+    CAPTION,
+    CORRECTION,
+    DATELINE,
+    HEADLINE,
+    PARAGRAPH,
+    STANDFIRST,
+    dateline_end,
+    is_correction,
 )
 
 _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -52,8 +67,10 @@ _CAPTION_WORDS = frozenset({"caption", "captions", "credit", "credits", "cutline
 _WORD_RE = re.compile(r"\w+")
 _BYLINE_RE = re.compile(r"^(?:by|written by|reporting by|von|par|por|di)\s+\w", re.I)
 _BYLINE_WORDS = 12
-_UPDATED_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
 _LINK_LIST_SHARE = 0.5
+_MIN_ALT_WORDS = 2
+_FIRST_PARAGRAPH_WORDS = 8
+"""Alt text of one word is a file name or a label ("ez-comwrap-dmexco", "logo"), not a caption."""
 MIN_EXTRACTED_CHARS = 150
 """Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
 page's structure (headline, paragraphs, links); its default of 250 is too high for short news items."""
@@ -178,9 +195,8 @@ def _judge(blocks: list[_Block], page_captions: set[str]) -> list[str]:
         if date_stamp(text) is not None:
             block.dropped = True
             stamps.append(text)
-        elif is_bare_reference(text) or is_call_to_action(text):
-            block.dropped = True
-        elif is_link_block(text, [anchor for anchor, _ in block.links]):
+        elif (is_bare_reference(text) or is_call_to_action(text) or is_media_label(text)
+              or is_link_block(text, [anchor for anchor, _ in block.links])):
             block.dropped = True
         elif text in page_captions:
             block.kind = CAPTION
@@ -219,12 +235,22 @@ def _place_captions(tree: lxml.html.HtmlElement, blocks: list[_Block]) -> list[s
             continue
         if id(element) in block_of:
             after = block_of[id(element)]
-        elif element.tag == "img" or (element.tag == "figcaption" and not any(True for _ in element.getparent().iter("img"))):
+        elif element.tag == "img" or (element.tag == "figcaption" and not _has_image(element.getparent())):
             caption = _image_caption(element)
             if caption and caption != previous:
                 (before if after is None else blocks[after].captions_after).append(caption)
                 previous = caption
     return before
+
+
+def _has_image(element: lxml.html.HtmlElement | None) -> bool:
+    return element is not None and next(element.iter("img"), None) is not None
+
+
+def _source_of(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The page element a block of trafilatura's output was read from, found by its first words."""
+    key = _match_key(text)
+    return next((e for e in tree.iter(*_SOURCE_TAGS) if _match_key(e.text_content()) == key), None)
 
 
 def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
@@ -247,19 +273,28 @@ def _image_caption(element: lxml.html.HtmlElement) -> str:
     figure = next((a for a in element.iterancestors() if a.tag == "figure"), None)
     figcaption = next(iter(figure.iter("figcaption")), None) if figure is not None else None
     caption = _lines(figcaption.text_content()) if figcaption is not None else ""
-    return caption or _lines(element.get("alt") or "") or _lines(element.get("title") or "")
+    if caption:
+        return caption
+    described = (_lines(element.get(attribute) or "") for attribute in ("alt", "title"))
+    return next((text for text in described if len(text.split()) >= _MIN_ALT_WORDS), "")
 
 
-def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """The Article's parts in reading order: front matter, then body blocks with their captions."""
-    parts: list[tuple[str, str, list[tuple[str, str]]]] = []
+_Part = tuple[str, str, list[tuple[str, str]]]
+"""One part of the Article on its way: its kind, its text and its links."""
+
+
+def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]) -> list[_Part]:
+    """The Article's parts in reading order: front matter, then body blocks with their captions (each
+    caption once)."""
+    parts: list[_Part] = []
     headline_key = _match_key(front.headline or "")
     if front.headline:
         parts.append((HEADLINE, front.headline, []))
-    if front.standfirst:
+    body_keys = {_match_key(block.text) for block in blocks if not block.dropped}
+    if front.standfirst and _match_key(front.standfirst) not in body_keys:
         parts.append((STANDFIRST, front.standfirst, []))
     byline = front.byline
-    body: list[tuple[str, str, list[tuple[str, str]]]] = [(CAPTION, c, []) for c in leading_captions]
+    body: list[_Part] = [(CAPTION, c, []) for c in leading_captions]
     seen_paragraph = False
     for block in blocks:
         if block.dropped:
@@ -287,7 +322,14 @@ def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]
         body.extend((CAPTION, caption, []) for caption in block.captions_after)
     if byline:
         parts.append((BYLINE, byline, []))
-    return parts + body
+    seen: set[str] = set()
+    for kind, text, links in body:
+        if kind == CAPTION and text in seen:
+            continue
+        if kind == CAPTION:
+            seen.add(text)
+        parts.append((kind, text, links))
+    return parts
 
 
 def _dates(stamps: list[str], front: FrontMatter, published: str | None) -> tuple[str | None, str | None]:
@@ -297,7 +339,7 @@ def _dates(stamps: list[str], front: FrontMatter, published: str | None) -> tupl
         label = stamp.split(None, 1)[0].casefold().strip(":")
         if label in ("published", "posted", "created") and not published:
             published = iso_date(date_stamp(stamp) or "")
-        elif not modified and label not in ("published", "posted", "created") and _UPDATED_RE.match(stamp):
+        elif not modified and label not in ("published", "posted", "created") and UPDATED_STAMP_RE.match(stamp):
             modified = iso_date(date_stamp(stamp) or "")
     return published, modified
 
@@ -351,13 +393,16 @@ def article_from_html(
     if document is None or getattr(document, "body", None) is None:
         return Article.from_parts([], language=_language(tree, None), **metadata)
     authors = _authors(document.author)
-    front = read_front_matter(tree, url, sitename=document.sitename, authors=authors)
     blocks = _output_blocks(document.body)
+    first = next((b.text for b in blocks if b.tag == "p" and len(b.text.split()) >= _FIRST_PARAGRAPH_WORDS), None)
+    front = read_front_matter(tree, url, sitename=document.sitename, authors=authors,
+                              body_start=_source_of(tree, first) if first else None)
     stamps = _judge(blocks, _page_captions(pruned))
     leading = _place_captions(pruned, blocks)
     parts = _parts(blocks, front, leading)
     published, modified = _dates(stamps, front, document.date or None)
-    links = [(anchor, urljoin(url, href) if url else href) for _, _, block_links in parts for anchor, href in block_links]
+    links = [(anchor, urljoin(url, href) if url else href)
+             for _, _, block_links in parts for anchor, href in block_links]
     found = {
         "title": front.headline or (flat(document.title) if document.title else None),
         "authors": authors,

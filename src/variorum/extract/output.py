@@ -1,7 +1,7 @@
 """Writing extractions out as JSONL, a JSON array, plain text or Markdown, one at a time as they arrive.
 
 JSONL and JSON carry every extraction (failed ones included) in the documented contract; text and Markdown
-are for reading, so they show only extractions with article text.
+are for reading, so they show only extractions with article text, and feeds as the list of their items.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from typing import TextIO
 
 from variorum.article import Article
+from variorum.extract.feeds import Feed
 from variorum.extract.records import OK, Extraction, contract
 from variorum.text.frontmatter import CAPTION, HEADLINE
 
@@ -50,6 +51,20 @@ def markdown(article: Article) -> str:
     return "\n\n".join(lines) + "\n"
 
 
+def feed_markdown(feed: Feed, name: str) -> str:
+    """A feed as Markdown: its title, then one list item per entry, linked."""
+    lines = [f"# {_escape(feed.title or name)} (feed)", ""]
+    lines += [f"- [{_escape(item.title or item.url)}](<{item.url.replace('>', '%3E')}>)" for item in feed.items]
+    return "\n".join(lines) + "\n"
+
+
+def feed_text(feed: Feed) -> str:
+    """A feed as plain text: ``feed: TITLE``, then each entry's link and title, one a line."""
+    lines = [f"feed: {feed.title or ''}".rstrip()]
+    lines += [f"{item.url}  {item.title}".rstrip() for item in feed.items]
+    return "\n".join(lines) + "\n"
+
+
 class Writer:
     """Writes extractions to ``stream`` in one of :data:`FORMATS`; call :meth:`close` at the end.
 
@@ -71,6 +86,12 @@ class Writer:
         elif self._format == "json":
             prefix = "[\n" if self._written == 0 else ",\n"
             self._stream.write(prefix + json.dumps(contract(extraction), ensure_ascii=False, indent=2))
+        elif extraction.feed is not None:
+            if self._format == "markdown":
+                self._stream.write(("\n---\n\n" if self._written else "") + feed_markdown(extraction.feed, extraction.id))
+            else:
+                header = f"==> {extraction.id} <==\n" if self._headers else ""
+                self._stream.write(("\n" if self._written else "") + header + feed_text(extraction.feed))
         elif extraction.status != OK or extraction.article is None:
             return
         elif self._format == "markdown":

@@ -2,8 +2,8 @@
 
 :func:`split_inputs` turns the inputs named on the command line into an ordered list of picklable parts
 and :func:`read_part` reads one; reading every part in order yields exactly the records that
-:func:`~variorum.extract.formats.read_input` yields for each input in order (same ids, sources, contents
-and errors). Uncompressed JSONL is cut into byte ranges at line starts (a part owns the lines that *start*
+:func:`~variorum.extract.formats.read_inputs` yields for the inputs (same ids, sources, contents and
+errors). Uncompressed JSONL is cut into byte ranges at line starts (a part owns the lines that *start*
 in its range, and knows the number of its first line, which ids and messages use); a directory into groups
 of its files; Parquet into runs of row groups (with the number of rows before them, which fallback ids
 use). Anything else — pages, WARC, gzipped files, an input that cannot be opened — is read whole, and
@@ -17,15 +17,29 @@ scanned once for newlines, a Parquet file's footer is read, a directory is liste
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO
 
 from variorum.errors import InputError
 from variorum.extract.formats import (
-    JSONL, PARQUET, Fields, detect_format, directory_files, local_path, open_parquet, read_directory_file,
-    read_input, read_jsonl, read_parquet,
+    DEFAULT_FIELDS,
+    JSONL,
+    PARQUET,
+    Fields,
+    detect_format,
+    directory_files,
+    file_problem,
+    input_ids,
+    local_path,
+    open_parquet,
+    printable,
+    read_directory_file,
+    read_input,
+    read_jsonl,
+    read_parquet,
 )
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.extract.records import Record
@@ -54,11 +68,13 @@ class LineRange:
 
 @dataclass(frozen=True, slots=True)
 class FileGroup:
-    """Some files of the directory input ``name``, as paths relative to ``root``."""
+    """Some files of the directory input ``name``, as paths relative to ``root``; their ids are those paths
+    after ``prefix/`` (the directory's id among the inputs, ``""`` for none)."""
 
     name: str
     root: Path
     files: tuple[str, ...]
+    prefix: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +89,10 @@ class RowGroups:
 
 @dataclass(frozen=True, slots=True)
 class WholeInputs:
-    """Consecutive inputs, each read whole."""
+    """Consecutive inputs, each read whole, with their ids among all the inputs."""
 
     names: tuple[str, ...]
+    ids: tuple[str, ...]
 
     @property
     def name(self) -> str:
@@ -85,18 +102,18 @@ class WholeInputs:
 Part = LineRange | FileGroup | RowGroups | WholeInputs
 
 
-def read_part(part: Part, fields: Fields = Fields(), max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
+def read_part(part: Part, fields: Fields = DEFAULT_FIELDS, max_bytes: int = MAX_PAGE_BYTES) -> Iterator[Record]:
     """The records of one part, in order; raises :class:`InputError` where reading its input would."""
     if isinstance(part, LineRange):
         yield from read_jsonl(part.path, False, part.name, fields, max_bytes, part.start, part.end, part.first_line)
     elif isinstance(part, FileGroup):
         for relative in part.files:
-            yield from read_directory_file(part.root, relative, part.name, fields, max_bytes)
+            yield from read_directory_file(part.root, relative, part.name, fields, max_bytes, part.prefix)
     elif isinstance(part, RowGroups):
         yield from read_parquet(part.path, part.name, fields, part.groups, part.first_row)
     else:
-        for name in part.names:
-            yield from read_input(name, fields, max_bytes)
+        for name, input_id in zip(part.names, part.ids):
+            yield from read_input(name, fields, max_bytes, input_id)
 
 
 def line_starts(stream: BinaryIO, part_bytes: int) -> Iterator[tuple[int, int]]:
@@ -150,32 +167,35 @@ def _parquet_parts(name: str, path: Path, fields: Fields, part_bytes: int) -> li
     return parts
 
 
-def _file_groups(name: str, root: Path, part_bytes: int, part_files: int) -> list[Part]:
+def _file_groups(name: str, root: Path, prefix: str, part_bytes: int, part_files: int) -> list[Part]:
     parts: list[Part] = []
     files: list[str] = []
     size = 0
+    shown = printable(name)
     for relative in directory_files(root):
         files.append(relative)
-        size += (root / relative).stat().st_size
+        size += _size(str(root / relative))
         if len(files) >= part_files or size >= part_bytes:
-            parts.append(FileGroup(name, root, tuple(files)))
+            parts.append(FileGroup(shown, root, tuple(files), prefix))
             files, size = [], 0
     if files:
-        parts.append(FileGroup(name, root, tuple(files)))
+        parts.append(FileGroup(shown, root, tuple(files), prefix))
     return parts
 
 
-def _split(name: str, fields: Fields, part_bytes: int, part_files: int) -> Iterable[Part] | None:
+def _split(name: str, input_id: str, fields: Fields, part_bytes: int, part_files: int) -> Iterable[Part] | None:
     """The parts of input ``name``, or None when it is read whole (or fails, as reading it whole would)."""
     try:
         path = local_path(name)
+        if file_problem(path) is not None:
+            return None
         if path.is_dir():
-            return _file_groups(name, path, part_bytes, part_files)
+            return _file_groups(name, path, input_id, part_bytes, part_files)
         kind, gzipped = detect_format(path)
         if kind == JSONL and not gzipped:
-            return _line_ranges(name, path, path.open("rb"), part_bytes)
+            return _line_ranges(printable(name), path, path.open("rb"), part_bytes)
         if kind == PARQUET:
-            return _parquet_parts(name, path, fields, part_bytes)
+            return _parquet_parts(printable(name), path, fields, part_bytes)
     except (InputError, OSError):
         return None
     return None
@@ -183,33 +203,40 @@ def _split(name: str, fields: Fields, part_bytes: int, part_files: int) -> Itera
 
 def _size(name: str) -> int:
     try:
-        return local_path(name).stat().st_size
+        path = local_path(name)
+        return path.stat().st_size if path.is_file() else 0
     except (InputError, OSError):
         return 0
 
 
 def split_inputs(
-    names: Iterable[str], fields: Fields = Fields(), part_bytes: int = PART_BYTES, part_files: int = PART_FILES
+    names: Iterable[str], fields: Fields = DEFAULT_FIELDS, part_bytes: int = PART_BYTES, part_files: int = PART_FILES
 ) -> Iterator[Part]:
     """The parts of the inputs ``names``, in order (lazily: an input is looked at when its parts are due).
 
     An input that cannot be opened or understood becomes a part read whole, so that reading it raises the
     same :class:`InputError`, at the same point of the records, as reading the inputs one after another.
+    Record ids are those of :func:`~variorum.extract.formats.read_inputs` (unique across the inputs).
     """
-    whole: list[str] = []
+    names = list(names)
+    whole: list[tuple[str, str]] = []
     size = 0
-    for name in names:
-        parts = _split(name, fields, part_bytes, part_files)
+    for name, input_id in zip(names, input_ids(names)):
+        parts = _split(name, input_id, fields, part_bytes, part_files)
         if parts is None:
-            whole.append(name)
+            whole.append((name, input_id))
             size += _size(name)
             if len(whole) >= part_files or size >= part_bytes:
-                yield WholeInputs(tuple(whole))
+                yield _whole(whole)
                 whole, size = [], 0
             continue
         if whole:
-            yield WholeInputs(tuple(whole))
+            yield _whole(whole)
             whole, size = [], 0
         yield from parts
     if whole:
-        yield WholeInputs(tuple(whole))
+        yield _whole(whole)
+
+
+def _whole(inputs: list[tuple[str, str]]) -> WholeInputs:
+    return WholeInputs(tuple(name for name, _ in inputs), tuple(input_id for _, input_id in inputs))

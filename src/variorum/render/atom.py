@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 
 from variorum.store.changes import ChangeEntry
 
@@ -54,7 +54,7 @@ _PHRASES = {
     "spelling": ("1 spelling fix", "{n} spelling fixes"),
 }
 # headline, byline, … first (they are what a reader notices), then the body in the order of KINDS
-_ORDER = list(_PHRASES) + ["wording", "punctuation", "layout"]
+_ORDER = [*list(_PHRASES), "wording", "punctuation", "layout"]
 
 
 def describe_kinds(kinds: Mapping[str, int]) -> str:
@@ -77,8 +77,8 @@ def entry_id(entry: ChangeEntry) -> str:
 
 def _timestamp(moment: datetime) -> str:
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
@@ -117,7 +117,7 @@ def render_atom(
     feed = ET.Element("feed", xmlns=ATOM_NS)
     _add(feed, "title", feed_title)
     _add(feed, "id", feed_id or uuid.uuid5(_ID_NAMESPACE, self_url or feed_title).urn)
-    newest = max((e.created_at for e in entries), default=datetime.now(timezone.utc))
+    newest = max((e.created_at for e in entries), default=datetime.now(UTC))
     _add(feed, "updated", _timestamp(newest))
     author = _add(feed, "author")
     _add(author, "name", "Variorum")
@@ -135,7 +135,8 @@ def render_atom(
         _add(element, "summary", _entry_summary(change))
         _add(element, "category", term=change.max_significance, label=f"{change.max_significance} change")
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True).decode("utf-8") + "\n"
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document.decode("utf-8") + "\n"
 
 
 __all__ = ["ATOM_NS", "describe_kinds", "entry_id", "render_atom"]

@@ -8,7 +8,7 @@ from the previous one and the life of every sentence that changed.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from variorum.compare.collate import Collation, Reading, VariantSite
 from variorum.render.common import shorten

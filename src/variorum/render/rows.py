@@ -124,17 +124,17 @@ def aligned_rows(comparison: Comparison) -> list[Row]:
     for a_set, b_set, held in pairing.groups:
         if not a_set and not b_set:
             continue
-        a_blocks, b_blocks = tuple(sorted(a_set)), tuple(sorted(b_set))
+        group_a, group_b = tuple(sorted(a_set)), tuple(sorted(b_set))
         changes = [change for _, change in held]
         regrouped = all(change.kind in _REGROUPING or not change.substantive for change in changes) and (
-            len(a_blocks) != len(b_blocks)
+            len(group_a) != len(group_b)
         )
-        status: RowStatus = "regrouped" if regrouped else "changed" if a_blocks and b_blocks else (
-            "removed" if a_blocks else "added"
+        status: RowStatus = "regrouped" if regrouped else "changed" if group_a and group_b else (
+            "removed" if group_a else "added"
         )
-        row = Row(status, a_blocks, b_blocks, tuple(sorted(number for number, _ in held)),
+        row = Row(status, group_a, group_b, tuple(sorted(number for number, _ in held)),
                   cosmetic=not any(change.substantive for change in changes))
-        placed.append((b_blocks[0] if b_blocks else -1, a_blocks[0] if a_blocks else -1, row))
+        placed.append((group_b[0] if group_b else -1, group_a[0] if group_a else -1, row))
     for move, (i, j, number, change) in enumerate(sorted(moves, key=lambda found: found[1]), 1):
         cosmetic = not change.substantive
         placed.append((j, -1, Row("moved_to", (i,), (j,), (number,), move=move, cosmetic=cosmetic)))

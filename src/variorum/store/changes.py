@@ -126,7 +126,8 @@ class ChangesPage:
 def _matching(
     since: datetime | None, min_significance: str, site: str | None, kind: str | None,
 ) -> list[ColumnElement[bool]]:
-    conditions = [StoredComparison.max_significance.in_(significances_at_least(min_significance))]
+    conditions: list[ColumnElement[bool]] = [
+        StoredComparison.max_significance.in_(significances_at_least(min_significance))]
     if since is not None:
         conditions.append(StoredComparison.created_at >= since)
     if site and site.strip():

@@ -41,7 +41,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         language=data.get("language"),
         fetched_at=data.get("fetched_at"),
         categories=tuple(data.get("categories") or ()),
-        links=tuple(Link(l["text"], l["href"], l["start"], l["end"]) for l in data.get("links") or ()),
+        links=tuple(Link(link["text"], link["href"], link["start"], link["end"]) for link in data.get("links") or ()),
     )
 
 

@@ -36,10 +36,14 @@ def database_url(url_or_path: str | os.PathLike[str] | None = None) -> str:
     'postgresql+psycopg://me@db.example.org/news'
     >>> database_url("/tmp/v.db")
     'sqlite:////tmp/v.db'
+    >>> database_url(":memory:")  # a SQLite database in memory, not a file named ":memory:"
+    'sqlite://'
     """
     if url_or_path is None:
         url_or_path = default_database_path()
     value = os.fspath(url_or_path)
+    if value == ":memory:":
+        return "sqlite://"
     for prefix in ("postgresql://", "postgres://"):
         if value.startswith(prefix):
             return "postgresql+psycopg://" + value[len(prefix):]

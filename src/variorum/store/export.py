@@ -12,9 +12,10 @@ Three record sets, written as ``articles``, ``versions`` and ``changes`` files i
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 
 from variorum.compare.model import KINDS, SIGNIFICANCES
-from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
+from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.repository import Store
 from variorum.store.search import Snippet, matching_articles, query_terms, snippet, snippet_version
 
@@ -343,7 +343,7 @@ def article_ids(store: Store, urls: list[str]) -> dict[str, int]:
         return {}
     with store.session() as session:
         found = session.execute(select(StoredArticle.url, StoredArticle.id).where(StoredArticle.url.in_(set(urls))))
-        return {url: article_id for url, article_id in found}
+        return dict(found.all())
 
 
 def article_counts_by_source(store: Store) -> dict[int, int]:
@@ -353,7 +353,7 @@ def article_counts_by_source(store: Store) -> dict[int, int]:
         .where(StoredArticle.source_id.is_not(None)).group_by(StoredArticle.source_id)
     )
     with store.session() as session:
-        return {source_id: count for source_id, count in session.execute(query)}
+        return {source: count for source, count in session.execute(query) if source is not None}
 
 
 def _changed_chars(changes: dict[str, Any]) -> int:

@@ -14,12 +14,14 @@ back that up, so two writers recording the same fetch store it once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,9 +30,11 @@ from variorum.article import Article
 from variorum.compare.model import MINOR, SIGNIFICANCES, Comparison
 from variorum.store.codec import article_from_dict, compress_html, content_hash, decompress_html
 from variorum.store.models import FetchAttempt, Source, StoredArticle, StoredComparison, Version
+from variorum.text.segment import block_spans
 from variorum.text.urls import canonical_url
 
 SOURCE_KINDS = ("feed", "page")
+SITE_SAMPLE = 40  # other articles of a site read to learn its template: enough for MIN_DOCUMENTS many times over
 FAILURE_KINDS = (
     "http_error", "timeout", "network", "too_large", "robots", "redirects", "private_address", "bad_feed",
     "extraction_failed", "paywall", "consent", "empty", "flip_flop",
@@ -81,11 +85,17 @@ class VersionResult:
 
 @dataclass(frozen=True, slots=True)
 class LatestVersion:
-    """An article's latest stored version: what a new fetch is compared with before it is recorded."""
+    """An article's latest stored version: what a new fetch is compared with before it is recorded. The
+    article is kept as stored (JSON values, cheap to hand to another process) and rebuilt when asked for."""
 
     seq: int
     content_hash: str
-    article: Article
+    article_json: dict[str, Any]
+
+    @property
+    def article(self) -> Article:
+        """The stored Article."""
+        return article_from_dict(self.article_json)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +158,7 @@ class HistoryEntry:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _header(http: HttpMeta, name: str) -> str | None:
@@ -162,23 +172,30 @@ def max_significance(comparison: Comparison) -> str:
     return next((s for s in SIGNIFICANCES if s in present), SIGNIFICANCES[-1])
 
 
+ARTICLES = cast(Table, StoredArticle.__table__)
+VERSIONS = cast(Table, Version.__table__)
+COMPARISONS = cast(Table, StoredComparison.__table__)
+ATTEMPTS = cast(Table, FetchAttempt.__table__)
+
+
 class Writes:
     """The per-article writes, on one open transaction (:meth:`Store.batch`); each :class:`Store` method of
-    the same name runs one of these in a transaction of its own."""
+    the same name runs one of these in a transaction of its own. They are SQL Core statements on the
+    session's connection: no ORM objects, as a tracker runs them for hundreds of pages a second."""
 
     def __init__(self, session: Session, dialect: str) -> None:
-        self._session = session
+        self._connection = session.connection()
         self._dialect = dialect
 
-    def _insert(self, model: type[Any]) -> Any:
-        return (pg_insert if self._dialect == "postgresql" else sqlite_insert)(model)
+    def _insert(self, table: Table) -> Any:
+        return (pg_insert if self._dialect == "postgresql" else sqlite_insert)(table)
 
-    def _lock_article(self, url: str, source_id: int | None, at: datetime) -> StoredArticle:
-        self._session.execute(self._insert(StoredArticle).values(
+    def _lock_article(self, url: str, source_id: int | None, at: datetime) -> Row[Any, Any]:
+        self._connection.execute(self._insert(ARTICLES).values(
             url=url, source_id=source_id, first_seen_at=at, last_seen_at=at,
         ).on_conflict_do_nothing(index_elements=["url"]))
-        return self._session.scalars(
-            select(StoredArticle).where(StoredArticle.url == url).with_for_update()
+        return self._connection.execute(
+            select(ARTICLES.c.id, ARTICLES.c.last_seen_at).where(ARTICLES.c.url == url).with_for_update()
         ).one()
 
     def record_version(
@@ -197,57 +214,59 @@ class Writes:
         and the status is ``"stale"``, with the latest version's number. ``origin`` says where a version
         not fetched live came from (a web archive's capture).
         """
-        session = self._session
+        connection = self._connection
         url = canonical_url(article_url)
         at = fetched_at or _now()
         digest = content_hash(article)
         http = http or HttpMeta()
         stored = self._lock_article(url, source_id, at)
-        latest = session.execute(
-            select(Version.id, Version.seq, Version.content_hash).where(Version.article_id == stored.id)
-            .order_by(Version.seq.desc()).limit(1)
+        article_id = stored.id
+        latest = connection.execute(
+            select(VERSIONS.c.id, VERSIONS.c.seq, VERSIONS.c.content_hash).where(VERSIONS.c.article_id == article_id)
+            .order_by(VERSIONS.c.seq.desc()).limit(1)
         ).first()
         latest_seq = latest.seq if latest is not None else 0
         older = None
         if latest is not None and latest.content_hash != digest:
-            older = session.scalars(select(Version.seq).where(
-                Version.article_id == stored.id, Version.content_hash == digest,
-            )).first()
+            older = connection.execute(select(VERSIONS.c.seq).where(
+                VERSIONS.c.article_id == article_id, VERSIONS.c.content_hash == digest,
+            ).limit(1)).scalar()
             if older is None and (latest_seq != previous or comparison is None):
-                return VersionResult(STALE, url, stored.id, latest_seq)
+                return VersionResult(STALE, url, article_id, latest_seq)
         elif latest is None and previous != 0:
-            return VersionResult(STALE, url, stored.id, latest_seq)
-        stored.last_seen_at = max(stored.last_seen_at, at)
+            return VersionResult(STALE, url, article_id, latest_seq)
+        seen: dict[str, Any] = {"last_seen_at": max(stored.last_seen_at, at)}
         if http.headers is not None:
-            stored.etag, stored.last_modified = _header(http, "etag"), _header(http, "last-modified")
-        if latest is not None and latest.content_hash == digest:
-            return VersionResult(UNCHANGED, url, stored.id, latest_seq)
-        if older is not None:
-            session.add(FetchAttempt(
-                at=at, url=url, source_id=source_id, article_id=stored.id, status=http.status,
-                kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest_seq}",
-            ))
-            return VersionResult(FLIP_FLOP, url, stored.id, latest_seq)
-        if latest is not None and comparison is not None and not comparison.changed:
-            return VersionResult(COSMETIC_ONLY, url, stored.id, latest_seq, comparison)
-        version = Version(
-            article_id=stored.id, seq=latest_seq + 1, content_hash=digest,
+            seen.update(etag=_header(http, "etag"), last_modified=_header(http, "last-modified"))
+        if latest is not None and (latest.content_hash == digest or older is not None
+                                   or (comparison is not None and not comparison.changed)):
+            connection.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(**seen))
+            if latest.content_hash == digest:
+                return VersionResult(UNCHANGED, url, article_id, latest_seq)
+            if older is not None:
+                connection.execute(insert(ATTEMPTS).values(
+                    at=at, url=url, source_id=source_id, article_id=article_id, status=http.status,
+                    kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest_seq}",
+                ))
+                return VersionResult(FLIP_FLOP, url, article_id, latest_seq)
+            return VersionResult(COSMETIC_ONLY, url, article_id, latest_seq, comparison)
+        version_id = connection.execute(insert(VERSIONS).values(
+            article_id=article_id, seq=latest_seq + 1, content_hash=digest,
             article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
             http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
             origin=origin.kind if origin else None, origin_url=origin.url if origin else None,
-        )
-        session.add(version)
-        session.flush()
+        ).returning(VERSIONS.c.id)).scalar_one()
         if comparison is not None and latest is not None:
-            session.add(StoredComparison(
-                article_id=stored.id, from_version_id=latest.id, to_version_id=version.id,
+            connection.execute(insert(COMPARISONS).values(
+                article_id=article_id, from_version_id=latest.id, to_version_id=version_id,
                 similarity=comparison.similarity, summary=comparison.summary,
                 changes=comparison.to_dict(), max_significance=max_significance(comparison),
                 created_at=at,
             ))
-        stored.title = article.title
-        stored.last_changed_at = at
-        return VersionResult(NEW, url, stored.id, version.seq, comparison)
+        connection.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(
+            **seen, title=article.title, last_changed_at=at,
+        ))
+        return VersionResult(NEW, url, article_id, latest_seq + 1, comparison)
 
     def record_failure(
         self, url: str, kind: str, *, status: int | None = None, detail: str = "",
@@ -257,21 +276,21 @@ class Writes:
         if kind not in FAILURE_KINDS:
             raise ValueError(f"failure kind must be one of {FAILURE_KINDS}, not {kind!r}")
         url = canonical_url(url)
-        article_id = self._session.scalars(select(StoredArticle.id).where(StoredArticle.url == url)).first()
-        self._session.add(FetchAttempt(
+        article_id = self._connection.execute(select(ARTICLES.c.id).where(ARTICLES.c.url == url)).scalar()
+        self._connection.execute(insert(ATTEMPTS).values(
             at=at or _now(), url=url, source_id=source_id, article_id=article_id, status=status,
             kind=kind, detail=detail,
         ))
 
     def mark_seen(self, url: str, at: datetime | None = None) -> None:
         """Record that an article was fetched and found unchanged without a body (HTTP 304)."""
-        self._session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
+        self._connection.execute(update(ARTICLES).where(ARTICLES.c.url == canonical_url(url)).values(
             last_seen_at=at or _now(),
         ))
 
     def schedule_check(self, url: str, at: datetime | None) -> None:
         """Set (or clear, with ``None``) when the tracker should fetch an article again."""
-        self._session.execute(update(StoredArticle).where(StoredArticle.url == canonical_url(url)).values(
+        self._connection.execute(update(ARTICLES).where(ARTICLES.c.url == canonical_url(url)).values(
             next_check_at=at,
         ))
 
@@ -452,7 +471,8 @@ class Store:
     def make_all_due(self, at: datetime | None = None) -> int:
         """Make every article due for a check at ``at`` (now), whatever its schedule; returns how many."""
         with self._sessions.begin() as session:
-            return session.execute(update(StoredArticle).values(next_check_at=at or _now())).rowcount
+            result = session.connection().execute(update(ARTICLES).values(next_check_at=at or _now()))
+            return result.rowcount
 
     def history(self, url: str) -> list[HistoryEntry]:
         """The stored versions of an article, oldest first (empty if the URL is unknown)."""
@@ -511,8 +531,7 @@ class Store:
         how many versions were inserted."""
         if not older:
             return 0
-        with self.batch() as writes:
-            session = writes._session
+        with self._sessions.begin() as session:
             stored = session.scalars(
                 select(StoredArticle).where(StoredArticle.url == canonical_url(url)).with_for_update()).one()
             first = session.execute(
@@ -545,6 +564,36 @@ class Store:
             stored.first_seen_at = min(stored.first_seen_at, older[0].fetched_at)
             return shift
 
+    def site_texts(self, url: str, *, limit: int = SITE_SAMPLE) -> list[tuple[str, list[str]]]:
+        """``(url, paragraphs)`` of the latest versions of up to ``limit`` other articles on ``url``'s host,
+        most recently seen first: what a caller learns the site's template from (see
+        :mod:`variorum.text.boilerplate`). Paragraphs are read from each version's text, so template that
+        was left out of its blocks is seen again."""
+        canonical = canonical_url(url)
+        host = urlsplit(canonical).netloc
+        if not host:
+            return []
+        pattern = host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        latest = (
+            select(Version.article_id, func.max(Version.seq).label("seq")).group_by(Version.article_id).subquery()
+        )
+        query = (
+            select(StoredArticle.url, Version.article_json)
+            .join(latest, latest.c.article_id == StoredArticle.id)
+            .join(Version, (Version.article_id == StoredArticle.id) & (Version.seq == latest.c.seq))
+            .where(StoredArticle.url != canonical,
+                   StoredArticle.url.like(f"http://{pattern}/%", escape="\\")
+                   | StoredArticle.url.like(f"https://{pattern}/%", escape="\\"))
+            .order_by(StoredArticle.last_seen_at.desc(), StoredArticle.id.desc()).limit(limit)
+        )
+        with self._reads() as session:
+            rows = session.execute(query).all()
+        texts = []
+        for other_url, article_json in rows:
+            text = str(article_json.get("text") or "")
+            texts.append((other_url, [text[start:end] for start, end in block_spans(text)]))
+        return texts
+
     def latest_stored(self, url: str) -> LatestVersion | None:
         """An article's latest version with its sequence number and content hash, or ``None`` if it has
         none: what :meth:`record_version` wants a new fetch compared with."""
@@ -567,7 +616,7 @@ class Store:
         )
         with self._reads() as session:
             return {
-                row.url: LatestVersion(row.seq, row.content_hash, article_from_dict(row.article_json))
+                row.url: LatestVersion(row.seq, row.content_hash, row.article_json)
                 for row in session.execute(query)
             }
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Float, Integer, Subquery, text
 
-
 _PHRASE_OR_WORD_RE = re.compile(r'"([^"]*)"|(\w+)')
 _WORD_RE = re.compile(r"\w+")
 SNIPPET_WIDTH = 160

@@ -30,14 +30,18 @@ fed as two documents, their body would count as template. Callers learn from *ot
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import xxhash
 
+from variorum.text.frontmatter import CAPTION, CORRECTION, PARAGRAPH, STANDFIRST
 from variorum.text.tokens import fold_text
 
 _DIGITS_RE = re.compile(r"\d+")
+
+TEMPLATE_KINDS = frozenset({PARAGRAPH, CAPTION, STANDFIRST, CORRECTION})
+"""Block kinds that can be template; headlines, bylines and datelines are the article's own."""
 
 MIN_DOCUMENTS = 3
 """A paragraph is template once it occurs in this many different documents of a site. Two is too few: a
@@ -172,3 +176,10 @@ class SiteTemplates:
             return 0
         threshold = self._threshold(entry)
         return sum(1 for count in entry.counts.values() if count >= threshold)
+
+    def keep_block(self, site: str) -> Callable[[str, str], bool]:
+        """A ``keep(kind, text)`` predicate for :meth:`variorum.article.Article.keeping`: false for the
+        site's template paragraphs, captions and standfirsts (:data:`TEMPLATE_KINDS`)."""
+        def keep(kind: str, text: str) -> bool:
+            return kind not in TEMPLATE_KINDS or not self.is_template(site, text)
+        return keep

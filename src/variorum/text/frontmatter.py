@@ -43,7 +43,7 @@ _MAX_FRONT_BLOCKS = 4
 
 
 @dataclass(frozen=True, slots=True)
-class Part:
+class Block:
     """A typed span of the text: its kind (headline, paragraph, …) and ``[start, end)``."""
 
     kind: str
@@ -122,9 +122,9 @@ def _item_kind(text: str, has_headline: bool) -> str:
     return STANDFIRST
 
 
-def parse_parts(text: str, spans: list[tuple[int, int]]) -> list[Part]:
+def parse_blocks(text: str, spans: list[tuple[int, int]]) -> list[Block]:
     """Type the blocks of a plain-text article: front matter first, then paragraphs and corrections."""
-    parts: list[Part] = []
+    parts: list[Block] = []
     index = 0
     has_headline = False
     while index < min(len(spans), _MAX_FRONT_BLOCKS) and index < len(spans) - 1:
@@ -134,7 +134,7 @@ def parse_parts(text: str, spans: list[tuple[int, int]]) -> list[Part]:
         for item_start, item_end in _front_items(text, start, end):
             kind = _item_kind(text[item_start:item_end], has_headline)
             has_headline = has_headline or kind == HEADLINE
-            parts.append(Part(kind, item_start, item_end))
+            parts.append(Block(kind, item_start, item_end))
         index += 1
     first_body = True
     for start, end in spans[index:]:
@@ -142,12 +142,12 @@ def parse_parts(text: str, spans: list[tuple[int, int]]) -> list[Part]:
             first_body = False
             dateline = dateline_end(text, start, end)
             if dateline is not None:
-                parts.append(Part(DATELINE, start, dateline))
+                parts.append(Block(DATELINE, start, dateline))
                 body_start = dateline
                 while body_start < end and text[body_start].isspace():
                     body_start += 1
-                parts.append(Part(PARAGRAPH, body_start, end))
+                parts.append(Block(PARAGRAPH, body_start, end))
                 continue
         kind = CORRECTION if is_correction(text[start:end]) else PARAGRAPH
-        parts.append(Part(kind, start, end))
+        parts.append(Block(kind, start, end))
     return parts

@@ -40,10 +40,13 @@ WORD_DASHES = "\u2013\u2014"
 # figure dash, horizontal bar, minus sign
 OTHER_DASHES = "\u2012\u2015\u2212"
 
+# single guillemets (‹ ›): folded by neither, but quotation marks where comparison looks at quote style
+SINGLE_GUILLEMETS = "\u2039\u203a"
+
 NO_BREAK_SPACE = "\u00a0"
 ELLIPSIS = "\u2026"
 
 __all__ = [
     "ACCENTS_AS_APOSTROPHES", "APOSTROPHES", "DOUBLE_QUOTES", "DROP_INVISIBLE", "ELLIPSIS", "HYPHENS", "INVISIBLE",
-    "NO_BREAK_SPACE", "OTHER_DASHES", "RARE_DOUBLE_QUOTES", "WORD_DASHES",
+    "NO_BREAK_SPACE", "OTHER_DASHES", "RARE_DOUBLE_QUOTES", "SINGLE_GUILLEMETS", "WORD_DASHES",
 ]

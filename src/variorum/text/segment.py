@@ -15,8 +15,7 @@ _LINE_RE = re.compile(r"[^\r\n]+")
 _LONG_LINE = 160
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr prof gen col lt sgt capt sen rep gov pres rev fr inc corp co ltd bros vs no nos "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m etc approx dept est fig".split()
+    ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "capt", "sen", "rep", "gov", "pres", "rev", "fr", "inc", "corp", "co", "ltd", "bros", "vs", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "etc", "approx", "dept", "est", "fig"]
 )
 _SENTENCE_END_RE = re.compile(r"""[.!?…]+["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9])""")
 

@@ -65,7 +65,15 @@ def common_form(word: str) -> str:
 
 
 def is_spelling_variant(old: str, new: str) -> bool:
-    """True when ``old`` and ``new`` are two spellings (British and American) of one word."""
-    if old.lower() == new.lower() or not (old.isalpha() and new.isalpha()):
+    """True when ``old`` and ``new`` are two spellings (British and American) of one word; in hyphenated
+    words, part by part ("colour-coded"/"color-coded")."""
+    before, after = old.lower(), new.lower()
+    if before == after:
         return False
+    if "-" in before and before.count("-") == after.count("-"):
+        return all(a == b or is_spelling_variant(a, b) for a, b in zip(before.split("-"), after.split("-")))
+    if not (before.isalpha() and after.isalpha()):
+        return False
+    if (before[0] != after[0] or abs(len(before) - len(after)) > 3) and before not in _PAIRS and after not in _PAIRS:
+        return False  # cheap: the rules keep the first letter and change the length by three at most
     return common_form(old) == common_form(new)

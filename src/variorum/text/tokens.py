@@ -13,18 +13,29 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, repeat
-from typing import Iterator, NamedTuple, overload
+from typing import NamedTuple, overload
+
+from variorum.text.normalize import (
+    ACCENTS_AS_APOSTROPHES,
+    APOSTROPHES,
+    DOUBLE_QUOTES,
+    HYPHENS,
+    INVISIBLE,
+    OTHER_DASHES,
+    RARE_DOUBLE_QUOTES,
+    WORD_DASHES,
+)
 
 # Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM).
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE = INVISIBLE
 # Combining marks, so that NFD text ("e" + U+0301) tokenizes like NFC text ("é").
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD_CHAR = rf"[\w{_MARKS}{_INVISIBLE}]"
 # Inside a word: apostrophes, periods, hyphens, and a hyphen that ends a wrapped line ("long-\nterm").
 _WORD_JOINER = r"(?:['’ʼ‘.]|[\-\u2010\u2011](?:\r?\n[^\S\n]*)?)"
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_DASHES = "-" + HYPHENS + WORD_DASHES + OTHER_DASHES
 
 _TOKEN_RE = re.compile(
     rf"""
@@ -60,13 +71,13 @@ _SKIP_RE = re.compile(_SKIPPED_RE)
 # before its key is taken (its key drops invisible characters anyway).
 _SKIPPED = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + _INVISIBLE
 
+# comparison keys: every apostrophe ', every double quote ", every hyphen and dash -, invisible characters gone
 _FOLD = str.maketrans(
     {
-        "’": "'", "‘": "'", "ʼ": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-        "\u2212": "-",
-        **{c: None for c in _INVISIBLE},
+        **dict.fromkeys(APOSTROPHES + ACCENTS_AS_APOSTROPHES, "'"),
+        **dict.fromkeys(DOUBLE_QUOTES + RARE_DOUBLE_QUOTES, '"'),
+        **dict.fromkeys(HYPHENS + WORD_DASHES + OTHER_DASHES, "-"),
+        **dict.fromkeys(_INVISIBLE),
     }
 )
 
@@ -91,7 +102,7 @@ def fold(token_text: str) -> str:
     return "".join(folded.split()) if "\n" in folded else folded
 
 
-_BLOCK_FOLD = str.maketrans({**_FOLD, "\u2012": "--", "\u2013": "--", "\u2014": "--", "\u2015": "--", "\u2212": "--"})
+_BLOCK_FOLD = str.maketrans({**_FOLD, **{ord(dash): "--" for dash in WORD_DASHES + OTHER_DASHES}})
 # str.translate with a mapping looks every character up; a few str.replace calls are ~20× faster.
 _BLOCK_REPLACEMENTS = tuple((chr(code), target or "") for code, target in _BLOCK_FOLD.items())
 
@@ -147,7 +158,7 @@ def _run_key(token: str) -> str:
     """The key of a token that is not a plain ASCII word or number (see :func:`_key`)."""
     if not token.strip(_DASHES):
         return "-"
-    if token == "…" or len(token) > 1 and not token.strip("."):
+    if token == "…" or (len(token) > 1 and not token.strip(".")):
         return "..."
     return fold(token)
 

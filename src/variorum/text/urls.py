@@ -11,6 +11,7 @@ Three functions, each built on the one before:
   ``http://web.archive.org/web/20161120034910/http://example.com/a`` is a capture of
   ``http://example.com/a``. Wayback-style archives (web.archive.org, archive-it, arquivo.pt, pywb
   collections, national libraries) and archive.today share the shape ``…/<timestamp>[flags]/<original>``.
+- :func:`site_of` — the site a page belongs to (its host without ``www.``).
 - :func:`link_key` — what a link points at, for comparing two versions: the canonical original, with
   ``http`` and ``https`` and a trailing slash folded. Two links with one key are the same link.
 
@@ -23,9 +24,8 @@ Three functions, each built on the one before:
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
-
-from courlan.clean import TRACKERS_RE
+from functools import cache
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Parameters some news sites use for campaigns that courlan's list does not name.
@@ -43,6 +43,15 @@ _SCHEME_SLASHES_RE = re.compile(r"^(https?|ftp):/+", re.IGNORECASE)
 _MAX_NESTED_CAPTURES = 4
 
 
+@cache
+def _trackers() -> re.Pattern[str]:
+    """courlan's pattern of tracking parameters (courlan loads urllib3 and more: only when first needed)."""
+    from courlan.clean import TRACKERS_RE
+
+    pattern: re.Pattern[str] = TRACKERS_RE
+    return pattern
+
+
 def is_tracking_parameter(name: str) -> bool:
     """True for query parameters that identify a campaign, a click or a referrer, not a document.
 
@@ -50,7 +59,20 @@ def is_tracking_parameter(name: str) -> bool:
     [True, True, True, True, False, False]
     """
     lowered = name.lower()
-    return bool(TRACKERS_RE.search(lowered) or _NEWS_TRACKING_RE.match(lowered))
+    return bool(_trackers().search(lowered) or _NEWS_TRACKING_RE.match(lowered))
+
+
+def split_url(url: str) -> SplitResult:
+    """``urlsplit(url)``; a URL it refuses (``http://[::1``, an unclosed IPv6 bracket, in a page's text) is
+    all path, so that comparing texts that hold one never fails.
+
+    >>> split_url("http://[::1/a").path
+    'http://[::1/a'
+    """
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", url, "", "")
 
 
 def canonical_url(url: str) -> str:
@@ -63,7 +85,7 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("http://example.org:8080")
     'http://example.org:8080/'
     """
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
@@ -128,6 +150,17 @@ def link_key(url: str) -> str:
     >>> link_key("https://example.com/a?id=1") == link_key("https://example.com/a?id=2")
     False
     """
-    canonical = urlsplit(canonical_url(original_url(url)))
+    canonical = split_url(canonical_url(original_url(url)))
     path = canonical.path.rstrip("/") if canonical.path != "/" else ""
     return urlunsplit(("", canonical.netloc, path, canonical.query, ""))
+
+
+def site_of(url: str) -> str:
+    """The site an article belongs to, for learning its template: the lower-cased host of the page (of the
+    original, for an archive capture), without ``www.``.
+
+    >>> site_of("http://web.archive.org/web/20161120034910/http://WWW.CBSNews.com/news/a/")
+    'cbsnews.com'
+    """
+    host = urlsplit(original_url(url)).hostname or ""
+    return host.removeprefix("www.")

@@ -6,7 +6,7 @@ Pure: :func:`read_values` takes the keys of :func:`variorum.text.tokens.tokenize
 phrases in them; :func:`compare_values` says whether two values are the same, the same with one of them
 more precise ("March 3" and "March 3, 2024"), or different. Month and weekday names come from
 :mod:`calendar` (English in Python's default locale); an abbreviation is any prefix of three letters or more of
-the full name ("Sept", "Tues"). Numbers are exact (:class:`fractions.Fraction`), so "2.5 million" is exactly
+the full name ("Sept", "Tues"). Numbers are exact decimals (:class:`decimal.Decimal`), so "2.5 million" is exactly
 2,500,000.
 
 >>> keys = ["$2.5", "million", "on", "3", "March"]
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as _calendar_date
 from decimal import Decimal
-from fractions import Fraction
+from functools import lru_cache
 
 SAME, MORE_PRECISE, DIFFERENT = "same", "more precise", "different"
 
@@ -34,7 +34,7 @@ class Quantity:
     volumes to ``m``, ``g``, ``l``; other units by their singular name (``mile``, ``foot``). ``ordinal``
     marks "5th" and "fifth"."""
 
-    amount: Fraction
+    amount: Decimal
     unit: str = ""
     ordinal: bool = False
 
@@ -65,7 +65,8 @@ class Date:
         parts = [calendar.day_name[self.weekday]] if self.weekday is not None else []
         month = f"{self.month:02d}" if self.month is not None else "-"
         if self.day is not None:
-            parts.append(f"{self.year:04d}-{month}-{self.day:02d}" if self.year is not None else f"--{month}-{self.day:02d}")
+            year = f"{self.year:04d}" if self.year is not None else "-"
+            parts.append(f"{year}-{month}-{self.day:02d}")
         elif self.month is not None:
             parts.append(f"{self.year:04d}-{month}" if self.year is not None else f"--{month}")
         elif self.year is not None:
@@ -90,25 +91,26 @@ class Phrase:
     value: Value
 
 
-def _format_amount(amount: Fraction) -> str:
-    if amount.denominator == 1:
-        return str(amount.numerator)
-    exact = Decimal(amount.numerator) / Decimal(amount.denominator)
-    return format(exact.normalize(), "f")
+def _format_amount(amount: Decimal) -> str:
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return format(amount.normalize(), "f")
 
 
-def _ordinal_suffix(amount: Fraction) -> str:
-    if amount.denominator != 1:
+def _ordinal_suffix(amount: Decimal) -> str:
+    if amount != amount.to_integral_value():
         return ""
-    number = amount.numerator
+    number = int(amount)
     if number % 100 in (11, 12, 13):
         return "th"
     return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
 # Number words. Ordinals are derived from the cardinals ("seven" → "seventh", "twenty" → "twentieth").
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = {word: 10 * k for k, word in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2)}
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = {word: 10 * k for k, word in enumerate(
+    ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"), 2)}
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _IRREGULAR_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
                        "nine": "ninth", "twelve": "twelfth"}
@@ -134,12 +136,13 @@ _CENTS = frozenset({"cent", "cents"})
 _PERCENT_WORDS = frozenset({"percent", "pct", "%"})
 
 # Units: metric ones converted to their base unit, so "1 km" equals "1,000 metres"; others kept by name.
-_METRIC_PREFIXES = {"kilo": Fraction(1000), "": Fraction(1), "centi": Fraction(1, 100), "milli": Fraction(1, 1000)}
+_METRIC_PREFIXES = {"kilo": Decimal(1000), "": Decimal(1), "centi": Decimal("0.01"), "milli": Decimal("0.001")}
+_ONE = Decimal(1)
 _METRIC_SYMBOLS = {"k": "kilo", "": "", "c": "centi", "m": "milli"}
 
 
-def _unit_table() -> dict[str, tuple[str, Fraction]]:
-    table: dict[str, tuple[str, Fraction]] = {}
+def _unit_table() -> dict[str, tuple[str, Decimal]]:
+    table: dict[str, tuple[str, Decimal]] = {}
     for base, symbol, names in (("m", "m", ("metre", "meter")), ("g", "g", ("gram", "gramme")),
                                 ("l", "l", ("litre", "liter"))):
         for prefix, factor in _METRIC_PREFIXES.items():
@@ -147,14 +150,14 @@ def _unit_table() -> dict[str, tuple[str, Fraction]]:
                 table[prefix + name] = table[prefix + name + "s"] = (base, factor)
         for letter, prefix in _METRIC_SYMBOLS.items():
             table[letter + symbol] = (base, _METRIC_PREFIXES[prefix])
-    table["kilo"] = table["kilos"] = ("g", Fraction(1000))
-    table["tonne"] = table["tonnes"] = ("g", Fraction(10**6))
+    table["kilo"] = table["kilos"] = ("g", Decimal(1000))
+    table["tonne"] = table["tonnes"] = ("g", Decimal(10**6))
     for unit, forms in (("mile", "mile miles mi"), ("foot", "foot feet ft"), ("inch", "inch inches"),
                         ("yard", "yard yards yd"), ("lb", "lb lbs"), ("ounce", "ounce ounces oz"),
                         ("ton", "ton tons"), ("acre", "acre acres"), ("hectare", "hectare hectares ha"),
                         ("gallon", "gallon gallons gal"), ("mph", "mph"), ("km/h", "km/h kph")):
         for form in forms.split():
-            table[form] = (unit, Fraction(1))
+            table[form] = (unit, Decimal(1))
     return table
 
 
@@ -190,23 +193,13 @@ _AMBIGUOUS_ALONE = frozenset({"may"})
 
 _VALUE_NUMBER_WORDS = frozenset([*_SMALL, *_SMALL_ORDINALS, *_SCALES, *_SCALE_ORDINALS, "hundred", "dozen",
                                   *_PERCENT_WORDS])
-_VALUE_WORDS = _VALUE_NUMBER_WORDS | {*_CURRENCY_WORDS, *_CENTS, "per", *_UNITS}
-
-
-def might_be_value(key: str) -> bool:
-    """A cheap test: could this token be part of a number, an amount or a date? (Digits, number words,
-    currency, percent and unit words, month and weekday names.)"""
-    if any(ch.isdigit() for ch in key) or key in _CURRENCY_SYMBOLS or key in _CURRENCY_PREFIXES:
-        return True
-    lowered = key.lower()
-    if lowered in _VALUE_WORDS or is_number_word(key):
-        return True
-    return key[:1].isupper() and (lowered in _MONTHS or lowered in _WEEKDAYS)
-
-
 _RELATIVE_DAYS = frozenset({"today", "yesterday", "tomorrow", "tonight"})
-_DATE_KEY_RE = re.compile(r"(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)")
 _VAGUE_NUMBER_WORDS = frozenset({"dozens", "hundreds", "thousands", "millions", "billions", "half"})
+_VALUE_WORDS = _VALUE_NUMBER_WORDS | _RELATIVE_DAYS | _VAGUE_NUMBER_WORDS | {*_CURRENCY_WORDS, *_CENTS, "per",
+                                                                            *_UNITS}
+_DIGIT_RE = re.compile(r"\d")
+_DATE_KEY_RE = re.compile(
+    r"(?:19|20)\d\d(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}(?:st|nd|rd|th)")
 
 
 def is_date_word(key: str) -> bool:
@@ -222,8 +215,20 @@ def is_date_word(key: str) -> bool:
 def is_number_word(key: str) -> bool:
     """True for number words: "seven", "twenty-one", "fifth", "million", "dozen", "hundreds", "percent"."""
     lowered = key.lower()
-    return lowered in _VALUE_NUMBER_WORDS or lowered in _VAGUE_NUMBER_WORDS or "-" in lowered and all(
-        part in _SMALL or part in _SMALL_ORDINALS for part in lowered.split("-"))
+    return lowered in _VALUE_NUMBER_WORDS or lowered in _VAGUE_NUMBER_WORDS or ("-" in lowered and all(
+        part in _SMALL or part in _SMALL_ORDINALS for part in lowered.split("-")))
+
+
+@lru_cache(maxsize=1 << 16)
+def might_be_value(key: str) -> bool:
+    """A cheap test: could this token be part of a number, an amount or a date? (Digits, number words,
+    currency, percent and unit words, month and weekday names, "today" and the like.) Every token for
+    which :func:`is_date_word` or :func:`is_number_word` holds passes it."""
+    lowered = key.lower()
+    if key.isalpha():
+        return lowered in _VALUE_WORDS or key in _CURRENCY_PREFIXES or (
+            key[0].isupper() and (lowered in _MONTHS or lowered in _WEEKDAYS))
+    return _DIGIT_RE.search(key) is not None or key in _CURRENCY_SYMBOLS or is_number_word(key)
 
 
 def _month(key: str) -> int | None:
@@ -342,7 +347,7 @@ def _calendar_core(keys: Sequence[str], i: int) -> tuple[int, Date] | None:
     return (i + 1, Date(year)) if year is not None else None
 
 
-def _spelled(keys: Sequence[str], i: int) -> tuple[int, Fraction, bool] | None:
+def _spelled(keys: Sequence[str], i: int) -> tuple[int, Decimal, bool] | None:
     """A number in words: "five", "twenty-one", "one hundred and five", "a million", "two dozen", "fifth"."""
     total, current, j, words, ordinal = 0, 0, i, 0, False
     last_small: int | None = None  # the previous word's value when it was "twenty" … "ninety" or 0-19
@@ -369,7 +374,8 @@ def _spelled(keys: Sequence[str], i: int) -> tuple[int, Fraction, bool] | None:
             ordinal = word in _SCALE_ORDINALS
         elif word == "dozen":
             current, last_small = max(current, 1) * 12, None
-        elif word == "and" and words and j + 1 < len(keys) and keys[j + 1].lower() in _SMALL and last_small is None:
+        elif word == "and" and words and last_small is None and j + 1 < len(keys) and all(
+                piece in _SMALL or piece in _SMALL_ORDINALS for piece in keys[j + 1].lower().split("-")):
             j += 1
             continue
         else:
@@ -378,7 +384,7 @@ def _spelled(keys: Sequence[str], i: int) -> tuple[int, Fraction, bool] | None:
         j += 1
     if not words:
         return None
-    return j, Fraction(total + current), ordinal
+    return j, Decimal(total + current), ordinal
 
 
 def _quantity(keys: Sequence[str], i: int) -> tuple[int, Quantity] | None:
@@ -392,11 +398,11 @@ def _quantity(keys: Sequence[str], i: int) -> tuple[int, Quantity] | None:
         j += 1
     elif keys[j] in _CURRENCY_SYMBOLS and j + 1 < len(keys):
         currency, j = keys[j], j + 1
-    unit, factor, ordinal = "", Fraction(1), False
+    unit, factor, ordinal = "", _ONE, False
     match = _NUMERAL_RE.fullmatch(keys[j])
     if match:
         currency = match.group("currency") or currency
-        amount = Fraction(Decimal(match.group("number").replace(",", "")))
+        amount = Decimal(match.group("number").replace(",", ""))
         suffix = (match.group("suffix") or "").lower()
         if suffix == "%":
             unit = "%"
@@ -413,7 +419,7 @@ def _quantity(keys: Sequence[str], i: int) -> tuple[int, Quantity] | None:
             amount *= 100 if keys[j].lower() == "hundred" else _SCALES[keys[j].lower()]
             j += 1
         elif not suffix and j < len(keys) and (keys[j].lower() in _SCALE_ABBREVIATIONS
-                                             or currency and keys[j].lower() in _CURRENCY_ABBREVIATIONS):
+                                             or (currency and keys[j].lower() in _CURRENCY_ABBREVIATIONS)):
             amount *= _SCALE_ABBREVIATIONS.get(keys[j].lower()) or _CURRENCY_ABBREVIATIONS[keys[j].lower()]
             j += 1
     else:
@@ -431,13 +437,16 @@ def _quantity(keys: Sequence[str], i: int) -> tuple[int, Quantity] | None:
         elif word in _CURRENCY_WORDS and not currency:
             currency, j = _CURRENCY_WORDS[word], j + 1
         elif word in _CENTS and not currency:
-            currency, amount, j = "$", amount / 100, j + 1
+            currency, amount, j = "$", amount * _METRIC_PREFIXES["centi"], j + 1
         elif word in _UNITS and not currency:
             unit, factor = _UNITS[word]
             j += 1
     if currency and unit:
         return None
-    return j, Quantity(amount * factor, currency or unit, ordinal)
+    return j, Quantity(amount if factor == _ONE else amount * factor, currency or unit, ordinal)
+
+
+_PHRASE_OPENERS = frozenset({"a", "the"})  # "a million", "the 3rd of March"
 
 
 def read_values(keys: Sequence[str], start: int = 0, stop: int | None = None) -> list[Phrase]:
@@ -451,6 +460,9 @@ def read_values(keys: Sequence[str], start: int = 0, stop: int | None = None) ->
     phrases: list[Phrase] = []
     i = start
     while i < stop:
+        if not might_be_value(keys[i]) and keys[i].lower() not in _PHRASE_OPENERS:
+            i += 1
+            continue
         found: tuple[int, Value] | None = _date(keys, i) or _quantity(keys, i)
         if found is None:
             i += 1
@@ -466,7 +478,7 @@ def compare_values(old: Value, new: Value) -> str:
     the other (a year or weekday added to a date, a unit or currency added to the same number);
     :data:`DIFFERENT` otherwise. A bare year and the same bare number are the same ("2000" and "2,000").
 
-    >>> compare_values(Date(None, 3, 3), Date(2024, 3, 3)), compare_values(Quantity(Fraction(5)), Quantity(Fraction(6)))
+    >>> compare_values(Date(None, 3, 3), Date(2024, 3, 3)), compare_values(Quantity(Decimal(5)), Quantity(Decimal(6)))
     ('more precise', 'different')
     """
     if isinstance(old, Date) and isinstance(new, Date):

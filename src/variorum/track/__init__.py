@@ -10,7 +10,7 @@ real version through :mod:`variorum.store`.
 - :mod:`~variorum.track.runner`: the :class:`Tracker` that ties them to the store.
 """
 
-from variorum.track.fetch import FetchPolicy, Fetched, Fetcher
+from variorum.track.fetch import Fetched, Fetcher, FetchPolicy
 from variorum.track.notify import ChangeEvent, WebhookNotifier, worth_notifying
 from variorum.track.runner import RunReport, Tracker
 from variorum.track.schedule import RecheckPolicy, parse_duration

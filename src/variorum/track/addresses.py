@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from typing import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -97,7 +97,7 @@ async def resolve_host(host: str, port: int | None = None) -> list[IPAddress]:
     if literal is not None:
         return [literal]
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
+    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos))
 
 
 async def private_address_problem(host: str, port: int | None = None) -> str | None:

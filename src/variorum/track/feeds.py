@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import ParseError
@@ -168,7 +168,7 @@ def _entry_time(entry: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(value), timezone.utc)
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
     except (ValueError, OverflowError, OSError):  # a date no clock can show, such as the year 99999
         return None
 
@@ -180,7 +180,7 @@ def _iso_time(value: Any) -> datetime | None:
         stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 __all__ = ["Feed", "FeedEntry", "FeedError", "looks_like_feed", "parse_feed"]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import zlib
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import AsyncIterator
 from urllib.parse import urljoin, urlsplit
 
 import httpcore
@@ -30,6 +31,7 @@ from variorum.track.robots import ROBOTS_MAX_BYTES, RobotsRules
 
 USER_AGENT = f"Variorum/{__version__} (news version tracker; +https://github.com/variorum/variorum)"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_HOST_GROUPS = 16  # connection pools: the pool checks its every connection on every request
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,10 @@ class _HostGate:
 class Fetcher:
     """Fetches URLs under a :class:`FetchPolicy`; use it as an async context manager.
 
+    Hosts are spread over up to :data:`MAX_HOST_GROUPS` connection pools (by a hash of the host name), each
+    holding what its hosts may use at once, so that no pool grows to ``policy.concurrency`` connections:
+    httpcore looks at every pooled connection whenever a request starts or ends.
+
     ``resolve`` looks host names up and ``network`` opens the connections: the system's resolver and sockets
     unless a test gives its own. Unless ``policy.allow_private``, connections go through :class:`PublicOnly`.
     """
@@ -120,12 +126,17 @@ class Fetcher:
                  network: httpcore.AsyncNetworkBackend | None = None) -> None:
         self.policy = policy
         network = network if network is not None else httpcore.AnyIOBackend()
-        limits = httpx.Limits(max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency)
-        self._client = httpx.AsyncClient(
-            transport=transport_through(network if policy.allow_private else PublicOnly(network, resolve), limits),
-            follow_redirects=False, trust_env=False,
-            timeout=httpx.Timeout(policy.timeout), headers={"User-Agent": policy.user_agent},
-        )
+        groups = max(1, min(MAX_HOST_GROUPS, policy.concurrency // policy.per_host))
+        size = max(policy.per_host, -(-policy.concurrency // groups))
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        self._clients = [
+            httpx.AsyncClient(
+                transport=transport_through(network if policy.allow_private else PublicOnly(network, resolve), limits),
+                follow_redirects=False, trust_env=False,
+                timeout=httpx.Timeout(policy.timeout), headers={"User-Agent": policy.user_agent},
+            )
+            for _ in range(groups)
+        ]
         self._everyone = asyncio.Semaphore(policy.concurrency)
         self._hosts: dict[str, _HostGate] = {}
         self._robots = RobotsRules(policy.user_agent, self._get_robots)
@@ -138,7 +149,8 @@ class Fetcher:
 
     async def aclose(self) -> None:
         """Close the connections."""
-        await self._client.aclose()
+        for client in self._clients:
+            await client.aclose()
 
     def _gate(self, url: str) -> _HostGate:
         host = urlsplit(url).netloc.lower()
@@ -156,7 +168,7 @@ class Fetcher:
         try:
             async with self._everyone:
                 return await asyncio.wait_for(self._follow(url, headers), self.policy.deadline)
-        except (asyncio.TimeoutError, httpx.TimeoutException):
+        except (TimeoutError, httpx.TimeoutException):
             return Fetched(url, url, failure="timeout", detail=f"no complete answer within {self.policy.deadline:g} s")
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -213,7 +225,9 @@ class Fetcher:
         return None
 
     async def _get(self, url: str, headers: dict[str, str], limit: int) -> tuple[int, dict[str, str], bytes]:
-        async with self._client.stream("GET", url, headers=headers) as response:
+        host = (urlsplit(url).hostname or "").encode()
+        client = self._clients[zlib.crc32(host) % len(self._clients)]
+        async with client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise _TooLarge
@@ -247,4 +261,4 @@ def _describe(error: BaseException, url: str) -> str:
     return str(error).strip() or type(error).__name__
 
 
-__all__ = ["FetchPolicy", "Fetched", "Fetcher", "USER_AGENT"]
+__all__ = ["USER_AGENT", "FetchPolicy", "Fetched", "Fetcher"]

@@ -5,13 +5,15 @@ outside any database transaction, so no write lock is held during a diff. If ano
 version between the read and the write, the store refuses the stale comparison and it is computed again
 against the new latest version.
 
+>>> import tempfile, pathlib
 >>> from variorum import Article
 >>> from variorum.store import open_store
->>> store = open_store(":memory:")
+>>> store = open_store(pathlib.Path(tempfile.mkdtemp()) / "r.db")
 >>> record_fetch(store, "https://example.org/a", Article.from_text("Rain\\n\\nIt will rain.")).status
 'new'
 >>> record_fetch(store, "https://example.org/a", Article.from_text("Rain\\n\\nIt will snow.")).version
 2
+>>> store.close()
 """
 
 from __future__ import annotations

@@ -24,11 +24,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, Awaitable, Callable, TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -39,6 +41,8 @@ from variorum.extract.plaintext import article_from_text
 from variorum.store import HttpMeta, Store, VersionResult
 from variorum.store.models import Source
 from variorum.store.repository import STALE, DueArticle, LatestVersion, Writes
+from variorum.text.boilerplate import SiteTemplates
+from variorum.text.urls import site_of
 from variorum.track.feeds import FeedError, parse_feed
 from variorum.track.fetch import Fetched, Fetcher
 from variorum.track.notify import ChangeEvent, worth_notifying
@@ -55,7 +59,7 @@ Progress = Callable[[str, str], None]  # (url, outcome) after each article check
 
 def utc_now() -> datetime:
     """The current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 Notify = Callable[[ChangeEvent], Awaitable[None]]  # e.g. WebhookNotifier.notify
@@ -149,13 +153,16 @@ class PageCheck:
 
 def examine_page(
     body: bytes, url: str, content_type: str, charset: str | None, latest: LatestVersion | None,
-    status: int | None = None,
+    status: int | None = None, templates: SiteTemplates | None = None,
 ) -> PageCheck:
     """Extract a fetched page, judge it and compare it with the latest stored version: all the CPU work of
-    a check, in one call that the tracker runs in its extraction worker processes."""
+    a check, in one call that the tracker runs in its extraction worker processes. ``templates`` holds the
+    site's template paragraphs, left out of the article."""
     article = extract_page(body, url, content_type, charset)
-    previous_words = word_count(latest.article.body) if latest is not None else None
-    problem = extraction_problem(article, previous_words)
+    if templates is not None:
+        article = article.keeping(templates.keep_block(site_of(url)))
+    previous = latest.article if latest is not None else None
+    problem = extraction_problem(article, word_count(previous.body) if previous is not None else None)
     comparison = comparison_with(latest, article) if problem is None else None
     return PageCheck(article, problem, comparison)
 
@@ -225,6 +232,7 @@ class Tracker:
         self.lease = lease
         self.extractor = extractor
         self._sources: dict[int, Source] = {}
+        self._templates: dict[str, SiteTemplates] = {}  # the current batch's sites' templates
         self._writer: Executor | None = None
         self._group: _GroupCommit | None = None
 
@@ -246,6 +254,7 @@ class Tracker:
             await self._store(self.store.make_all_due, cutoff)
         while due := await self._store(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease):
             latest = await asyncio.to_thread(self.store.latest_stored_of, [article.url for article in due])
+            self._templates = await asyncio.to_thread(self._site_templates, due)
             outcomes = await asyncio.gather(*(self._check(article, latest.get(article.url)) for article in due))
             for article, outcome in zip(due, outcomes):
                 report.outcomes[outcome] += 1
@@ -377,7 +386,7 @@ class Tracker:
             return "extraction_failed"
         check = await asyncio.get_running_loop().run_in_executor(
             self.extractor, examine_page, fetched.body, due.url, fetched.content_type, fetched.charset, latest,
-            fetched.status,
+            fetched.status, self._templates.get(site_of(due.url)),
         )
         if check.problem is not None:
             kind, detail = check.problem
@@ -400,6 +409,19 @@ class Tracker:
             await self.notify(ChangeEvent(
                 result.url, article.title, result.version, result.version - 1, result.comparison, due.source_id,
             ))
+
+    def _site_templates(self, due: list[DueArticle]) -> dict[str, SiteTemplates]:
+        """For each site of a batch, its template as learned from the latest texts of the site's articles in
+        the store (:meth:`Store.site_texts`, :mod:`variorum.text.boilerplate`); a read: any thread."""
+        learned: dict[str, SiteTemplates] = {}
+        for parts in {urlsplit(article.url)[:2] for article in due}:
+            url = f"{parts[0]}://{parts[1]}/"  # the site's root: no article is left out of what is read
+            site, templates = site_of(url), SiteTemplates()
+            for other_url, paragraphs in self.store.site_texts(url):
+                templates.add(site, other_url, paragraphs)
+            if templates.template_count(site):
+                learned[site] = templates
+        return learned
 
     async def _failed(self, url: str, kind: str, detail: str, status: int | None, at: datetime,
                       source_id: int | None) -> None:

@@ -3,7 +3,7 @@ write endpoints (add a source, schedule a check now), which need the server's be
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
@@ -14,12 +14,23 @@ from variorum.compare import compare
 from variorum.compare.model import SIGNIFICANCES
 from variorum.errors import InputError
 from variorum.store.models import Source
-from variorum.text.urls import canonical_url
 from variorum.store.queries import ArticleFilter, article_counts_by_source, list_articles
+from variorum.text.urls import canonical_url
 from variorum.web.data import (
+    ChangesQuery,
     Id,
-    ChangesQuery, article_filter, article_or_404, changes, changes_wanted, cluster_comparison, comparison_json,
-    get_store, history_or_404, store_clusters, stored_comparison, version_or_404,
+    app_state,
+    article_filter,
+    article_or_404,
+    changes,
+    changes_wanted,
+    cluster_comparison,
+    comparison_json,
+    get_store,
+    history_or_404,
+    store_clusters,
+    stored_comparison,
+    version_or_404,
 )
 from variorum.web.security import require_token
 from variorum.web.views import article_from_upload, safe_href
@@ -97,7 +108,7 @@ def recent(request: Request, wanted: Annotated[ChangesQuery, Depends(changes_wan
 @router.get("/clusters", summary="Articles that are the same story")
 def clusters(request: Request) -> JSON:
     """Clusters of articles whose latest versions are near-duplicates, with the similarities that joined them."""
-    config = request.app.state.dedup
+    config = app_state(request).dedup
     return {
         "measure": config.measure, "threshold": config.threshold,
         "clusters": [
@@ -131,7 +142,7 @@ class TextPair(BaseModel):
 
 
 async def _compared(request: Request, sides: list[tuple[str, bytes]]) -> JSON:
-    limit = request.app.state.max_upload_bytes
+    limit = app_state(request).max_upload_bytes
     try:
         a, b = [await run_in_threadpool(article_from_upload, name, data, limit) for name, data in sides]
     except InputError as error:
@@ -191,7 +202,7 @@ def check_now(request: Request, article_id: Id) -> JSON:
     """Make the article due for the tracker's next round (its next check time becomes now)."""
     store = get_store(request)
     row = article_or_404(store, article_id)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     store.schedule_check(row.url, now)
     return {"article_id": article_id, "url": row.url, "next_check_at": now.isoformat()}
 

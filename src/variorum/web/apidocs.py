@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from variorum.web.data import app_state
+
 router = APIRouter(include_in_schema=False)
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -19,7 +21,7 @@ def _type(schema: dict[str, Any]) -> str:
     if "anyOf" in schema:
         return " or ".join(_type(option) for option in schema["anyOf"])
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     return str(schema.get("type", "any"))
 
 
@@ -67,8 +69,8 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
 @router.get("/docs", response_class=HTMLResponse)
 def docs_page(request: Request) -> HTMLResponse:
     spec = request.app.openapi()
-    return request.app.state.templates.TemplateResponse(request, "docs.html", {
-        "nav": "docs", "json_url": "/openapi.json", "read_only": not request.app.state.token,
+    return app_state(request).templates.TemplateResponse(request, "docs.html", {
+        "nav": "docs", "json_url": "/openapi.json", "read_only": not app_state(request).token,
         "app_version": request.app.version, "spec": spec, "operations": operations(spec),
     })
 

@@ -26,7 +26,7 @@ from variorum.dedup import DedupConfig
 from variorum.dedup.report import ClusterCache
 from variorum.store import Store
 from variorum.web import api, apidocs, pages
-from variorum.web.data import ComparisonCache
+from variorum.web.data import AppState, ComparisonCache, app_state
 from variorum.web.security import DEFAULT_MAX_UPLOAD_BYTES, BodyLimit, SecurityHeaders
 from variorum.web.views import safe_href
 
@@ -57,10 +57,10 @@ def _error(request: Request, status: int, detail: object, headers: dict[str, str
     """An error as JSON (``{"detail": …}``) for the API, as a page for everything else."""
     if _wants_json(request):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, "error.html", {
+    state = app_state(request)
+    return state.templates.TemplateResponse(request, "error.html", {
         "status": status, "reason": HTTPStatus(status).phrase, "detail": detail, "nav": "",
-        "json_url": None, "read_only": not request.app.state.token, "app_version": request.app.version,
+        "json_url": None, "read_only": not state.token, "app_version": request.app.version,
     }, status_code=status, headers=headers)
 
 
@@ -114,14 +114,11 @@ def create_app(
         description="Versions of news articles: what changed, and does it matter. Every page has a JSON twin here.",
         exception_handlers={HTTPException: _http_error, RequestValidationError: _validation_error},
     )
-    app.state.store = store
-    app.state.token = token or None
-    app.state.max_upload_bytes = max_upload_bytes
-    app.state.dedup = dedup or DedupConfig()
-    app.state.cluster_limit = cluster_limit
-    app.state.templates = _templates()
-    app.state.comparisons = ComparisonCache()
-    app.state.clusters_cache = ClusterCache()
+    app.state.variorum = AppState(
+        store=store, token=token or None, max_upload_bytes=max_upload_bytes, dedup=dedup or DedupConfig(),
+        cluster_limit=cluster_limit, templates=_templates(), comparisons=ComparisonCache(),
+        clusters_cache=ClusterCache(),
+    )
     app.add_middleware(BodyLimit, max_bytes=max_upload_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)

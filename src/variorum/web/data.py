@@ -5,31 +5,63 @@ versions never change)."""
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from threading import Lock
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Path, Query, Request
+from fastapi.templating import Jinja2Templates
 
 from variorum.compare import Comparison, compare
 from variorum.compare.model import KINDS
 from variorum.dedup import DedupConfig, Document
 from variorum.dedup.furniture import site_of
+from variorum.dedup.report import ClusterCache
 from variorum.store import Store
 from variorum.store.changes import MAX_LIMIT, ChangeEntry, change_page
 from variorum.store.models import Source
-from variorum.store.versions import VersionNotFoundError, resolve_versions
 from variorum.store.queries import (
-    ArticleFilter, ArticleRow, StoryCluster, TimelinePoint, article_by_id, article_ids, fingerprint, latest_texts,
-    source_by_id, story_clusters, timeline,
+    ArticleFilter,
+    ArticleRow,
+    StoryCluster,
+    TimelinePoint,
+    article_by_id,
+    article_ids,
+    fingerprint,
+    latest_texts,
+    source_by_id,
+    story_clusters,
+    timeline,
 )
+from variorum.store.versions import VersionNotFoundError, resolve_versions
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    """What :func:`variorum.web.create_app` was given and keeps for every request (``app.state.variorum``)."""
+
+    store: Store
+    token: str | None
+    max_upload_bytes: int
+    dedup: DedupConfig
+    cluster_limit: int
+    templates: Jinja2Templates
+    comparisons: ComparisonCache
+    clusters_cache: ClusterCache
+
+
+def app_state(request: Request) -> AppState:
+    """The application's state, typed."""
+    state: AppState = request.app.state.variorum
+    return state
 
 
 def get_store(request: Request) -> Store:
     """The store the app was created with."""
-    return request.app.state.store
+    return app_state(request).store
 
 
 def _moment(value: str | None, name: str, *, end_of_day: bool) -> datetime | None:
@@ -39,9 +71,9 @@ def _moment(value: str | None, name: str, *, end_of_day: bool) -> datetime | Non
     try:
         if len(value.strip()) == 10:
             day = date.fromisoformat(value.strip())
-            return datetime.combine(day, time.max if end_of_day else time.min, timezone.utc)
+            return datetime.combine(day, time.max if end_of_day else time.min, UTC)
         moment = datetime.fromisoformat(value.strip())
-        return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         raise HTTPException(400, f"{name} must be a date (YYYY-MM-DD) or an ISO 8601 time, not {value!r}") from None
 
@@ -213,7 +245,7 @@ class ComparisonCache:
         self._items: OrderedDict[tuple[Any, ...], Comparison] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: tuple[Any, ...], compute: Any) -> Comparison:
+    def get(self, key: tuple[Any, ...], compute: Callable[[], Comparison]) -> Comparison:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -248,7 +280,7 @@ def stored_comparison(
         from_version, to_version = resolve_versions([p.version for p in points], from_version, to_version)
     except VersionNotFoundError as error:
         raise HTTPException(404, f"article {article_id} has no version {error.number}") from None
-    cache: ComparisonCache = request.app.state.comparisons
+    cache = app_state(request).comparisons
     comparison = cache.get(
         ("versions", article_id, from_version, to_version),
         lambda: compare(store.version(article.url, from_version), store.version(article.url, to_version)),
@@ -267,9 +299,9 @@ def cluster_or_404(request: Request, cluster_id: int) -> StoryCluster:
 def store_clusters(request: Request) -> list[StoryCluster]:
     """The store's clusters, found by :class:`variorum.dedup.report.ClusterCache` from the latest texts the
     store provides, computed again only after a new version has been stored."""
-    state = request.app.state
-    store = get_store(request)
-    config: DedupConfig = state.dedup
+    state = app_state(request)
+    store = state.store
+    config = state.dedup
 
     def texts() -> list[Document]:
         return [Document(str(t.article_id), t.text, t.published, site_of(t.url))
@@ -291,7 +323,7 @@ def cluster_comparison(request: Request, cluster_id: int, member_id: int) -> tup
         raise HTTPException(404, f"article {member_id} is not in cluster {cluster_id}")
     store = get_store(request)
     first, second = members[cluster_id], members[member_id]
-    cache: ComparisonCache = request.app.state.comparisons
+    cache = app_state(request).comparisons
     comparison = cache.get(
         ("articles", first.id, first.versions, second.id, second.versions),
         lambda: compare(store.version(first.url, first.versions), store.version(second.url, second.versions)),
@@ -305,9 +337,25 @@ def comparison_json(comparison: Comparison, **context: Any) -> dict[str, Any]:
 
 
 __all__ = [
-    "MAX_ID", "MAX_QUERY_CHARS", "Id",
-    "ChangeItem", "ChangesList", "ChangesQuery", "ComparisonCache", "StoredComparisonView", "article_filter", "article_or_404", "changes",
+    "MAX_ID",
+    "MAX_QUERY_CHARS",
+    "ChangeItem",
+    "ChangesList",
+    "ChangesQuery",
+    "ComparisonCache",
+    "Id",
+    "StoredComparisonView",
+    "article_filter",
+    "article_or_404",
+    "changes",
     "changes_wanted",
-    "cluster_comparison", "cluster_or_404", "comparison_json", "get_store", "history_or_404", "source_or_404",
-    "store_clusters", "stored_comparison", "version_or_404",
+    "cluster_comparison",
+    "cluster_or_404",
+    "comparison_json",
+    "get_store",
+    "history_or_404",
+    "source_or_404",
+    "store_clusters",
+    "stored_comparison",
+    "version_or_404",
 ]

@@ -3,7 +3,8 @@ same data (:mod:`variorum.web.data`); templates are autoescaped, so article text
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Callable
+from collections.abc import Callable
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,9 +18,19 @@ from variorum.errors import InputError
 from variorum.render.atom import render_atom
 from variorum.store.queries import ArticleFilter, TimelinePoint, article_counts_by_source, list_articles
 from variorum.web.data import (
+    ChangesQuery,
     Id,
-    ChangesQuery, article_filter, changes, changes_wanted, cluster_comparison, get_store, history_or_404,
-    source_or_404, store_clusters, stored_comparison, version_or_404,
+    app_state,
+    article_filter,
+    changes,
+    changes_wanted,
+    cluster_comparison,
+    get_store,
+    history_or_404,
+    source_or_404,
+    store_clusters,
+    stored_comparison,
+    version_or_404,
 )
 from variorum.web.views import VIEWS, article_from_upload, article_links, comparison_view, timeline_chart
 
@@ -29,8 +40,8 @@ CosmeticQuery = Annotated[bool, Query(description="Show cosmetic changes too.")]
 
 def render(request: Request, template: str, nav: str = "", json_url: str | None = None, **context: Any) -> HTMLResponse:
     """``template`` rendered with ``context`` and what every page shows."""
-    return request.app.state.templates.TemplateResponse(request, template, {
-        "nav": nav, "json_url": json_url, "read_only": not request.app.state.token,
+    return app_state(request).templates.TemplateResponse(request, template, {
+        "nav": nav, "json_url": json_url, "read_only": not app_state(request).token,
         "app_version": request.app.version, **context,
     })
 
@@ -166,8 +177,8 @@ def changes_feed(request: Request, wanted: Annotated[ChangesQuery, Depends(chang
 def clusters_page(request: Request) -> HTMLResponse:
     found = store_clusters(request)
     return render(
-        request, "clusters.html", "clusters", "/api/clusters", clusters=found, config=request.app.state.dedup,
-        scanned=request.app.state.cluster_limit,
+        request, "clusters.html", "clusters", "/api/clusters", clusters=found, config=app_state(request).dedup,
+        scanned=app_state(request).cluster_limit,
     )
 
 
@@ -190,7 +201,7 @@ def cluster_comparison_page(
 def compare_form(request: Request) -> HTMLResponse:
     return render(
         request, "compare.html", "compare", form={"text_a": "", "text_b": "", "cosmetic": False},
-        max_upload_bytes=request.app.state.max_upload_bytes,
+        max_upload_bytes=app_state(request).max_upload_bytes,
     )
 
 
@@ -205,7 +216,7 @@ async def _side(form: Any, side: str) -> tuple[str, bytes]:
 
 @router.post("/compare")
 async def compare_page(request: Request) -> HTMLResponse:
-    limit = request.app.state.max_upload_bytes
+    limit = app_state(request).max_upload_bytes
     form = await request.form(max_files=2, max_fields=8, max_part_size=limit)
     values = {
         "text_a": str(form.get("text_a") or ""), "text_b": str(form.get("text_b") or ""),
@@ -224,7 +235,7 @@ async def compare_page(request: Request) -> HTMLResponse:
         await form.close()
     comparison = await run_in_threadpool(compare, a, b)
     return render(
-        request, "compare.html", "compare", view=comparison_view(comparison, values["cosmetic"]),
+        request, "compare.html", "compare", view=comparison_view(comparison, values["cosmetic"] is True),
         name_a=name_a, name_b=name_b, **context,
     )
 

@@ -15,6 +15,8 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from variorum.web.data import app_state
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -117,7 +119,7 @@ def require_token(
 ) -> None:
     """Dependency of the write endpoints: 403 when the server has no token (read-only), 401 unless the
     request carries ``Authorization: Bearer <token>``."""
-    token: str | None = request.app.state.token
+    token: str | None = app_state(request).token
     if not token:
         raise HTTPException(403, "this server is read-only: start it with --token (or VARIORUM_TOKEN) to allow writes")
     if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), token.encode()):
@@ -126,6 +128,11 @@ def require_token(
 
 
 __all__ = [
-    "BodyLimit", "CONTENT_SECURITY_POLICY", "DEFAULT_MAX_UPLOAD_BYTES", "SECURITY_HEADERS", "SecurityHeaders",
-    "require_token", "too_large",
+    "CONTENT_SECURITY_POLICY",
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "SECURITY_HEADERS",
+    "BodyLimit",
+    "SecurityHeaders",
+    "require_token",
+    "too_large",
 ]

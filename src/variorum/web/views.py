@@ -4,19 +4,20 @@ uploaded or pasted texts, and which links are safe to make clickable."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
-from urllib.parse import urlsplit
 
 from variorum.article import Article
 from variorum.compare.model import Comparison
+from variorum.errors import InputError
 from variorum.extract.formats import sniff
 from variorum.extract.html import article_from_html
 from variorum.extract.records import HTML, NO_ARTICLE_TEXT
-from variorum.errors import InputError
 from variorum.render.common import describe, label, quote_note
 from variorum.render.html import Marker, inline_markers, marked_up, side_markers
 from variorum.render.rows import aligned_rows
@@ -197,7 +198,7 @@ def _x_positions(times: list[datetime]) -> list[float]:
     if span <= 0:
         return even
     by_time = [left + (right - left) * (t - times[0]).total_seconds() / span for t in times]
-    if min(b - a for a, b in zip(by_time, by_time[1:])) < BAR_WIDTH + 2:
+    if min(b - a for a, b in itertools.pairwise(by_time)) < BAR_WIDTH + 2:
         return even
     return by_time
 
