@@ -28,8 +28,9 @@ import re
 import textwrap
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from variorum.compare import compare
 from variorum.compare.align import bag_of_words
@@ -157,9 +158,10 @@ def report(every: list[str], sizes: list[int], mode: str) -> None:
     naive: list[tuple[int, float]] = []
     for count in sizes:
         texts = every[:count]
-        seconds, cpu, peak, collation = measure(lambda: collate(texts))
+        seconds, cpu, peak, collation = measure(lambda texts=texts: collate(texts))
         base = collation.base_article
-        naive_seconds, naive_cpu, naive_peak, _ = measure(lambda: [compare(base, text) for text in texts])
+        naive_seconds, naive_cpu, naive_peak, _ = measure(
+            lambda texts=texts, base=base: [compare(base, text) for text in texts])
         growth = ""
         if collated:
             (n0, c0), (_, b0) = collated[-1], naive[-1]

@@ -23,8 +23,8 @@ import statistics
 import textwrap
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import diff_match_patch
 import fast_diff_match_patch
@@ -223,7 +223,7 @@ def main() -> None:
     sample = max(chosen, key=len)
     for label, a, b in noise_cases(sample):
         row = f"{label:<26}"
-        for name, function in TOOLS.items():
+        for function in TOOLS.values():
             row += f"{function(a, b):>22}"
         if label == "one moved paragraph":
             moves = [c.kind for c in compare(a, b).substantive_changes]

@@ -32,6 +32,7 @@ _LONE_KINDS = ("headline", "standfirst", "byline", "dateline", "caption")
 _CANDIDATES_PER_BLOCK = 8
 _COMMON_WORD_POSTINGS = 64
 _WORD_RE = re.compile(r"[^\W_]+")
+_JOINED_WEIGHT = 1 << 60  # more than any number of pairs can weigh
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,13 +164,11 @@ def _pair_lone_kinds(kinds_a: Sequence[str], free_a: set[int], kinds_b: Sequence
     return pairs
 
 
-def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
-                 kinds_a: Sequence[str] = (), kinds_b: Sequence[str] = (), overlap: Overlap | None = None) -> Alignment:
-    """Align two versions given each block's folded text and kind (see the module docstring for the method).
-
-    Kinds (headline, byline, …) are optional; with them, a rewritten headline still pairs with the old one.
-    ``overlap`` (optional) counts the words two block keys share, memoized by a caller aligning many versions.
-    """
+def _align_middle(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey], kinds_a: Sequence[str],
+                  kinds_b: Sequence[str], overlap: Overlap | None
+                  ) -> tuple[Alignment, list[tuple[int, int, bool]]]:
+    """Steps 1-4 of the module docstring: the alignment without its pairs, and the candidate pairs
+    ``(a, b, identical)``."""
     alignment = Alignment()
     candidates: list[tuple[int, int, bool]] = [(i, j, True) for i, j in matched_pairs(keys_a, keys_b)]
     in_order = list(candidates)
@@ -213,10 +212,49 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
     alignment.removed = sorted(free_a_set)
     alignment.added = [j for j in free_b if j not in merged_b]
 
+    return alignment, candidates
+
+
+def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
+                 kinds_a: Sequence[str] = (), kinds_b: Sequence[str] = (), overlap: Overlap | None = None) -> Alignment:
+    """Align two versions given each block's folded text and kind (see the module docstring for the method).
+
+    Kinds (headline, byline, …) are optional; with them, a rewritten headline still pairs with the old one.
+    ``overlap`` (optional) counts the words two block keys share, memoized by a caller aligning many versions.
+    The blocks the versions share at their start and at their end are paired before any other step, which
+    then works on the blocks between: every step would pair them so, and leave the rest as it does.
+    """
+    prefix = 0
+    limit = min(len(keys_a), len(keys_b))
+    while prefix < limit and keys_a[prefix] == keys_b[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and keys_a[len(keys_a) - 1 - suffix] == keys_b[len(keys_b) - 1 - suffix]:
+        suffix += 1
+    stop_a, stop_b = len(keys_a) - suffix, len(keys_b) - suffix
+    middle, found = _align_middle(keys_a[prefix:stop_a], keys_b[prefix:stop_b], kinds_a[prefix:stop_a] if kinds_a else (),
+                                  kinds_b[prefix:stop_b] if kinds_b else (), overlap)
+    alignment = Alignment(
+        splits=[(whole + prefix, [piece + prefix for piece in pieces]) for whole, pieces in middle.splits],
+        merges=[([piece + prefix for piece in run], whole + prefix) for run, whole in middle.merges],
+        removed=[index + prefix for index in middle.removed],
+        added=[index + prefix for index in middle.added],
+    )
+    candidates = [(k, k, True) for k in range(prefix)]
+    candidates += [(i + prefix, j + prefix, identical) for i, j, identical in found]
+    candidates += [(stop_a + k, stop_b + k, True) for k in range(suffix)]
     candidates.sort()
-    # Keep as many blocks in place as possible; among equal counts, the larger ones.
-    weights = [1_000_000 + len(keys_a[i]) for i, _, _ in candidates]
-    in_place = set(longest_increasing([(i, j) for i, j, _ in candidates], weights))
+    # Keep as many blocks in place as possible; among equal counts, the larger ones. Splits and merges stay
+    # in place whatever it costs (the engine can report a moved block, not a moved split): a block out of
+    # order with one of them moved.
+    ordered = sorted([(i, j, 1_000_000 + len(keys_a[i]), index) for index, (i, j, _) in enumerate(candidates)]
+                     + [(whole, pieces[0], _JOINED_WEIGHT, -1) for whole, pieces in alignment.splits]
+                     + [(run[0], whole, _JOINED_WEIGHT, -1) for run, whole in alignment.merges])
+    if all(j < next_j and i < next_i for (i, j, _, _), (next_i, next_j, _, _) in pairwise(ordered)):
+        in_place = set(range(len(candidates)))  # already in order on both sides: all kept
+    else:
+        kept = longest_increasing([(i, j) for i, j, _, _ in ordered], [weight for _, _, weight, _ in ordered])
+        in_place = {ordered[k][3] for k in kept}
     alignment.pairs = [
         Pair(i, j, identical, index in in_place) for index, (i, j, identical) in enumerate(candidates)
     ]

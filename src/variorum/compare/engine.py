@@ -7,19 +7,19 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_edit, furniture_kinds
+from variorum.compare.furniture import furniture_edit, furniture_kind_at
 from variorum.compare.metadata import metadata_changes
 from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Kind, Significance, Span
 from variorum.compare.sequence import opcodes
@@ -37,7 +37,7 @@ from variorum.text.normalize import (
     WORD_DASHES,
 )
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import TokenRun, fold, fold_text
+from variorum.text.tokens import TokenRun, collapse_whitespace, fold, fold_text
 
 # a front-matter block's kind → the kind and significance of a change to it as a whole
 _WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
@@ -53,20 +53,14 @@ _INVISIBLE_CHARS = set(INVISIBLE)
 
 
 # Texts longer than this are refused: what a comparison holds stays a small multiple of its inputs, and
-# this bounds it (see docs/compare.md, "Limits").
+# this bounds it (see docs/compare-engine.md, "Limits").
 MAX_TEXT_CHARS = 64 * 1024 * 1024
 # Differing sentences longer than this (in characters, on either side) are reported as one edit without a
 # word-by-word diff, which would hold an entry per word.
-MAX_WORD_DIFF_CHARS = 4_000_000
-_LARGE = 1 << 20
-_SPACE_RUN_RE = re.compile(r"\s+")
+MAX_WORD_DIFF_CHARS = 1_500_000
 
 
-def _collapse(text: str) -> str:
-    """``text`` with every whitespace run made one space and none at the ends."""
-    if len(text) < _LARGE:
-        return " ".join(text.split())
-    return _SPACE_RUN_RE.sub(" ", text).strip()  # no list of every word for a long text
+_collapse = collapse_whitespace
 
 
 class Version:
@@ -141,6 +135,11 @@ class Version:
         return _collapse(self.text[start:end])
 
 
+def _check_size(text: str, side: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(side, f"text is {len(text):,} characters, over the comparison limit of {MAX_TEXT_CHARS:,}")
+
+
 def _as_article(value: str | Article, side: str) -> Article:
     if isinstance(value, Article):
         text = value.text
@@ -148,8 +147,7 @@ def _as_article(value: str | Article, side: str) -> Article:
         text = value
     else:
         raise TypeError(f"compare() takes str or Article, not {type(value).__name__}")
-    if len(text) > MAX_TEXT_CHARS:
-        raise InputError(side, f"text is {len(text):,} characters, over the comparison limit of {MAX_TEXT_CHARS:,}")
+    _check_size(text, side)
     return value if isinstance(value, Article) else Article.from_text(value)
 
 
@@ -258,13 +256,12 @@ class _Comparer:
         self.matched = 0  # folded characters the versions share, for the similarity
         self.insert_at = _insertion_points(alignment, a, b)
         self.position_in_b = _positions_in_b(alignment, a, b)
-        self._furniture: dict[int, list[str | None]] = {}
+        self._furniture: dict[int, dict[int, str | None]] = {id(a): {}, id(b): {}}
 
     def furniture(self, version: Version, index: int) -> str | None:
-        """Why a block is page furniture (see :mod:`.furniture`), or None; worked out once per version."""
-        if id(version) not in self._furniture:
-            self._furniture[id(version)] = furniture_kinds(version.article)
-        return self._furniture[id(version)][index]
+        """Why a block is page furniture (see :mod:`.furniture`), or None; only the blocks asked about (and
+        their neighbours) are read."""
+        return furniture_kind_at(version.article, index, self._furniture[id(version)])
 
     def add(self, kind: Kind, significance: Significance, old_span: Span | None, new_span: Span | None,
             context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
@@ -477,7 +474,8 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
     ('number', 'major', '12', '14', (15, 17))
     """
     if isinstance(a, str) and isinstance(b, str) and a == b:  # the same text again: nothing to find
-        article = _as_article(a, "version A")
+        _check_size(a, "version A")
+        article = cache(partial(Article.from_text, a))  # read only if the caller asks for the articles
         return Comparison(article, article, 1.0)
     return compare_versions(Version(_as_article(a, "version A")), Version(_as_article(b, "version B")))
 

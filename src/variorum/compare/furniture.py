@@ -215,16 +215,22 @@ def furniture_kind(article: Article, block: Block) -> str | None:
     return None
 
 
-def furniture_kinds(article: Article) -> list[str | None]:
-    """:func:`furniture_kind` of each of the article's blocks, and ``teaser`` for a short line that is not
-    a sentence next to a block of furniture."""
-    kinds = [furniture_kind(article, block) for block in article.blocks]
-    for index, block in enumerate(article.blocks):
-        if kinds[index] is not None or block.kind != PARAGRAPH:
-            continue
-        neighbours = kinds[max(0, index - 1):index] + kinds[index + 1:index + 2]
-        text = article.block_text(block)
-        if (any(kind in (LINKS, MEDIA, LABEL) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
-                and not ends_sentence(text)):
-            kinds[index] = TEASER
-    return kinds
+def furniture_kind_at(article: Article, index: int, known: dict[int, str | None]) -> str | None:
+    """:func:`furniture_kind` of block ``index``, or ``teaser`` for a short line that is not a sentence next
+    to a block of furniture. Only the block and its neighbours are read (``known`` keeps the
+    :func:`furniture_kind` of blocks already read: a comparison asks about the few blocks it pairs)."""
+    def kind_of(k: int) -> str | None:
+        if k not in known:
+            known[k] = furniture_kind(article, article.blocks[k])
+        return known[k]
+
+    kind = kind_of(index)
+    block = article.blocks[index]
+    if kind is not None or block.kind != PARAGRAPH:
+        return kind
+    neighbours = [kind_of(k) for k in (index - 1, index + 1) if 0 <= k < len(article.blocks)]
+    text = article.block_text(block)
+    if (any(kind in (LINKS, MEDIA, LABEL) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
+            and not ends_sentence(text)):
+        return TEASER
+    return None

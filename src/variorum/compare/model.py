@@ -83,26 +83,44 @@ class Change:
 class Comparison:
     """The result of comparing A with B: similarity, ranked changes, and a summary.
 
-    Cosmetic changes whose detail costs time to build (the layout of blocks with the same words) may be
-    ``deferred``: a function building them, called once, the first time :attr:`changes` is read; counts,
+    ``a`` and ``b`` may be given as functions returning the articles, called on first read. Cosmetic
+    changes whose detail costs time to build (the layout of blocks with the same words) may be ``deferred``: a function building them, called once, the first time :attr:`changes` is read; counts,
     the verdict and :attr:`substantive_changes` never call it. ``deferred_count`` is how many it builds.
     """
 
-    a: Article
-    b: Article
     similarity: float
+    _a: Article | Callable[[], Article] = field(default=None, repr=False)  # type: ignore[assignment]
+    _b: Article | Callable[[], Article] = field(default=None, repr=False)  # type: ignore[assignment]
     _found: tuple[Change, ...] = field(default=(), repr=False)
     _deferred: Callable[[], Iterable[Change]] | None = field(default=None, repr=False)
     _deferred_count: int = field(default=0, repr=False)
 
-    def __init__(self, a: Article, b: Article, similarity: float, changes: Iterable[Change] = (), *,
-                 deferred: Callable[[], Iterable[Change]] | None = None, deferred_count: int = 0) -> None:
-        object.__setattr__(self, "a", a)
-        object.__setattr__(self, "b", b)
+    def __init__(self, a: Article | Callable[[], Article], b: Article | Callable[[], Article], similarity: float,
+                 changes: Iterable[Change] = (), *, deferred: Callable[[], Iterable[Change]] | None = None,
+                 deferred_count: int = 0) -> None:
+        object.__setattr__(self, "_a", a)
+        object.__setattr__(self, "_b", b)
         object.__setattr__(self, "similarity", similarity)
         object.__setattr__(self, "_found", tuple(sorted(changes, key=Change.sort_key)))
         object.__setattr__(self, "_deferred", deferred)
         object.__setattr__(self, "_deferred_count", deferred_count if deferred is not None else 0)
+
+    @property
+    def a(self) -> Article:
+        """Version A (an article given as a function is built on first read: the same text compared again
+        needs no article to find that nothing changed)."""
+        if not isinstance(self._a, Article):
+            object.__setattr__(self, "_a", self._a())
+        assert isinstance(self._a, Article)
+        return self._a
+
+    @property
+    def b(self) -> Article:
+        """Version B (see :attr:`a`)."""
+        if not isinstance(self._b, Article):
+            object.__setattr__(self, "_b", self._b())
+        assert isinstance(self._b, Article)
+        return self._b
 
     @cached_property
     def changes(self) -> tuple[Change, ...]:

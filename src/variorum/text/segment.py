@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-_BLANK_LINE_RE = re.compile(r"\n[^\S\n]*(?:\r?\n[^\S\n]*)+|\r\n[^\S\r\n]*(?:\r\n[^\S\r\n]*)+")
+_BLANK_LINE_RE = re.compile(r"(\n[^\S\n]*(?:\r?\n[^\S\n]*)+|\r\n[^\S\r\n]*(?:\r\n[^\S\r\n]*)+)")
 # The same for text without a carriage return (most text), where it finds the same separators twice as fast.
-_BLANK_LINE_LF_RE = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
+_BLANK_LINE_LF_RE = re.compile(r"(\n[^\S\n]*(?:\n[^\S\n]*)+)")
 _LINE_RE = re.compile(r"[^\r\n]+")
 _LONG_LINE = 160
 
@@ -37,11 +37,14 @@ def block_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     position = 0
-    for separator in (_BLANK_LINE_RE if "\r" in text else _BLANK_LINE_LF_RE).finditer(text):
-        spans.append(_strip_span(text, position, separator.start()))
-        position = separator.end()
-    spans.append(_strip_span(text, position, len(text)))
-    spans = [span for span in spans if span[0] < span[1]]
+    # Paragraphs and separators alternate; each paragraph stripped of the whitespace at its ends.
+    for index, piece in enumerate((_BLANK_LINE_RE if "\r" in text else _BLANK_LINE_LF_RE).split(text)):
+        if index % 2 == 0:
+            stripped = piece.strip()
+            if stripped:
+                start = position + len(piece) - len(piece.lstrip())
+                spans.append((start, start + len(stripped)))
+        position += len(piece)
     if len(spans) == 1:
         lines = [_strip_span(text, m.start(), m.end()) for m in _LINE_RE.finditer(text)]
         lines = [line for line in lines if line[0] < line[1]]

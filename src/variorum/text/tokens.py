@@ -43,7 +43,7 @@ _TOKEN_RE = re.compile(
     | (?P<number>[$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{_WORD_CHAR}+)?)
     | (?P<word>{_WORD_CHAR}+(?:{_WORD_JOINER}{_WORD_CHAR}+)*)
     | (?P<dash>[{_DASHES}]+)
-    | (?P<ellipsis>\.{{2,}}|…)
+    | (?P<ellipsis>\.[.…]+|…[.…]*)
     | (?P<punct>\S)
     """,
     re.VERBOSE,
@@ -61,7 +61,7 @@ _RUN_RE = re.compile(
     | [$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{_WORD_CHAR}+)?
     | {_WORD_CHAR}+(?:{_WORD_JOINER}{_WORD_CHAR}+)*
     | [{_DASHES}]+
-    | \.{{2,}}|…
+    | \.[.…]+|…[.…]*
     | [^\s{_INVISIBLE}])
     """,
     re.VERBOSE,
@@ -102,9 +102,11 @@ def fold(token_text: str) -> str:
     return "".join(folded.split()) if "\n" in folded else folded
 
 
-_BLOCK_FOLD = str.maketrans({**_FOLD, **{ord(dash): "--" for dash in WORD_DASHES + OTHER_DASHES}})
+# Dashes fold to "--" in a block (a hyphen between words is one "-"); every other character as in _FOLD.
+_BLOCK_FOLD = {chr(code): target if isinstance(target, str) else "" for code, target in _FOLD.items()}
+_BLOCK_FOLD.update(dict.fromkeys(WORD_DASHES + OTHER_DASHES, "--"))
 # str.translate with a mapping looks every character up; a few str.replace calls are ~20× faster.
-_BLOCK_REPLACEMENTS = tuple((chr(code), target or "") for code, target in _BLOCK_FOLD.items())
+_BLOCK_REPLACEMENTS = tuple(_BLOCK_FOLD.items())
 
 
 def _replace_all(text: str) -> str:
@@ -112,8 +114,26 @@ def _replace_all(text: str) -> str:
         if character in text:
             text = text.replace(character, replacement)
     return text
-_LARGE = 1 << 20
-_SPACE_RUN_RE = re.compile(r"\s+")
+_CHUNK = 1 << 20
+
+
+def _collapse_spaces(text: str) -> str:
+    """``" ".join(text.split())``, a megabyte at a time: never a list of every word of a long text."""
+    if len(text) <= _CHUNK:
+        return " ".join(text.split())
+    pieces: list[str] = []
+    space_before = False  # whitespace since the last word kept
+    for start in range(0, len(text), _CHUNK):
+        chunk = text[start:start + _CHUNK]
+        words = " ".join(chunk.split())
+        if words:
+            if pieces and (space_before or chunk[0].isspace()):
+                pieces.append(" ")
+            pieces.append(words)
+            space_before = chunk[-1].isspace()
+        else:
+            space_before = True
+    return "".join(pieces)
 _WRAPPED_HYPHEN_RE = re.compile(r"(?<=\w)-\r?\n[^\S\n]*(?=\w)")
 
 
@@ -125,9 +145,7 @@ def fold_text(text: str) -> str:
         text = unicodedata.normalize("NFKC", _replace_all(unicodedata.normalize("NFKC", text)))
     if "-\n" in text or "-\r\n" in text:
         text = _WRAPPED_HYPHEN_RE.sub("-", text)
-    if len(text) < _LARGE:
-        return " ".join(text.split())
-    return _SPACE_RUN_RE.sub(" ", text).strip()  # the same, without a list of every word of a long text
+    return _collapse_spaces(text)
 
 
 def _key(kind: str, raw: str) -> str:
@@ -158,7 +176,7 @@ def _run_key(token: str) -> str:
     """The key of a token that is not a plain ASCII word or number (see :func:`_key`)."""
     if not token.strip(_DASHES):
         return "-"
-    if token == "…" or (len(token) > 1 and not token.strip(".")):
+    if not token.strip(".…") and token != ".":
         return "..."
     return fold(token)
 
@@ -235,6 +253,29 @@ class TokenRun(Sequence[Token]):
                 kind = PUNCT
             found.append(Token(self.keys[index], kind, start, end))
         return found
+
+
+_LINE_END_HYPHEN_RE = re.compile(r"[\-\u2010\u2011]\r?\n")
+
+
+def collapse_whitespace(text: str) -> str:
+    """``text`` with each whitespace run made one space and none at the ends; a word hyphenated across a
+    line break stays one word (``"long-\\nterm"`` gives ``"long-term"``), so the result has the same tokens.
+
+    >>> collapse_whitespace("  A long-\\n  term plan,\\n\\nsigned.  ")
+    'A long-term plan, signed.'
+    """
+    if _LINE_END_HYPHEN_RE.search(text):
+        run = TokenRun(text)
+        pieces = []
+        position = 0
+        for index in range(len(run)):
+            start, end = run.start(index), run.end(index)
+            if _LINE_END_HYPHEN_RE.search(text, start, end):
+                pieces += [text[position:start], "".join(text[start:end].split())]
+                position = end
+        text = "".join([*pieces, text[position:]])
+    return _collapse_spaces(text)
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
