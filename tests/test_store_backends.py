@@ -45,7 +45,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
 
 def test_open_migrates_to_head_and_reopening_is_harmless(store_url):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head == "0004"
+    assert head == "0005"
     for _ in range(2):
         store = open_store(store_url)
         with store.engine.connect() as connection:

@@ -46,16 +46,24 @@ def _history_json(url: str, entries: list[HistoryEntry]) -> str:
         {
             "version": e.version, "fetched_at": e.fetched_at.isoformat(), "title": e.title,
             "content_hash": e.content_hash, "http_status": e.http_status, "max_significance": e.max_significance,
-            "summary": e.summary,
+            "summary": e.summary, "origin": e.origin, "origin_url": e.origin_url,
         }
         for e in entries
     ]
     return json.dumps({"url": url, "versions": versions}, ensure_ascii=False, indent=2) + "\n"
 
 
+def _origin(entry: HistoryEntry) -> str:
+    return f"{entry.origin} {entry.origin_url}" if entry.origin else "live"
+
+
 def _history_plain(entries: list[HistoryEntry]) -> str:
-    rows = [("version", "fetched", "significance", "title", "summary")] + [
-        (str(e.version), _when(e), e.max_significance or "-", e.title or "", _summary(e)) for e in entries
+    """Tab-separated rows; an ``origin`` column when some version was not fetched live (a backfill)."""
+    with_origin = any(e.origin for e in entries)
+    rows = [("version", "fetched", "significance", "title", "summary", *(["origin"] if with_origin else []))] + [
+        (str(e.version), _when(e), e.max_significance or "-", e.title or "", _summary(e),
+         *([_origin(e)] if with_origin else []))
+        for e in entries
     ]
     return "".join("\t".join(row) + "\n" for row in rows)
 
@@ -71,10 +79,14 @@ def _history_rich(url: str, entries: list[HistoryEntry], console: Console) -> No
     table.add_column("significance", no_wrap=True)
     table.add_column("title", ratio=2, overflow="fold")
     table.add_column("summary", ratio=3, overflow="fold")
+    with_origin = any(e.origin for e in entries)
+    if with_origin:
+        table.add_column("origin", ratio=2, overflow="fold")
     for entry in entries:
         significance = entry.max_significance or "-"
         table.add_row(str(entry.version), _when(entry), Text(significance, style=_STYLES.get(significance, "dim")),
-                      Text(escape_controls(entry.title or "")), Text(escape_controls(_summary(entry))))
+                      Text(escape_controls(entry.title or "")), Text(escape_controls(_summary(entry))),
+                      *([Text(escape_controls(_origin(entry)), style="dim")] if with_origin else []))
     console.print(table)
 
 

@@ -24,6 +24,8 @@ from variorum.extract.parallel import default_workers, worker_pool
 from variorum.store import Store
 from variorum.track import Fetcher, FetchPolicy, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
 from variorum.track.addresses import private_address_problem
+from variorum.track.archive import DEFAULT_ARCHIVE, archive_timestamp, list_captures, list_timemap
+from variorum.track.backfill import BackfillReport, backfill
 from variorum.track.feeds import looks_like_feed
 
 track_app = typer.Typer(
@@ -239,6 +241,56 @@ def run_command(
         options = {"recheck": recheck, "lease": durations["--lease"], "extractor": extractor}
         asyncio.run(_run(store, options, policy, webhook or [], once, everything, every, output_format,
                          _progress(stack, quiet)))
+
+
+async def _backfill(store: Store, policy: FetchPolicy, urls: list[str], archive: str, timemap: str | None,
+                    since: str | None, until: str | None) -> list[BackfillReport]:
+    reports = []
+    async with Fetcher(policy) as fetcher:
+        for url in urls:
+            if timemap is not None:
+                captures = await list_timemap(fetcher, timemap, since, until)
+            else:
+                captures = await list_captures(fetcher, archive, url, since, until)
+            reports.append(await backfill(store, fetcher, url, captures))
+    return reports
+
+
+@track_app.command("backfill")
+def backfill_command(
+    urls: Annotated[list[str], typer.Argument(help="Article URLs whose past to rebuild.", show_default=False)],
+    archive: Annotated[str, typer.Option(
+        "--archive", help="A Wayback-compatible archive (CDX server API and raw captures).")] = DEFAULT_ARCHIVE,
+    since: Annotated[str | None, typer.Option(
+        help="Only captures from this date on (YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDDhhmmss).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only captures up to this date (same forms).")] = None,
+    timemap: Annotated[str | None, typer.Option(
+        "--timemap", help="List the captures from this Memento TimeMap (link format) instead of the CDX API.",
+    )] = None,
+    allow_private: AllowPrivate = False,
+    delay: Annotated[float, typer.Option(min=0.0, help="Seconds between two requests to the archive.")] = 1.0,
+    output_format: Annotated[RunFormat, typer.Option("--format", "-f", help="Report per URL.")] = RunFormat.text,
+    db: DatabaseOption = None,
+) -> None:
+    """Rebuild articles' earlier versions from a web archive's captures, oldest first."""
+    for url in [*urls, archive, *([timemap] if timemap else [])]:
+        _checked_url(url)
+    if timemap is not None and len(urls) > 1:
+        raise VariorumError("--timemap lists the captures of one URL: give one URL with it")
+    try:
+        window = (archive_timestamp(since) if since else None, archive_timestamp(until, end=True) if until else None)
+    except ValueError as error:
+        raise VariorumError(str(error)) from None
+    # the archive's own redirects are not followed: a redirect capture would lead out of the archive
+    policy = FetchPolicy(allow_private=allow_private, delay=delay, max_redirects=0)
+    logging.basicConfig(level=logging.WARNING, format="variorum: %(levelname)s: %(message)s", stream=sys.stderr)
+    store = open_cli_store(db, create=True)
+    try:
+        reports = asyncio.run(_backfill(store, policy, urls, archive, timemap, *window))
+    finally:
+        store.close()
+    for report in reports:
+        typer.echo(json.dumps(report.to_dict()) if output_format is RunFormat.json else report.describe())
 
 
 track_app.command("feed")(feed_command)

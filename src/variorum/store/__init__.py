@@ -8,9 +8,9 @@ Articles are keyed by their canonical URL (one rule for the whole project, in :m
 """
 
 from variorum.store.db import StoreNotFoundError, database_url, default_database_path, open_store
-from variorum.store.repository import FAILURE_KINDS, DueArticle, HistoryEntry, HttpMeta, Store, VersionResult
+from variorum.store.repository import FAILURE_KINDS, DueArticle, HistoryEntry, HttpMeta, Origin, Store, VersionResult
 
 __all__ = [
-    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Store", "StoreNotFoundError", "VersionResult",
+    "FAILURE_KINDS", "DueArticle", "HistoryEntry", "HttpMeta", "Origin", "Store", "StoreNotFoundError", "VersionResult",
     "database_url", "default_database_path", "open_store",
 ]

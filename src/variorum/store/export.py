@@ -43,7 +43,7 @@ def _schemas() -> dict[str, pa.Schema]:
         "versions": pa.schema([
             ("url", pa.string()), ("version", pa.int64()), ("fetched_at", pa.timestamp("us", tz="UTC")),
             ("content_hash", pa.string()), ("http_status", pa.int64()), ("title", pa.string()),
-            ("text", pa.string()), ("article", pa.string()),
+            ("text", pa.string()), ("article", pa.string()), ("origin", pa.string()), ("origin_url", pa.string()),
         ]),
         "changes": pa.schema([
             ("url", pa.string()), ("from_version", pa.int64()), ("to_version", pa.int64()),
@@ -83,6 +83,7 @@ def versions(store: Store) -> Iterator[dict[str, Any]]:
                 "content_hash": version.content_hash, "http_status": version.http_status,
                 "title": version.article_json.get("title"), "text": version.article_json["text"],
                 "article": json.dumps(version.article_json, ensure_ascii=False),
+                "origin": version.origin, "origin_url": version.origin_url,
             }
 
 

@@ -108,6 +108,8 @@ class Version(Base):
     fetched_at: Mapped[datetime]
     http_status: Mapped[int | None] = mapped_column(Integer)
     http_headers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    origin: Mapped[str | None] = mapped_column(String(16))   # "archive" for a backfilled version, else None
+    origin_url: Mapped[str | None] = mapped_column(Text)     # the capture it was rebuilt from
 
 
 class StoredComparison(Base):

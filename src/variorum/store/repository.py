@@ -52,6 +52,15 @@ class HttpMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a version came from when the tracker did not fetch it live: ``kind`` (``"archive"``) and the
+    URL of the copy it was rebuilt from (a web archive's capture)."""
+
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class VersionResult:
     """What :meth:`Store.record_version` did with one fetch.
 
@@ -89,6 +98,28 @@ class LatestVersion:
         return article_from_dict(self.article_json)
 
 
+@dataclass(frozen=True, slots=True)
+class OlderVersion:
+    """A version to insert before an article's stored versions (:meth:`Store.insert_before`), with its
+    comparison with the version before it (``None`` for the first)."""
+
+    article: Article
+    raw_html: bytes
+    fetched_at: datetime
+    http_status: int | None
+    origin: Origin | None
+    comparison: Comparison | None
+
+
+def _stored_comparison(article_id: int, from_id: int, to_id: int, comparison: Comparison,
+                       at: datetime) -> StoredComparison:
+    return StoredComparison(
+        article_id=article_id, from_version_id=from_id, to_version_id=to_id, similarity=comparison.similarity,
+        summary=comparison.summary, changes=comparison.to_dict(), max_significance=max_significance(comparison),
+        created_at=at,
+    )
+
+
 class StaleComparison(Exception):
     """:meth:`Store.record_version` was handed a comparison with a version that is no longer the latest
     (another writer stored a version meanwhile): nothing was written; compare with the new latest version."""
@@ -122,6 +153,8 @@ class HistoryEntry:
     http_status: int | None
     summary: dict[str, Any] | None
     max_significance: str | None
+    origin: str | None = None
+    origin_url: str | None = None
 
 
 def _now() -> datetime:
@@ -168,7 +201,7 @@ class Writes:
     def record_version(
         self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
         http: HttpMeta | None = None, *, source_id: int | None = None, comparison: Comparison | None = None,
-        previous: int = 0,
+        previous: int = 0, origin: Origin | None = None,
     ) -> VersionResult:
         """Record one successful fetch of an article, storing a version only if its text changed for real.
 
@@ -178,7 +211,8 @@ class Writes:
         cosmetic, only moves ``last_seen_at``. A fetch whose text equals an older version's is a flip-flop
         (a stale server or CDN): it is recorded in ``fetch_attempts``, not as a version. When the text is
         new and the latest version is not ``previous`` (or no comparison came for it), nothing is written
-        and the status is ``"stale"``, with the latest version's number.
+        and the status is ``"stale"``, with the latest version's number. ``origin`` says where a version
+        not fetched live came from (a web archive's capture).
         """
         connection = self._connection
         url = canonical_url(article_url)
@@ -220,6 +254,7 @@ class Writes:
             article_id=article_id, seq=latest_seq + 1, content_hash=digest,
             article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
             http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
+            origin=origin.kind if origin else None, origin_url=origin.url if origin else None,
         ).returning(VERSIONS.c.id)).scalar_one()
         if comparison is not None and latest is not None:
             connection.execute(insert(COMPARISONS).values(
@@ -339,7 +374,7 @@ class Store:
     def record_version(
         self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
         http: HttpMeta | None = None, *, source_id: int | None = None, comparison: Comparison | None = None,
-        previous: int = 0,
+        previous: int = 0, origin: Origin | None = None,
     ) -> VersionResult:
         """Record one successful fetch of an article, storing a version only if its text changed for real
         (see :meth:`Writes.record_version`). Raises :class:`StaleComparison`, writing nothing, when the text
@@ -347,7 +382,7 @@ class Store:
         with self.batch() as writes:
             result = writes.record_version(
                 article_url, article, raw_html, fetched_at, http, source_id=source_id, comparison=comparison,
-                previous=previous,
+                previous=previous, origin=origin,
             )
             if result.status == STALE:
                 raise StaleComparison(result.url, previous, result.version)  # leaving the block rolls back
@@ -452,7 +487,7 @@ class Store:
                 HistoryEntry(
                     version.seq, version.fetched_at, version.content_hash, version.article_json.get("title"),
                     version.http_status, stored.summary if stored else None,
-                    stored.max_significance if stored else None,
+                    stored.max_significance if stored else None, version.origin, version.origin_url,
                 )
                 for version, stored in session.execute(query)
             ]
@@ -484,6 +519,50 @@ class Store:
                 .where(StoredArticle.url == canonical_url(url)).order_by(Version.seq.desc()).limit(1)
             ).first()
         return article_from_dict(stored) if stored is not None else None
+
+    def insert_before(
+        self, url: str, older: list[OlderVersion], seam: Comparison, *, first_hash: str,
+    ) -> int:
+        """Insert versions older than an article's first stored version, in time order, before it: the
+        stored versions are renumbered after them, and ``seam`` (the comparison of the last of ``older`` with
+        the first stored version, which had none) is kept. Each of ``older`` carries its comparison with
+        the one before it (``None`` for the first). Nothing is written, and :class:`StaleComparison` raised,
+        when the first stored version is no longer the one whose content hash is ``first_hash``. Returns
+        how many versions were inserted."""
+        if not older:
+            return 0
+        with self._sessions.begin() as session:
+            stored = session.scalars(
+                select(StoredArticle).where(StoredArticle.url == canonical_url(url)).with_for_update()).one()
+            first = session.execute(
+                select(Version.id, Version.seq, Version.content_hash).where(Version.article_id == stored.id)
+                .order_by(Version.seq).limit(1)
+            ).one()
+            if first.content_hash != first_hash:
+                raise StaleComparison(stored.url, first.seq, first.seq)
+            shift = len(older)
+            # two steps, so that no intermediate row breaks the unique (article, seq) constraint
+            session.execute(update(Version).where(Version.article_id == stored.id).values(seq=-(Version.seq + shift)))
+            session.execute(update(Version).where(Version.article_id == stored.id).values(seq=-Version.seq))
+            previous_id: int | None = None
+            for seq, item in enumerate(older, 1):
+                version = Version(
+                    article_id=stored.id, seq=seq, content_hash=content_hash(item.article),
+                    article_json=item.article.to_dict(), raw_html=compress_html(item.raw_html),
+                    fetched_at=item.fetched_at, http_status=item.http_status,
+                    http_headers=None, origin=item.origin.kind if item.origin else None,
+                    origin_url=item.origin.url if item.origin else None,
+                )
+                session.add(version)
+                session.flush()
+                if item.comparison is not None and previous_id is not None:
+                    session.add(_stored_comparison(stored.id, previous_id, version.id, item.comparison,
+                                                   item.fetched_at))
+                previous_id = version.id
+            assert previous_id is not None
+            session.add(_stored_comparison(stored.id, previous_id, first.id, seam, older[-1].fetched_at))
+            stored.first_seen_at = min(stored.first_seen_at, older[0].fetched_at)
+            return shift
 
     def site_texts(self, url: str, *, limit: int = SITE_SAMPLE) -> list[tuple[str, list[str]]]:
         """``(url, paragraphs)`` of the latest versions of up to ``limit`` other articles on ``url``'s host,

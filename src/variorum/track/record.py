@@ -23,7 +23,7 @@ from datetime import datetime
 from variorum.article import Article
 from variorum.compare import compare
 from variorum.compare.model import Comparison
-from variorum.store import HttpMeta, Store, VersionResult
+from variorum.store import HttpMeta, Origin, Store, VersionResult
 from variorum.store.codec import content_hash
 from variorum.store.repository import LatestVersion, StaleComparison
 
@@ -40,7 +40,7 @@ def comparison_with(latest: LatestVersion | None, article: Article) -> Compariso
 
 def record_fetch(
     store: Store, url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
-    http: HttpMeta | None = None, *, source_id: int | None = None,
+    http: HttpMeta | None = None, *, source_id: int | None = None, origin: Origin | None = None,
 ) -> VersionResult:
     """Record one fetch of ``url`` (see :meth:`Store.record_version`), comparing it with the latest stored
     version before the write; compared again if that version changed before the write."""
@@ -50,7 +50,7 @@ def record_fetch(
         try:
             return store.record_version(
                 url, article, raw_html, fetched_at, http, source_id=source_id,
-                comparison=comparison_with(latest, article), previous=latest.seq if latest else 0,
+                comparison=comparison_with(latest, article), previous=latest.seq if latest else 0, origin=origin,
             )
         except StaleComparison:
             if attempt == ATTEMPTS:

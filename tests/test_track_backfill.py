@@ -1,0 +1,247 @@
+"""``variorum track backfill``: an article's past rebuilt from a local fake web archive (a CDX server, a
+Memento TimeMap and raw captures on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import pytest
+
+from localsite import LocalSite, Reply, article_page
+from test_track_runner import STORM
+from variorum.extract.html import article_from_html
+from variorum.store import open_store
+from variorum.track import Fetcher, FetchPolicy
+from variorum.track.archive import (
+    ArchiveError,
+    archive_timestamp,
+    cdx_query_url,
+    list_captures,
+    list_timemap,
+    parse_cdx,
+    parse_timemap,
+)
+from variorum.track.backfill import ARCHIVE_ORIGIN, BackfillConflict, backfill
+from variorum.track.record import record_fetch
+
+ARTICLE = "https://news.example/storm"
+EDITED = [*STORM[:2], "The mayor\u2019s caf\u00e9 on the quay reopened on Wednesday, its owner said, after the "
+          "water went down and the power came back to the harbour district."]
+HEADER = ["timestamp", "original", "statuscode", "digest", "mimetype"]
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _legacy_page(headline: str, paragraphs: list[str]) -> Reply:
+    """A page in windows-1252, saying so only in its meta tag."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1252'>"
+            f"<title>{headline}</title></head><body><article><h1>{headline}</h1>{body}</article></body></html>")
+    return Reply(html.encode("cp1252"), headers={"Content-Type": "text/html"})
+
+
+class Archive:
+    """Captures served by ``site`` as a Wayback-compatible archive: CDX rows, a TimeMap and raw bytes."""
+
+    def __init__(self, site: LocalSite) -> None:
+        self.site = site
+        self.rows: list[list[str]] = []
+
+    def capture(self, stamp: str, status: int, digest: str, reply: Reply | None = None) -> str:
+        raw = f"/web/{stamp}id_/{ARTICLE}"
+        self.rows.append([stamp, ARTICLE, str(status), digest, "text/html"])
+        if reply is not None:
+            self.site.routes.setdefault(raw, reply)
+        return raw
+
+    def publish(self, since: str | None = None) -> None:
+        """Serve the CDX rows (all of them, even for a query ``since`` a date: the client filters too)."""
+        self.site.routes[_path(cdx_query_url(self.site.origin, ARTICLE, since))] = Reply(
+            json.dumps([HEADER, *self.rows]).encode(), headers={"Content-Type": "application/json"})
+        links = [f"<{ARTICLE}>; rel=\"original\""] + [
+            f"<{self.site.url(f'/web/{stamp}/{ARTICLE}')}>; rel=\"memento\"; "
+            f"datetime=\"{datetime.strptime(stamp, '%Y%m%d%H%M%S').strftime('%a, %d %b %Y %H:%M:%S GMT')}\""
+            for stamp, _, status, _, _ in self.rows if status == "200"
+        ]
+        self.site.routes["/timemap"] = Reply(",\n".join(links).encode(), headers={"Content-Type": "application/link-format"})
+
+
+def _busy_then(reply: Reply) -> object:
+    """A route answering 429 (come back in 0 s) once, then ``reply``."""
+    calls = []
+
+    def route() -> Reply:
+        calls.append(1)
+        return Reply(b"slow down", 429, {"Retry-After": "0", "Content-Type": "text/plain"}) if len(calls) == 1 else reply
+
+    return route
+
+
+@pytest.fixture
+def archive():
+    with LocalSite() as site:
+        fake = Archive(site)
+        fake.capture("20240501100000", 200, "AAA", article_page("Storm hits coast", STORM, stamp="10:00", ad="Shoes"))
+        noise = article_page("Storm hits coast", STORM, stamp="11:00", ad="Hats")
+        fake.capture("20240501110000", 200, "BBB", noise)
+        fake.capture("20240501120000", 302, "RRR", Reply(b"", 302, {"Location": ARTICLE + "?amp"}))
+        fake.capture("20240501130000", 503, "EEE", Reply(b"<h1>Service unavailable</h1>", 503))
+        fake.capture("20240501140000", 200, "BBB", noise)  # the same bytes as at 11:00
+        fake.capture("20240502090000", 200, "CCC", _busy_then(_legacy_page("Storm hits coast", EDITED)))  # type: ignore[arg-type]
+        fake.capture("20240503090000", 200, "DDD", article_page("Page not found | The Daily", ["Try the search box."]))
+        fake.publish()
+        yield fake
+
+
+def _run(coroutine):
+    return asyncio.run(coroutine)
+
+
+async def _backfill(store, base: str, *, timemap: str | None = None):
+    async with Fetcher(FetchPolicy(allow_private=True, delay=0.0, max_redirects=0)) as fetcher:
+        if timemap is not None:
+            captures = await list_timemap(fetcher, timemap)
+        else:
+            captures = await list_captures(fetcher, base, ARTICLE)
+        return await backfill(store, fetcher, ARTICLE, captures)
+
+
+def _at(stamp: str) -> datetime:
+    return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+
+
+def test_backfill_stores_each_real_version_at_its_capture_time_and_skips_the_rest(archive, tmp_path):
+    store = open_store(str(tmp_path / "b.db"))
+    report = _run(_backfill(store, archive.site.origin))
+    assert (report.listed, report.fetched, report.stored) == (7, 4, 2)
+    assert dict(report.skipped) == {"redirects": 1, "errors": 1, "duplicates": 1, "refused": 1}
+    assert dict(report.outcomes) in ({"new": 2, "unchanged": 1}, {"new": 2, "cosmetic": 1})  # the noise-only recapture
+    history = store.history(ARTICLE)
+    assert [entry.fetched_at for entry in history] == [_at("20240501100000"), _at("20240502090000")]
+    assert history[1].summary is not None
+    latest = store.latest_stored(ARTICLE)
+    assert latest is not None and "The mayor\u2019s caf\u00e9 on the quay" in latest.article.body  # windows-1252 read right
+    hits = archive.site.hits
+    assert hits[f"/web/20240502090000id_/{ARTICLE}"] == 2  # 429, then the capture
+    assert hits[f"/web/20240501120000id_/{ARTICLE}"] == hits[f"/web/20240501130000id_/{ARTICLE}"] == 0
+    assert hits[f"/web/20240501140000id_/{ARTICLE}"] == 0  # its digest was fetched at 11:00
+    assert [(entry.origin, entry.origin_url) for entry in history] == [
+        (ARCHIVE_ORIGIN, archive.site.url(f"/web/20240501100000id_/{ARTICLE}")),
+        (ARCHIVE_ORIGIN, archive.site.url(f"/web/20240502090000id_/{ARTICLE}")),
+    ]
+    store.close()
+
+
+def test_two_backfill_runs_store_no_duplicates(archive, tmp_path):
+    store = open_store(str(tmp_path / "b.db"))
+    first = _run(_backfill(store, archive.site.origin))
+    second = _run(_backfill(store, archive.site.origin))
+    assert (first.stored, second.stored) == (2, 0)
+    assert [entry.version for entry in store.history(ARTICLE)] == [1, 2]
+    store.close()
+
+
+def test_a_timemap_lists_the_same_captures(archive, tmp_path):
+    store = open_store(str(tmp_path / "b.db"))
+    report = _run(_backfill(store, archive.site.origin, timemap=archive.site.url("/timemap")))
+    assert report.listed == 5  # the TimeMap here lists the 200 captures only, without digests
+    assert report.stored == 2
+    assert archive.site.hits[f"/web/20240501140000id_/{ARTICLE}"] == 1  # no digest known before fetching …
+    assert report.skipped["duplicates"] == 1  # … but its bytes were those of 11:00
+    store.close()
+
+
+def _track(store, headline: str, paragraphs: list[str], at: datetime) -> None:
+    page = article_page(headline, paragraphs)
+    assert isinstance(page.body, bytes)
+    record_fetch(store, ARTICLE, article_from_html(page.body, url=ARTICLE), page.body, at)
+
+
+CLEAN_UP = [*STORM, "Crews worked through the night to clear the roads, and most schools will open on Monday."]
+
+
+def test_older_captures_go_before_a_tracked_history_with_the_comparison_at_the_seam(archive, store_url):
+    store = open_store(store_url)
+    _track(store, "Storm: the clean-up begins", CLEAN_UP, datetime(2024, 6, 1, tzinfo=UTC))
+    assert store.history(ARTICLE)[0].summary is None  # a first version has no comparison
+    report = _run(_backfill(store, archive.site.origin))
+    assert report.stored == 2
+    history = store.history(ARTICLE)
+    assert [(e.version, e.fetched_at, e.origin) for e in history] == [
+        (1, _at("20240501100000"), ARCHIVE_ORIGIN), (2, _at("20240502090000"), ARCHIVE_ORIGIN),
+        (3, datetime(2024, 6, 1, tzinfo=UTC), None),
+    ]
+    assert history[1].summary is not None and history[2].summary is not None  # the seam was compared
+    assert store.version(ARTICLE, 3).title == "Storm: the clean-up begins"
+    again = _run(_backfill(store, archive.site.origin))
+    assert again.stored == 0 and len(store.history(ARTICLE)) == 3
+    store.close()
+
+
+def test_a_capture_between_tracked_versions_with_an_unknown_text_is_refused_and_nothing_written(archive, tmp_path):
+    store = open_store(str(tmp_path / "b.db"))
+    _track(store, "Storm hits coast", STORM, datetime(2024, 5, 1, 12, 30, tzinfo=UTC))
+    _track(store, "Storm: the clean-up begins", CLEAN_UP, datetime(2024, 5, 4, tzinfo=UTC))
+    with pytest.raises(BackfillConflict, match="falls between stored versions"):
+        _run(_backfill(store, archive.site.origin))
+    assert [e.origin for e in store.history(ARTICLE)] == [None, None]
+    store.close()
+
+
+def test_backfill_cli_reports_per_url(archive, tmp_path, run_cli):
+    db = str(tmp_path / "b.db")
+    code, out, err = run_cli("track", "backfill", ARTICLE, "--archive", archive.site.origin, "--allow-private",
+                             "--delay", "0", "--format", "json", "--db", db)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert (report["listed"], report["fetched"], report["stored"]) == (7, 4, 2)
+    assert report["skipped"] == {"redirects": 1, "errors": 1, "duplicates": 1, "refused": 1, "failed": 0}
+    code, out, _ = run_cli("history", ARTICLE, "--db", db)
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert rows[0][-1] == "origin"
+    assert [row[-1] for row in rows[1:]] == [
+        f"archive {archive.site.url(f'/web/{stamp}id_/{ARTICLE}')}" for stamp in ("20240501100000", "20240502090000")]
+    code, out, _ = run_cli("history", ARTICLE, "--format", "json", "--db", db)
+    assert [v["origin"] for v in json.loads(out)["versions"]] == [ARCHIVE_ORIGIN, ARCHIVE_ORIGIN]
+    archive.publish(since="20240502000000")
+    code, out, _ = run_cli("track", "backfill", ARTICLE, "--archive", archive.site.origin, "--allow-private",
+                           "--delay", "0", "--since", "2024-05-02", "--db", db)
+    assert code == 0
+    assert out.startswith(f"{ARTICLE}: 2 captures listed, 2 fetched") and "0 versions stored" in out
+
+
+def test_a_private_archive_is_refused_without_the_flag(archive, tmp_path, run_cli):
+    code, _, err = run_cli("track", "backfill", ARTICLE, "--archive", archive.site.origin, "--delay", "0",
+                           "--db", str(tmp_path / "b.db"))
+    assert code != 0
+    assert "the archive refused the listing" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    (b"{", "not JSON"), (b'[["original"],["x"]]', "no timestamp"), (b'[["timestamp","original"],["2024","x"]]', "14 digits"),
+])
+def test_a_bad_cdx_answer_is_named(body, problem):
+    with pytest.raises(ArchiveError, match=problem):
+        parse_cdx(body, "https://arch.example")
+
+
+def test_cdx_rows_and_timemaps_parse():
+    rows = parse_cdx(b'[["timestamp","original","statuscode","digest","mimetype"],'
+                     b'["20240501100000","https://a.example/x","-","-","warc/revisit"]]', "https://arch.example")
+    assert (rows[0].status, rows[0].digest, rows[0].redirect, rows[0].error) == (None, None, False, False)
+    assert parse_cdx(b"", "https://arch.example") == []
+    timemap = parse_timemap('<https://a.example/x>;rel="original",\n<https://other.example/m/1>;rel="memento";'
+                            'datetime="Tue, 07 May 2024 08:00:00 GMT"')
+    assert [(c.timestamp, c.original, c.raw_url) for c in timemap] == [
+        ("20240507080000", "https://a.example/x", "https://other.example/m/1")]
+    with pytest.raises(ArchiveError, match="no usable datetime"):
+        parse_timemap('<https://other.example/m/1>; rel="memento"')
+    assert archive_timestamp("2024-02", end=True) == "20240229235959"
+    with pytest.raises(ValueError, match="not a date"):
+        archive_timestamp("2024-13-01")
