@@ -189,24 +189,24 @@ def _insertion_points(alignment: Alignment, a: Version, b: Version) -> list[int]
             anchored[piece] = a.blocks[whole].end
     for run, whole in alignment.merges:
         anchored[whole] = a.blocks[run[-1]].end
-    points = []
-    last = 0
-    for index in range(len(b.blocks)):
-        points.append(last)
-        last = anchored.get(index, last)
-    return points
+    return _carried_forward(anchored, len(b.blocks))
 
 
 def _positions_in_b(alignment: Alignment, a: Version, b: Version) -> list[int]:
     """For each block of A, where in B it would stand if removed: after the B block paired in place with the
     nearest A block before it (one pass over A, whatever the number of removed blocks)."""
     paired_end = {pair.a: b.blocks[pair.b].end for pair in alignment.pairs if pair.in_place}
-    positions = []
+    return _carried_forward(paired_end, len(a.blocks))
+
+
+def _carried_forward(anchors: dict[int, int], count: int) -> list[int]:
+    """For each of ``count`` blocks, the offset of the nearest anchored block before it (0 when none)."""
+    points = []
     last = 0
-    for index in range(len(a.blocks)):
-        positions.append(last)
-        last = paired_end.get(index, last)
-    return positions
+    for index in range(count):
+        points.append(last)
+        last = anchors.get(index, last)
+    return points
 
 
 def _shifted(change: Change, by_a: int, by_b: int) -> Change:
