@@ -230,3 +230,23 @@ def test_variorum_help_loads_no_command() -> None:
     loaded = _modules_loaded_by("--help")
     assert not any(name.startswith(("variorum.cli.diff", "variorum.compare", "variorum.store")) for name in loaded)
     assert {name.split(".")[0] for name in loaded} & set(HEAVY) == set()
+
+
+@pytest.mark.parametrize("hidden", ["pyarrow", "pyarrow.parquet"])
+def test_a_missing_optional_extra_is_named_with_what_to_install(
+        run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hidden: str) -> None:
+    table = tmp_path / "articles.parquet"
+    table.write_bytes(b"PAR1 not really a table PAR1")
+    monkeypatch.setitem(sys.modules, hidden, None)  # as if the 'parquet' extra were not installed
+    status, out, err = run_cli("extract", str(table))
+    assert status == 2 and out == ""
+    assert err.strip() == ("variorum: error: this needs the optional 'parquet' extra (pyarrow is not installed): "
+                           "pip install 'variorum[parquet]'")
+
+
+def test_a_missing_module_of_no_extra_stays_a_real_error() -> None:
+    from variorum.cli.extras import missing_extra_hint
+
+    assert missing_extra_hint(ModuleNotFoundError("no module named 'lxml'", name="lxml")) is None
+    assert missing_extra_hint(ModuleNotFoundError("no module named 'psycopg'", name="psycopg.pq")) == (
+        "this needs the optional 'postgres' extra (psycopg is not installed): pip install 'variorum[postgres]'")

@@ -229,6 +229,13 @@ def main() -> None:
         raise SystemExit(1) from None
     except VariorumError as error:
         error_exit(str(error))
+    except ModuleNotFoundError as error:  # an optional extra the command needs is not installed
+        from variorum.cli.extras import missing_extra_hint
+
+        hint = missing_extra_hint(error)
+        if hint is None:
+            raise
+        error_exit(hint)
     except KeyboardInterrupt:
         print("variorum: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
