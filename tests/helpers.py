@@ -32,13 +32,18 @@ RunCli = Callable[..., tuple[int, str, str]]
 
 # dedup: real article bodies, and a syndicated copy of one
 
-CORPUS = Path("/work/shared/corpora/article-extraction-benchmark/ground-truth.json")
+# The shared corpora sit beside the checkout: ../shared from the main checkout, ../../shared from a worktree.
+EXTRACTION_CORPUS = next((folder / "shared" / "corpora" / "article-extraction-benchmark"
+                          for folder in ROOT.parents
+                          if (folder / "shared" / "corpora" / "article-extraction-benchmark").is_dir()),
+                         Path("/work/shared/corpora/article-extraction-benchmark"))
+GROUND_TRUTH = EXTRACTION_CORPUS / "ground-truth.json"
 
 
 def articles(count: int) -> list[str]:
-    if not CORPUS.exists():
-        pytest.skip("shared article corpus not available")
-    bodies = [item["articleBody"] for item in json.loads(CORPUS.read_text(encoding="utf-8")).values()]
+    if not GROUND_TRUTH.exists():
+        pytest.skip(f"shared article corpus not found at {EXTRACTION_CORPUS}")
+    bodies = [item["articleBody"] for item in json.loads(GROUND_TRUTH.read_text(encoding="utf-8")).values()]
     return [b for b in bodies if len(b.split()) > 200][:count]
 
 

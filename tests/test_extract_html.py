@@ -12,18 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import EXTRACTION_CORPUS, GROUND_TRUTH
 from variorum.errors import InputError
 from variorum.extract import Record, article_from_html, contract, extract_record
 from variorum.extract.html import parse_html
 from variorum.text.decode import decode_html
 
-CORPUS = next((folder / "shared" / "corpora" / "article-extraction-benchmark"
-               for folder in Path(__file__).resolve().parents
-               if (folder / "shared" / "corpora" / "article-extraction-benchmark").is_dir()),
-              Path("/work/shared/corpora/article-extraction-benchmark"))
 needs_corpus = pytest.mark.skipif(
-    not (CORPUS / "ground-truth.json").exists(),
-    reason=f"shared article-extraction-benchmark corpus not found at {CORPUS}",
+    not GROUND_TRUTH.exists(),
+    reason=f"shared article-extraction-benchmark corpus not found at {EXTRACTION_CORPUS}",
 )
 
 BODY_ONE = ("It will rain tomorrow across the region, forecasters said on Tuesday, urging people to "
@@ -169,8 +166,8 @@ def _shingles(text: str) -> Counter[tuple[str, ...]]:
 
 @needs_corpus
 def test_real_pages_match_the_human_ground_truth() -> None:
-    truth = json.loads((CORPUS / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = sorted((CORPUS / "html").glob("*.html.gz"))[:6]
+    truth = json.loads((EXTRACTION_CORPUS / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = sorted((EXTRACTION_CORPUS / "html").glob("*.html.gz"))[:6]
     f1s = []
     for path in pages:
         key = path.name.split(".")[0]
