@@ -112,6 +112,21 @@ def test_the_list_is_most_recently_changed_first_never_fetched_last_on_every_pag
         assert seen == expected, limit
 
 
+def test_a_search_matching_more_than_it_ranks_says_so_and_pages_on(store, monkeypatch):
+    monkeypatch.setattr("variorum.store.queries.RANKED", 2)
+    for n in range(4):
+        record_fetch(store, f"https://example.org/tide{n}", Article.from_text(f"Tide {n}\n\nHigh tide at noon."),
+                     fetched_at=T0 + timedelta(hours=n))
+    with make_client(store) as http:
+        body = http.get("/api/articles?q=tide&limit=2").json()
+        assert (body["total"], body["more"], len(body["articles"])) == (2, True, 2)
+        assert http.get("/api/articles?q=noon&limit=2&offset=2").json()["more"] is True
+        page = http.get("/?q=tide&limit=2").text
+        assert "more than 2 articles" in page and "of more than 2" in page and 'rel="next"' in page
+        assert [a["url"] for a in http.get("/api/articles?q=tide&offset=2").json()["articles"]] == [
+            "https://example.org/tide1", "https://example.org/tide0"]
+
+
 def test_bad_filters_are_a_clear_400(client):
     response = client.get("/api/articles?kind=gossip")
     assert response.status_code == 400
