@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from localsite import LocalSite, Reply, article_page
 from test_track_runner import STORM
 from variorum.extract.html import article_from_html
 from variorum.store import open_store
+from variorum.store.models import StoredComparison, Version
 from variorum.track import Fetcher, FetchPolicy
 from variorum.track.archive import (
     ArchiveError,
@@ -24,7 +26,7 @@ from variorum.track.archive import (
     parse_cdx,
     parse_timemap,
 )
-from variorum.track.backfill import ARCHIVE_ORIGIN, BackfillConflict, backfill
+from variorum.track.backfill import ARCHIVE_ORIGIN, backfill
 from variorum.track.record import record_fetch
 
 ARTICLE = "https://news.example/storm"
@@ -184,13 +186,45 @@ def test_older_captures_go_before_a_tracked_history_with_the_comparison_at_the_s
     store.close()
 
 
-def test_a_capture_between_tracked_versions_with_an_unknown_text_is_refused_and_nothing_written(archive, tmp_path):
-    store = open_store(str(tmp_path / "b.db"))
+def _comparisons(store) -> list[tuple[int, int]]:
+    """``(from, to)`` version numbers of every stored comparison of the article."""
+    with store.session() as session:
+        seqs = dict(session.execute(select(Version.id, Version.seq)).all())
+        return sorted((seqs[f], seqs[t]) for f, t in session.execute(
+            select(StoredComparison.from_version_id, StoredComparison.to_version_id)))
+
+
+def test_a_capture_between_tracked_versions_is_inserted_in_time_order_and_both_seams_compared(archive, store_url):
+    store = open_store(store_url)
     _track(store, "Storm hits coast", STORM, datetime(2024, 5, 1, 12, 30, tzinfo=UTC))
     _track(store, "Storm: the clean-up begins", CLEAN_UP, datetime(2024, 5, 4, tzinfo=UTC))
-    with pytest.raises(BackfillConflict, match="falls between stored versions"):
-        _run(_backfill(store, archive.site.origin))
-    assert [e.origin for e in store.history(ARTICLE)] == [None, None]
+    before = _comparisons(store)
+    assert before == [(1, 2)]
+    report = _run(_backfill(store, archive.site.origin))
+    assert report.stored == 1  # the edit of 2 May; the captures of 1 May hold the tracked text
+    history = store.history(ARTICLE)
+    assert [(e.fetched_at, e.origin) for e in history] == [
+        (datetime(2024, 5, 1, 12, 30, tzinfo=UTC), None), (_at("20240502090000"), ARCHIVE_ORIGIN),
+        (datetime(2024, 5, 4, tzinfo=UTC), None),
+    ]
+    assert _comparisons(store) == [(1, 2), (2, 3)]  # the old 1 → 2 comparison replaced by both seams
+    assert "The mayor\u2019s caf\u00e9" in store.version(ARTICLE, 2).body
+    assert all(entry.summary is not None for entry in history[1:])
+    assert history[1].summary["substantive"] > 0 and history[2].summary["substantive"] > 0
+    again = _run(_backfill(store, archive.site.origin))
+    assert again.stored == 0 and len(store.history(ARTICLE)) == 3 and _comparisons(store) == [(1, 2), (2, 3)]
+    store.close()
+
+
+def test_a_failed_capture_fetch_is_recorded_as_a_fetch_attempt(archive, tmp_path):
+    archive.capture("20240504090000", 200, "FFF", Reply(b"gone", 404, {"Content-Type": "text/plain"}))
+    archive.publish()
+    store = open_store(str(tmp_path / "b.db"))
+    report = _run(_backfill(store, archive.site.origin))
+    assert report.skipped["failed"] == 1
+    [failure] = store.failures(ARTICLE)
+    assert (failure.kind, failure.status) == ("http_error", 404)
+    assert f"/web/20240504090000id_/{ARTICLE}" in failure.detail and failure.detail.startswith("archive capture")
     store.close()
 
 
