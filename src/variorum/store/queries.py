@@ -113,7 +113,8 @@ class TimelinePoint:
     """One version of an article with the size and significance of its change from the version before.
 
     ``changed_chars`` counts the characters removed plus those added by the substantive changes; the
-    first version has no comparison (``None`` for every change figure)."""
+    first version has no comparison (``None`` for every change figure). ``origin`` and ``origin_url`` say
+    where a version not fetched live came from (``"archive"`` and the capture's URL, for a backfill)."""
 
     version: int
     fetched_at: datetime
@@ -128,6 +129,8 @@ class TimelinePoint:
     verdict: str | None
     kinds: dict[str, int] = field(default_factory=dict)
     highlights: tuple[Highlight, ...] = ()
+    origin: str | None = None
+    origin_url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +139,7 @@ class TimelinePoint:
             "max_significance": self.max_significance, "substantive": self.substantive,
             "cosmetic": self.cosmetic, "changed_chars": self.changed_chars, "verdict": self.verdict,
             "kinds": self.kinds, "highlights": [highlight.to_dict() for highlight in self.highlights],
+            "origin": self.origin, "origin_url": self.origin_url,
         }
 
 
@@ -392,6 +396,7 @@ def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
                 verdict=summary["verdict"] if summary else None,
                 kinds=dict(summary["by_kind"]) if summary else {},
                 highlights=highlights_of(compared.changes) if compared else (),
+                origin=version.origin, origin_url=version.origin_url,
             ))
     return points
 
