@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from localsite import LocalSite, Reply, article_page
+from localsite import FakeDns, LocalSite, Reply, article_page
 from test_track_runner import STORM
 from variorum.extract.html import article_from_html
 from variorum.store import open_store
@@ -26,7 +26,7 @@ from variorum.track.archive import (
     parse_cdx,
     parse_timemap,
 )
-from variorum.track.backfill import ARCHIVE_ORIGIN, backfill
+from variorum.track.backfill import ARCHIVE_ORIGIN, backfill, fetch_article
 from variorum.track.record import record_fetch
 
 ARTICLE = "https://news.example/storm"
@@ -279,3 +279,36 @@ def test_cdx_rows_and_timemaps_parse():
     assert archive_timestamp("2024-02", end=True) == "20240229235959"
     with pytest.raises(ValueError, match="not a date"):
         archive_timestamp("2024-13-01")
+
+
+def _capture(archive, stamp: str) -> str:
+    """The capture's URL as a reader copies it from the archive (not the raw ``id_`` form)."""
+    return archive.site.url(f"/web/{stamp}/{ARTICLE}")
+
+
+def test_diff_compares_two_captures_fetched_raw_only_with_allow_network(archive, run_cli):
+    old, new = _capture(archive, "20240501100000"), _capture(archive, "20240502090000")
+    code, out, err = run_cli("diff", old, new)
+    assert code == 2 and "--allow-network" in err and len(err.strip().splitlines()) == 1
+    assert sum(archive.site.hits.values()) == 0  # nothing fetched without the flag
+    code, out, err = run_cli("diff", old, new, "--allow-network")
+    assert code == 2 and "private" in err and len(err.strip().splitlines()) == 1  # loopback, as the tracker refuses
+    code, out, err = run_cli("diff", old, new, "--allow-network", "--allow-private", "--format", "json")
+    assert code == 1, err
+    report = json.loads(out)
+    assert any("caf\u00e9" in (change.get("new") or "") for change in report["changes"])
+    assert archive.site.hits[f"/web/20240502090000id_/{ARTICLE}"] == 2  # the raw form (429 first, then the capture)
+    assert archive.site.hits[f"/web/20240502090000/{ARTICLE}"] == 0
+
+
+def test_fetching_a_capture_whose_name_resolves_to_a_private_address_is_refused():
+    dns = FakeDns()
+    dns.answers["archive.example"] = [["10.1.2.3"]]
+
+    async def fetch():
+        async with Fetcher(FetchPolicy(delay=0.0), resolve=dns) as fetcher:
+            return await fetch_article(fetcher, f"https://archive.example/web/20240501100000/{ARTICLE}")
+
+    with pytest.raises(ArchiveError, match=r"^https://archive\.example/web/20240501100000/.*private"):
+        _run(fetch())
+    assert dns.lookups == ["archive.example"]

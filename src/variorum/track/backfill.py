@@ -36,7 +36,7 @@ from variorum.store import HistoryEntry, HttpMeta, Origin, Store
 from variorum.store.codec import content_hash
 from variorum.store.repository import OlderVersion
 from variorum.text.urls import canonical_url
-from variorum.track.archive import Capture, Sleep, fetch_capture
+from variorum.track.archive import ArchiveError, Capture, Sleep, fetch_capture, raw_form
 from variorum.track.fetch import Fetcher
 from variorum.track.quality import extraction_problem, word_count
 from variorum.track.record import record_fetch
@@ -110,6 +110,22 @@ async def backfill(store: Store, fetcher: Fetcher, url: str, captures: list[Capt
     await run.insert_pending()
     run.report.listed = len(captures)
     return run.report
+
+
+async def fetch_article(fetcher: Fetcher, url: str, *, sleep: Sleep = asyncio.sleep) -> Article:
+    """The article in one web page or archive capture (fetched in its raw form, see
+    :func:`~variorum.track.archive.raw_form`), for a one-off comparison (``variorum diff URL URL``).
+    Raises :class:`~variorum.track.archive.ArchiveError`, naming ``url``, when the fetch fails or is refused
+    (a private address, unless the fetcher allows them) or the page holds no article."""
+    fetched = await fetch_capture(fetcher, raw_form(url), sleep=sleep)
+    if fetched.failure is not None:
+        raise ArchiveError(f"{url}: {fetched.detail or fetched.failure.replace('_', ' ')}")
+    if fetched.content_type not in PAGE_TYPES:
+        raise ArchiveError(f"{url}: not a web page ({fetched.content_type or 'no content type'})")
+    article = await asyncio.to_thread(extract_page, fetched.body, url, fetched.content_type, fetched.charset)
+    if not article.body:
+        raise ArchiveError(f"{url}: no article text found in the page")
+    return article
 
 
 STORE_OUTCOMES = frozenset({"new", "unchanged", "cosmetic", "flip_flop"})
