@@ -5,7 +5,12 @@ every tenth article discovered but never fetched), then ``variorum.store.queries
 ``/`` and ``/api/articles`` serve — is timed for the first page, a deep page and three full-text searches
 (two words of a headline, a word found in one headline in eight, two body words), warm, median of
 several requests, on SQLite and on PostgreSQL (the local test database, in a schema of its own that is
-dropped afterwards).
+dropped afterwards), with the history (``timeline``) of one article. PostgreSQL is measured twice: just
+filled (no statistics, dead index rows of the full-text triggers' upserts) and after ``VACUUM ANALYZE``, the
+state autovacuum brings a table to soon after a bulk load (the local test server runs with autovacuum off).
+Under each row, ratios measured in turn in the same process (steadier than times on a shared machine): each
+search's SQL (the newest 1,000 matches, ranked) against the unbounded shape it replaced (every match counted
+and ranked), and on PostgreSQL the first page against the same query with JIT compilation on.
 
     .venv/bin/python bench/web.py                       # 2,000 and 100,000 articles, both back ends
     .venv/bin/python bench/web.py --articles 20000 --backends sqlite
@@ -19,17 +24,21 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import psycopg
-from sqlalchemy import insert
+from sqlalchemy import event, func, insert, select
 
 from variorum.store import Store, open_store
+from variorum.store.db import create_store_engine
 from variorum.store.models import StoredArticle, Version
-from variorum.store.queries import ArticleFilter, list_articles
+from variorum.store.queries import ArticleFilter, list_articles, timeline
+from variorum.store.search import RANKED, matching_articles
 
 PG = dict(host="127.0.0.1", port=5432, dbname="test", user="postgres")
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -90,15 +99,90 @@ def fill(store: Store, count: int, seed: int = 7) -> None:
             session.execute(insert(Version), versions[start:start + 10_000])
 
 
-def median_ms(store: Store, wanted: ArticleFilter, repeats: int) -> float:
-    list_articles(store, wanted)  # warm
+def median_ms(read: Callable[[], object], repeats: int) -> float:
+    assert read()  # warm, and something was read
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        page = list_articles(store, wanted)
+        read()
         times.append(time.perf_counter() - started)
-    assert page.rows or wanted.q
     return statistics.median(times) * 1000
+
+
+def measure(store: Store, repeats: int) -> list[float]:
+    """First page, offset 1,000, each search, one article's history: median milliseconds."""
+    reads: list[Callable[[], object]] = [
+        lambda: list_articles(store, ArticleFilter()).rows,
+        lambda: list_articles(store, ArticleFilter(offset=1000)).rows,
+        *(partial(lambda query: list_articles(store, ArticleFilter(q=query)).rows, query) for query in SEARCHES.values()),
+        lambda: timeline(store, 1234),
+    ]
+    return [median_ms(read, repeats) for read in reads]
+
+
+def newest_ranked(store: Store, query: str) -> list[int]:
+    """The search's SQL now (as ``list_articles`` runs it): the newest RANKED matches, ranked here."""
+    matches = matching_articles(store.dialect, query)
+    with store.session() as session:
+        window = session.execute(select(matches.c.article_id, matches.c.rank)
+                                 .order_by(matches.c.article_id.desc()).limit(RANKED + 1)).all()
+    return [row.article_id for row in sorted(window[:RANKED], key=lambda row: (row.rank, -row.article_id))[:50]]
+
+
+def ranked_and_counted(store: Store, query: str) -> list[int]:
+    """The search's SQL before this round's bound, as a peer: every match counted and ranked for a page of
+    50 ids."""
+    matches = matching_articles(store.dialect, query)
+    with store.session() as session:
+        session.scalar(select(func.count()).select_from(matches))
+        return list(session.scalars(
+            select(matches.c.article_id).order_by(matches.c.rank, matches.c.article_id.desc()).limit(50)))
+
+
+def with_jit(store: Store) -> Store:
+    """The same database with PostgreSQL's JIT compilation back on (the store turns it off), as a peer."""
+    engine = create_store_engine(store.engine.url.render_as_string(hide_password=False))
+
+    @event.listens_for(engine, "connect")
+    def _jit(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = on")
+        dbapi_connection.commit()
+
+    return Store(engine)
+
+
+def interleaved_ms(ours: Callable[[], object], peer: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Median milliseconds of ``ours`` and of ``peer``, run in turn so that both see the same load."""
+    ours(), peer()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for read, kept in ((ours, times[0]), (peer, times[1])):
+            started = time.perf_counter()
+            read()
+            kept.append(time.perf_counter() - started)
+    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
+
+
+def peers(store: Store, repeats: int) -> str:
+    """Each search against the unbounded peer, and on PostgreSQL the first page against JIT on."""
+    found = []
+    for query in SEARCHES.values():
+        ours, peer = interleaved_ms(partial(newest_ranked, store, query), partial(ranked_and_counted, store, query),
+                                    repeats)
+        found.append(f"{query!r} {ours:.1f} vs {peer:.1f} ms ({peer / ours:.1f}x)")
+    if store.dialect == "postgresql":
+        jit = with_jit(store)
+        ours, peer = interleaved_ms(lambda: list_articles(store), lambda: list_articles(jit), repeats)
+        jit.close()
+        found.append(f"first page {ours:.1f} vs {peer:.1f} ms with JIT ({peer / ours:.1f}x)")
+    return "; ".join(found)
+
+
+def vacuum_analyze(store: Store) -> None:
+    with store.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM ANALYZE articles, versions, comparisons, search_articles")  # this schema's tables only
 
 
 def main() -> None:
@@ -107,18 +191,20 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
-    print(f"{'articles':>9} {'back end':<11} {'first page':>11} {'offset 1000':>12} "
-          + " ".join(f"{name.split(': ')[1]:>17}" for name in SEARCHES)
+    columns = ["first page", "offset 1000", *(name.split(": ")[1] for name in SEARCHES), "history"]
+    print(f"{'articles':>9} {'back end':<22} " + " ".join(f"{name:>16}" for name in columns)
           + f"   (median ms, {args.repeats} warm requests of 50 rows; searches: {', '.join(map(repr, SEARCHES.values()))})")
     for count in args.articles:
         for backend in args.backends:
             with store_on(backend) as store:
                 fill(store, count)
-                first = median_ms(store, ArticleFilter(), args.repeats)
-                deep = median_ms(store, ArticleFilter(offset=1000), args.repeats)
-                searches = [median_ms(store, ArticleFilter(q=query), args.repeats) for query in SEARCHES.values()]
-                print(f"{count:>9,} {backend:<11} {first:>11.1f} {deep:>12.1f} "
-                      + " ".join(f"{found:>17.1f}" for found in searches))
+                states = [("", None)] if backend == "sqlite" else [(", just filled", None), (", vacuumed", vacuum_analyze)]
+                for label, prepare in states:
+                    if prepare is not None:
+                        prepare(store)
+                    print(f"{count:>9,} {backend + label:<22} " + " ".join(f"{ms:>16.1f}" for ms in measure(store, args.repeats)),
+                          flush=True)
+                    print(f"{'':>9} {'':<22} against peers, interleaved: {peers(store, args.repeats)}", flush=True)
 
 
 if __name__ == "__main__":

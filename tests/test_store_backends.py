@@ -3,9 +3,9 @@ on open (pragmas, migrations, schema matching the models)."""
 
 from __future__ import annotations
 
-
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -18,6 +18,7 @@ from variorum.store import database_url, default_database_path, open_store
 from variorum.store.db import MIGRATIONS
 from variorum.store.models import Base
 from variorum.track.record import record_fetch
+
 
 def test_database_url_forms(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -40,6 +41,17 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+    store.close()
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+def test_postgresql_sessions_run_without_jit_and_plan_each_statement_for_its_values(store_url):
+    store = open_store(store_url)
+    for _ in range(2):  # a fresh connection, then the same one back from the pool after a rolled-back session
+        with store.session() as session:
+            assert session.execute(text("SHOW jit")).scalar() == "off"
+            assert session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+            session.rollback()
     store.close()
 
 

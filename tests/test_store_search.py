@@ -136,3 +136,23 @@ def test_change_pages_have_a_total_offsets_filters_and_old_to_new_text(store):
     assert (shown[0].kind, shown[0].old, shown[0].new) == ("headline", "Storm Nears Coast", "Storm Hits Coast")
     number = change_page(store, kind="number").entries[0].highlights[0]
     assert (number.old, number.new) == ("5", "7")
+
+
+def test_a_common_word_ranks_the_newest_matches_then_lists_the_rest_newest_first(store, monkeypatch):
+    monkeypatch.setattr("variorum.store.queries.RANKED", 3)
+    urls = [f"https://news.example.org/flood-{n}" for n in range(6)]
+    bodies = {0: "Flood flood flood flood flood.", 4: "Flood flood flood sirens."}
+    for n, url in enumerate(urls):  # stored in order, so ids rise with n; flood-0 and flood-4 say "flood" most
+        body = bodies.get(n, "A flood warning.")
+        record_fetch(store, url, Article.from_text(f"Report {n}\n\n{body} Roads closed."), b"",
+                     T0 + timedelta(minutes=n))
+    page = list_articles(store, ArticleFilter(q="flood", limit=2))
+    assert (page.total, page.more) == (3, True)  # at least as many as were ranked
+    seen = [row.url for offset in range(0, 8, 2)
+            for row in list_articles(store, ArticleFilter(q="flood", limit=2, offset=offset)).rows]
+    assert seen[0] == urls[4]  # the best of the three newest
+    assert set(seen[:3]) == set(urls[3:])
+    assert seen[3:] == [urls[2], urls[1], urls[0]]  # then the others, newest first (unranked), none twice
+    few = list_articles(store, ArticleFilter(q="sirens"))
+    assert (few.total, few.more, [row.url for row in few.rows]) == (1, False, [urls[4]])
+    assert list_articles(store, ArticleFilter(q="flood", site="elsewhere.example")).rows == []

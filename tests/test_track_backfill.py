@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
-from localsite import LocalSite, Reply, article_page
+from localsite import FakeDns, LocalSite, Reply, article_page
 from test_track_runner import STORM
 from variorum.extract.html import article_from_html
 from variorum.store import open_store
+from variorum.store.models import StoredComparison, Version
 from variorum.track import Fetcher, FetchPolicy
 from variorum.track.archive import (
     ArchiveError,
@@ -24,7 +26,7 @@ from variorum.track.archive import (
     parse_cdx,
     parse_timemap,
 )
-from variorum.track.backfill import ARCHIVE_ORIGIN, BackfillConflict, backfill
+from variorum.track.backfill import ARCHIVE_ORIGIN, backfill, fetch_article
 from variorum.track.record import record_fetch
 
 ARTICLE = "https://news.example/storm"
@@ -184,13 +186,45 @@ def test_older_captures_go_before_a_tracked_history_with_the_comparison_at_the_s
     store.close()
 
 
-def test_a_capture_between_tracked_versions_with_an_unknown_text_is_refused_and_nothing_written(archive, tmp_path):
-    store = open_store(str(tmp_path / "b.db"))
+def _comparisons(store) -> list[tuple[int, int]]:
+    """``(from, to)`` version numbers of every stored comparison of the article."""
+    with store.session() as session:
+        seqs = dict(session.execute(select(Version.id, Version.seq)).all())
+        return sorted((seqs[f], seqs[t]) for f, t in session.execute(
+            select(StoredComparison.from_version_id, StoredComparison.to_version_id)))
+
+
+def test_a_capture_between_tracked_versions_is_inserted_in_time_order_and_both_seams_compared(archive, store_url):
+    store = open_store(store_url)
     _track(store, "Storm hits coast", STORM, datetime(2024, 5, 1, 12, 30, tzinfo=UTC))
     _track(store, "Storm: the clean-up begins", CLEAN_UP, datetime(2024, 5, 4, tzinfo=UTC))
-    with pytest.raises(BackfillConflict, match="falls between stored versions"):
-        _run(_backfill(store, archive.site.origin))
-    assert [e.origin for e in store.history(ARTICLE)] == [None, None]
+    before = _comparisons(store)
+    assert before == [(1, 2)]
+    report = _run(_backfill(store, archive.site.origin))
+    assert report.stored == 1  # the edit of 2 May; the captures of 1 May hold the tracked text
+    history = store.history(ARTICLE)
+    assert [(e.fetched_at, e.origin) for e in history] == [
+        (datetime(2024, 5, 1, 12, 30, tzinfo=UTC), None), (_at("20240502090000"), ARCHIVE_ORIGIN),
+        (datetime(2024, 5, 4, tzinfo=UTC), None),
+    ]
+    assert _comparisons(store) == [(1, 2), (2, 3)]  # the old 1 → 2 comparison replaced by both seams
+    assert "The mayor\u2019s caf\u00e9" in store.version(ARTICLE, 2).body
+    assert all(entry.summary is not None for entry in history[1:])
+    assert history[1].summary["substantive"] > 0 and history[2].summary["substantive"] > 0
+    again = _run(_backfill(store, archive.site.origin))
+    assert again.stored == 0 and len(store.history(ARTICLE)) == 3 and _comparisons(store) == [(1, 2), (2, 3)]
+    store.close()
+
+
+def test_a_failed_capture_fetch_is_recorded_as_a_fetch_attempt(archive, tmp_path):
+    archive.capture("20240504090000", 200, "FFF", Reply(b"gone", 404, {"Content-Type": "text/plain"}))
+    archive.publish()
+    store = open_store(str(tmp_path / "b.db"))
+    report = _run(_backfill(store, archive.site.origin))
+    assert report.skipped["failed"] == 1
+    [failure] = store.failures(ARTICLE)
+    assert (failure.kind, failure.status) == ("http_error", 404)
+    assert f"/web/20240504090000id_/{ARTICLE}" in failure.detail and failure.detail.startswith("archive capture")
     store.close()
 
 
@@ -245,3 +279,36 @@ def test_cdx_rows_and_timemaps_parse():
     assert archive_timestamp("2024-02", end=True) == "20240229235959"
     with pytest.raises(ValueError, match="not a date"):
         archive_timestamp("2024-13-01")
+
+
+def _capture(archive, stamp: str) -> str:
+    """The capture's URL as a reader copies it from the archive (not the raw ``id_`` form)."""
+    return archive.site.url(f"/web/{stamp}/{ARTICLE}")
+
+
+def test_diff_compares_two_captures_fetched_raw_only_with_allow_network(archive, run_cli):
+    old, new = _capture(archive, "20240501100000"), _capture(archive, "20240502090000")
+    code, out, err = run_cli("diff", old, new)
+    assert code == 2 and "--allow-network" in err and len(err.strip().splitlines()) == 1
+    assert sum(archive.site.hits.values()) == 0  # nothing fetched without the flag
+    code, out, err = run_cli("diff", old, new, "--allow-network")
+    assert code == 2 and "private" in err and len(err.strip().splitlines()) == 1  # loopback, as the tracker refuses
+    code, out, err = run_cli("diff", old, new, "--allow-network", "--allow-private", "--format", "json")
+    assert code == 1, err
+    report = json.loads(out)
+    assert any("caf\u00e9" in (change.get("new") or "") for change in report["changes"])
+    assert archive.site.hits[f"/web/20240502090000id_/{ARTICLE}"] == 2  # the raw form (429 first, then the capture)
+    assert archive.site.hits[f"/web/20240502090000/{ARTICLE}"] == 0
+
+
+def test_fetching_a_capture_whose_name_resolves_to_a_private_address_is_refused():
+    dns = FakeDns()
+    dns.answers["archive.example"] = [["10.1.2.3"]]
+
+    async def fetch():
+        async with Fetcher(FetchPolicy(delay=0.0), resolve=dns) as fetcher:
+            return await fetch_article(fetcher, f"https://archive.example/web/20240501100000/{ARTICLE}")
+
+    with pytest.raises(ArchiveError, match=r"^https://archive\.example/web/20240501100000/.*private"):
+        _run(fetch())
+    assert dns.lookups == ["archive.example"]

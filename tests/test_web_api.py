@@ -20,7 +20,7 @@ import uvicorn
 
 from helpers import CALM, SEED_A, SEED_B, SYRIA, T0, fill, serving
 from variorum import Article
-from variorum.store import Store, open_store
+from variorum.store import Origin, Store, open_store
 from variorum.store.queries import ArticleFilter, list_articles
 from variorum.track.record import record_fetch
 from variorum.web import create_app
@@ -110,6 +110,39 @@ def test_the_list_is_most_recently_changed_first_never_fetched_last_on_every_pag
             assert page.total == 8
             seen += [row.url.rsplit("/", 1)[1] for row in page.rows]
         assert seen == expected, limit
+
+
+def test_a_search_matching_more_than_it_ranks_says_so_and_pages_on(store, monkeypatch):
+    monkeypatch.setattr("variorum.store.queries.RANKED", 2)
+    for n in range(4):
+        record_fetch(store, f"https://example.org/tide{n}", Article.from_text(f"Tide {n}\n\nHigh tide at noon."),
+                     fetched_at=T0 + timedelta(hours=n))
+    with make_client(store) as http:
+        body = http.get("/api/articles?q=tide&limit=2").json()
+        assert (body["total"], body["more"], len(body["articles"])) == (2, True, 2)
+        assert http.get("/api/articles?q=noon&limit=2&offset=2").json()["more"] is True
+        page = http.get("/?q=tide&limit=2").text
+        assert "more than 2 articles" in page and "of more than 2" in page and 'rel="next"' in page
+        assert [a["url"] for a in http.get("/api/articles?q=tide&offset=2").json()["articles"]] == [
+            "https://example.org/tide1", "https://example.org/tide0"]
+
+
+def test_a_backfilled_version_shows_its_archive_capture_on_the_history_and_version_pages(store):
+    capture = "https://archive.example/web/20260130090000id_/https://example.org/tide"
+    record_fetch(store, "https://example.org/tide", Article.from_text("Tide\n\nHigh tide at noon."),
+                 fetched_at=T0, origin=Origin("archive", capture))
+    record_fetch(store, "https://example.org/tide", Article.from_text("Tide\n\nHigh tide at one."),
+                 fetched_at=T0 + timedelta(hours=2))
+    with make_client(store) as http:
+        [row] = http.get("/api/articles").json()["articles"]
+        timeline = http.get(f"/api/articles/{row['id']}").json()["timeline"]
+        assert [(p["origin"], p["origin_url"]) for p in timeline] == [("archive", capture), (None, None)]
+        assert http.get(f"/api/articles/{row['id']}/versions/1").json()["origin_url"] == capture
+        history = http.get(f"/articles/{row['id']}").text
+        assert history.count(f'href="{capture}"') == 1 and "archive capture" in history
+        version = http.get(f"/articles/{row['id']}/versions/1").text
+        assert f'href="{capture}"' in version and "rebuilt from an archive copy" in version
+        assert "rebuilt from" not in http.get(f"/articles/{row['id']}/versions/2").text
 
 
 def test_bad_filters_are_a_clear_400(client):

@@ -33,6 +33,9 @@ DatabaseOption = Annotated[str | None, typer.Option(
 )]
 
 
+AllowPrivate = Annotated[bool, typer.Option(
+    "--allow-private", help="Fetch URLs on loopback, private and link-local addresses (refused by default).",
+)]
 IdField = Annotated[str, typer.Option("--id-field", help="JSONL key / Parquet column holding the record id.")]
 UrlField = Annotated[str, typer.Option("--url-field", help="JSONL key / Parquet column holding the URL.")]
 TextField = Annotated[str, typer.Option("--text-field", help="JSONL key / Parquet column holding plain text.")]

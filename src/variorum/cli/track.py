@@ -16,7 +16,7 @@ import httpx
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from variorum.cli.common import DatabaseOption, Significance, open_cli_store, warn
+from variorum.cli.common import AllowPrivate, DatabaseOption, Significance, open_cli_store, warn
 from variorum.cli.console import progress_console
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
@@ -41,9 +41,6 @@ class SourceKind(str, Enum):
     page = "page"
 
 
-AllowPrivate = Annotated[bool, typer.Option(
-    "--allow-private", help="Fetch URLs on loopback, private and link-local addresses (refused by default).",
-)]
 
 
 class RunFormat(str, Enum):

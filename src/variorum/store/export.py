@@ -4,7 +4,8 @@ Three record sets, written as ``articles``, ``versions`` and ``changes`` files i
 
 - articles: ``url, title, source_url, first_seen_at, last_seen_at, cluster_id, versions``
 - versions: ``url, version, fetched_at, content_hash, http_status, title, text, article`` (the Article
-  JSON); the raw HTML is not exported
+  JSON), ``origin, origin_url`` (``"archive"`` and the capture's URL for a backfilled version, else empty);
+  the raw HTML is not exported
 - changes: one row per change between consecutive versions: ``url, from_version, to_version,
   max_significance, similarity, kind, significance, old, new, context``
 """

@@ -32,7 +32,7 @@ from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.repository import Store
-from variorum.store.search import Snippet, matching_articles, query_terms, snippet, snippet_version
+from variorum.store.search import RANKED, Snippet, matching_articles, query_terms, snippet, snippet_version
 
 MAX_PAGE_SIZE = 200
 _HOST_RE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}$", re.IGNORECASE)
@@ -98,12 +98,14 @@ class ArticleRow:
 
 @dataclass(frozen=True, slots=True)
 class ArticlePage:
-    """A page of a listing: the rows and how many articles match in all."""
+    """A page of a listing: the rows and how many articles match in all (``more``: more than ``total``, a
+    search that counts no further than the articles it ranks)."""
 
     rows: list[ArticleRow]
     total: int
     limit: int
     offset: int
+    more: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +113,8 @@ class TimelinePoint:
     """One version of an article with the size and significance of its change from the version before.
 
     ``changed_chars`` counts the characters removed plus those added by the substantive changes; the
-    first version has no comparison (``None`` for every change figure)."""
+    first version has no comparison (``None`` for every change figure). ``origin`` and ``origin_url`` say
+    where a version not fetched live came from (``"archive"`` and the capture's URL, for a backfill)."""
 
     version: int
     fetched_at: datetime
@@ -126,6 +129,8 @@ class TimelinePoint:
     verdict: str | None
     kinds: dict[str, int] = field(default_factory=dict)
     highlights: tuple[Highlight, ...] = ()
+    origin: str | None = None
+    origin_url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,6 +139,7 @@ class TimelinePoint:
             "max_significance": self.max_significance, "substantive": self.substantive,
             "cosmetic": self.cosmetic, "changed_chars": self.changed_chars, "verdict": self.verdict,
             "kinds": self.kinds, "highlights": [highlight.to_dict() for highlight in self.highlights],
+            "origin": self.origin, "origin_url": self.origin_url,
         }
 
 
@@ -286,23 +292,27 @@ def list_articles(store: Store, wanted: ArticleFilter | None = None) -> ArticleP
 
 
 def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnElement[bool]]) -> ArticlePage:
-    """The articles whose versions match the full-text query ``wanted.q``, best match first, each with
-    the snippet of the newest version holding the words (see :mod:`variorum.store.search`)."""
+    """The articles whose versions match the full-text query ``wanted.q``: the :data:`RANKED` newest best
+    match first, then any others newest first; each with the snippet of the newest version holding the
+    words (see :mod:`variorum.store.search`)."""
     assert wanted.q is not None
     matches = matching_articles(store.dialect, wanted.q)
-    with store.session() as session:
+
+    def newest_first(*columns: ColumnElement[Any]) -> Select[Any]:
+        found = select(*columns)
         if conditions:
-            counted = select(func.count()).select_from(matches).join(
-                StoredArticle, StoredArticle.id == matches.c.article_id).where(*conditions)
-            ranked = select(matches.c.article_id).join(StoredArticle, StoredArticle.id == matches.c.article_id).where(
-                *conditions)
-        else:
-            counted = select(func.count()).select_from(matches)
-            ranked = select(matches.c.article_id)
-        total = session.scalar(counted) or 0
-        ids = list(session.scalars(
-            ranked.order_by(matches.c.rank, matches.c.article_id.desc()).limit(wanted.limit).offset(wanted.offset)
-        ))
+            found = found.join(StoredArticle, StoredArticle.id == matches.c.article_id).where(*conditions)
+        return found.order_by(matches.c.article_id.desc())
+
+    end = wanted.offset + wanted.limit
+    with store.session() as session:
+        window = session.execute(newest_first(matches.c.article_id, matches.c.rank).limit(RANKED + 1)).all()
+        more = len(window) > RANKED
+        best_first = sorted(window[:RANKED], key=lambda match: (match.rank, -match.article_id))
+        ids = [match.article_id for match in best_first[wanted.offset:end]]
+        if more and end > RANKED:
+            start = max(wanted.offset, RANKED)
+            ids += session.scalars(newest_first(matches.c.article_id).limit(end - start).offset(start))
         versions: dict[int, list[tuple[int, str | None, str]]] = {}
         for article_id, seq, data in session.execute(
             select(Version.article_id, Version.seq, Version.article_json)
@@ -318,7 +328,8 @@ def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnEle
         replace(row, snippet=snippets.get(row.id))
         for row in sorted(_rows_for(store, ids), key=lambda row: place[row.id])
     ]
-    return ArticlePage(rows=rows, total=total, limit=wanted.limit, offset=wanted.offset)
+    return ArticlePage(rows=rows, total=RANKED if more else len(window), limit=wanted.limit, offset=wanted.offset,
+                       more=more)
 
 
 def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
@@ -385,6 +396,7 @@ def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
                 verdict=summary["verdict"] if summary else None,
                 kinds=dict(summary["by_kind"]) if summary else {},
                 highlights=highlights_of(compared.changes) if compared else (),
+                origin=version.origin, origin_url=version.origin_url,
             ))
     return points
 

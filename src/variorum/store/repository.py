@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, Row, Table, func, insert, select, update
+from sqlalchemy import Engine, Row, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -100,7 +100,7 @@ class LatestVersion:
 
 @dataclass(frozen=True, slots=True)
 class OlderVersion:
-    """A version to insert before an article's stored versions (:meth:`Store.insert_before`), with its
+    """A version to insert among an article's stored versions (:meth:`Store.insert_versions`), with its
     comparison with the version before it (``None`` for the first)."""
 
     article: Article
@@ -520,32 +520,39 @@ class Store:
             ).first()
         return article_from_dict(stored) if stored is not None else None
 
-    def insert_before(
-        self, url: str, older: list[OlderVersion], seam: Comparison, *, first_hash: str,
+    def insert_versions(
+        self, url: str, after: int, inserted: list[OlderVersion], seam: Comparison, *,
+        hashes: tuple[str | None, str],
     ) -> int:
-        """Insert versions older than an article's first stored version, in time order, before it: the
-        stored versions are renumbered after them, and ``seam`` (the comparison of the last of ``older`` with
-        the first stored version, which had none) is kept. Each of ``older`` carries its comparison with
-        the one before it (``None`` for the first). Nothing is written, and :class:`StaleComparison` raised,
-        when the first stored version is no longer the one whose content hash is ``first_hash``. Returns
-        how many versions were inserted."""
-        if not older:
+        """Insert versions, in time order, between an article's stored versions ``after`` and ``after + 1``
+        (``after`` 0: before the first). The later stored versions are renumbered after them; the first of
+        ``inserted`` carries its comparison with version ``after`` (``None`` when it becomes the first
+        version), each other its comparison with the one before it; ``seam``, the comparison of the last of
+        ``inserted`` with the stored version that follows, replaces that version's comparison. Nothing is
+        written, and :class:`StaleComparison` raised, when the stored versions ``after`` and ``after + 1``
+        no longer have the content hashes ``hashes`` (``None`` for no version ``after``). Returns how many
+        versions were inserted."""
+        if not inserted:
             return 0
         with self._sessions.begin() as session:
             stored = session.scalars(
                 select(StoredArticle).where(StoredArticle.url == canonical_url(url)).with_for_update()).one()
-            first = session.execute(
-                select(Version.id, Version.seq, Version.content_hash).where(Version.article_id == stored.id)
-                .order_by(Version.seq).limit(1)
-            ).one()
-            if first.content_hash != first_hash:
-                raise StaleComparison(stored.url, first.seq, first.seq)
-            shift = len(older)
+            around = {row.seq: row for row in session.execute(
+                select(Version.id, Version.seq, Version.content_hash, Version.fetched_at)
+                .where(Version.article_id == stored.id, Version.seq.in_([after, after + 1]))
+            )}
+            before, following = around.get(after), around.get(after + 1)
+            if following is None or (before.content_hash if before else None, following.content_hash) != hashes:
+                raise StaleComparison(stored.url, after + 1, following.seq if following else after)
+            shift = len(inserted)
             # two steps, so that no intermediate row breaks the unique (article, seq) constraint
-            session.execute(update(Version).where(Version.article_id == stored.id).values(seq=-(Version.seq + shift)))
-            session.execute(update(Version).where(Version.article_id == stored.id).values(seq=-Version.seq))
-            previous_id: int | None = None
-            for seq, item in enumerate(older, 1):
+            session.execute(update(Version).where(Version.article_id == stored.id, Version.seq > after)
+                            .values(seq=-(Version.seq + shift)))
+            session.execute(update(Version).where(Version.article_id == stored.id, Version.seq < 0)
+                            .values(seq=-Version.seq))
+            session.execute(delete(StoredComparison).where(StoredComparison.to_version_id == following.id))
+            previous_id = before.id if before else None
+            for seq, item in enumerate(inserted, after + 1):
                 version = Version(
                     article_id=stored.id, seq=seq, content_hash=content_hash(item.article),
                     article_json=item.article.to_dict(), raw_html=compress_html(item.raw_html),
@@ -560,8 +567,8 @@ class Store:
                                                    item.fetched_at))
                 previous_id = version.id
             assert previous_id is not None
-            session.add(_stored_comparison(stored.id, previous_id, first.id, seam, older[-1].fetched_at))
-            stored.first_seen_at = min(stored.first_seen_at, older[0].fetched_at)
+            session.add(_stored_comparison(stored.id, previous_id, following.id, seam, following.fetched_at))
+            stored.first_seen_at = min(stored.first_seen_at, inserted[0].fetched_at)
             return shift
 
     def site_texts(self, url: str, *, limit: int = SITE_SAMPLE) -> list[tuple[str, list[str]]]:

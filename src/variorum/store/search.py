@@ -7,6 +7,11 @@ by triggers from migration 0004.
 An article matches when its versions hold the words, so an old headline or a sentence since removed still
 finds it; the snippet comes from the newest version that has them. Words are stemmed on both back ends (``rains`` finds ``rain``).
 
+A search ranks a bounded set: the :data:`RANKED` newest matching articles (highest ids), read along the
+index in id order, best match first; when more match, the rest follow them newest first, unranked, and the
+total is given as "more than :data:`RANKED`". So a word that thousands of articles hold costs what a
+thousand cost, not a rank and a count of every match.
+
 The words of a query must all occur; ``"a phrase"`` in double quotes must occur as written:
 
 >>> fts5_query('storm "sea wall" 12')
@@ -25,6 +30,7 @@ from sqlalchemy import Float, Integer, Subquery, text
 _PHRASE_OR_WORD_RE = re.compile(r'"([^"]*)"|(\w+)')
 _WORD_RE = re.compile(r"\w+")
 SNIPPET_WIDTH = 160
+RANKED = 1000
 
 
 def query_terms(query: str) -> list[str]:
@@ -155,6 +161,6 @@ def snippet(version: int, title: str | None, body: str, terms: list[str]) -> Sni
 
 
 __all__ = [
-    "SNIPPET_WIDTH", "Snippet", "fts5_query", "matching_articles", "query_terms",
+    "RANKED", "SNIPPET_WIDTH", "Snippet", "fts5_query", "matching_articles", "query_terms",
     "snippet", "snippet_segments", "snippet_version",
 ]

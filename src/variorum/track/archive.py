@@ -107,6 +107,29 @@ def raw_capture_url(base: str, timestamp: str, original: str) -> str:
     return f"{base.rstrip('/')}/web/{timestamp}id_/{original}"
 
 
+_CAPTURE_RE = re.compile(
+    r"^(?P<prefix>https?://[^?#]+?/)(?P<timestamp>\d{4,14})(?:[a-z]{2}_)?/(?P<original>(?:https?|ftp):/.*)$",
+    re.IGNORECASE,
+)
+
+
+def raw_form(url: str) -> str:
+    """A Wayback-style capture's URL in its raw form (the ``id_`` flag: the bytes as archived, without the
+    archive's rewriting), any other URL as it is.
+
+    >>> raw_form("https://web.archive.org/web/20240501100000/https://news.example/storm")
+    'https://web.archive.org/web/20240501100000id_/https://news.example/storm'
+    >>> raw_form("https://arquivo.pt/wayback/20161120034910im_/http://www.publico.pt/a")
+    'https://arquivo.pt/wayback/20161120034910id_/http://www.publico.pt/a'
+    >>> raw_form("https://news.example/2024/05/01/storm")
+    'https://news.example/2024/05/01/storm'
+    """
+    found = _CAPTURE_RE.match(url)
+    if found is None:
+        return url
+    return f"{found['prefix']}{found['timestamp']}id_/{found['original']}"
+
+
 def cdx_query_url(base: str, url: str, since: str | None = None, until: str | None = None) -> str:
     """The CDX server query listing the captures of ``url`` (``since``/``until``: 14-digit timestamps).
 
@@ -293,5 +316,6 @@ __all__ = [
     "parse_cdx",
     "parse_timemap",
     "raw_capture_url",
+    "raw_form",
     "within",
 ]

@@ -10,10 +10,11 @@ flip-flops, as for a tracked page. A stored version's origin is kept with it (``
 ``origin_url``, the capture's URL).
 
 Running it again is harmless: a capture whose text is already stored changes nothing. An article already
-tracked gets its older captures inserted before its first stored version (:meth:`Store.insert_before`: the
-stored versions are renumbered after them, and the comparison at the seam is computed here); captures
-newer than its latest version are recorded as usual. A capture taken between two stored versions with a
-text the store does not have is not merged: :class:`BackfillConflict` is raised before anything is written.
+tracked gets its captures merged with its stored versions in time order: captures older than the first
+stored version, or taken between two stored versions, are inserted there (:meth:`Store.insert_versions`:
+the later versions are renumbered, and the comparisons on both sides of the inserted run are computed
+here); captures newer than its latest version are recorded as usual. A capture fetch that fails is
+recorded as a fetch attempt, as the tracker records its own.
 """
 
 from __future__ import annotations
@@ -21,20 +22,21 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from variorum.article import Article
 from variorum.compare import compare
-from variorum.errors import VariorumError
 from variorum.store import HistoryEntry, HttpMeta, Origin, Store
 from variorum.store.codec import content_hash
 from variorum.store.repository import OlderVersion
 from variorum.text.urls import canonical_url
-from variorum.track.archive import Capture, Sleep, fetch_capture
+from variorum.track.archive import ArchiveError, Capture, Sleep, fetch_capture, raw_form
 from variorum.track.fetch import Fetcher
 from variorum.track.quality import extraction_problem, word_count
 from variorum.track.record import record_fetch
@@ -45,10 +47,6 @@ ARCHIVE_ORIGIN = "archive"
 log = logging.getLogger("variorum.track")
 
 Progress = Callable[[Capture, str], None]  # (capture, outcome) after each capture
-
-
-class BackfillConflict(VariorumError):
-    """A capture is older than the article's latest stored version and holds a text the store does not have."""
 
 
 @dataclass
@@ -98,93 +96,126 @@ class BackfillReport:
 
 async def backfill(store: Store, fetcher: Fetcher, url: str, captures: list[Capture], *,
                    progress: Progress | None = None, sleep: Sleep = asyncio.sleep) -> BackfillReport:
-    """Record the captures of ``url`` (in any order: they are taken oldest first) as its versions; see the
-    module's docstring. Raises :class:`BackfillConflict`, writing nothing, for a capture taken within the
-    span of the stored versions whose text the store does not have."""
-    run = _Backfill(store, fetcher, url, sleep, await asyncio.to_thread(store.history, url))
+    """Record the captures of ``url`` (in any order: they are taken oldest first) as its versions, merged
+    with those already stored; see the module's docstring."""
+    run = _Backfill(store, fetcher, url, sleep)
+    await run.reload()
     for capture in sorted(captures, key=lambda c: c.timestamp):
-        if run.older and run.newest is not None and capture.at > run.newest:
-            await run.insert_older()  # only now: a conflict within the stored span must leave nothing written
+        if run.pending and run.gap(capture.at) != run.pending_gap:
+            await run.insert_pending()
         outcome = await run.capture(capture)
         (run.report.outcomes if outcome in STORE_OUTCOMES else run.report.skipped)[outcome] += 1
         if progress is not None:
             progress(capture, outcome)
-    await run.insert_older()
+    await run.insert_pending()
     run.report.listed = len(captures)
     return run.report
+
+
+async def fetch_article(fetcher: Fetcher, url: str, *, sleep: Sleep = asyncio.sleep) -> Article:
+    """The article in one web page or archive capture (fetched in its raw form, see
+    :func:`~variorum.track.archive.raw_form`), for a one-off comparison (``variorum diff URL URL``).
+    Raises :class:`~variorum.track.archive.ArchiveError`, naming ``url``, when the fetch fails or is refused
+    (a private address, unless the fetcher allows them) or the page holds no article."""
+    fetched = await fetch_capture(fetcher, raw_form(url), sleep=sleep)
+    if fetched.failure is not None:
+        raise ArchiveError(f"{url}: {fetched.detail or fetched.failure.replace('_', ' ')}")
+    if fetched.content_type not in PAGE_TYPES:
+        raise ArchiveError(f"{url}: not a web page ({fetched.content_type or 'no content type'})")
+    article = await asyncio.to_thread(extract_page, fetched.body, url, fetched.content_type, fetched.charset)
+    if not article.body:
+        raise ArchiveError(f"{url}: no article text found in the page")
+    return article
 
 
 STORE_OUTCOMES = frozenset({"new", "unchanged", "cosmetic", "flip_flop"})
 
 
 class _Backfill:
-    """One URL's backfill: what is stored, the digests fetched, and the versions waiting to go before the
-    first stored one."""
+    """One URL's backfill: the stored versions, the digests fetched, and the versions waiting to be
+    inserted into one gap of the stored history (gap ``g`` lies after the ``g`` first stored versions)."""
 
-    def __init__(self, store: Store, fetcher: Fetcher, url: str, sleep: Sleep, known: list[HistoryEntry]) -> None:
+    def __init__(self, store: Store, fetcher: Fetcher, url: str, sleep: Sleep) -> None:
         self.store, self.fetcher, self.url, self.sleep = store, fetcher, url, sleep
         self.report = BackfillReport(canonical_url(url))
-        self.first = known[0] if known else None
-        self.newest = known[-1].fetched_at if known else None
-        self.stored_hashes = {entry.content_hash for entry in known}
+        self.known: list[HistoryEntry] = []
+        self.stored_hashes: set[str] = set()
         self.digests: set[str] = set()
-        self.older: list[OlderVersion] = []
+        self.pending: list[OlderVersion] = []
+        self.pending_gap = 0
+
+    async def reload(self) -> None:
+        """Read the stored versions again (after this run stored or inserted some)."""
+        self.known = await asyncio.to_thread(self.store.history, self.url)
+        self.stored_hashes = {entry.content_hash for entry in self.known}
+
+    def gap(self, at: datetime) -> int:
+        """How many stored versions were fetched at or before ``at``: where a capture taken then goes."""
+        return bisect_right([entry.fetched_at for entry in self.known], at)
+
+    async def _before(self, gap: int) -> Article | None:
+        """The text a capture in ``gap`` follows: the last one waiting there, else the stored version before."""
+        if self.pending:
+            return self.pending[-1].article
+        if gap == 0:
+            return None
+        return await asyncio.to_thread(self.store.version, self.url, self.known[gap - 1].version)
 
     async def capture(self, capture: Capture) -> str:
         """What became of one capture: a store outcome, or why it was skipped."""
-        examined = await self._examine(capture)
+        gap = self.gap(capture.at)
+        examined = await self._examine(capture, gap)
         if isinstance(examined, str):
             return examined
         article, body, status = examined
-        digest = content_hash(article)
-        if self.first is not None and capture.at < self.first.fetched_at:
-            return self._older(capture, article, body, status, digest)
-        if self.newest is not None and capture.at <= self.newest:
-            if digest in self.stored_hashes or any(digest == content_hash(o.article) for o in self.older):
+        if gap < len(self.known):
+            digest = content_hash(article)
+            if digest in self.stored_hashes or any(digest == content_hash(o.article) for o in self.pending):
                 return "unchanged"
-            raise BackfillConflict(
-                f"{self.url}: the capture of {capture.at.isoformat()} falls between stored versions and has a text "
-                "the store does not have; inserting it into the tracked history is not supported: backfill into "
-                "a fresh store (--db), or with --until before its first version or --since after its latest")
+            return await self._keep(capture, gap, article, body, status)
         # the archive's response headers are not the site's: the article's conditional-GET validators stay
         result = await asyncio.to_thread(partial(
             record_fetch, self.store, self.url, article, body, capture.at, HttpMeta(status),
             origin=Origin(ARCHIVE_ORIGIN, capture.raw_url)))
         if result.stored:
-            self.stored_hashes.add(digest)
+            await self.reload()
         return result.status
 
-    def _older(self, capture: Capture, article: Article, body: bytes, status: int | None, digest: str) -> str:
-        """Keep a capture older than the first stored version, to be inserted before it, if its text changed."""
-        if digest in self.stored_hashes or any(digest == content_hash(o.article) for o in self.older):
-            return "unchanged"
-        comparison = compare(self.older[-1].article, article) if self.older else None
+    async def _keep(self, capture: Capture, gap: int, article: Article, body: bytes, status: int | None) -> str:
+        """Keep a capture taken before the latest stored version, to be inserted in its gap, if its text
+        changed from the one it follows."""
+        previous = await self._before(gap)
+        comparison = compare(previous, article) if previous is not None else None
         if comparison is not None and not comparison.changed:
             return "cosmetic"
-        self.older.append(OlderVersion(article, body, capture.at, status, Origin(ARCHIVE_ORIGIN, capture.raw_url),
-                                       comparison))
+        self.pending.append(OlderVersion(article, body, capture.at, status, Origin(ARCHIVE_ORIGIN, capture.raw_url),
+                                         comparison))
+        self.pending_gap = gap
         return "new"
 
-    async def insert_older(self) -> None:
-        """Insert the kept older versions before the first stored one, compared with it at the seam (a last
-        older version that differs from it only cosmetically is left out)."""
-        if not self.older or self.first is None:
+    async def insert_pending(self) -> None:
+        """Insert the versions waiting in a gap, compared with the stored version after them at the seam (a
+        last one that differs from it only cosmetically is left out)."""
+        if not self.pending:
             return
-        first = await asyncio.to_thread(self.store.version, self.url, self.first.version)
-        seam = compare(self.older[-1].article, first)
+        gap, following = self.pending_gap, self.known[self.pending_gap]
+        after = await asyncio.to_thread(self.store.version, self.url, following.version)
+        seam = compare(self.pending[-1].article, after)
         while not seam.changed:
-            self.older.pop()
+            self.pending.pop()
             self.report.outcomes["new"] -= 1
             self.report.outcomes["cosmetic"] += 1
-            if not self.older:
+            if not self.pending:
                 return
-            seam = compare(self.older[-1].article, first)
-        older, self.older = self.older, []
-        await asyncio.to_thread(partial(self.store.insert_before, self.url, older, seam,
-                                        first_hash=self.first.content_hash))
-        self.stored_hashes.update(content_hash(o.article) for o in older)
+            seam = compare(self.pending[-1].article, after)
+        inserted, self.pending = self.pending, []
+        before = self.known[gap - 1] if gap else None
+        await asyncio.to_thread(partial(
+            self.store.insert_versions, self.url, before.version if before else 0, inserted, seam,
+            hashes=(before.content_hash if before else None, following.content_hash)))
+        await self.reload()
 
-    async def _examine(self, capture: Capture) -> tuple[Article, bytes, int | None] | str:
+    async def _examine(self, capture: Capture, gap: int) -> tuple[Article, bytes, int | None] | str:
         """Fetch, extract and judge a capture: the article, its raw bytes and status, or why it is skipped."""
         if capture.redirect:
             return "redirects"
@@ -202,6 +233,9 @@ class _Backfill:
             if fetched.failure == "http_error" and "memento-datetime" in fetched.headers:
                 return "errors"  # the archived page itself was an error
             log.warning("%s: %s", capture.raw_url, fetched.detail or fetched.failure)
+            await asyncio.to_thread(partial(
+                self.store.record_failure, self.url, fetched.failure, status=fetched.status,
+                detail=f"archive capture {capture.raw_url}: {fetched.detail or fetched.failure}"))
             return "failed"
         if capture.digest is None:
             body_digest = "sha256:" + hashlib.sha256(fetched.body).hexdigest()
@@ -211,11 +245,7 @@ class _Backfill:
         if fetched.content_type not in PAGE_TYPES:
             return "refused"
         article = await asyncio.to_thread(extract_page, fetched.body, self.url, fetched.content_type, fetched.charset)
-        if self.older and (self.first is None or capture.at < self.first.fetched_at):
-            previous_words: int | None = word_count(self.older[-1].article.body)
-        else:
-            latest = await asyncio.to_thread(self.store.latest_stored, self.url)
-            previous_words = word_count(latest.article.body) if latest is not None else None
-        if extraction_problem(article, previous_words) is not None:
+        previous = await self._before(gap)
+        if extraction_problem(article, word_count(previous.body) if previous is not None else None) is not None:
             return "refused"
         return article, fetched.body, fetched.status

@@ -52,7 +52,8 @@ def _source_json(source: Source, articles: int | None = None) -> JSON:
 def articles(request: Request, wanted: Annotated[ArticleFilter, Depends(article_filter)]) -> JSON:
     """The articles matching the filters, most recently changed first, one page at a time."""
     page = list_articles(get_store(request), wanted)
-    return {"total": page.total, "limit": page.limit, "offset": page.offset, "articles": [r.to_dict() for r in page.rows]}
+    return {"total": page.total, "more": page.more, "limit": page.limit, "offset": page.offset,
+            "articles": [r.to_dict() for r in page.rows]}
 
 
 @router.get("/sources", summary="Watched feeds and pages")
