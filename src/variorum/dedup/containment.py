@@ -69,23 +69,26 @@ def compact(sets: ShingleSets) -> ShingleSets:
     return ShingleSets(values[keep], offsets)
 
 
-def _sampled(values: np.ndarray) -> np.ndarray:
-    return np.asarray((values & np.uint32((1 << SAMPLE_BITS) - 1)) == 0, dtype=bool)
+def _sampled(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
+    """The positions in ``sets.values`` of the sampled shingles, and how many each document has (counted
+    by where its offsets fall among those positions: a cumulative sum over every shingle costs ten times more)."""
+    positions = np.flatnonzero((sets.values & np.uint32((1 << SAMPLE_BITS) - 1)) == 0)
+    return positions, np.diff(np.searchsorted(positions, sets.offsets))
 
 
 def sample_sizes(sets: ShingleSets) -> np.ndarray:
     """The number of sampled shingles of each document of compact ``sets``."""
-    counts = np.concatenate(([0], np.cumsum(_sampled(sets.values))))
-    return np.asarray(np.diff(counts[sets.offsets]), dtype=np.int64)
+    return np.asarray(_sampled(sets)[1], dtype=np.int64)
 
 
 def postings(sets: ShingleSets, members: np.ndarray) -> np.ndarray:
     """The sampled shingles of documents ``members`` of compact ``sets`` as sorted ``value << 32 | document``."""
+    positions, counts = _sampled(sets)
+    owners = np.repeat(np.arange(len(sets), dtype=np.uint64), counts)
     member = np.zeros(len(sets), dtype=bool)
     member[members] = True
-    sampled = np.flatnonzero(_sampled(sets.values) & np.repeat(member, sets.sizes))
-    owners = np.searchsorted(sets.offsets, sampled, side="right") - 1
-    codes: np.ndarray = (sets.values[sampled].astype(np.uint64) << _SHIFT) | owners.astype(np.uint64)
+    kept = member[owners]
+    codes: np.ndarray = (sets.values[positions[kept]].astype(np.uint64) << _SHIFT) | owners[kept]
     codes.sort()
     return codes
 
