@@ -215,16 +215,20 @@ def ranked_candidates(
 def verify(sets: ShingleSets, pairs: np.ndarray, threshold: float) -> tuple[list[Edge], list[str]]:
     """The pairs whose exact containment (the shorter document's share inside the longer) reaches
     ``threshold``, with that containment rounded to 4 places, and the level of each (copy, trimmed, block)."""
+    if len(pairs) == 0:
+        return [], []
+    values, offsets = sets.values, sets.offsets.tolist()
+    intersect = np.intersect1d
+    common = np.fromiter((len(intersect(values[offsets[i]:offsets[i + 1]], values[offsets[j]:offsets[j + 1]],
+                                        assume_unique=True)) for i, j in pairs.tolist()), dtype=np.int64,
+                         count=len(pairs))
+    sizes = sets.sizes[pairs]
+    shorter, longer = sizes.min(axis=1), sizes.max(axis=1)
+    kept = np.flatnonzero((shorter > 0) & (common / np.maximum(shorter, 1) >= threshold))
     edges: list[Edge] = []
     levels: list[str] = []
-    values, offsets = sets.values, sets.offsets
-    for i, j in pairs.tolist():
-        a, b = values[offsets[i]:offsets[i + 1]], values[offsets[j]:offsets[j + 1]]
-        if len(a) == 0 or len(b) == 0:
-            continue
-        common = len(np.intersect1d(a, b, assume_unique=True))
-        shorter = common / min(len(a), len(b))
-        if shorter >= threshold:
-            edges.append((i, j, round(shorter, 4)))
-            levels.append(level_of(shorter, common / max(len(a), len(b))))
+    for (i, j), shared, small, large in zip(pairs[kept].tolist(), common[kept].tolist(), shorter[kept].tolist(),
+                                            longer[kept].tolist()):
+        edges.append((i, j, round(shared / small, 4)))
+        levels.append(level_of(shared / small, shared / large))
     return edges, levels
