@@ -21,10 +21,11 @@ traced memory.
 ``--neardup`` runs every system as its own process on the same JSONL file of the shared labelled corpus
 (``../shared/corpora/neardup``: real article bodies, their truncated, padded, edited, re-wrapped copies, and
 filler documents of 8 sentences each drawn from the whole corpus): ``variorum dedup FILE`` exactly as a user
-runs it (defaults: containment 0.6, comparison summaries, the JSON report), the same with ``--measure
+runs it (defaults: containment 0.6, the JSON report), the same with ``--measure
 jaccard --threshold 0.5``, and rensa (``RMinHash``/``RMinHashLSH``) and datasketch (``MinHash``/
 ``MinHashLSH``) at Jaccard 0.5 with the same num_perm and 5-word shingles of ``str.split()`` words,
-verified by estimated Jaccard and joined by union-find. Each process's CPU time (user + system, from
+verified by estimated Jaccard and joined by union-find (``bench/dedup_peers.py``: a process that imports
+the peer and nothing of Variorum). Each process's CPU time (user + system, from
 ``wait4``) covers everything it does — interpreter start, imports, reading the file, the run, the report — and
 its peak resident memory is the kernel's ``ru_maxrss``. Quality is pair precision, recall and F1 of the
 corpus's own ``quality()``.
@@ -142,19 +143,29 @@ def pair_scores(predicted: Sequence[int], truth: Sequence[int]) -> dict[str, flo
     return {"precision": precision, "recall": recall, "f1": f1, "ari": ari}
 
 
-def measured(
-    run: Callable[[], object], clock: Callable[[], float] = time.perf_counter
-) -> tuple[object, float, float]:
-    """``run()``'s result, seconds taken (untraced) by ``clock`` and peak traced memory in MiB (a second,
-    traced run: tracing slows Python code several times over, so it never overlaps the timing)."""
-    started = clock()
+def measured(run: Callable[[], object]) -> tuple[object, float, float]:
+    """``run()``'s result, wall seconds taken (untraced) and peak traced memory in MiB (a second, traced run:
+    tracing slows Python code several times over, so it never overlaps the timing)."""
+    started = time.perf_counter()
     result = run()
-    seconds = clock() - started
+    seconds = time.perf_counter() - started
     tracemalloc.start()
     run()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return result, seconds, peak
+
+
+def best_cpu_seconds(runs: Sequence[Callable[[], object]], repeats: int) -> list[float]:
+    """The least CPU time of this process each of ``runs`` took over ``repeats`` alternating rounds: per core,
+    and as little disturbed as can be by other work on the machine, for every side alike."""
+    best = [float("inf")] * len(runs)
+    for _ in range(repeats):
+        for number, run in enumerate(runs):
+            started = time.process_time()
+            run()
+            best[number] = min(best[number], time.process_time() - started)
+    return best
 
 
 def variorum_labels(texts: list[str], config: DedupConfig, processes: int = 1) -> list[int]:
@@ -218,16 +229,12 @@ def signature_speed(texts: list[str], args: argparse.Namespace) -> None:
         return np.concatenate([signatures(shingle_sets(token_hashes(many[s:s + BATCH]), args.ngram, 1), args.num_perm)
                                for s in range(0, len(many), BATCH)])
 
-    # CPU time of this process, in alternating rounds, the best of each kept: per core, and as little
-    # disturbed as can be by other work on the machine, for both sides alike.
-    ours_seconds = theirs_seconds = float("inf")
-    for _ in range(args.repeats):
-        ours_seconds = min(ours_seconds, measured(ours, time.process_time)[1])
-        theirs_seconds = min(theirs_seconds, measured(lambda: datasketch_signatures(many_words, args.ngram,
-                                                                                     args.num_perm),
-                                                      time.process_time)[1])
+    def theirs() -> list[object]:
+        return datasketch_signatures(many_words, args.ngram, args.num_perm)
+
+    ours_seconds, theirs_seconds = best_cpu_seconds([ours, theirs], args.repeats)
     _, _, ours_peak = measured(ours)
-    _, _, theirs_peak = measured(lambda: datasketch_signatures(many_words, args.ngram, args.num_perm))
+    _, _, theirs_peak = measured(theirs)
     ours_rate, theirs_rate = len(many) / ours_seconds, len(many_words) / theirs_seconds
     print(f"\nsignatures (num_perm={args.num_perm}, ngram={args.ngram}, per core: CPU time, best of {args.repeats}):")
     print(f"  variorum    text → signature               {ours_rate:9,.0f} docs/s   peak {ours_peak:6.1f} MiB")
@@ -238,16 +245,10 @@ def signature_speed(texts: list[str], args: argparse.Namespace) -> None:
     strings = [shingle_strings(w, args.ngram) for w in many_words]
     from datasketch import MinHash
 
-    ours_step = theirs_step = float("inf")
-    for _ in range(args.repeats):
-        started = time.process_time()
-        for batch in sets:
-            signatures(batch, args.num_perm)
-        ours_step = min(ours_step, time.process_time() - started)
-        started = time.process_time()
-        for shingles in strings:
-            MinHash(num_perm=args.num_perm).update_batch(shingles)
-        theirs_step = min(theirs_step, time.process_time() - started)
+    ours_step, theirs_step = best_cpu_seconds([
+        lambda: [signatures(batch, args.num_perm) for batch in sets],
+        lambda: [MinHash(num_perm=args.num_perm).update_batch(shingles) for shingles in strings],
+    ], args.repeats)
     ours_rate, theirs_rate = len(many) / ours_step, len(strings) / theirs_step
     print(f"  MinHash step alone (shingles already built): variorum {ours_rate:,.0f} docs/s, "
           f"datasketch {theirs_rate:,.0f} docs/s, ratio {ours_rate / theirs_rate:.0f}×")
@@ -391,8 +392,7 @@ def dask_speed_up(texts: list[str], config: DedupConfig, args: argparse.Namespac
 
 
 NEARDUP = SHARED / "neardup/corpus.py"
-PEER_THRESHOLD = 0.5
-PEER_BANDS = 32  # 32 bands of 4 rows: the S-curve's midpoint near Jaccard 0.42, catching pairs at 0.5
+PEERS = Path(__file__).with_name("dedup_peers.py")  # a peer's run, in a process that imports the peer only
 
 
 def _neardup_module() -> Any:
@@ -403,50 +403,6 @@ def _neardup_module() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def peer_labels(peer: str, source: str, target: str, num_perm: int, ngram: int) -> None:
-    """A peer's whole run in this process (the child of ``--neardup``): read the JSONL file, sketch, index,
-    verify by estimated Jaccard, join by union-find; write ``{id: label}`` to ``target``."""
-    ids, sketches = [], []
-    if peer == "rensa":
-        from rensa import RMinHash, RMinHashLSH
-
-        lsh: Any = RMinHashLSH(threshold=PEER_THRESHOLD, num_perm=num_perm, num_bands=PEER_BANDS)
-    else:
-        from datasketch import MinHash, MinHashLSH
-
-        lsh = MinHashLSH(threshold=PEER_THRESHOLD, num_perm=num_perm)
-    with open(source, encoding="utf-8") as lines:
-        for number, line in enumerate(lines):
-            document = json.loads(line)
-            tokens = document["text"].lower().split()
-            shingles = [" ".join(tokens[i:i + ngram]) for i in range(max(1, len(tokens) - ngram + 1))]
-            if peer == "rensa":
-                sketch: Any = RMinHash(num_perm=num_perm, seed=1)
-                sketch.update(shingles)
-                lsh.insert(number, sketch)
-            else:
-                sketch = MinHash(num_perm=num_perm, seed=1)
-                sketch.update_batch([s.encode("utf-8") for s in shingles])
-                lsh.insert(number, sketch)
-            ids.append(document["id"])
-            sketches.append(sketch)
-    parent = list(range(len(ids)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, sketch in enumerate(sketches):
-        for key in lsh.query(sketch):
-            j = int(key)
-            if j != i and sketch.jaccard(sketches[j]) >= PEER_THRESHOLD:
-                a, b = find(i), find(j)
-                parent[max(a, b)] = min(a, b)
-    Path(target).write_text(json.dumps({ids[i]: find(i) for i in range(len(ids))}), encoding="utf-8")
 
 
 def _child(command: list[str]) -> tuple[float, float]:
@@ -485,8 +441,7 @@ def neardup(args: argparse.Namespace) -> None:
     for peer in args.peers.split(","):
         if peer:
             systems[peer] = partial(lambda name, source, out: [
-                sys.executable, __file__, "--peer", name, "--peer-input", source, "--peer-output", out,
-                "--num-perm", str(args.num_perm), "--ngram", str(args.ngram)], peer)
+                sys.executable, str(PEERS), name, source, out, str(args.num_perm), str(args.ngram)], peer)
     print(f"neardup corpus ({NEARDUP}); each system its own process, {args.rounds} rounds alternating, "
           f"median CPU time (user + system) and largest peak RSS; os.cpu_count()={os.cpu_count()}, "
           f"load average before: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -538,13 +493,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="signature speed: best of this many rounds")
     parser.add_argument("--neardup", default="", help="sizes of the labelled neardup corpus, e.g. 10000,50000")
     parser.add_argument("--peers", default="rensa,datasketch", help="with --neardup: peers to run")
-    parser.add_argument("--peer", default="", help=argparse.SUPPRESS)
-    parser.add_argument("--peer-input", default="", help=argparse.SUPPRESS)
-    parser.add_argument("--peer-output", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.peer:
-        peer_labels(args.peer, args.peer_input, args.peer_output, args.num_perm, args.ngram)
-        return
     if args.neardup:
         args.rounds = args.rounds if args.rounds != 3 else 2
         neardup(args)

@@ -97,6 +97,9 @@ def test_help_is_plain_and_readable(run_cli: RunCli) -> None:
                                        "'never'."),
     (["difff"], "No such command 'difff'. Did you mean 'diff'?"),
     (["show", "https://example.org/", "--version", "2"], "No such option: --version"),
+    (["dedup", "--processes", "0", "a.jsonl"], "Invalid value for '--processes': Input should be greater than or "
+                                               "equal to 1"),
+    (["serve", "--port", "70000"], "Invalid value for '--port': Input should be less than or equal to 65535"),
 ])
 def test_every_usage_error_is_one_line_on_stderr_with_status_2(run_cli: RunCli, args: list[str], message: str) -> None:
     status, out, err = run_cli(*args)
@@ -250,3 +253,14 @@ def test_a_missing_module_of_no_extra_stays_a_real_error() -> None:
     assert missing_extra_hint(ModuleNotFoundError("no module named 'lxml'", name="lxml")) is None
     assert missing_extra_hint(ModuleNotFoundError("no module named 'psycopg'", name="psycopg.pq")) == (
         "this needs the optional 'postgres' extra (psycopg is not installed): pip install 'variorum[postgres]'")
+
+
+def test_variorum_dedup_of_text_records_loads_no_pydantic_lxml_or_worker_pool(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"id": "a", "text": "Rain is expected in the city on Monday, forecasters said."}\n',
+                      encoding="utf-8")
+    loaded = _modules_loaded_by("dedup", str(corpus), "--processes", "1", "-o", str(tmp_path / "report.txt"))
+    assert "variorum.dedup.pipeline" in loaded and (tmp_path / "report.txt").exists()  # it did run
+    assert {name.split(".")[0] for name in loaded} & {"pydantic", "lxml"} == set()
+    assert not {"variorum.extract.html", "variorum.extract.parallel", "concurrent.futures.process",
+                "rich.progress", "numpy.ma"} & loaded

@@ -19,6 +19,7 @@ from variorum.dedup.cluster import (
 )
 from variorum.dedup.lsh import band_keys, band_triples, bucket_pairs, optimal_params
 from variorum.dedup.minhash import EMPTY, estimate_jaccard, signatures
+from variorum.dedup.runs import pairs_within, runs
 from variorum.dedup.shingle import _FOLDS, _fold, exact_keys, normalize, shingle_sets, token_hashes, words
 
 TEXT = "The council’s “final” vote — 12 to 3 — came at https://example.org/vote on Monday. Re-wrapped."
@@ -196,3 +197,16 @@ def test_clusters_order_versions_by_date_and_pick_representatives() -> None:
     clusters = build_clusters(5, [(0, 2, 0.9), (2, 3, 0.7)], "first", [*lengths, 1], [*published, None])
     assert [c.members for c in clusters] == [(2, 3, 0), (1,), (4,)]
     assert clusters[0].similarities == ((0, 2, 0.9), (2, 3, 0.7))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=40), st.integers(1, 6))
+def test_pairs_within_runs_are_every_pair_of_each_short_run(values: list[int], longest: int) -> None:
+    keys = np.sort(np.array(values, dtype=np.int64))
+    starts, lengths = runs(keys)
+    assert lengths.sum() == len(keys) and all(keys[starts[1:]] != keys[starts[1:] - 1])
+    first, second = pairs_within(starts, lengths, longest)
+    expected = {(p, q) for p in range(len(keys)) for q in range(p + 1, len(keys))
+                if keys[p] == keys[q] and np.count_nonzero(keys == keys[p]) <= longest}
+    found = list(zip(first.tolist(), second.tolist()))
+    assert len(found) == len(set(found)) and set(found) == expected

@@ -72,14 +72,16 @@ class PlainValue:
 
     Typer converts every parameter through a pydantic ``TypeAdapter``; importing pydantic costs more than
     importing Typer itself, so for the plain types every command uses, this converter is put in the
-    parameter's ``_runtime_param`` slot. Parameters with bounds, parsers or other types keep Typer's.
+    parameter's ``_runtime_param`` slot, with the ``min`` and ``max`` bounds of a number checked as pydantic
+    words them. Parameters that clamp, have parsers or other types keep Typer's.
     """
 
     SIMPLE = (str, int, float, Path, bool)
     TRUE, FALSE = ("1", "true", "t", "yes", "y", "on"), ("0", "false", "f", "no", "n", "off")
 
-    def __init__(self, target: type) -> None:
+    def __init__(self, target: type, minimum: float | None = None, maximum: float | None = None) -> None:
         self.target = target
+        self.minimum, self.maximum = minimum, maximum
 
     @classmethod
     def for_annotation(cls, annotation: Any) -> PlainValue | None:
@@ -110,7 +112,7 @@ class PlainValue:
         try:
             if self.target is bool:
                 raise ValueError(value)
-            return self.target(value)
+            converted = self.target(value)
         except ValueError:
             if issubclass(self.target, Enum):
                 choices = ", ".join(repr(member.value) for member in self.target)
@@ -118,6 +120,13 @@ class PlainValue:
             else:
                 problem = f"{value!r} is not a valid {self.target.__name__}."
             raise typer.BadParameter(problem, ctx=ctx, param=param) from None
+        low, high = self.minimum is not None and converted < self.minimum, self.maximum is not None and converted > self.maximum
+        if low or high:
+            bound = self.minimum if low else self.maximum
+            shown = int(bound) if bound is not None and float(bound).is_integer() else bound
+            raise typer.BadParameter(f"Input should be {'greater' if low else 'less'} than or equal to {shown}",
+                                     ctx=ctx, param=param)
+        return converted
 
 
 def _prepare(command: Any) -> None:
@@ -130,7 +139,10 @@ def _prepare(command: Any) -> None:
         if descriptor is not None:
             info = descriptor.parameter_info
             plain = PlainValue.for_annotation(descriptor.annotation)
-            if plain is not None and info.min is None and info.max is None and info.parser is None:
+            bounded = info.min is not None or info.max is not None
+            if plain is not None and info.parser is None and not (bounded and (info.clamp or plain.target not in (
+                    int, float))):
+                plain.minimum, plain.maximum = info.min, info.max
                 param._runtime_param = plain
         if param.param_type_name == "argument":
             name = param.metavar = (param.metavar or param.name or "").upper()

@@ -16,12 +16,10 @@ from contextlib import ExitStack, nullcontext
 from enum import Enum
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import numpy as np
 import typer
-from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from variorum.cli.common import HtmlField, IdField, TextField, UrlField, record_fields, warn
 from variorum.cli.console import note, progress_console
@@ -33,6 +31,9 @@ from variorum.dedup.pipeline import Sketch, sketch
 from variorum.dedup.unique import Selection
 from variorum.extract.formats import Fields, check_inputs, read_inputs
 from variorum.extract.records import Record, extract_record
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 BATCH = 1000
 
@@ -65,17 +66,20 @@ class QueryFormat(str, Enum):
     json = "json"
 
 
-class _RateColumn(ProgressColumn):
-    """Documents per second since the start (steady when they come in parts, as from Dask workers)."""
-
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.completed / task.elapsed if task.elapsed else 0:,.0f} docs/s")
-
-
 def _progress(stack: ExitStack) -> Progress | None:
+    """A progress display on standard error when it is a terminal (rich.progress is loaded only then)."""
     console = progress_console()
     if console is None:
         return None
+    from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    class _RateColumn(ProgressColumn):
+        """Documents per second since the start (steady when they come in parts, as from Dask workers)."""
+
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.completed / task.elapsed if task.elapsed else 0:,.0f} docs/s")
+
     return stack.enter_context(Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} documents"),
         _RateColumn(), TimeElapsedColumn(), console=console, transient=True,

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from variorum.dedup.cluster import Edge, level_of
+from variorum.dedup.runs import pairs_within, runs
 from variorum.dedup.shingle import HASH_BITS, ShingleSets
 
 SAMPLE_BITS = 2
@@ -69,23 +70,26 @@ def compact(sets: ShingleSets) -> ShingleSets:
     return ShingleSets(values[keep], offsets)
 
 
-def _sampled(values: np.ndarray) -> np.ndarray:
-    return np.asarray((values & np.uint32((1 << SAMPLE_BITS) - 1)) == 0, dtype=bool)
+def _sampled(sets: ShingleSets) -> tuple[np.ndarray, np.ndarray]:
+    """The positions in ``sets.values`` of the sampled shingles, and how many each document has (counted
+    by where its offsets fall among those positions: a cumulative sum over every shingle costs ten times more)."""
+    positions = np.flatnonzero((sets.values & np.uint32((1 << SAMPLE_BITS) - 1)) == 0)
+    return positions, np.diff(np.searchsorted(positions, sets.offsets))
 
 
 def sample_sizes(sets: ShingleSets) -> np.ndarray:
     """The number of sampled shingles of each document of compact ``sets``."""
-    counts = np.concatenate(([0], np.cumsum(_sampled(sets.values))))
-    return np.asarray(np.diff(counts[sets.offsets]), dtype=np.int64)
+    return np.asarray(_sampled(sets)[1], dtype=np.int64)
 
 
 def postings(sets: ShingleSets, members: np.ndarray) -> np.ndarray:
     """The sampled shingles of documents ``members`` of compact ``sets`` as sorted ``value << 32 | document``."""
+    positions, counts = _sampled(sets)
+    owners = np.repeat(np.arange(len(sets), dtype=np.uint64), counts)
     member = np.zeros(len(sets), dtype=bool)
     member[members] = True
-    sampled = np.flatnonzero(_sampled(sets.values) & np.repeat(member, sets.sizes))
-    owners = np.searchsorted(sets.offsets, sampled, side="right") - 1
-    codes: np.ndarray = (sets.values[sampled].astype(np.uint64) << _SHIFT) | owners.astype(np.uint64)
+    kept = member[owners]
+    codes: np.ndarray = (sets.values[positions[kept]].astype(np.uint64) << _SHIFT) | owners[kept]
     codes.sort()
     return codes
 
@@ -111,41 +115,28 @@ def posting_pairs(codes: np.ndarray, max_postings: int) -> Counted:
     if len(codes) == 0:
         return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.uint64)
     values, documents = codes >> _SHIFT, codes & _LOW
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    lengths = np.diff(np.append(starts, len(codes)))
-    found: list[np.ndarray] = []
-    # Small lists: every pair, made for all lists at once, the k-th step pairing each posting with the one
-    # k places after it in its list.
-    small = np.repeat((lengths > 1) & (lengths <= max_postings), lengths)
-    positions = np.flatnonzero(small)
-    ends = np.repeat(starts + lengths, lengths)[positions]
-    step = 1
-    while len(positions):
-        reaching = positions + step < ends
-        positions, ends = positions[reaching], ends[reaching]
-        found.append((documents[positions] << _SHIFT) | documents[positions + step])
-        step += 1
+    starts, lengths = runs(values)
+    first, second = pairs_within(starts, lengths, max_postings)  # small lists: every pair
     # Crowded lists: each posting with the list's first.
     heads = np.repeat(np.where(lengths > max_postings, starts, -1), lengths)
     crowded = heads >= 0
     tails = np.flatnonzero(crowded & (np.arange(len(codes)) != heads))
-    in_small = _runs(np.concatenate(found) if found else np.empty(0, np.uint64))
-    with_first = _runs((documents[heads[tails]] << _SHIFT) | documents[tails])
+    in_small = _tally((documents[first] << _SHIFT) | documents[second])
+    with_first = _tally((documents[heads[tails]] << _SHIFT) | documents[tails])
     return (*_added(in_small, (with_first[0], with_first[1] * CROWDED)), documents[crowded])
 
 
-def _runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _tally(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct ``codes``, sorted, and how often each occurs."""
     codes = np.sort(codes)
-    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1]))) if len(codes) else np.empty(0, int)
-    return codes[starts], np.diff(np.append(starts, len(codes))).astype(np.int64)
+    starts, lengths = runs(codes)
+    return codes[starts], lengths.astype(np.int64)
 
 
 def _added(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Two sets of distinct sorted codes with counts, as one (the counts of a code in both added)."""
     codes = np.sort(np.concatenate([first[0], second[0]]))  # not np.union1d: its hashing is far slower here
-    if len(codes):
-        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    codes = codes[runs(codes)[0]]
     counts = np.zeros(len(codes), dtype=np.int64)
     for part_codes, part_counts in (first, second):
         counts[np.searchsorted(codes, part_codes)] += part_counts
@@ -158,7 +149,7 @@ def _counted(codes: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
         return np.empty(0, np.uint64), np.empty(0, np.int64)
     order = np.argsort(codes, kind="stable")
     codes, counts = codes[order], counts[order]
-    starts = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    starts = runs(codes)[0]
     return codes[starts], np.add.reduceat(counts, starts)
 
 
@@ -202,8 +193,8 @@ def ranked_candidates(
     pair = np.concatenate([np.arange(len(first))] * 2)
     order = np.lexsort((pair, -ranked, owners))
     owners = owners[order]
-    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
-    rank = np.arange(len(owners)) - np.repeat(starts, np.diff(np.append(starts, len(owners))))
+    starts, lengths = runs(owners)
+    rank = np.arange(len(owners)) - np.repeat(starts, lengths)
     chosen = np.zeros(len(first), dtype=bool)
     chosen[pair[order][rank < max_candidates]] = True
     return np.stack([first[chosen], second[chosen]], axis=1)
@@ -212,16 +203,20 @@ def ranked_candidates(
 def verify(sets: ShingleSets, pairs: np.ndarray, threshold: float) -> tuple[list[Edge], list[str]]:
     """The pairs whose exact containment (the shorter document's share inside the longer) reaches
     ``threshold``, with that containment rounded to 4 places, and the level of each (copy, trimmed, block)."""
+    if len(pairs) == 0:
+        return [], []
+    values, offsets = sets.values, sets.offsets.tolist()
+    intersect = np.intersect1d
+    common = np.fromiter((len(intersect(values[offsets[i]:offsets[i + 1]], values[offsets[j]:offsets[j + 1]],
+                                        assume_unique=True)) for i, j in pairs.tolist()), dtype=np.int64,
+                         count=len(pairs))
+    sizes = sets.sizes[pairs]
+    shorter, longer = sizes.min(axis=1), sizes.max(axis=1)
+    kept = np.flatnonzero((shorter > 0) & (common / np.maximum(shorter, 1) >= threshold))
     edges: list[Edge] = []
     levels: list[str] = []
-    values, offsets = sets.values, sets.offsets
-    for i, j in pairs.tolist():
-        a, b = values[offsets[i]:offsets[i + 1]], values[offsets[j]:offsets[j + 1]]
-        if len(a) == 0 or len(b) == 0:
-            continue
-        common = len(np.intersect1d(a, b, assume_unique=True))
-        shorter = common / min(len(a), len(b))
-        if shorter >= threshold:
-            edges.append((i, j, round(shorter, 4)))
-            levels.append(level_of(shorter, common / max(len(a), len(b))))
+    for (i, j), shared, small, large in zip(pairs[kept].tolist(), common[kept].tolist(), shorter[kept].tolist(),
+                                            longer[kept].tolist()):
+        edges.append((i, j, round(shared / small, 4)))
+        levels.append(level_of(shared / small, shared / large))
     return edges, levels

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from variorum.dedup.runs import pairs_within, runs
+
 _GRID = 1001
 _BAND_SPREAD = np.uint64(0x9E3779B97F4A7C15)  # a bucket is a band key XOR its band times this (odd) number
 
@@ -70,7 +72,7 @@ def bucket_pairs(triples: np.ndarray, max_bucket: int) -> np.ndarray:
     A bucket of up to ``max_bucket`` documents gives all its pairs; a larger one (boilerplate that many
     documents share) gives its members, in document order, each paired with the first and with the next, so a
     bucket of a million documents costs two million pairs, not half a trillion. Pairs of the small buckets
-    are made for all of them at once: the ``k``-th step pairs each member with the one ``k`` places after it.
+    are made for all of them at once (:func:`variorum.dedup.runs.pairs_within`).
     """
     if len(triples) == 0:
         return np.empty((0, 2), dtype=np.int64)
@@ -79,25 +81,14 @@ def bucket_pairs(triples: np.ndarray, max_bucket: int) -> np.ndarray:
     order = np.argsort(buckets)
     buckets = buckets[order]
     documents = triples[order, 2].astype(np.int64)
-    starts = np.flatnonzero(np.concatenate(([True], buckets[1:] != buckets[:-1])))
-    lengths = np.diff(np.append(starts, len(buckets)))
-    found: list[np.ndarray] = []
-    small = np.repeat((lengths > 1) & (lengths <= max_bucket), lengths)
-    positions = np.flatnonzero(small)
-    ends = np.repeat(starts + lengths, lengths)[positions]
-    step = 1
-    while True:
-        reaching = positions + step < ends
-        positions, ends = positions[reaching], ends[reaching]
-        if len(positions) == 0:
-            break
-        found.append(np.stack([documents[positions], documents[positions + step]], axis=1))
-        step += 1
+    starts, lengths = runs(buckets)
+    first, second = pairs_within(starts, lengths, max_bucket)
+    found = [np.stack([documents[first], documents[second]], axis=1)]
     for start, length in zip(starts[lengths > max_bucket].tolist(), lengths[lengths > max_bucket].tolist()):
         members = np.unique(documents[start:start + length])
         found.append(np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1))
         found.append(np.stack([members[1:-1], members[2:]], axis=1))
-    pairs = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
     pairs = np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1)
     return unique_pairs(pairs)
 
@@ -110,5 +101,5 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     codes = np.sort(pairs[:, 0].astype(np.int64) * width + pairs[:, 1])
     # Sorted, then each code that differs from the one before: np.unique hashes since NumPy 2.3, about 80
     # times slower than this on millions of integers.
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    codes = codes[runs(codes)[0]]
     return np.stack([codes // width, codes % width], axis=1)

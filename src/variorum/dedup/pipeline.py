@@ -21,11 +21,10 @@ its text.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -46,8 +45,10 @@ from variorum.dedup.cluster import (
 from variorum.dedup.lsh import band_triples, bucket_pairs, optimal_params, unique_pairs
 from variorum.dedup.minhash import signatures
 from variorum.dedup.shingle import ShingleSets, exact_keys, shingle_sets, token_hashes
-from variorum.extract.parallel import worker_pool
 from variorum.text.boilerplate import SiteTemplates
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,10 @@ class Deduper:
             for batch in batches:
                 self.add(batch)
             return
+        import multiprocessing  # the pool's modules: loaded only when there is a pool
+
+        from variorum.extract.parallel import worker_pool
+
         pending: deque[tuple[Sequence[Document], Future[Sketch]]] = deque()
 
         def finish(done: Sequence[Document], future: Future[Sketch]) -> None:

@@ -299,8 +299,10 @@ def shingle_sets(tokens: TokenHashes, ngram: int, seed: int) -> ShingleSets:
     # Each shingle keyed by its document: the document number in the top bits. A shingle whose words run
     # into the next document is keyed past every document, so that it sorts to the end and is cut off there.
     owners = np.repeat(np.arange(len(tokens), dtype=np.uint64) << np.uint64(HASH_BITS), tokens.sizes)
-    crossing = np.unique((tokens.offsets[1:, None] - np.arange(1, ngram)).ravel())
-    crossing = crossing[(crossing >= 0) & (crossing < span)]
+    starts = (tokens.offsets[1:, None] - np.arange(1, ngram)).ravel()
+    marked = np.zeros(span, dtype=bool)  # (a mask, not np.unique: that hashes, and loads numpy.ma)
+    marked[starts[(starts >= 0) & (starts < span)]] = True
+    crossing = np.flatnonzero(marked)
     owners[crossing] = np.uint64(len(tokens)) << np.uint64(HASH_BITS)
     keyed = np.empty(span, dtype=np.uint64)
     term = np.empty(min(span, _BLOCK), dtype=np.uint64)

@@ -20,7 +20,9 @@ def article_from_text(
 ) -> Article:
     """An :class:`Article` from plain text; raises :class:`InputError` naming ``source`` for binary,
     undecodable or oversized input. ``metadata`` (``id``, ``url``, …) is kept as given."""
-    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", errors="replace"))
+    # A character is at most 4 bytes of UTF-8: a text that short is not encoded only to be measured.
+    size = len(data) if isinstance(data, bytes) or 4 * len(data) <= max_bytes else len(
+        data.encode("utf-8", errors="replace"))
     if size > max_bytes:
         raise InputError(source, f"text is {size:,} bytes, over the limit of {max_bytes:,}")
     text = decode_text(data, source)[0] if isinstance(data, bytes) else data

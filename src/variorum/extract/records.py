@@ -71,8 +71,6 @@ def _feed_extraction(record: Record) -> Extraction:
 
 def extract_record(record: Record, *, max_bytes: int = MAX_PAGE_BYTES) -> Extraction:
     """Extract one record; never raises for bad content (it becomes a ``failed`` Extraction)."""
-    from variorum.extract.html import article_from_html  # lxml: loaded by extraction, not by sniffing a format
-
     if record.kind == FEED and record.payload is not None:
         return _feed_extraction(record)
     if record.kind not in (HTML, TEXT) or record.payload is None:
@@ -81,6 +79,8 @@ def extract_record(record: Record, *, max_bytes: int = MAX_PAGE_BYTES) -> Extrac
     metadata = {"id": record.id, "url": record.url, "fetched_at": record.fetched_at}
     try:
         if record.kind == HTML:
+            from variorum.extract.html import article_from_html  # lxml: loaded for pages only
+
             article = article_from_html(record.payload, source=record.source, charset=record.charset,
                                         max_bytes=max_bytes, **metadata)
         else:

@@ -35,6 +35,10 @@ def block_spans(text: str) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in block_spans(text)]
     ['Title', 'First line\\nwrapped.', 'Second.']
     """
+    if "\n" not in text and "\r" not in text:  # one line (most scraped text): one paragraph, if any
+        stripped = text.strip()
+        start = len(text) - len(text.lstrip())
+        return [(start, start + len(stripped))] if stripped else []
     spans: list[tuple[int, int]] = []
     position = 0
     # Paragraphs and separators alternate; each paragraph stripped of the whitespace at its ends.
