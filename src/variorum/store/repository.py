@@ -176,6 +176,13 @@ ARTICLES = cast(Table, StoredArticle.__table__)
 VERSIONS = cast(Table, Version.__table__)
 COMPARISONS = cast(Table, StoredComparison.__table__)
 ATTEMPTS = cast(Table, FetchAttempt.__table__)
+# The statements a tracker runs for every page, built once: executed with a dict of values, they skip
+# building a statement and its cache key each time.
+_INSERT_VERSION = insert(VERSIONS).returning(VERSIONS.c.id)
+_INSERT_COMPARISON = insert(COMPARISONS)
+_OLDER_WITH_HASH = select(VERSIONS.c.seq).where(
+    VERSIONS.c.article_id == bindparam("article_id"), VERSIONS.c.content_hash == bindparam("digest"),
+).limit(1)
 
 
 @dataclass(slots=True)
@@ -213,6 +220,13 @@ class Writes:
         self._newest: dict[int, _Newest | None] = {}    # by article id; None: no version
         self._updates: dict[int, dict[str, Any]] = {}   # article id -> columns to set
         self._attempts: list[dict[str, Any]] = []
+        self._canonical: dict[str, str] = {}
+
+    def _url(self, url: str) -> str:
+        """:func:`canonical_url`, once per URL and batch (a URL is written to several times)."""
+        if url not in self._canonical:
+            self._canonical[url] = canonical_url(url)
+        return self._canonical[url]
 
     def _insert(self, table: Table) -> Any:
         return (pg_insert if self._dialect == "postgresql" else sqlite_insert)(table)
@@ -220,7 +234,7 @@ class Writes:
     def load(self, urls: Iterable[str]) -> None:
         """Lock the stored articles among ``urls`` (in id order, so that two batches never wait for each other
         in a cycle) and read them and their latest versions, for the writes that follow."""
-        wanted = {canonical_url(url) for url in urls} - self._articles.keys()
+        wanted = {self._url(url) for url in urls} - self._articles.keys()
         if not wanted:
             return
         rows = self._connection.execute(
@@ -302,7 +316,7 @@ class Writes:
         not fetched live came from (a web archive's capture).
         """
         connection = self._connection
-        url = canonical_url(article_url)
+        url = self._url(article_url)
         at = fetched_at or _now()
         digest = content_hash(article)
         http = http or HttpMeta()
@@ -312,9 +326,7 @@ class Writes:
         latest_seq = latest.seq if latest is not None else 0
         older = None
         if latest is not None and latest.content_hash != digest:
-            older = connection.execute(select(VERSIONS.c.seq).where(
-                VERSIONS.c.article_id == article_id, VERSIONS.c.content_hash == digest,
-            ).limit(1)).scalar()
+            older = connection.execute(_OLDER_WITH_HASH, {"article_id": article_id, "digest": digest}).scalar()
             if older is None and (latest_seq != previous or comparison is None):
                 return VersionResult(STALE, url, article_id, latest_seq)
         elif latest is None and previous != 0:
@@ -333,20 +345,20 @@ class Writes:
                               kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest_seq}")
                 return VersionResult(FLIP_FLOP, url, article_id, latest_seq)
             return VersionResult(COSMETIC_ONLY, url, article_id, latest_seq, comparison)
-        version_id = connection.execute(insert(VERSIONS).values(
-            article_id=article_id, seq=latest_seq + 1, content_hash=digest,
-            article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
-            http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
-            origin=origin.kind if origin else None, origin_url=origin.url if origin else None,
-        ).returning(VERSIONS.c.id)).scalar_one()
+        version_id = connection.execute(_INSERT_VERSION, {
+            "article_id": article_id, "seq": latest_seq + 1, "content_hash": digest,
+            "article_json": article.to_dict(), "raw_html": compress_html(raw_html), "fetched_at": at,
+            "http_status": http.status, "http_headers": dict(http.headers) if http.headers is not None else None,
+            "origin": origin.kind if origin else None, "origin_url": origin.url if origin else None,
+        }).scalar_one()
         self._newest[article_id] = _Newest(version_id, latest_seq + 1, digest)
         if comparison is not None and latest is not None:
-            connection.execute(insert(COMPARISONS).values(
-                article_id=article_id, from_version_id=latest.id, to_version_id=version_id,
-                similarity=comparison.similarity, summary=comparison.summary,
-                changes=comparison.to_dict(), max_significance=max_significance(comparison),
-                created_at=at,
-            ))
+            connection.execute(_INSERT_COMPARISON, {
+                "article_id": article_id, "from_version_id": latest.id, "to_version_id": version_id,
+                "similarity": comparison.similarity, "summary": comparison.summary,
+                "changes": comparison.to_dict(), "max_significance": max_significance(comparison),
+                "created_at": at,
+            })
         self._set(article_id, **seen, title=article.title, last_changed_at=at)
         return VersionResult(NEW, url, article_id, latest_seq + 1, comparison)
 
@@ -360,12 +372,12 @@ class Writes:
         """Record a fetch that produced no version (HTTP error, paywall stub, failed extraction, …)."""
         if kind not in FAILURE_KINDS:
             raise ValueError(f"failure kind must be one of {FAILURE_KINDS}, not {kind!r}")
-        url = canonical_url(url)
+        url = self._url(url)
         self._attempt(at=at or _now(), url=url, source_id=source_id, article_id=self._article_id(url),
                       status=status, kind=kind, detail=detail)
 
     def _update_by_url(self, url: str, **values: Any) -> None:
-        url = canonical_url(url)
+        url = self._url(url)
         if url in self._articles:
             self._set(self._articles[url].id, **values)
         else:
@@ -374,7 +386,7 @@ class Writes:
     def mark_seen(self, url: str, at: datetime | None = None) -> None:
         """Record that an article was fetched and found unchanged without a body (HTTP 304)."""
         at = at or _now()
-        locked = self._articles.get(canonical_url(url))
+        locked = self._articles.get(self._url(url))
         if locked is not None:
             locked.last_seen_at = at
         self._update_by_url(url, last_seen_at=at)
