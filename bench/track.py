@@ -10,7 +10,8 @@ this process through the real :class:`variorum.track.Tracker` and a real store:
 
 Reported per back end (SQLite file, PostgreSQL at 127.0.0.1:5432/test in a fresh schema): pages/s of each
 pass, the CPU time per page of the tracker process and of the extraction workers (on a shared machine the
-wall-clock figure depends on what else runs; the CPU figures much less), peak memory (this process, and the
+wall-clock figure depends on what else runs; the CPU figures much less), of the site's server process
+too, the rate those CPU costs allow on otherwise idle cores, peak memory (this process, and the
 extraction workers), and database size per 1,000 versions.
 
     .venv/bin/python bench/track.py                          # 1,000 feeds x 20 articles, both back ends
@@ -142,16 +143,18 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-async def one_pass(tracker: Tracker, workers: list[int]) -> tuple[int, float, dict[str, int], float, float]:
-    """Pages checked, seconds, outcomes, and the CPU seconds of this process and of the workers."""
-    started, own, theirs = time.perf_counter(), time.process_time(), cpu_seconds(workers)
+async def one_pass(tracker: Tracker, workers: list[int],
+                   server: int) -> tuple[int, float, dict[str, int], float, float, float]:
+    """Pages checked, seconds, outcomes, and the CPU seconds of this process, of the workers and of the site."""
+    started, own = time.perf_counter(), time.process_time()
+    theirs, site = cpu_seconds(workers), cpu_seconds([server])
     report = await tracker.run_once()
     return (report.checked, time.perf_counter() - started, dict(report.outcomes),
-            time.process_time() - own, cpu_seconds(workers) - theirs)
+            time.process_time() - own, cpu_seconds(workers) - theirs, cpu_seconds([server]) - site)
 
 
 def run_backend(backend: str, origin: str, feeds: int, day: multiprocessing.Value, workers: int,
-                per_host: int) -> dict:
+                per_host: int, server: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="variorum-bench-"))
     url, size = database(backend, workdir)
     store = open_store(url)
@@ -168,10 +171,10 @@ def run_backend(backend: str, origin: str, feeds: int, day: multiprocessing.Valu
             async with Fetcher(policy) as fetcher:
                 tracker = Tracker(store, fetcher, clock=lambda: clock[0], batch=500, extractor=extractor)
                 day.value = 1
-                results["first"] = await one_pass(tracker, pids)
+                results["first"] = await one_pass(tracker, pids, server)
                 clock[0] = T0 + timedelta(days=1)
                 day.value = 2
-                results["second"] = await one_pass(tracker, pids)
+                results["second"] = await one_pass(tracker, pids, server)
         asyncio.run(passes())
     with store.engine.connect() as connection:
         versions = connection.execute(text("SELECT count(*) FROM versions")).scalar_one()
@@ -202,14 +205,19 @@ def main() -> None:
     print(f"{args.feeds:,} feeds x {args.articles} articles = {pages:,} pages; {args.workers} extraction "
           f"process(es); {os.cpu_count()} cores; {args.per_host} requests at once to the site")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'tracker ms/page':>16} "
-          f"{'workers ms/page':>16}  outcomes")
+    print("CPU ms/page: of the tracker process, its extraction workers and the site's server; 'CPU-bound' is the")
+    print(f"pages/s that {os.cpu_count()} otherwise idle cores would allow at those CPU costs (the tracker "
+          "process alone using at most one core)")
+    print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'tracker':>8} {'workers':>8} "
+          f"{'site':>6} {'CPU-bound':>10}  outcomes")
     for backend in args.backends.split(","):
-        results = run_backend(backend, origin, args.feeds, day, args.workers, args.per_host)
+        results = run_backend(backend, origin, args.feeds, day, args.workers, args.per_host, server.pid)
         for name in ("first", "second"):
-            checked, seconds, outcomes, own, theirs = results[name]
+            checked, seconds, outcomes, own, theirs, site = results[name]
+            per_page = [cpu / checked * 1000 for cpu in (own, theirs, site)]
+            bound = min(1000 / per_page[0], 1000 * (os.cpu_count() or 1) / sum(per_page))
             print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f} "
-                  f"{own / checked * 1000:>16.2f} {theirs / checked * 1000:>16.2f}  {outcomes}")
+                  f"{per_page[0]:>8.2f} {per_page[1]:>8.2f} {per_page[2]:>6.2f} {bound:>10.0f}  {outcomes}")
         print(f"{backend:<11} {results['versions']:,} versions, {results['bytes_per_1000'] / 1e6:.2f} MB per 1,000 versions")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

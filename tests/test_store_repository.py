@@ -188,3 +188,54 @@ def test_record_fetch_compares_again_when_its_comparison_went_stale(store, versi
     assert len(reads) == 2 and (result.status, result.version) == ("new", 2)
     assert result.comparison is not None and result.comparison.a.text == v1.text
     assert rows(store, StoredComparison) == 1
+
+
+def test_one_batch_sees_its_own_writes_for_loaded_and_unloaded_articles(store, versions):
+    v1, v2 = versions
+    other, unknown = "https://news.example.org/other", "https://news.example.org/never-seen"
+    record_fetch(store, other, v1, b"", T0)
+    with store.batch() as writes:
+        writes.load([URL, other, unknown])  # URL is not stored yet: record_version adds it in the batch
+        assert writes.record_version(URL, v1, b"", T0).status == "new"
+        again = writes.record_version(URL + "?utm_source=x", v2, b"", T0 + timedelta(hours=1),
+                                      comparison=compare(v1, v2), previous=1)
+        assert (again.status, again.version) == ("new", 2)  # the batch's own version 1 was the latest
+        assert writes.record_version(URL, v1, b"", T0 + timedelta(hours=2)).status == "flip_flop"
+        assert writes.record_version(other, v2, b"", T0 + timedelta(hours=1), previous=0).status == "stale"
+        writes.mark_seen(other, T0 + timedelta(hours=3))
+        writes.schedule_check(other, T0 + timedelta(hours=4))
+        writes.schedule_check(URL, None)
+        writes.record_failure(other, "paywall", status=200, detail="stub", at=T0 + timedelta(hours=3))
+        writes.mark_seen(unknown, T0)  # no such article: nothing to update
+    assert [h.version for h in store.history(URL)] == [1, 2] and rows(store, StoredComparison) == 1
+    stored = store.article(URL)
+    assert (stored.last_seen_at, stored.last_changed_at, stored.next_check_at) == (
+        T0 + timedelta(hours=2), T0 + timedelta(hours=1), None)
+    assert (store.article(other).last_seen_at, store.article(other).next_check_at) == (
+        T0 + timedelta(hours=3), T0 + timedelta(hours=4))
+    assert [(f.url, f.kind, f.article_id is not None) for f in store.failures()] == [
+        (URL, "flip_flop", True), (other, "paywall", True)]
+    assert store.article(unknown) is None and [h.version for h in store.history(other)] == [1]
+
+
+def test_a_batch_that_raises_writes_nothing(store, versions):
+    record_fetch(store, URL, versions[0], b"", T0)
+    with pytest.raises(RuntimeError), store.batch() as writes:
+        writes.load([URL])
+        writes.mark_seen(URL, T0 + timedelta(days=1))
+        writes.record_failure(URL, "empty", at=T0 + timedelta(days=1))
+        raise RuntimeError("the tracker died here")
+    assert store.article(URL).last_seen_at == T0 and store.failures() == []
+
+
+def test_discover_counts_new_articles_once_and_makes_updated_ones_due(store, versions):
+    record_fetch(store, URL, versions[0], b"", T0)
+    store.schedule_check(URL, T0 + timedelta(days=2))
+    later = T0 + timedelta(days=1)
+    entries = [("https://news.example.org/a", None), ("https://news.example.org/a#top", None),
+               (URL, T0 - timedelta(hours=1)), (URL + "?utm_medium=rss", T0 + timedelta(hours=5))]
+    assert store.discover(entries, at=later) == 1
+    assert store.article("https://news.example.org/a").next_check_at == later
+    assert store.article(URL).next_check_at == later  # the feed says it changed after we last saw it
+    assert store.discover(entries, at=later + timedelta(hours=1)) == 0
+    assert store.discover([], at=later) == 0

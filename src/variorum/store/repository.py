@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, Row, Table, delete, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -176,27 +176,128 @@ ARTICLES = cast(Table, StoredArticle.__table__)
 VERSIONS = cast(Table, Version.__table__)
 COMPARISONS = cast(Table, StoredComparison.__table__)
 ATTEMPTS = cast(Table, FetchAttempt.__table__)
+# The statements a tracker runs for every page, built once: executed with a dict of values, they skip
+# building a statement and its cache key each time.
+_INSERT_VERSION = insert(VERSIONS).returning(VERSIONS.c.id)
+_INSERT_COMPARISON = insert(COMPARISONS)
+_OLDER_WITH_HASH = select(VERSIONS.c.seq).where(
+    VERSIONS.c.article_id == bindparam("article_id"), VERSIONS.c.content_hash == bindparam("digest"),
+).limit(1)
+
+
+@dataclass(slots=True)
+class _Locked:
+    """An article row locked by a :class:`Writes` transaction: its id and ``last_seen_at`` as the
+    transaction's writes leave them."""
+
+    id: int
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Newest:
+    """The id, sequence number and content hash of an article's latest version."""
+
+    id: int
+    seq: int
+    content_hash: str
 
 
 class Writes:
     """The per-article writes, on one open transaction (:meth:`Store.batch`); each :class:`Store` method of
     the same name runs one of these in a transaction of its own. They are SQL Core statements on the
-    session's connection: no ORM objects, as a tracker runs them for hundreds of pages a second."""
+    session's connection: no ORM objects, as a tracker runs them for hundreds of pages a second.
+
+    A batch costs few statements per article: :meth:`load` locks and reads the articles a batch will
+    touch and their latest versions in two queries, and the updates of article rows and the fetch attempts
+    are kept until :meth:`flush` (run by :meth:`Store.batch` before it commits) writes them with one
+    statement per kind. The reads of a batch see its own writes: they go through the same cache."""
 
     def __init__(self, session: Session, dialect: str) -> None:
         self._connection = session.connection()
         self._dialect = dialect
+        self._articles: dict[str, _Locked] = {}         # by canonical URL
+        self._newest: dict[int, _Newest | None] = {}    # by article id; None: no version
+        self._updates: dict[int, dict[str, Any]] = {}   # article id -> columns to set
+        self._attempts: list[dict[str, Any]] = []
+        self._canonical: dict[str, str] = {}
+
+    def _url(self, url: str) -> str:
+        """:func:`canonical_url`, once per URL and batch (a URL is written to several times)."""
+        if url not in self._canonical:
+            self._canonical[url] = canonical_url(url)
+        return self._canonical[url]
 
     def _insert(self, table: Table) -> Any:
         return (pg_insert if self._dialect == "postgresql" else sqlite_insert)(table)
 
-    def _lock_article(self, url: str, source_id: int | None, at: datetime) -> Row[Any, Any]:
-        self._connection.execute(self._insert(ARTICLES).values(
-            url=url, source_id=source_id, first_seen_at=at, last_seen_at=at,
-        ).on_conflict_do_nothing(index_elements=["url"]))
-        return self._connection.execute(
-            select(ARTICLES.c.id, ARTICLES.c.last_seen_at).where(ARTICLES.c.url == url).with_for_update()
-        ).one()
+    def load(self, urls: Iterable[str]) -> None:
+        """Lock the stored articles among ``urls`` (in id order, so that two batches never wait for each other
+        in a cycle) and read them and their latest versions, for the writes that follow."""
+        wanted = {self._url(url) for url in urls} - self._articles.keys()
+        if not wanted:
+            return
+        rows = self._connection.execute(
+            select(ARTICLES.c.id, ARTICLES.c.url, ARTICLES.c.last_seen_at).where(ARTICLES.c.url.in_(wanted))
+            .order_by(ARTICLES.c.id).with_for_update()
+        ).all()
+        ids = [row.id for row in rows]
+        for row in rows:
+            self._articles[row.url] = _Locked(row.id, row.last_seen_at)
+            self._newest[row.id] = None
+        if not ids:
+            return
+        newest = (
+            select(VERSIONS.c.article_id, func.max(VERSIONS.c.seq).label("seq"))
+            .where(VERSIONS.c.article_id.in_(ids)).group_by(VERSIONS.c.article_id).subquery()
+        )
+        for version in self._connection.execute(
+            select(VERSIONS.c.article_id, VERSIONS.c.id, VERSIONS.c.seq, VERSIONS.c.content_hash)
+            .join(newest, (VERSIONS.c.article_id == newest.c.article_id) & (VERSIONS.c.seq == newest.c.seq))
+        ):
+            self._newest[version.article_id] = _Newest(version.id, version.seq, version.content_hash)
+
+    def flush(self) -> None:
+        """Write the kept article updates (one statement for each set of columns) and fetch attempts."""
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for article_id, values in self._updates.items():
+            by_columns.setdefault(tuple(sorted(values)), []).append(
+                {"a_id": article_id, **{f"v_{name}": value for name, value in values.items()}})
+        for columns, rows in by_columns.items():
+            self._connection.execute(update(ARTICLES).where(ARTICLES.c.id == bindparam("a_id")).values(
+                {name: bindparam(f"v_{name}", type_=ARTICLES.c[name].type) for name in columns}), rows)
+        if self._attempts:
+            self._connection.execute(insert(ATTEMPTS), self._attempts)
+        self._updates, self._attempts = {}, []
+
+    def _set(self, article_id: int, **values: Any) -> None:
+        self._updates.setdefault(article_id, {}).update(values)
+
+    def _article_id(self, url: str) -> int | None:
+        """The id of the article at a canonical URL, or ``None`` when it is not stored."""
+        if url in self._articles:
+            return self._articles[url].id
+        return self._connection.execute(select(ARTICLES.c.id).where(ARTICLES.c.url == url)).scalar()
+
+    def _lock_article(self, url: str, source_id: int | None, at: datetime) -> _Locked:
+        if url not in self._articles:
+            self._connection.execute(self._insert(ARTICLES).values(
+                url=url, source_id=source_id, first_seen_at=at, last_seen_at=at,
+            ).on_conflict_do_nothing(index_elements=["url"]))
+            row = self._connection.execute(
+                select(ARTICLES.c.id, ARTICLES.c.last_seen_at).where(ARTICLES.c.url == url).with_for_update()
+            ).one()
+            self._articles[url] = _Locked(row.id, row.last_seen_at)
+        return self._articles[url]
+
+    def _latest(self, article_id: int) -> _Newest | None:
+        if article_id not in self._newest:
+            row = self._connection.execute(
+                select(VERSIONS.c.id, VERSIONS.c.seq, VERSIONS.c.content_hash)
+                .where(VERSIONS.c.article_id == article_id).order_by(VERSIONS.c.seq.desc()).limit(1)
+            ).first()
+            self._newest[article_id] = _Newest(row.id, row.seq, row.content_hash) if row is not None else None
+        return self._newest[article_id]
 
     def record_version(
         self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
@@ -215,58 +316,54 @@ class Writes:
         not fetched live came from (a web archive's capture).
         """
         connection = self._connection
-        url = canonical_url(article_url)
+        url = self._url(article_url)
         at = fetched_at or _now()
         digest = content_hash(article)
         http = http or HttpMeta()
         stored = self._lock_article(url, source_id, at)
         article_id = stored.id
-        latest = connection.execute(
-            select(VERSIONS.c.id, VERSIONS.c.seq, VERSIONS.c.content_hash).where(VERSIONS.c.article_id == article_id)
-            .order_by(VERSIONS.c.seq.desc()).limit(1)
-        ).first()
+        latest = self._latest(article_id)
         latest_seq = latest.seq if latest is not None else 0
         older = None
         if latest is not None and latest.content_hash != digest:
-            older = connection.execute(select(VERSIONS.c.seq).where(
-                VERSIONS.c.article_id == article_id, VERSIONS.c.content_hash == digest,
-            ).limit(1)).scalar()
+            older = connection.execute(_OLDER_WITH_HASH, {"article_id": article_id, "digest": digest}).scalar()
             if older is None and (latest_seq != previous or comparison is None):
                 return VersionResult(STALE, url, article_id, latest_seq)
         elif latest is None and previous != 0:
             return VersionResult(STALE, url, article_id, latest_seq)
-        seen: dict[str, Any] = {"last_seen_at": max(stored.last_seen_at, at)}
+        stored.last_seen_at = max(stored.last_seen_at, at)
+        seen: dict[str, Any] = {"last_seen_at": stored.last_seen_at}
         if http.headers is not None:
             seen.update(etag=_header(http, "etag"), last_modified=_header(http, "last-modified"))
         if latest is not None and (latest.content_hash == digest or older is not None
                                    or (comparison is not None and not comparison.changed)):
-            connection.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(**seen))
+            self._set(article_id, **seen)
             if latest.content_hash == digest:
                 return VersionResult(UNCHANGED, url, article_id, latest_seq)
             if older is not None:
-                connection.execute(insert(ATTEMPTS).values(
-                    at=at, url=url, source_id=source_id, article_id=article_id, status=http.status,
-                    kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest_seq}",
-                ))
+                self._attempt(at=at, url=url, source_id=source_id, article_id=article_id, status=http.status,
+                              kind=FLIP_FLOP, detail=f"text of version {older} served again after version {latest_seq}")
                 return VersionResult(FLIP_FLOP, url, article_id, latest_seq)
             return VersionResult(COSMETIC_ONLY, url, article_id, latest_seq, comparison)
-        version_id = connection.execute(insert(VERSIONS).values(
-            article_id=article_id, seq=latest_seq + 1, content_hash=digest,
-            article_json=article.to_dict(), raw_html=compress_html(raw_html), fetched_at=at,
-            http_status=http.status, http_headers=dict(http.headers) if http.headers is not None else None,
-            origin=origin.kind if origin else None, origin_url=origin.url if origin else None,
-        ).returning(VERSIONS.c.id)).scalar_one()
+        version_id = connection.execute(_INSERT_VERSION, {
+            "article_id": article_id, "seq": latest_seq + 1, "content_hash": digest,
+            "article_json": article.to_dict(), "raw_html": compress_html(raw_html), "fetched_at": at,
+            "http_status": http.status, "http_headers": dict(http.headers) if http.headers is not None else None,
+            "origin": origin.kind if origin else None, "origin_url": origin.url if origin else None,
+        }).scalar_one()
+        self._newest[article_id] = _Newest(version_id, latest_seq + 1, digest)
         if comparison is not None and latest is not None:
-            connection.execute(insert(COMPARISONS).values(
-                article_id=article_id, from_version_id=latest.id, to_version_id=version_id,
-                similarity=comparison.similarity, summary=comparison.summary,
-                changes=comparison.to_dict(), max_significance=max_significance(comparison),
-                created_at=at,
-            ))
-        connection.execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(
-            **seen, title=article.title, last_changed_at=at,
-        ))
+            connection.execute(_INSERT_COMPARISON, {
+                "article_id": article_id, "from_version_id": latest.id, "to_version_id": version_id,
+                "similarity": comparison.similarity, "summary": comparison.summary,
+                "changes": comparison.to_dict(), "max_significance": max_significance(comparison),
+                "created_at": at,
+            })
+        self._set(article_id, **seen, title=article.title, last_changed_at=at)
         return VersionResult(NEW, url, article_id, latest_seq + 1, comparison)
+
+    def _attempt(self, **values: Any) -> None:
+        self._attempts.append(values)
 
     def record_failure(
         self, url: str, kind: str, *, status: int | None = None, detail: str = "",
@@ -275,24 +372,28 @@ class Writes:
         """Record a fetch that produced no version (HTTP error, paywall stub, failed extraction, …)."""
         if kind not in FAILURE_KINDS:
             raise ValueError(f"failure kind must be one of {FAILURE_KINDS}, not {kind!r}")
-        url = canonical_url(url)
-        article_id = self._connection.execute(select(ARTICLES.c.id).where(ARTICLES.c.url == url)).scalar()
-        self._connection.execute(insert(ATTEMPTS).values(
-            at=at or _now(), url=url, source_id=source_id, article_id=article_id, status=status,
-            kind=kind, detail=detail,
-        ))
+        url = self._url(url)
+        self._attempt(at=at or _now(), url=url, source_id=source_id, article_id=self._article_id(url),
+                      status=status, kind=kind, detail=detail)
+
+    def _update_by_url(self, url: str, **values: Any) -> None:
+        url = self._url(url)
+        if url in self._articles:
+            self._set(self._articles[url].id, **values)
+        else:
+            self._connection.execute(update(ARTICLES).where(ARTICLES.c.url == url).values(**values))
 
     def mark_seen(self, url: str, at: datetime | None = None) -> None:
         """Record that an article was fetched and found unchanged without a body (HTTP 304)."""
-        self._connection.execute(update(ARTICLES).where(ARTICLES.c.url == canonical_url(url)).values(
-            last_seen_at=at or _now(),
-        ))
+        at = at or _now()
+        locked = self._articles.get(self._url(url))
+        if locked is not None:
+            locked.last_seen_at = at
+        self._update_by_url(url, last_seen_at=at)
 
     def schedule_check(self, url: str, at: datetime | None) -> None:
         """Set (or clear, with ``None``) when the tracker should fetch an article again."""
-        self._connection.execute(update(ARTICLES).where(ARTICLES.c.url == canonical_url(url)).values(
-            next_check_at=at,
-        ))
+        self._update_by_url(url, next_check_at=at)
 
 
 class Store:
@@ -369,7 +470,9 @@ class Store:
         """One transaction for many per-article writes (:class:`Writes`): how the tracker records a group of
         checks at once. Everything in it is committed together, or nothing if the block raises."""
         with self._sessions.begin() as session:
-            yield Writes(session, self.dialect)
+            writes = Writes(session, self.dialect)
+            yield writes
+            writes.flush()
 
     def record_version(
         self, article_url: str, article: Article, raw_html: bytes = b"", fetched_at: datetime | None = None,
@@ -430,20 +533,33 @@ class Store:
         grown too old to be checked). One transaction for all of them.
         """
         at = at or _now()
-        new = 0
+        latest_update: dict[str, datetime | None] = {}
+        for url, updated in entries:
+            url = canonical_url(url)
+            known = latest_update.get(url)
+            latest_update[url] = updated if known is None or (updated is not None and updated > known) else known
+        if not latest_update:
+            return 0
         with self._sessions.begin() as session:
-            for url, updated in entries:
-                url = canonical_url(url)
-                inserted = session.execute(self._insert(StoredArticle).values(
-                    url=url, source_id=source_id, first_seen_at=at, last_seen_at=at, next_check_at=at,
-                ).on_conflict_do_nothing(index_elements=["url"]).returning(StoredArticle.id)).first()
-                if inserted is not None:
-                    new += 1
-                elif updated is not None:
-                    session.execute(update(StoredArticle).where(
-                        StoredArticle.url == url, StoredArticle.last_seen_at < updated,
-                        (StoredArticle.next_check_at.is_(None)) | (StoredArticle.next_check_at > at),
-                    ).values(next_check_at=at))
+            connection = session.connection()
+            stored = set(connection.execute(select(ARTICLES.c.url).where(ARTICLES.c.url.in_(latest_update))).scalars())
+            unknown = [url for url in latest_update if url not in stored]
+            new = 0
+            if unknown:  # another writer may add one meanwhile: it is then not new here
+                new = len(connection.execute(
+                    self._insert(StoredArticle).on_conflict_do_nothing(index_elements=["url"])
+                    .returning(StoredArticle.id),
+                    [{"url": url, "source_id": source_id, "first_seen_at": at, "last_seen_at": at, "next_check_at": at}
+                     for url in unknown],
+                ).all())
+            updated_ones = [{"a_url": url, "updated": updated} for url, updated in latest_update.items()
+                            if url in stored and updated is not None]
+            if updated_ones:
+                connection.execute(update(ARTICLES).where(
+                    ARTICLES.c.url == bindparam("a_url"),
+                    ARTICLES.c.last_seen_at < bindparam("updated", type_=ARTICLES.c.last_seen_at.type),
+                    ARTICLES.c.next_check_at.is_(None) | (ARTICLES.c.next_check_at > at),
+                ).values(next_check_at=at), updated_ones)
         return new
 
     def claim_due(self, now: datetime | None = None, *, limit: int = 100, lease: timedelta) -> list[DueArticle]:
