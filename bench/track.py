@@ -29,7 +29,9 @@ import resource
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -37,6 +39,7 @@ from xml.sax.saxutils import escape
 import psycopg
 from sqlalchemy import text
 
+from scratch import LOCAL_TEST_DATABASE, postgres_schema
 from variorum.store import open_store
 from variorum.track import Fetcher, FetchPolicy, Tracker
 
@@ -111,27 +114,23 @@ def serve(port: multiprocessing.Value, day: multiprocessing.Value, articles: int
     asyncio.run(main())
 
 
-def database(backend: str, workdir: Path) -> tuple[str, callable]:
+@contextmanager
+def database(backend: str, workdir: Path) -> Iterator[tuple[str, Callable[[], int]]]:
+    """A fresh store URL on ``backend`` and a function measuring the bytes it holds."""
     if backend == "sqlite":
         path = workdir / f"bench-{uuid.uuid4().hex[:6]}.db"
+        yield str(path), lambda: sum(p.stat().st_size for p in workdir.glob(path.name + "*"))
+        return
+    with postgres_schema() as (url, schema):
 
-        def size() -> int:
-            return sum(p.stat().st_size for p in workdir.glob(path.name + "*"))
+        def pg_size() -> int:
+            with psycopg.connect(LOCAL_TEST_DATABASE) as connection:
+                return int(connection.execute(
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                    (schema,)).fetchone()[0])
 
-        return str(path), size
-    schema = f"variorum_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(host="127.0.0.1", dbname="test", user="postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
-
-    def pg_size() -> int:
-        with psycopg.connect(host="127.0.0.1", dbname="test", user="postgres") as connection:
-            return int(connection.execute(
-                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
-                (schema,)).fetchone()[0])
-
-    return url, pg_size
+        yield url, pg_size
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -156,7 +155,12 @@ async def one_pass(tracker: Tracker, workers: list[int],
 def run_backend(backend: str, origin: str, feeds: int, day: multiprocessing.Value, workers: int,
                 per_host: int, server: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="variorum-bench-"))
-    url, size = database(backend, workdir)
+    with database(backend, workdir) as (url, size):
+        return _run_on(url, size, origin, feeds, day, workers, per_host, server)
+
+
+def _run_on(url: str, size: Callable[[], int], origin: str, feeds: int, day: multiprocessing.Value, workers: int,
+            per_host: int, server: int) -> dict:
     store = open_store(url)
     for feed in range(feeds):
         store.add_source(f"{origin}/feed/{feed}.xml", "feed")

@@ -23,7 +23,6 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -31,16 +30,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import event, func, insert, select
 
+from scratch import postgres_schema
 from variorum.store import Store, open_store
 from variorum.store.db import create_store_engine
 from variorum.store.models import StoredArticle, Version
 from variorum.store.queries import ArticleFilter, list_articles, timeline
 from variorum.store.search import RANKED, matching_articles
 
-PG = dict(host="127.0.0.1", port=5432, dbname="test", user="postgres")
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 HEADLINE_WORDS = ["storm", "budget", "election", "strike", "flood", "verdict", "merger", "summit"]
 BODY_WORDS = (
@@ -63,17 +61,10 @@ def store_on(backend: str) -> Iterator[Store]:
             yield store
             store.close()
         return
-    schema = f"variorum_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(**PG, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        store = open_store(f"postgresql://{PG['user']}@{PG['host']}:{PG['port']}/{PG['dbname']}"
-                           f"?options=-csearch_path%3D{schema}")
+    with postgres_schema() as (url, _schema):
+        store = open_store(url)
         yield store
         store.close()
-    finally:
-        with psycopg.connect(**PG, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def fill(store: Store, count: int, seed: int = 7) -> None:
