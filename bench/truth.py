@@ -4,11 +4,15 @@ Each page of the article-extraction-benchmark (../shared/corpora/article-extract
 re-rendered as two web-archive captures by ``tests/capturegen.py``: links rewritten to each capture's
 timestamp (some originals with an explicit ``:80`` or the other scheme), the archive's toolbar, and
 furniture that differs between the captures ("Last Updated …" stamps, rotated related-story boxes, video
-and gallery teasers, a promo box in one capture only). Three pairs per page:
+and gallery teasers, a promo box in one capture only). Four pairs per page:
 
 - ``identical``: nothing else changed — any substantive change reported is a false alarm;
-- ``headline``: the headline edited in an ``<h1>`` placed before the article element (for half of them
-  also in ``<title>``/og:title) — recalled when a change of kind ``headline`` names both headlines;
+- ``headline``, twice: the headline edited where the page shows it (its ``<h1>``, moved before the article
+  element when it was inside) — once with the metadata titles left as they were (``h1 only``: an archive
+  capture with stale metadata), once with ``<title>``, og:title, twitter:title and a JSON-LD headline edited
+  too wherever they held the headline (``h1 and metadata``; ``h1 only`` when none did, as on pages whose
+  og:title is a search-engine title of its own) — recalled when a change of kind ``headline`` names both
+  headlines;
 - ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it.
 
 Each capture is written to a file and read exactly as ``variorum diff A.html B.html`` reads it.
@@ -86,12 +90,12 @@ def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
 
 
 def run_page(path: Path, url: str) -> list[dict[str, Any]]:
-    """The three pairs of one page, compared."""
+    """The four pairs of one page, compared."""
     html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     page_id = path.name.split(".")[0][:12]
     results = []
-    for kind in (IDENTICAL, HEADLINE_EDIT, BODY_EDIT):
-        pair = capture_pair(html, url, page_id, kind)
+    for kind, in_title in ((IDENTICAL, None), (HEADLINE_EDIT, False), (HEADLINE_EDIT, True), (BODY_EDIT, None)):
+        pair = capture_pair(html, url, page_id, kind, headline_in_title=in_title)
         if pair is None:
             continue
         try:
@@ -130,7 +134,7 @@ def main() -> None:
         share = shown / len(group) if group else 0.0
         print(f"  {label}: {shown} / {len(group)} ({share:.1%})")
         if kind == HEADLINE_EDIT:
-            for edit in ("h1 only", "h1 and title"):
+            for edit in ("h1 only", "h1 and metadata"):
                 sub = [r for r in group if r.get("edit") == edit]
                 print(f"    {edit}: {sum(r['ok'] for r in sub)} / {len(sub)};"
                       f" with other substantive changes: {sum(1 for r in sub if r.get('extra'))}")
