@@ -182,7 +182,8 @@ def _place(kind: str, pieces: list[lxml.html.HtmlElement], root: lxml.html.HtmlE
         for piece in reversed(pieces):
             (body if body is not None else root).insert(0, piece)
         return
-    paragraphs = _body_paragraphs(container)
+    paragraphs = [p for p in _body_paragraphs(container)  # sites put boxes between paragraphs, not in quotes
+                  if not any(a.tag in ("blockquote", "li", "table", "figure") for a in p.iterancestors())]
     if kind == "stamp" and paragraphs:
         for piece in pieces:
             paragraphs[0].addprevious(piece)
