@@ -207,3 +207,40 @@ def test_a_share_icons_caption_in_one_capture_is_cosmetic() -> None:
     new = Article.from_parts([("caption", "twitter"), ("paragraph", PARAGRAPHS[0])])
     result = compare(old, new)
     assert not result.changed and [c.detail.get("furniture") for c in result.changes] == ["label"]
+
+
+@pytest.mark.parametrize("at_start", [False, True])
+def test_a_teaser_run_in_with_only_its_label_linked_is_cosmetic(at_start: bool) -> None:
+    """"CBSN City council delays vote on budget": only "CBSN" is a link, the headline after it is not."""
+    body = "Police said the driver was still inside. According to witnesses, the car then caught fire."
+    teaser = "CBSN City council delays vote on budget"
+    old = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", body)])
+    glued = f"{teaser}{body}" if at_start else body.replace(" According", f" {teaser}According")
+    new = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", glued)],
+                             links=[("CBSN", "http://web.archive.org/web/2016/http://www.cbsnews.com/video/x/")])
+    result = compare(old, new)
+    assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
+    assert [c.detail.get("furniture") for c in result.changes] == ["teaser"]
+
+
+@pytest.mark.parametrize(("before", "added"), [
+    (" According", "Read the full report, which the council published on Tuesday."),  # a sentence
+    (" was still", "and the Reuters photographer"),  # inside a sentence, not between two
+])
+def test_added_text_opened_by_a_link_that_is_a_sentence_or_inside_one_is_found(before: str, added: str) -> None:
+    body = "Police said the driver was still inside. According to witnesses, the car then caught fire."
+    old = Article.from_parts([("paragraph", body)])
+    new = Article.from_parts([("paragraph", body.replace(before, f" {added}{before}"))],
+                             links=[(" ".join(added.split()[:2]), "http://example.org/report/")])
+    assert compare(old, new).changed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_headline_edited_in_the_h1_only_is_one_major_headline_change(seed: int, tmp_path: Path) -> None:
+    """An archive capture after a headline edit often keeps the old og:title, <title> and JSON-LD headline."""
+    pair = capture_pair(_page(), URL, "council", HEADLINE_EDIT, seed=seed, furniture=FURNITURE_KINDS,
+                        headline_in_title=False)
+    assert pair is not None and pair.edit == "h1 only"
+    result = _diff(pair, tmp_path)
+    assert [(c.kind, c.significance, c.old, c.new) for c in result.substantive_changes] == [
+        ("headline", "major", pair.old_headline, pair.new_headline)]
