@@ -13,7 +13,9 @@ and gallery teasers, a promo box in one capture only). Four pairs per page:
   too wherever they held the headline (``h1 and metadata``; ``h1 only`` when none did, as on pages whose
   og:title is a search-engine title of its own) — recalled when a change of kind ``headline`` names both
   headlines;
-- ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it.
+- ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it;
+  counted apart when the edited paragraph is in the benchmark's own article text (the generator picks a
+  paragraph of the page, and some are comments, author bios or promos that the article does not include).
 
 Each capture is written to a file and read exactly as ``variorum diff A.html B.html`` reads it.
 
@@ -69,7 +71,7 @@ def _shows_edit(pair: CapturePair, change: Change) -> bool:
     return _squash(pair.old_fragment) in old and _squash(pair.new_fragment) in new
 
 
-def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
+def _verdict(pair: CapturePair, comparison: Comparison, article_body: str) -> dict[str, Any]:
     substantive = comparison.substantive_changes
     result: dict[str, Any] = {
         "page": pair.page_id, "kind": pair.kind, "edit": pair.edit, "furniture": list(pair.furniture),
@@ -86,10 +88,19 @@ def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
         words = _squash(pair.new_paragraph).split()
         window = " ".join(words[len(words) // 2:len(words) // 2 + 8])
         result["extracted"] = window in _squash(comparison.b.text)
+        result["in_article"] = _unedited_window(pair) in _squash(article_body)
     return result
 
 
-def run_page(path: Path, url: str) -> list[dict[str, Any]]:
+def _unedited_window(pair: CapturePair) -> str:
+    """Eight words of the edited paragraph that the edit did not touch, to find it in the benchmark's text."""
+    words = _squash(pair.new_paragraph).split()
+    edited = set(_squash(pair.new_fragment).split())
+    head, tail = words[:8], words[-8:]
+    return " ".join(head if not edited & set(head) else tail)
+
+
+def run_page(path: Path, url: str, article_body: str) -> list[dict[str, Any]]:
     """The four pairs of one page, compared."""
     html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     page_id = path.name.split(".")[0][:12]
@@ -99,7 +110,7 @@ def run_page(path: Path, url: str) -> list[dict[str, Any]]:
         if pair is None:
             continue
         try:
-            results.append(_verdict(pair, _compare_pair(pair)))
+            results.append(_verdict(pair, _compare_pair(pair), article_body))
         except InputError as error:
             results.append({"page": page_id, "kind": kind, "ok": False, "error": str(error), "substantive": []})
     return results
@@ -118,9 +129,10 @@ def main() -> None:
     if arguments.limit:
         pages = pages[:arguments.limit]
     urls = [truth.get(p.name.split(".")[0], {}).get("url") or "http://example.com/story" for p in pages]
+    bodies = [truth.get(p.name.split(".")[0], {}).get("articleBody") or "" for p in pages]
     started = time.perf_counter()
     with ProcessPoolExecutor(arguments.jobs) as pool:
-        results = [r for page in pool.map(run_page, pages, urls) for r in page]
+        results = [r for page in pool.map(run_page, pages, urls, bodies) for r in page]
     elapsed = time.perf_counter() - started
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -145,6 +157,9 @@ def main() -> None:
             outside = [r for r in group if not r.get("extracted", True)]
             print(f"    edits made in text the extractor left out of the article: {len(outside)} "
                   f"(of them reported: {sum(r['ok'] for r in outside)})")
+            real = [r for r in group if r.get("in_article")]
+            print(f"    edits made in the benchmark's own article text: {sum(r['ok'] for r in real)} / {len(real)} "
+                  f"found (the other {len(group) - len(real)}: no run of eight words of theirs is in it)")
             print(f"    by edit: {dict(Counter(r.get('edit') for r in group if r['ok']))} found of "
                   f"{dict(Counter(r.get('edit') for r in group))}")
         for r in [r for r in group if not r["ok"]][:arguments.show]:
