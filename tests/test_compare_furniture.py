@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from capturegen import (
@@ -244,3 +246,22 @@ def test_a_headline_edited_in_the_h1_only_is_one_major_headline_change(seed: int
     result = _diff(pair, tmp_path)
     assert [(c.kind, c.significance, c.old, c.new) for c in result.substantive_changes] == [
         ("headline", "major", pair.old_headline, pair.new_headline)]
+
+
+def test_capturegen_edits_the_headline_wherever_the_page_shows_it() -> None:
+    """A real edit leaves no heading with the old headline, and changes the metadata titles that held it
+    (site-name suffixes kept); with the metadata left stale only the heading changes."""
+    html = _page().replace("<main>", "<div class='sticky'><h2>Council approves budget after weeks of debate</h2>"
+                                     "</div><main>")
+    html = html.replace("</head>", "<script type='application/ld+json'>{\"headline\": "
+                                   "\"Council approves budget after weeks of debate\"}</script></head>")
+    for in_title in (True, False):
+        pair = capture_pair(html, URL, "council", HEADLINE_EDIT, headline_in_title=in_title)
+        assert pair is not None and pair.old_headline == "Council approves budget after weeks of debate"
+        assert pair.edit == ("h1 and metadata" if in_title else "h1 only")
+        new = lxml.html.fromstring(pair.new_html)
+        assert [h.text_content() for h in new.iter("h1", "h2")] == [pair.new_headline]
+        titles = [new.findtext(".//title"), *new.xpath("//meta[@property='og:title']/@content"),
+                  json.loads(new.xpath("//script[contains(@type, 'ld+json')]")[0].text)["headline"]]
+        expected = pair.new_headline if in_title else pair.old_headline
+        assert titles == [f"{expected} | Example News", expected, expected]
