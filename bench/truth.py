@@ -4,12 +4,18 @@ Each page of the article-extraction-benchmark (../shared/corpora/article-extract
 re-rendered as two web-archive captures by ``tests/capturegen.py``: links rewritten to each capture's
 timestamp (some originals with an explicit ``:80`` or the other scheme), the archive's toolbar, and
 furniture that differs between the captures ("Last Updated …" stamps, rotated related-story boxes, video
-and gallery teasers, a promo box in one capture only). Three pairs per page:
+and gallery teasers, a promo box in one capture only). Four pairs per page:
 
 - ``identical``: nothing else changed — any substantive change reported is a false alarm;
-- ``headline``: the headline edited in an ``<h1>`` placed before the article element (for half of them
-  also in ``<title>``/og:title) — recalled when a change of kind ``headline`` names both headlines;
-- ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it.
+- ``headline``, twice: the headline edited where the page shows it (its ``<h1>``, moved before the article
+  element when it was inside) — once with the metadata titles left as they were (``h1 only``: an archive
+  capture with stale metadata), once with ``<title>``, og:title, twitter:title and a JSON-LD headline edited
+  too wherever they held the headline (``h1 and metadata``; ``h1 only`` when none did, as on pages whose
+  og:title is a search-engine title of its own) — recalled when a change of kind ``headline`` names both
+  headlines;
+- ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it;
+  counted apart when the edited paragraph is in the benchmark's own article text (the generator picks a
+  paragraph of the page, and some are comments, author bios or promos that the article does not include).
 
 Each capture is written to a file and read exactly as ``variorum diff A.html B.html`` reads it.
 
@@ -65,7 +71,7 @@ def _shows_edit(pair: CapturePair, change: Change) -> bool:
     return _squash(pair.old_fragment) in old and _squash(pair.new_fragment) in new
 
 
-def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
+def _verdict(pair: CapturePair, comparison: Comparison, article_body: str) -> dict[str, Any]:
     substantive = comparison.substantive_changes
     result: dict[str, Any] = {
         "page": pair.page_id, "kind": pair.kind, "edit": pair.edit, "furniture": list(pair.furniture),
@@ -82,20 +88,29 @@ def _verdict(pair: CapturePair, comparison: Comparison) -> dict[str, Any]:
         words = _squash(pair.new_paragraph).split()
         window = " ".join(words[len(words) // 2:len(words) // 2 + 8])
         result["extracted"] = window in _squash(comparison.b.text)
+        result["in_article"] = _unedited_window(pair) in _squash(article_body)
     return result
 
 
-def run_page(path: Path, url: str) -> list[dict[str, Any]]:
-    """The three pairs of one page, compared."""
+def _unedited_window(pair: CapturePair) -> str:
+    """Eight words of the edited paragraph that the edit did not touch, to find it in the benchmark's text."""
+    words = _squash(pair.new_paragraph).split()
+    edited = set(_squash(pair.new_fragment).split())
+    head, tail = words[:8], words[-8:]
+    return " ".join(head if not edited & set(head) else tail)
+
+
+def run_page(path: Path, url: str, article_body: str) -> list[dict[str, Any]]:
+    """The four pairs of one page, compared."""
     html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     page_id = path.name.split(".")[0][:12]
     results = []
-    for kind in (IDENTICAL, HEADLINE_EDIT, BODY_EDIT):
-        pair = capture_pair(html, url, page_id, kind)
+    for kind, in_title in ((IDENTICAL, None), (HEADLINE_EDIT, False), (HEADLINE_EDIT, True), (BODY_EDIT, None)):
+        pair = capture_pair(html, url, page_id, kind, headline_in_title=in_title)
         if pair is None:
             continue
         try:
-            results.append(_verdict(pair, _compare_pair(pair)))
+            results.append(_verdict(pair, _compare_pair(pair), article_body))
         except InputError as error:
             results.append({"page": page_id, "kind": kind, "ok": False, "error": str(error), "substantive": []})
     return results
@@ -114,9 +129,10 @@ def main() -> None:
     if arguments.limit:
         pages = pages[:arguments.limit]
     urls = [truth.get(p.name.split(".")[0], {}).get("url") or "http://example.com/story" for p in pages]
+    bodies = [truth.get(p.name.split(".")[0], {}).get("articleBody") or "" for p in pages]
     started = time.perf_counter()
     with ProcessPoolExecutor(arguments.jobs) as pool:
-        results = [r for page in pool.map(run_page, pages, urls) for r in page]
+        results = [r for page in pool.map(run_page, pages, urls, bodies) for r in page]
     elapsed = time.perf_counter() - started
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
@@ -130,7 +146,7 @@ def main() -> None:
         share = shown / len(group) if group else 0.0
         print(f"  {label}: {shown} / {len(group)} ({share:.1%})")
         if kind == HEADLINE_EDIT:
-            for edit in ("h1 only", "h1 and title"):
+            for edit in ("h1 only", "h1 and metadata"):
                 sub = [r for r in group if r.get("edit") == edit]
                 print(f"    {edit}: {sum(r['ok'] for r in sub)} / {len(sub)};"
                       f" with other substantive changes: {sum(1 for r in sub if r.get('extra'))}")
@@ -141,6 +157,9 @@ def main() -> None:
             outside = [r for r in group if not r.get("extracted", True)]
             print(f"    edits made in text the extractor left out of the article: {len(outside)} "
                   f"(of them reported: {sum(r['ok'] for r in outside)})")
+            real = [r for r in group if r.get("in_article")]
+            print(f"    edits made in the benchmark's own article text: {sum(r['ok'] for r in real)} / {len(real)} "
+                  f"found (the other {len(group) - len(real)}: no run of eight words of theirs is in it)")
             print(f"    by edit: {dict(Counter(r.get('edit') for r in group if r['ok']))} found of "
                   f"{dict(Counter(r.get('edit') for r in group))}")
         for r in [r for r in group if not r["ok"]][:arguments.show]:

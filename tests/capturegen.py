@@ -5,15 +5,17 @@ to the capture's own timestamp (``http://web.archive.org/web/20161120034910/http
 gain an explicit ``:80`` or switch between ``http`` and ``https``, the archive's toolbar names the capture,
 and the page around the article has moved on — a new "Last updated …" stamp, other related stories in the
 teaser box, another video or gallery teaser ("Play Video", "View Gallery"), a promo box. :func:`capture_pair`
-re-renders one page twice that way and can also make a real edit between the two: a headline edited in an
-``<h1>`` placed before the article element (outside what extractors keep as the article), or a changed
-number, sentence or quotation in the body. Pages are never copied: pairs are made on the fly from the
+re-renders one page twice that way and can also make a real edit between the two: a headline edited where
+the page shows it — its ``<h1>``, moved before the article element when it was inside (outside what
+extractors keep as the article) — with or without the metadata titles (og:title, ``<title>``, JSON-LD), or a
+changed number, sentence or quotation in the body. Pages are never copied: pairs are made on the fly from the
 pages in ``../shared/corpora/article-extraction-benchmark`` (``bench/truth.py``) or a page a test writes.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import random
 import re
 from dataclasses import dataclass
@@ -50,7 +52,7 @@ class CapturePair:
     furniture: tuple[str, ...]  # the furniture kinds that differ between the captures
     old_headline: str | None = None
     new_headline: str | None = None
-    edit: str | None = None  # "number", "sentence" or "quote" for body edits; "h1 only"/"h1 and title"
+    edit: str | None = None  # "number", "sentence" or "quote" for body edits; "h1 only"/"h1 and metadata"
     old_fragment: str | None = None
     new_fragment: str | None = None
     new_paragraph: str | None = None  # the edited paragraph's text in the new capture
@@ -180,7 +182,8 @@ def _place(kind: str, pieces: list[lxml.html.HtmlElement], root: lxml.html.HtmlE
         for piece in reversed(pieces):
             (body if body is not None else root).insert(0, piece)
         return
-    paragraphs = _body_paragraphs(container)
+    paragraphs = [p for p in _body_paragraphs(container)  # sites put boxes between paragraphs, not in quotes
+                  if not any(a.tag in ("blockquote", "li", "table", "figure") for a in p.iterancestors())]
     if kind == "stamp" and paragraphs:
         for piece in pieces:
             paragraphs[0].addprevious(piece)
@@ -194,20 +197,47 @@ def _place(kind: str, pieces: list[lxml.html.HtmlElement], root: lxml.html.HtmlE
         anchor.addprevious(piece)
 
 
-def headline_of(root: lxml.html.HtmlElement) -> str:
-    """The page's headline as a reader sees it: its ``<h1>``, else og:title, else ``<title>``."""
-    for xpath in ("//h1", "//meta[@property='og:title']/@content", "//title"):
-        for found in root.xpath(xpath):
-            text = " ".join((found if isinstance(found, str) else found.text_content()).split())
-            if len(text.split()) >= 3:
-                return text
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def headline_of(root: lxml.html.HtmlElement, url: str = "") -> str:
+    """The article's headline as a reader sees it: the ``<h1>`` whose words agree best with the page's own
+    titles (og:title, ``<title>``, the URL's slug) — not a logo or section name in an ``<h1>`` — else og:title,
+    else ``<title>``."""
+    titles = [*root.xpath("//meta[@property='og:title']/@content"), root.findtext(".//title") or "",
+              urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")]
+    witnesses = [_words(t) for t in titles if _words(t)]
+    best, best_score = None, 0.0
+    for heading in root.iter("h1"):
+        text = _flat(heading.text_content())
+        words = _words(text)
+        if len(text.split()) < 3:
+            continue
+        score = max((len(words & w) / max(len(words), len(w)) for w in witnesses), default=0.0)
+        if score > best_score:
+            best, best_score = text, score
+    if best is not None and best_score >= 0.5:
+        return best
+    for text in titles[:2]:
+        if len(text.split()) >= 3:
+            return _flat(text)
     return "Officials announce new plan"
 
 
 def edit_headline(headline: str, rng: random.Random) -> str:
-    """A headline as an editor rewrites it: a word replaced, a clause added or the second half reworded."""
+    """A headline as an editor rewrites it: a word replaced, a clause added, the second half reworded, or the
+    whole headline rewritten around one of its words."""
     words = headline.split()
-    choice = rng.randrange(3)
+    choice = rng.randrange(4)
+    if choice == 3:
+        subject = max(words, key=len).strip(".,:;!?‘’“”'\"")
+        return rng.choice(["{} under scrutiny as questions mount", "What we know so far about {}",
+                           "New details emerge in {} story"]).format(subject)
     if choice == 0 and len(words) >= 4:
         position = rng.randrange(1, len(words))
         words[position] = rng.choice(["rejects", "backs", "delays", "expands", "quietly", "finally"])
@@ -219,21 +249,40 @@ def edit_headline(headline: str, rng: random.Random) -> str:
                                                "as talks collapse"]).split())
 
 
-def _set_headline(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement, text: str,
-                  with_title: bool) -> None:
-    """Remove the article's own ``<h1>`` elements and put ``text`` in an ``<h1>`` just before the article;
-    with ``with_title`` also in ``<title>`` and og:title."""
-    for heading in list(container.iter("h1")):
-        heading.drop_tree()
-    heading = etree.SubElement(root, "h1")
-    heading.text = text
-    heading.set("class", "headline")
-    container.addprevious(heading)
-    if with_title:
-        for title in root.iter("title"):
-            title.text = text
-        for meta in root.xpath("//meta[@property='og:title']"):
-            meta.set("content", text)
+def _set_headline(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement, old: str, text: str,
+                  with_title: bool) -> bool:
+    """Show ``text`` as the headline where ``old`` was: in the page's ``<h1>`` showing ``old`` outside the
+    article, else in an ``<h1>`` just before the article (outside it; the article's own ``<h1>`` elements go).
+    Other headings that repeat ``old`` (a sticky header, a print view) go too. With ``with_title`` the metadata
+    titles that contain ``old`` (``<title>``, og:title, twitter:title, a JSON-LD headline) say ``text``
+    instead, their site-name suffixes kept. True when some metadata title changed."""
+    key = _flat(old).casefold()
+    shown = [h for h in root.iter("h1", "h2", "h3") if _flat(h.text_content()).casefold() == key]
+    kept = next((h for h in shown if h.tag == "h1" and container not in h.iterancestors()), None)
+    for heading in [*shown, *container.iter("h1")]:
+        if heading is not kept and heading.getparent() is not None:
+            heading.drop_tree()
+    if kept is None:
+        kept = etree.SubElement(root, "h1")
+        kept.set("class", "headline")
+        container.addprevious(kept)
+    for child in list(kept):
+        kept.remove(child)
+    kept.text = text
+    if not with_title or old == text:
+        return False
+    changed = False
+    for title in root.iter("title"):
+        changed |= old in _flat(title.text or "")
+        title.text = _flat(title.text or "").replace(old, text)
+    for meta in root.xpath("//meta[@property='og:title' or @name='twitter:title' or @property='twitter:title']"):
+        changed |= old in _flat(meta.get("content") or "")
+        meta.set("content", _flat(meta.get("content") or "").replace(old, text))
+    escaped_old, escaped_new = json.dumps(old)[1:-1], json.dumps(text)[1:-1]
+    for script in root.xpath("//script[contains(@type, 'ld+json')]"):
+        changed |= escaped_old in (script.text or "")
+        script.text = (script.text or "").replace(escaped_old, escaped_new)
+    return changed
 
 
 def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str, str, str, str] | None:
@@ -282,12 +331,13 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
                  ) -> CapturePair | None:
     """Two archive captures of the page ``html`` (originally at ``url``), differing as ``kind`` says plus the
     ``furniture`` kinds (a random choice of :data:`FURNITURE_KINDS` by default). A headline edit is made in
-    the ``<h1>`` and, if ``headline_in_title`` (by default for half the pages), in ``<title>`` and og:title.
+    the ``<h1>`` and, if ``headline_in_title`` (by default for half the pages), in the metadata titles that
+    hold it (``<title>``, og:title, twitter:title, JSON-LD).
     None when the page has nothing to edit for ``kind``."""
     rng = random.Random(f"{page_id}:{kind}:{seed}")
     original = lxml.html.document_fromstring(html)
-    for script in original.xpath("//script | //style | //noscript"):
-        if script.tag != "script" or not script.get("src"):
+    for script in original.xpath("//script | //style | //noscript"):  # JSON-LD data stays, code goes
+        if script.tag != "script" or not (script.get("src") or "ld+json" in (script.get("type") or "")):
             script.drop_tree()
     if furniture is None:
         furniture = tuple(sorted(rng.sample(FURNITURE_KINDS, rng.randint(2, 4))))
@@ -295,13 +345,13 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
     old_container, new_container = article_container(old_root), article_container(new_root)
     pair_fields: dict[str, str | None] = {}
     if kind == HEADLINE_EDIT:
-        old_headline = headline_of(original)
+        old_headline = headline_of(original, url)
         new_headline = edit_headline(old_headline, rng)
         with_title = rng.random() < 0.5 if headline_in_title is None else headline_in_title
-        _set_headline(old_root, old_container, old_headline, with_title)
-        _set_headline(new_root, new_container, new_headline, with_title)
+        _set_headline(old_root, old_container, old_headline, old_headline, with_title)
+        in_metadata = _set_headline(new_root, new_container, old_headline, new_headline, with_title)
         pair_fields = {"old_headline": old_headline, "new_headline": new_headline,
-                       "edit": "h1 and title" if with_title else "h1 only"}
+                       "edit": "h1 and metadata" if in_metadata else "h1 only"}
     elif kind == BODY_EDIT:
         edited = edit_body(new_container, rng)
         if edited is None:

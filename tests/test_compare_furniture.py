@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from capturegen import (
@@ -207,3 +209,59 @@ def test_a_share_icons_caption_in_one_capture_is_cosmetic() -> None:
     new = Article.from_parts([("caption", "twitter"), ("paragraph", PARAGRAPHS[0])])
     result = compare(old, new)
     assert not result.changed and [c.detail.get("furniture") for c in result.changes] == ["label"]
+
+
+@pytest.mark.parametrize("at_start", [False, True])
+def test_a_teaser_run_in_with_only_its_label_linked_is_cosmetic(at_start: bool) -> None:
+    """"CBSN City council delays vote on budget": only "CBSN" is a link, the headline after it is not."""
+    body = "Police said the driver was still inside. According to witnesses, the car then caught fire."
+    teaser = "CBSN City council delays vote on budget"
+    old = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", body)])
+    glued = f"{teaser}{body}" if at_start else body.replace(" According", f" {teaser}According")
+    new = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", glued)],
+                             links=[("CBSN", "http://web.archive.org/web/2016/http://www.cbsnews.com/video/x/")])
+    result = compare(old, new)
+    assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
+    assert [c.detail.get("furniture") for c in result.changes] == ["teaser"]
+
+
+@pytest.mark.parametrize(("before", "added"), [
+    (" According", "Read the full report, which the council published on Tuesday."),  # a sentence
+    (" was still", "and the Reuters photographer"),  # inside a sentence, not between two
+])
+def test_added_text_opened_by_a_link_that_is_a_sentence_or_inside_one_is_found(before: str, added: str) -> None:
+    body = "Police said the driver was still inside. According to witnesses, the car then caught fire."
+    old = Article.from_parts([("paragraph", body)])
+    new = Article.from_parts([("paragraph", body.replace(before, f" {added}{before}"))],
+                             links=[(" ".join(added.split()[:2]), "http://example.org/report/")])
+    assert compare(old, new).changed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_headline_edited_in_the_h1_only_is_one_major_headline_change(seed: int, tmp_path: Path) -> None:
+    """An archive capture after a headline edit often keeps the old og:title, <title> and JSON-LD headline."""
+    pair = capture_pair(_page(), URL, "council", HEADLINE_EDIT, seed=seed, furniture=FURNITURE_KINDS,
+                        headline_in_title=False)
+    assert pair is not None and pair.edit == "h1 only"
+    result = _diff(pair, tmp_path)
+    assert [(c.kind, c.significance, c.old, c.new) for c in result.substantive_changes] == [
+        ("headline", "major", pair.old_headline, pair.new_headline)]
+
+
+def test_capturegen_edits_the_headline_wherever_the_page_shows_it() -> None:
+    """A real edit leaves no heading with the old headline, and changes the metadata titles that held it
+    (site-name suffixes kept); with the metadata left stale only the heading changes."""
+    html = _page().replace("<main>", "<div class='sticky'><h2>Council approves budget after weeks of debate</h2>"
+                                     "</div><main>")
+    html = html.replace("</head>", "<script type='application/ld+json'>{\"headline\": "
+                                   "\"Council approves budget after weeks of debate\"}</script></head>")
+    for in_title in (True, False):
+        pair = capture_pair(html, URL, "council", HEADLINE_EDIT, headline_in_title=in_title)
+        assert pair is not None and pair.old_headline == "Council approves budget after weeks of debate"
+        assert pair.edit == ("h1 and metadata" if in_title else "h1 only")
+        new = lxml.html.fromstring(pair.new_html)
+        assert [h.text_content() for h in new.iter("h1", "h2")] == [pair.new_headline]
+        titles = [new.findtext(".//title"), *new.xpath("//meta[@property='og:title']/@content"),
+                  json.loads(new.xpath("//script[contains(@type, 'ld+json')]")[0].text)["headline"]]
+        expected = pair.new_headline if in_title else pair.old_headline
+        assert titles == [f"{expected} | Example News", expected, expected]

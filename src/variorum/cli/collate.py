@@ -2,7 +2,8 @@
 
 With ``--cluster JSONL`` the files are instead the corpus a ``variorum dedup --format jsonl`` run read, and
 the witnesses are the members of one of its clusters (``--cluster-id``, default the first line), in the
-cluster's order (by published date).
+cluster's order (by published date). The corpus's other stories of the members' sites then teach the site's
+template: paragraphs that recur across different stories are left out of the collation.
 
 Exit status: 0 no variant site, 1 variant sites found, 2 an error.
 """
@@ -22,9 +23,17 @@ from variorum.cli.templates import SITE_PAGE_HELP, without_site_template
 from variorum.compare.collate import Collation, collate
 from variorum.errors import InputError
 from variorum.extract.formats import read_inputs
-from variorum.extract.records import OK, extract_record
+from variorum.extract.records import HTML, OK, TEXT, extract_record
 from variorum.render.collation_html import render_collation_html
 from variorum.render.collation_text import render_collation_markdown, render_collation_text
+from variorum.text.urls import site_of
+
+MAX_SITE_STORIES = 200
+"""Other stories of the cluster's sites read from the corpus to learn the site's template: enough to see
+what a site repeats on every page (three are needed), few enough that collating one cluster stays quick."""
+MAX_SITE_SCAN = 1000
+"""Other records extracted at most while looking for them (a page's site is known only once it is read
+when the corpus does not give its address)."""
 
 
 def _load_files(files: list[str], max_bytes: int) -> list[Article]:
@@ -40,8 +49,8 @@ def _load_files(files: list[str], max_bytes: int) -> list[Article]:
     return articles
 
 
-def _cluster_line(source: str, cluster_id: int | None, max_bytes: int) -> dict[str, Any]:
-    """The dedup JSONL object for cluster ``cluster_id`` (or the first) in file ``source``."""
+def _cluster_lines(source: str, max_bytes: int) -> list[dict[str, Any]]:
+    """The cluster objects of a ``variorum dedup --format jsonl`` file."""
     try:
         lines = read_bytes(source, max_bytes).decode("utf-8").splitlines()
         clusters = [json.loads(line) for line in lines if line.strip()]
@@ -50,14 +59,18 @@ def _cluster_line(source: str, cluster_id: int | None, max_bytes: int) -> dict[s
     for cluster in clusters:
         if not isinstance(cluster, dict) or not isinstance(cluster.get("members"), list):
             raise InputError(source, "not a 'variorum dedup --format jsonl' file (a line has no members)")
-        if cluster_id is None or cluster.get("cluster") == cluster_id:
-            return cluster
-    raise InputError(source, "no clusters" if cluster_id is None else f"no cluster {cluster_id}")
+    return clusters
 
 
-def _load_cluster(source: str, cluster_id: int | None, corpus: list[str], max_bytes: int) -> list[Article]:
-    """The members of a dedup cluster, read from the corpus, in the cluster's order."""
-    wanted = [str(member.get("id")) for member in _cluster_line(source, cluster_id, max_bytes)["members"]]
+def _load_cluster(source: str, cluster_id: int | None, corpus: list[str], max_bytes: int,
+                  ) -> tuple[list[Article], list[tuple[str, list[str]]]]:
+    """The members of a dedup cluster, read from the corpus, in the cluster's order; and the paragraphs of
+    the corpus's other stories of the members' sites, one entry per story (see :func:`_other_stories`)."""
+    clusters = _cluster_lines(source, max_bytes)
+    chosen = next((c for c in clusters if cluster_id is None or c.get("cluster") == cluster_id), None)
+    if chosen is None:
+        raise InputError(source, "no clusters" if cluster_id is None else f"no cluster {cluster_id}")
+    wanted = [str(member.get("id")) for member in chosen["members"]]
     found: dict[str, Article] = {}
     for record in read_inputs(corpus):
         if record.id in wanted and record.id not in found:
@@ -68,7 +81,36 @@ def _load_cluster(source: str, cluster_id: int | None, corpus: list[str], max_by
     missing = [member for member in wanted if member not in found]
     if missing:
         raise InputError(source, f"member {missing[0]!r} is not in the corpus given ({', '.join(corpus)})")
-    return [found[member] for member in wanted]
+    members = [found[member] for member in wanted]
+    story_of = {str(member.get("id")): f"cluster {c.get('cluster')}" for c in clusters for member in c["members"]}
+    return members, _other_stories(corpus, members, story_of)
+
+
+def _other_stories(corpus: list[str], members: list[Article], story_of: dict[str, str],
+                   ) -> list[tuple[str, list[str]]]:
+    """The paragraphs of up to :data:`MAX_SITE_STORIES` other stories of the corpus from the members' sites,
+    so that the site's template is learned from the corpus as the tracker learns it from the store. Versions
+    of one story (one dedup cluster) count as one story; a record whose address names another site is not
+    extracted, and at most :data:`MAX_SITE_SCAN` other records are. Standard input cannot be read twice:
+    with ``-`` in the corpus nothing is learned."""
+    sites = {site_of(article.url) for article in members if article.url}
+    if not sites or "-" in corpus:
+        return []
+    skipped = {story_of.get(article.id or "") for article in members} - {None}
+    stories: dict[str, list[str]] = {}
+    scanned = 0
+    for record in read_inputs(corpus):
+        story = story_of.get(record.id, record.id)
+        if story in skipped or record.kind not in (HTML, TEXT) or (record.url and site_of(record.url) not in sites):
+            continue
+        if (story not in stories and len(stories) >= MAX_SITE_STORIES) or scanned >= MAX_SITE_SCAN:
+            break
+        scanned += 1
+        extraction = extract_record(record)
+        article = extraction.article
+        if extraction.status == OK and article is not None and article.url and site_of(article.url) in sites:
+            stories.setdefault(story, []).extend(article.paragraphs)
+    return list(stories.items())
 
 
 def render(collation: Collation, output_format: ReportFormat) -> str:
@@ -99,11 +141,13 @@ def collate_command(
     site_page: Annotated[list[str] | None, typer.Option("--site-page", help=SITE_PAGE_HELP)] = None,
 ) -> None:
     """Collate many versions of an article: every variant site over a base, with the witnesses reading each."""
+    other_stories: list[tuple[str, list[str]]] = []
     if cluster is not None:
-        articles = _load_cluster(cluster, cluster_id, files, max_bytes)
+        articles, other_stories = _load_cluster(cluster, cluster_id, files, max_bytes)
     else:
         articles = _load_files(files, max_bytes)
-    articles = without_site_template(articles, site_page or [], max_bytes=max_bytes, warn=warn)
+    articles = without_site_template(articles, site_page or [], max_bytes=max_bytes, warn=warn,
+                                     other_stories=other_stories)
     if len(articles) < 2:
         raise InputError(files[0] if files else "collate", f"collating needs at least two witnesses, got {len(articles)}")
     try:

@@ -181,15 +181,53 @@ def _inside_stamp(article: Article, span: tuple[int, int]) -> bool:
                for m in _INLINE_STAMP_RE.finditer(article.text, window, end + _STAMP_REACH))
 
 
+def _run_in_teaser(article: Article, start: int, end: int) -> bool:
+    """True when ``article.text[start:end]`` is a teaser run into the article's text: a headline-length line
+    that is no sentence, opened by a link to another page (often only its label is linked: "CBSN" in
+    "CBSN City council delays vote on budget"), standing between two sentences."""
+    while start < end and article.text[start].isspace():
+        start += 1
+    text = article.text[start:end].strip()
+    if not text or len(text.split()) > MAX_TEASER_WORDS or ends_sentence(text):
+        return False
+    before = article.text[:start].rstrip()
+    if before and not ends_sentence(before) and not article.text[len(before):start].count("\n"):
+        return False
+    own = link_key(article.url) if article.url else None
+    return any(link.start == start and link.end <= end and link.href and not link.href.startswith("#")
+               and (own is None or link_key(link.href) != own) for link in article.links)
+
+
+def _inserted(old_text: str, new_text: str) -> tuple[int, int, int, int]:
+    """The part of each side that differs once their common beginning and end are taken off:
+    ``(old start, old end, new start, new end)`` as offsets into each side."""
+    prefix = 0
+    limit = min(len(old_text), len(new_text))
+    while prefix < limit and old_text[prefix] == new_text[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old_text[-1 - suffix] == new_text[-1 - suffix]:
+        suffix += 1
+    return prefix, len(old_text) - suffix, prefix, len(new_text) - suffix
+
+
 def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_span: tuple[int, int]) -> str | None:
-    """``inline`` when a word-level edit only adds or removes link anchors to other pages or stamps that
-    ran into a paragraph (their sides equal once those are taken out), else None."""
+    """Why a word-level edit is page furniture run into the article's text, or None: ``stamp`` inside a
+    date stamp on both sides; ``inline`` when its sides are equal once the anchors of links to other pages
+    and stamps are taken out; ``teaser`` when it only adds or removes a run-in teaser line (see
+    :func:`_run_in_teaser`)."""
     if _inside_stamp(old, old_span) and _inside_stamp(new, new_span):
         return STAMP
     old_rest, old_removed = _residue(old, old_span)
     new_rest, new_removed = _residue(new, new_span)
     if (old_removed or new_removed) and old_rest == new_rest:
         return INLINE
+    old_start, old_end, new_start, new_end = _inserted(old.text[old_span[0]:old_span[1]],
+                                                       new.text[new_span[0]:new_span[1]])
+    if old_start == old_end and _run_in_teaser(new, new_span[0] + new_start, new_span[0] + new_end):
+        return TEASER
+    if new_start == new_end and _run_in_teaser(old, old_span[0] + old_start, old_span[0] + old_end):
+        return TEASER
     return None
 
 

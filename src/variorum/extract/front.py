@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,14 +30,17 @@ import lxml.html
 from dateutil import parser as date_parser
 from dateutil.tz import gettz
 
-from variorum.extract.furniture import FURNITURE_TOKENS, class_words, date_stamp
+from variorum.extract.furniture import FURNITURE_TOKENS, class_words, date_stamp, is_furniture_box, prose_chars
 
 _SEPARATOR_RE = re.compile(r"(\s+(?:[|\-–—:·»/•]|::)\s+)")
 _TOKEN_RE = re.compile(r"\w+")
 _HEADINGS = ("h1", "h2", "h3")
 _AGREEMENT = 0.6
-_NEAREST_AGREEMENT = 0.3
-"""The ``<h1>`` nearest before the article's text is the headline when it shares this much with a title."""
+"""A ``<h2>``/``<h3>`` is a headline candidate when it shares this much with a metadata title."""
+_H1_AGREEMENT = 0.3
+"""An ``<h1>`` is one when it shares this much: the page's top heading, edited while the metadata kept the old
+title ("Chinese hunter catches bubonic plague after eating wild rabbit" → "… bubonic as talks collapse"), still
+shares that much; a section or site name in an ``<h1>`` rarely does."""
 _SITE_NAME_SLACK = 6
 _MIN_HEADLINE_WORDS = 2
 UPDATED_STAMP_RE = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|revised)\b", re.I)
@@ -135,6 +139,20 @@ class _Page:
     metas: dict[str, list[str]]
     json_ld: list[dict[str, Any]]
 
+    @cached_property
+    def prose_chars(self) -> int:
+        """The page's prose, the measure of whether a box marked as furniture holds the story."""
+        return prose_chars(self.tree)
+
+    def in_furniture(self, element: lxml.html.HtmlElement) -> bool:
+        """True when ``element`` sits in page furniture (an ``aside``, a ``nav``, a related-stories box, …).
+        A wrapper whose class names a furniture role but that holds the story (``<body class="has-sidebar">``,
+        ``<div class="modal-enabled">`` around the whole page) is not furniture, nor one that holds nothing but
+        ``element`` (a page builder's ``elementor-widget`` around the post title): furniture holds other things."""
+        own_words = len(element.text_content().split())
+        return any(is_furniture_box(a, self.prose_chars) and len(a.text_content().split()) > own_words
+                   for a in element.iterancestors() if isinstance(a.tag, str))
+
     @classmethod
     def read(cls, tree: lxml.html.HtmlElement) -> _Page:
         metas: dict[str, list[str]] = {}
@@ -206,11 +224,6 @@ def _agreement(a: str, b: str) -> float:
     return common / max(len(set(tokens_a)), len(set(tokens_b)))
 
 
-def _in_furniture(element: lxml.html.HtmlElement) -> bool:
-    return any(a.tag in ("nav", "aside", "footer") or not class_words(a).isdisjoint(FURNITURE_TOKENS)
-               for a in element.iterancestors() if isinstance(a.tag, str))
-
-
 def _in_article(element: lxml.html.HtmlElement) -> bool:
     return any(a.tag in ("article", "main") or (a.get("itemprop") or "").lower() == "articlebody"
                or (a.get("role") or "") == "main" for a in element.iterancestors())
@@ -238,15 +251,17 @@ def _positions(tree: lxml.html.HtmlElement, body_start: Any) -> tuple[dict[int, 
 
 def _headline(page: _Page, site_keys: set[str], body_start: Any) -> tuple[str | None, Any]:
     """The headline and the heading element it was read from (None when it came from metadata): the ``<h1>``
-    nearest before the article's text (``body_start``) if it shares some words with a metadata title; else,
+    nearest before the article's text (``body_start``) if it shares some words with a metadata title or no
+    other heading before the text agrees with one (a headline rewritten while the metadata kept the old
+    title, or a page whose og:title is a search-engine title of its own); else,
     among the headings that agree with the titles, an ``<h1>`` before ``<h2>``/``<h3>``, then the one
     nearest before the text, then the closest agreement."""
     titles = _metadata_titles(page, site_keys)
     headings = list(page.tree.iter(*_HEADINGS))
     positions, start = _positions(page.tree, body_start) if body_start is not None else ({}, None)
-    nearest = _nearest_h1(headings, positions, start, site_keys)
-    if nearest is not None and titles and max(_agreement(flat(nearest.text_content()), t) for t in titles) \
-            >= _NEAREST_AGREEMENT:
+    nearest = _nearest_h1(page, headings, positions, start, site_keys)
+    if nearest is not None and start is not None and (_agrees(nearest, titles, _H1_AGREEMENT) or not any(
+            h is not nearest and positions[id(h)] < start and _agrees(h, titles, _AGREEMENT) for h in headings)):
         return flat(nearest.text_content()), nearest
     best: tuple[int, int, float, int, int] | None = None
     chosen = None
@@ -254,9 +269,10 @@ def _headline(page: _Page, site_keys: set[str], body_start: Any) -> tuple[str | 
         text = flat(heading.text_content())
         if not text:
             continue
-        furniture = _in_furniture(heading)
+        furniture = page.in_furniture(heading)
         agreement = max((_agreement(text, title) for title in titles), default=0.0)
-        if (agreement < _AGREEMENT) if titles else (heading.tag != "h1" or furniture):
+        needed = _H1_AGREEMENT if heading.tag == "h1" else _AGREEMENT
+        if (agreement < needed) if titles else (heading.tag != "h1" or furniture):
             continue
         position = positions.get(id(heading), order)
         before_text = start is not None and position < start
@@ -266,28 +282,34 @@ def _headline(page: _Page, site_keys: set[str], body_start: Any) -> tuple[str | 
         if best is None or rank > best:
             best, chosen = rank, heading
     if chosen is None and titles:
-        chosen = _lone_h1(page.tree, titles, site_keys)
+        chosen = _lone_h1(page, titles, site_keys)
     if chosen is not None:
         return flat(chosen.text_content()), chosen
     return (titles[0] if titles else None), None
 
 
-def _nearest_h1(headings: list[Any], positions: dict[int, int], start: int | None, site_keys: set[str]) -> Any:
+def _agrees(heading: lxml.html.HtmlElement, titles: list[str], needed: float) -> bool:
+    text = flat(heading.text_content())
+    return any(_agreement(text, title) >= needed for title in titles)
+
+
+def _nearest_h1(page: _Page, headings: list[Any], positions: dict[int, int], start: int | None,
+                site_keys: set[str]) -> Any:
     """The last ``<h1>`` before the article's text, outside furniture and not the site's name."""
     if start is None:
         return None
     before = [h for h in headings if h.tag == "h1" and positions.get(id(h), start) < start
-              and len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS and not _in_furniture(h)
+              and len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS and not page.in_furniture(h)
               and not _names_site(flat(h.text_content()), site_keys)]
     return before[-1] if before else None
 
 
-def _lone_h1(tree: lxml.html.HtmlElement, titles: list[str], site_keys: set[str]) -> Any:
+def _lone_h1(page: _Page, titles: list[str], site_keys: set[str]) -> Any:
     """The page's headline ``<h1>`` when it no longer agrees with the metadata titles (an edited headline
     whose og:title was left as it was): the one ``<h1>`` outside furniture that is not the site's name, or
     among several the one inside the article, else the one closest to the titles."""
-    candidates = [h for h in tree.iter("h1") if len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS
-                  and not _in_furniture(h) and not _names_site(flat(h.text_content()), site_keys)]
+    candidates = [h for h in page.tree.iter("h1") if len(flat(h.text_content()).split()) >= _MIN_HEADLINE_WORDS
+                  and not page.in_furniture(h) and not _names_site(flat(h.text_content()), site_keys)]
     if not candidates:
         return None
     return max(candidates, key=lambda h: (int(_in_article(h)),
@@ -308,13 +330,13 @@ def _following(tree: lxml.html.HtmlElement, anchor: Any) -> Iterator[lxml.html.H
                 yield from (e for e in element.iter() if isinstance(e.tag, str))
 
 
-def _byline(tree: lxml.html.HtmlElement, anchor: Any, authors: tuple[str, ...]) -> str | None:
-    candidates = list(_following(tree, anchor))[: _FOLLOWING_ELEMENTS * 4]
+def _byline(page: _Page, anchor: Any, authors: tuple[str, ...]) -> str | None:
+    candidates = list(_following(page.tree, anchor))[: _FOLLOWING_ELEMENTS * 4]
     for element in candidates:
         words = class_words(element)
         is_byline = (element.get("rel") == "author" or (element.get("itemprop") or "").lower() == "author"
                      or not words.isdisjoint(_BYLINE_WORDS))
-        if not is_byline or not words.isdisjoint(FURNITURE_TOKENS) or _in_furniture(element):
+        if not is_byline or not words.isdisjoint(FURNITURE_TOKENS) or page.in_furniture(element):
             continue
         raw = element.text_content()
         if len(raw) > _MAX_BYLINE_CHARS * 3:
@@ -329,13 +351,13 @@ def _byline(tree: lxml.html.HtmlElement, anchor: Any, authors: tuple[str, ...]) 
     return f"By {', '.join(authors)}" if authors else None
 
 
-def _standfirst(tree: lxml.html.HtmlElement, anchor: Any) -> str | None:
-    for count, element in enumerate(_following(tree, anchor)):
+def _standfirst(page: _Page, anchor: Any) -> str | None:
+    for count, element in enumerate(_following(page.tree, anchor)):
         if count > _FOLLOWING_ELEMENTS:
             break
         words = class_words(element) | {(element.get("itemprop") or "").lower()}
         if element.tag in ("p", "div", "h2", "span") and not words.isdisjoint(_STANDFIRST_WORDS):
-            if not words.isdisjoint(FURNITURE_TOKENS) or _in_furniture(element):
+            if not words.isdisjoint(FURNITURE_TOKENS) or page.in_furniture(element):
                 continue
             text = flat(element.text_content())
             low, high = _STANDFIRST_WORD_RANGE
@@ -380,7 +402,7 @@ def read_front_matter(
     headline, anchor = _headline(page, site_keys, body_start)
     return FrontMatter(
         headline=headline,
-        byline=_byline(tree, anchor, authors),
-        standfirst=_standfirst(tree, anchor),
+        byline=_byline(page, anchor, authors),
+        standfirst=_standfirst(page, anchor),
         modified=_modified(page) or _stamped(tree, anchor),
     )

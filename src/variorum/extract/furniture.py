@@ -101,7 +101,7 @@ def _is_furniture(element: lxml.html.HtmlElement) -> bool:
     return not class_words(element).isdisjoint(FURNITURE_TOKENS)
 
 
-def _prose_chars(element: lxml.html.HtmlElement) -> int:
+def prose_chars(element: lxml.html.HtmlElement) -> int:
     """Characters of text outside links, scripts and styles: a measure of the story an element holds."""
     total = 0
     stack = [element]
@@ -124,7 +124,13 @@ def _holds_the_story(element: lxml.html.HtmlElement, page_chars: int) -> bool:
         return True
     needed = _STORY_SHARE * page_chars
     # All text bounds the prose from above, and is much quicker to measure.
-    return page_chars > 0 and len(element.text_content()) >= needed and _prose_chars(element) >= needed
+    return page_chars > 0 and len(element.text_content()) >= needed and prose_chars(element) >= needed
+
+
+def is_furniture_box(element: lxml.html.HtmlElement, page_chars: int) -> bool:
+    """True when ``element`` is furniture as :func:`prune_furniture` judges it: its markup names a furniture
+    role and it does not hold the story (``page_chars``: :func:`prose_chars` of the whole page)."""
+    return _is_furniture(element) and not _holds_the_story(element, page_chars)
 
 
 _CANDIDATES_XPATH: Final = (
@@ -135,7 +141,7 @@ _CANDIDATES_XPATH: Final = (
 
 def prune_furniture(tree: lxml.html.HtmlElement) -> None:
     """Remove the page's furniture elements from ``tree`` in place (their tail text stays)."""
-    page_chars = _prose_chars(tree)
+    page_chars = prose_chars(tree)
     doomed = [element for element in tree.xpath(_CANDIDATES_XPATH)
               if isinstance(element.tag, str) and _is_furniture(element)]
     removed: list[lxml.html.HtmlElement] = []

@@ -77,6 +77,23 @@ page's structure (headline, paragraphs, links); its default of 250 is too high f
 
 
 @cache
+def _empty_blocks_as_breaks(tree: lxml.html.HtmlElement) -> None:
+    """Turn an empty ``<div>`` that text follows into a ``<br>``: some pages separate the paragraphs of one
+    run of text with empty elements (``Wednesday.<div class="fake-br"></div>The stabbing…``), which
+    trafilatura sometimes glues together and sometimes splits, differently in two captures of one page.
+
+    >>> tree = lxml.html.fromstring("<div>Wednesday.<div class='fake-br'></div>The stabbing.<div></div></div>")
+    >>> _empty_blocks_as_breaks(tree)
+    >>> lxml.html.tostring(tree, encoding="unicode")
+    '<div>Wednesday.<br>The stabbing.<div></div></div>'
+    """
+    for div in list(tree.iter("div")):
+        if len(div) == 0 and not (div.text or "").strip() and (div.tail or "").strip() and div.getparent() is not None:
+            line_break = lxml.html.Element("br")
+            line_break.tail = div.tail
+            div.getparent().replace(div, line_break)
+
+
 def _trafilatura() -> tuple[Callable[..., Any], Any]:
     """trafilatura's ``bare_extraction`` and our settings for it, loaded on first use (loading trafilatura
     takes a fifth of a second, which commands that read no HTML should not pay)."""
@@ -385,6 +402,7 @@ def article_from_html(
     url = metadata.get("url")
     pruned = copy.deepcopy(tree)
     prune_furniture(pruned)
+    _empty_blocks_as_breaks(pruned)
     bare_extraction, config = _trafilatura()
     document = bare_extraction(
         pruned, url=url, include_comments=False, include_links=True, include_images=False,
