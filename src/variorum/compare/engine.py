@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from variorum.article import Article
@@ -477,7 +477,9 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
         _check_size(a, "version A")
         article = cache(partial(Article.from_text, a))  # read only if the caller asks for the articles
         return Comparison(article, article, 1.0)
-    return compare_versions(Version(_as_article(a, "version A")), Version(_as_article(b, "version B")))
+    fold_block = lru_cache(maxsize=None)(fold_text)  # a block found unchanged in B is folded once
+    return compare_versions(Version(_as_article(a, "version A"), fold_block),
+                            Version(_as_article(b, "version B"), fold_block))
 
 
 def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None,

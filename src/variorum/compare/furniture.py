@@ -83,16 +83,14 @@ def is_stamp(text: str) -> bool:
     """
     lead = _STAMP_LEAD_RE.match(text)
     rest = text[lead.end():] if lead else text
-    words = []
-    for match in _WORD_RE.finditer(rest):  # a paragraph is told from a stamp by its first words
+    words = 0
+    for match in _WORD_RE.finditer(rest):  # a paragraph is told from a stamp by its first word or words
         word = match.group().rstrip(".:;")
         if word:
-            words.append(word)
-            if len(words) > MAX_STAMP_WORDS:
+            words += 1
+            if words > MAX_STAMP_WORDS or not _DATE_WORD_RE.match(word):
                 return False
-    if not words or not any(ch.isdigit() for ch in rest):
-        return False
-    return all(_DATE_WORD_RE.match(word) for word in words)
+    return words > 0 and any(ch.isdigit() for ch in rest)
 
 
 def is_media_label(text: str) -> bool:
