@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from functools import cache, lru_cache, partial
+from functools import cache, cached_property, lru_cache, partial
 from typing import Any
 
 from variorum.article import Article
@@ -67,7 +67,7 @@ class Version:
     """One side of a comparison, prepared: the article, each block's folded text, and what is read from a
     block on demand (sentences, quotations, word counts).
 
-    ``fold_block`` folds a block's text and ``word_counts`` remembers blocks' word counts by folded text: a
+    ``fold_block`` folds a block's (or a sentence's) text and ``word_counts`` remembers blocks' word counts by folded text: a
     caller comparing many versions may pass a memoized fold and one shared dictionary.
     """
 
@@ -77,6 +77,7 @@ class Version:
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
+        self._fold = fold_block
         self.starts = [b.start for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
         self._sentences: dict[int, list[Span]] = {}
@@ -93,7 +94,7 @@ class Version:
     def sentences(self, index: int) -> tuple[list[Span], list[str]]:
         """The spans of a block's sentences and their folded texts."""
         spans = self.sentence_spans(index)
-        return spans, [fold_text(self.text[start:end]) for start, end in spans]
+        return spans, [self._fold(self.text[start:end]) for start, end in spans]
 
     def raw(self, index: int) -> str:
         block = self.blocks[index]
@@ -254,9 +255,18 @@ class _Comparer:
         self.changes: list[Change] = []
         self.layout_pairs: list[tuple[int, int]] = []  # pairs differing in layout only: changes built lazily
         self.matched = 0  # folded characters the versions share, for the similarity
-        self.insert_at = _insertion_points(alignment, a, b)
-        self.position_in_b = _positions_in_b(alignment, a, b)
+        self.alignment = alignment
         self._furniture: dict[int, dict[int, str | None]] = {id(a): {}, id(b): {}}
+
+    @cached_property
+    def insert_at(self) -> list[int]:
+        """For each block of B, the offset in A after which it belongs (read for moved and added blocks)."""
+        return _insertion_points(self.alignment, self.a, self.b)
+
+    @cached_property
+    def position_in_b(self) -> list[int]:
+        """For each block of A, where in B it would stand if removed (read for removed blocks)."""
+        return _positions_in_b(self.alignment, self.a, self.b)
 
     def furniture(self, version: Version, index: int) -> str | None:
         """Why a block is page furniture (see :mod:`.furniture`), or None; only the blocks asked about (and
@@ -518,7 +528,7 @@ def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None
         comparer.added(index)
     comparer.links()
     comparer.changes.extend(metadata_changes(old.article, new.article))
-    total = sum(map(old.weight, range(len(old.blocks)))) + sum(map(new.weight, range(len(new.blocks))))
+    total = sum(map(len, old.keys)) + len(old.keys) + sum(map(len, new.keys)) + len(new.keys)  # the blocks' weights
     similarity = 1.0 if total == 0 else min(1.0, 2 * comparer.matched / total)
     return Comparison(old.article, new.article, similarity, comparer.changes, deferred=comparer.layout_changes,
                       deferred_count=len(comparer.layout_pairs))
