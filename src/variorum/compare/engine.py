@@ -67,7 +67,7 @@ class Version:
     """One side of a comparison, prepared: the article, each block's folded text, and what is read from a
     block on demand (sentences, quotations, word counts).
 
-    ``fold_block`` folds a block's (or a sentence's) text and ``word_counts`` remembers blocks' word counts by folded text: a
+    ``fold_block`` folds a block's text and ``word_counts`` remembers blocks' word counts by folded text: a
     caller comparing many versions may pass a memoized fold and one shared dictionary.
     """
 
@@ -77,7 +77,6 @@ class Version:
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
-        self._fold = fold_block
         self.starts = [b.start for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
         self._sentences: dict[int, list[Span]] = {}
@@ -94,7 +93,7 @@ class Version:
     def sentences(self, index: int) -> tuple[list[Span], list[str]]:
         """The spans of a block's sentences and their folded texts."""
         spans = self.sentence_spans(index)
-        return spans, [self._fold(self.text[start:end]) for start, end in spans]
+        return spans, [fold_text(self.text[start:end]) for start, end in spans]
 
     def raw(self, index: int) -> str:
         block = self.blocks[index]
