@@ -7,12 +7,13 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache, partial
+from functools import cache, cached_property, partial
 from typing import Any
 
 from variorum.article import Article
@@ -486,9 +487,41 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
         _check_size(a, "version A")
         article = cache(partial(Article.from_text, a))  # read only if the caller asks for the articles
         return Comparison(article, article, 1.0)
-    fold_block = lru_cache(maxsize=None)(fold_text)  # a block found unchanged in B is folded once
+    fold_block = _fold_memo()  # a block found unchanged (or only re-wrapped) in B is folded once
     return compare_versions(Version(_as_article(a, "version A"), fold_block),
                             Version(_as_article(b, "version B"), fold_block))
+
+
+# A line break after any other character than these (a hyphen, a carriage return, a non-ASCII character)
+# may join a hyphenated word when folded: such a block is folded as it is.
+# (The line break first, then the character before it: the regex engine scans for the line break in C.)
+_UNPLAIN_LINE_BREAK_RE = re.compile(r"\n(?<![\t\x20-\x2c\x2e-\x7e]\n)")
+
+
+def _fold_memo() -> Callable[[str], str]:
+    """:func:`fold_text` remembered for one comparison, by text and by text with its line breaks made spaces.
+
+    A block whose line breaks all follow a plain ASCII character (not a hyphen) folds like the same block
+    with each line break made a space: NFKC and the quote and dash folding leave spaces, line breaks and
+    such characters as they are, no wrapped hyphen is joined, and whitespace runs collapse alike. So a
+    paragraph re-wrapped in B is folded once, as the unchanged ones are.
+    """
+    folds: dict[str, str] = {}
+
+    def fold_block(text: str) -> str:
+        key = folds.get(text)
+        if key is not None:
+            return key
+        unwrapped = text.replace("\n", " ") if "\n" in text and not _UNPLAIN_LINE_BREAK_RE.search(text) else None
+        key = folds.get(unwrapped) if unwrapped is not None else None
+        if key is None:
+            key = fold_text(text)
+            if unwrapped is not None:
+                folds[unwrapped] = key
+        folds[text] = key
+        return key
+
+    return fold_block
 
 
 def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None,
