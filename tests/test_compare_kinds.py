@@ -146,3 +146,18 @@ def test_similarity_bounds():
 def test_rejects_other_types():
     with pytest.raises(TypeError):
         compare(b"bytes", "text")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("new", [
+    "Officials said 14 people died.\n\nThe council met on Monday.",  # a word-level edit
+    "Officials  said 12 people\ndied.\n\nThe council met on Monday.",  # layout only: its changes built when read
+])
+def test_a_comparison_survives_pickling(new):
+    """The tracker hands comparisons from worker processes to the store: whatever a comparison keeps for
+    later (the layout changes it builds only when asked) must pickle."""
+    import pickle
+
+    comparison = compare("Officials said 12 people died.\n\nThe council met on Monday.", new)
+    copy = pickle.loads(pickle.dumps(comparison))
+    assert copy.changes == comparison.changes and copy.similarity == comparison.similarity
+    assert copy.summary == comparison.summary

@@ -60,3 +60,22 @@ def test_an_edited_pair_is_found_once_and_placed_anew():
     assert [(c.kind, c.old, c.new, c.old_span[0] + shift, c.detail) for c in near.changes] == [
         (c.kind, c.old, c.new, c.old_span[0], c.detail) for c in far.changes]
     assert far.changes == compare(far_a, far_b).changes
+
+
+# characters that folding changes or drops, and words hyphenated (or dashed) across a line break
+PIECES = ["a", "b", " ", "\n", "\r", "\t", "-", "\u2010", "\u00ad", "\u200b", "\u0301", "\u00a0", "é", "’", "“", "—",
+          "ﬁ", "\uff0d", ".", "`", "1", "long-\nterm", "long\u2010\nterm", "long\u00ad\nterm", "long-\r\nterm",
+          "long—\nterm", "long-\n  term", "long \nterm"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=10).map("".join), min_size=1, max_size=6))
+def test_the_fold_memo_gives_what_fold_text_gives(texts):
+    """A comparison folds a re-wrapped block through the fold of the same block with its line breaks made
+    spaces (compare/engine.py, ``_fold_memo``): never a different key than folding it afresh."""
+    from variorum.compare.engine import _fold_memo
+    from variorum.text.tokens import fold_text
+
+    fold_block = _fold_memo()
+    for text in [*texts, *(t.replace("\n", " ") for t in texts), *(t.replace(" ", "\n") for t in texts)]:
+        assert fold_block(text) == fold_text(text)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, pairwise
+from typing import NamedTuple
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
 
@@ -35,9 +36,9 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _JOINED_WEIGHT = 1 << 60  # more than any number of pairs can weigh
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
-    """Block ``a`` of version A corresponds to block ``b`` of version B."""
+class Pair(NamedTuple):
+    """Block ``a`` of version A corresponds to block ``b`` of version B (a named tuple: one
+    per block, made in about half a frozen dataclass's time)."""
 
     a: int
     b: int

@@ -383,7 +383,8 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
         before, after = old_words[0].key, new_words[0].key
         if before.lower() == after.lower():
             return Classification("spelling", MINOR, {"case_only": True})
-        if min(len(before), len(after)) >= 4 and _edit_distance(before.lower(), after.lower()) <= 2:
+        if (min(len(before), len(after)) >= 4 and abs(len(before) - len(after)) <= 2  # the distance is at least that
+                and _edit_distance(before.lower(), after.lower()) <= 2):
             return Classification("spelling", MINOR, {"case_only": False})
     negation = any(t.key.lower() in _NEGATIONS or t.key.lower().endswith("n't") for t in words)
     significance: Significance = MAJOR if negation or max(len(old_words), len(new_words)) >= 3 else MINOR

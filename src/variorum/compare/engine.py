@@ -7,12 +7,13 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from typing import Any
 
 from variorum.article import Article
@@ -254,9 +255,18 @@ class _Comparer:
         self.changes: list[Change] = []
         self.layout_pairs: list[tuple[int, int]] = []  # pairs differing in layout only: changes built lazily
         self.matched = 0  # folded characters the versions share, for the similarity
-        self.insert_at = _insertion_points(alignment, a, b)
-        self.position_in_b = _positions_in_b(alignment, a, b)
+        self.alignment = alignment
         self._furniture: dict[int, dict[int, str | None]] = {id(a): {}, id(b): {}}
+
+    @cached_property
+    def insert_at(self) -> list[int]:
+        """For each block of B, the offset in A after which it belongs (read for moved and added blocks)."""
+        return _insertion_points(self.alignment, self.a, self.b)
+
+    @cached_property
+    def position_in_b(self) -> list[int]:
+        """For each block of A, where in B it would stand if removed (read for removed blocks)."""
+        return _positions_in_b(self.alignment, self.a, self.b)
 
     def furniture(self, version: Version, index: int) -> str | None:
         """Why a block is page furniture (see :mod:`.furniture`), or None; only the blocks asked about (and
@@ -477,7 +487,41 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
         _check_size(a, "version A")
         article = cache(partial(Article.from_text, a))  # read only if the caller asks for the articles
         return Comparison(article, article, 1.0)
-    return compare_versions(Version(_as_article(a, "version A")), Version(_as_article(b, "version B")))
+    fold_block = _fold_memo()  # a block found unchanged (or only re-wrapped) in B is folded once
+    return compare_versions(Version(_as_article(a, "version A"), fold_block),
+                            Version(_as_article(b, "version B"), fold_block))
+
+
+# A line break after any other character than these (a hyphen, a carriage return, a non-ASCII character)
+# may join a hyphenated word when folded: such a block is folded as it is.
+# (The line break first, then the character before it: the regex engine scans for the line break in C.)
+_UNPLAIN_LINE_BREAK_RE = re.compile(r"\n(?<![\t\x20-\x2c\x2e-\x7e]\n)")
+
+
+def _fold_memo() -> Callable[[str], str]:
+    """:func:`fold_text` remembered for one comparison, by text and by text with its line breaks made spaces.
+
+    A block whose line breaks all follow a plain ASCII character (not a hyphen) folds like the same block
+    with each line break made a space: NFKC and the quote and dash folding leave spaces, line breaks and
+    such characters as they are, no wrapped hyphen is joined, and whitespace runs collapse alike. So a
+    paragraph re-wrapped in B is folded once, as the unchanged ones are.
+    """
+    folds: dict[str, str] = {}
+
+    def fold_block(text: str) -> str:
+        key = folds.get(text)
+        if key is not None:
+            return key
+        unwrapped = text.replace("\n", " ") if "\n" in text and not _UNPLAIN_LINE_BREAK_RE.search(text) else None
+        key = folds.get(unwrapped) if unwrapped is not None else None
+        if key is None:
+            key = fold_text(text)
+            if unwrapped is not None:
+                folds[unwrapped] = key
+        folds[text] = key
+        return key
+
+    return fold_block
 
 
 def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None,
@@ -516,7 +560,7 @@ def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None
         comparer.added(index)
     comparer.links()
     comparer.changes.extend(metadata_changes(old.article, new.article))
-    total = sum(map(old.weight, range(len(old.blocks)))) + sum(map(new.weight, range(len(new.blocks))))
+    total = sum(map(len, old.keys)) + len(old.keys) + sum(map(len, new.keys)) + len(new.keys)  # the blocks' weights
     similarity = 1.0 if total == 0 else min(1.0, 2 * comparer.matched / total)
     return Comparison(old.article, new.article, similarity, comparer.changes, deferred=comparer.layout_changes,
                       deferred_count=len(comparer.layout_pairs))

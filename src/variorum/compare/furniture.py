@@ -83,10 +83,14 @@ def is_stamp(text: str) -> bool:
     """
     lead = _STAMP_LEAD_RE.match(text)
     rest = text[lead.end():] if lead else text
-    words = [w for w in _words(rest) if w]
-    if not words or len(words) > MAX_STAMP_WORDS or not any(ch.isdigit() for ch in rest):
-        return False
-    return all(_DATE_WORD_RE.match(word) for word in words)
+    words = 0
+    for match in _WORD_RE.finditer(rest):  # a paragraph is told from a stamp by its first word or words
+        word = match.group().rstrip(".:;")
+        if word:
+            words += 1
+            if words > MAX_STAMP_WORDS or not _DATE_WORD_RE.match(word):
+                return False
+    return words > 0 and any(ch.isdigit() for ch in rest)
 
 
 def is_media_label(text: str) -> bool:
@@ -108,14 +112,14 @@ def is_archive_banner(text: str) -> bool:
     >>> is_archive_banner("The page was archived in 2016, as the court noted in its ruling on Monday.")
     False
     """
-    if len(text.split()) > MAX_BANNER_WORDS:
+    if "://" not in text or len(text.split(None, MAX_BANNER_WORDS)) > MAX_BANNER_WORDS:
         return False
     return any(split_capture(word.strip("()[]<>\"'.,;"))[0] for word in text.split() if "://" in word)
 
 
 def _is_label(text: str) -> bool:
     """A word or two of plain letters that is no sentence: "Related", "Advertisement"."""
-    words = text.split()
+    words = text.split(None, MAX_LABEL_WORDS)  # one piece more than the limit when there are more words
     return len(words) <= MAX_LABEL_WORDS and all(word.strip(":-–—").isalpha() for word in words)
 
 
@@ -152,31 +156,41 @@ _INLINE_STAMP_RE = re.compile(
 )
 
 
-def _residue(article: Article, span: tuple[int, int]) -> tuple[str, bool]:
-    """The letters and digits of ``article.text[span]`` once anchors of links to other pages and inline
-    stamps are taken out, and whether anything was taken out."""
+def _taken_out(article: Article, span: tuple[int, int]) -> tuple[str, bool]:
+    """``article.text[span]`` with the anchors of links to other pages and inline stamps blanked out, and
+    whether anything was."""
     start, end = span
     own = link_key(article.url) if article.url else None
-    pieces = list(article.text[start:end])
-    removed = False
+    text = article.text[start:end]
+    pieces: list[str] | None = None
     for link in article.links:
         if link.start < 0 or link.end <= start or link.start >= end or not link.href or link.href.startswith("#"):
             continue
         if own is not None and link_key(link.href) == own:
             continue
+        if pieces is None:
+            pieces = list(text)
         for position in range(max(link.start, start), min(link.end, end)):
             pieces[position - start] = " "
-        removed = True
-    text = "".join(pieces)
+    if pieces is not None:
+        text = "".join(pieces)
+    if ":" not in text:  # every inline stamp has a time ("10:56")
+        return text, pieces is not None
     stripped = _INLINE_STAMP_RE.sub(" ", text)
-    removed = removed or stripped != text
-    return "".join(ch for ch in stripped.casefold() if ch.isalnum()), removed
+    return stripped, pieces is not None or stripped != text
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of ``text``, case folded."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _inside_stamp(article: Article, span: tuple[int, int]) -> bool:
     """True when ``article.text[span]`` lies inside a date-and-time stamp run into the text."""
     start, end = span
     window = max(0, start - _STAMP_REACH)
+    if article.text.find(":", window, end + _STAMP_REACH) < 0:  # every inline stamp has a time ("10:56")
+        return False
     return any(m.start() <= start and end <= m.end()
                for m in _INLINE_STAMP_RE.finditer(article.text, window, end + _STAMP_REACH))
 
@@ -218,9 +232,9 @@ def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_sp
     :func:`_run_in_teaser`)."""
     if _inside_stamp(old, old_span) and _inside_stamp(new, new_span):
         return STAMP
-    old_rest, old_removed = _residue(old, old_span)
-    new_rest, new_removed = _residue(new, new_span)
-    if (old_removed or new_removed) and old_rest == new_rest:
+    old_rest, old_removed = _taken_out(old, old_span)
+    new_rest, new_removed = _taken_out(new, new_span)
+    if (old_removed or new_removed) and _letters(old_rest) == _letters(new_rest):
         return INLINE
     old_start, old_end, new_start, new_end = _inserted(old.text[old_span[0]:old_span[1]],
                                                        new.text[new_span[0]:new_span[1]])

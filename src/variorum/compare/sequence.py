@@ -156,6 +156,35 @@ def _rarest_anchors(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hasha
     return list(zip(in_a, in_b))
 
 
+def _common_prefix(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int) -> int:
+    """How many items ``a[alo:ahi]`` and ``b[blo:bhi]`` share at their start: slices compared by halves (in
+    C), then item by item over the last few."""
+    low, high = 0, min(ahi - alo, bhi - blo)  # a prefix of ``low`` items is shared, one of ``high + 1`` is not
+    while high - low > 8:
+        middle = (low + high) // 2
+        if a[alo + low:alo + middle] == b[blo + low:blo + middle]:
+            low = middle
+        else:
+            high = middle - 1
+    while low < high and a[alo + low] == b[blo + low]:
+        low += 1
+    return low
+
+
+def _common_suffix(a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int) -> int:
+    """How many items ``a[alo:ahi]`` and ``b[blo:bhi]`` share at their end (see :func:`_common_prefix`)."""
+    low, high = 0, min(ahi - alo, bhi - blo)
+    while high - low > 8:
+        middle = (low + high) // 2
+        if a[ahi - middle:ahi - low] == b[bhi - middle:bhi - low]:
+            low = middle
+        else:
+            high = middle - 1
+    while low < high and a[ahi - 1 - low] == b[bhi - 1 - low]:
+        low += 1
+    return low
+
+
 def matching_runs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Run]:
     """Matched runs ``(i, j, n)``: ``a[i:i+n] == b[j:j+n]``, in increasing order, maximal and disjoint."""
     runs: list[Run] = []
@@ -177,15 +206,15 @@ def matching_runs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Run]:
             emit(alo, ahi, blo)
             continue
         start_a = alo
-        while alo < ahi and blo < bhi and a[alo] == b[blo]:
-            alo += 1
-            blo += 1
+        shared = _common_prefix(a, alo, ahi, b, blo, bhi)
+        alo += shared
+        blo += shared
         if alo > start_a:
             emit(start_a, blo - (alo - start_a), alo - start_a)
         end_a = ahi
-        while ahi > alo and bhi > blo and a[ahi - 1] == b[bhi - 1]:
-            ahi -= 1
-            bhi -= 1
+        shared = _common_suffix(a, alo, ahi, b, blo, bhi)
+        ahi -= shared
+        bhi -= shared
         suffix = (ahi, bhi, end_a - ahi, -1)
         if suffix[2]:
             work.append(suffix)

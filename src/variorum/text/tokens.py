@@ -199,7 +199,8 @@ class TokenRun(Sequence[Token]):
         raws: list[str] = _RUN_RE.findall(text, start, len(text) if end is None else end)
         self._ends = list(accumulate(map(len, raws), initial=start))  # token k ends at _ends[k + 1]
         stripped = map(str.lstrip, raws, repeat(_SKIPPED))
-        self.keys: list[str] = [t if t.isalnum() and t.isascii() else _run_key(t) for t in stripped]
+        # An ASCII word, number or single character (punctuation) is its own key.
+        self.keys: list[str] = [t if t.isascii() and (t.isalnum() or len(t) == 1) else _run_key(t) for t in stripped]
 
     def __len__(self) -> int:
         return len(self.keys)
