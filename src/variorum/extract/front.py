@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -309,7 +310,7 @@ def _following(tree: lxml.html.HtmlElement, anchor: Any) -> Iterator[lxml.html.H
 
 
 def _byline(tree: lxml.html.HtmlElement, anchor: Any, authors: tuple[str, ...]) -> str | None:
-    candidates = list(_following(tree, anchor))[: _FOLLOWING_ELEMENTS * 4]
+    candidates = islice(_following(tree, anchor), _FOLLOWING_ELEMENTS * 4)
     for element in candidates:
         words = class_words(element)
         is_byline = (element.get("rel") == "author" or (element.get("itemprop") or "").lower() == "author"
