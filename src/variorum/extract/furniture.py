@@ -102,7 +102,7 @@ def _is_furniture(element: lxml.html.HtmlElement) -> bool:
         return True
     if (element.get("role") or "").strip().lower() in _PRUNED_ROLES:
         return True
-    if (element.get("itemprop") or "").strip().lower() in _PRUNED_ITEMPROPS:
+    if tag != "meta" and (element.get("itemprop") or "").strip().lower() in _PRUNED_ITEMPROPS:  # a <meta> shows no text
         return True
     return not class_words(element).isdisjoint(FURNITURE_TOKENS)
 
