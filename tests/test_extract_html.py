@@ -188,3 +188,13 @@ def test_short_news_item_keeps_its_structure() -> None:
     article = article_from_html(short.encode())
     assert [block.kind for block in article.blocks] == ["headline", "paragraph", "caption", "paragraph"]
     assert [link.text for link in article.links] == ["take an umbrella"]
+
+
+def test_the_published_date_a_page_declares_in_an_itemprop_meta_is_read_and_its_printed_stamp_left_out() -> None:
+    page = (f"<html><head><title>Rain expected</title></head><body><article><h1>Rain expected</h1>"
+            f'<meta itemprop="datePublished" content="2024-03-07T09:00:00Z">'
+            f'<p class="stamp"><span itemprop="datePublished">Published 7 March 2024, 09:00</span></p>'
+            f"<p>{BODY_ONE}</p><p>{BODY_TWO}</p></article></body></html>")
+    article = article_from_html(page)
+    assert article.published == "2024-03-07"
+    assert "March" not in article.text and article.paragraphs[0].startswith("It will rain tomorrow")

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -331,7 +332,7 @@ def _following(tree: lxml.html.HtmlElement, anchor: Any) -> Iterator[lxml.html.H
 
 
 def _byline(page: _Page, anchor: Any, authors: tuple[str, ...]) -> str | None:
-    candidates = list(_following(page.tree, anchor))[: _FOLLOWING_ELEMENTS * 4]
+    candidates = islice(_following(page.tree, anchor), _FOLLOWING_ELEMENTS * 4)
     for element in candidates:
         words = class_words(element)
         is_byline = (element.get("rel") == "author" or (element.get("itemprop") or "").lower() == "author"

@@ -14,6 +14,7 @@ kept as the modified date) and bare URLs or timestamps are not body text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 import lxml.html
@@ -80,10 +81,15 @@ LINK_BLOCK_SHARE = 0.75
 _LINK_BLOCK_WORDS = 30
 
 
-def class_words(element: lxml.html.HtmlElement) -> set[str]:
+def class_words(element: lxml.html.HtmlElement) -> frozenset[str]:
     """The lowercased words of an element's ``class`` and ``id`` (``relatedArticles`` → related, articles)."""
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return {word.lower() for word in _WORD_RE.findall(names)}
+    return _names_words(element.get("class"), element.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _names_words(classes: str | None, ident: str | None) -> frozenset[str]:
+    """class_words of one ``class`` and ``id`` pair, kept: pages repeat the same few class names."""
+    return frozenset(word.lower() for word in _WORD_RE.findall(f"{classes or ''} {ident or ''}"))
 
 
 def _is_furniture(element: lxml.html.HtmlElement) -> bool:
@@ -96,7 +102,7 @@ def _is_furniture(element: lxml.html.HtmlElement) -> bool:
         return True
     if (element.get("role") or "").strip().lower() in _PRUNED_ROLES:
         return True
-    if (element.get("itemprop") or "").strip().lower() in _PRUNED_ITEMPROPS:
+    if tag != "meta" and (element.get("itemprop") or "").strip().lower() in _PRUNED_ITEMPROPS:  # a <meta> shows no text
         return True
     return not class_words(element).isdisjoint(FURNITURE_TOKENS)
 

@@ -65,6 +65,8 @@ _BLOCK_TAGS = {"p", "head", "quote", "item", "code", "row"}
 _SOURCE_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "td")
 _CAPTION_WORDS = frozenset({"caption", "captions", "credit", "credits", "cutline", "figcaption"})
 _WORD_RE = re.compile(r"\w+")
+_KEY_OPENING = 240
+"""Characters of a text read for its match key before the rest is (at most 60 letters and digits are kept)."""
 _BYLINE_RE = re.compile(r"^(?:by|written by|reporting by|von|par|por|di)\s+\w", re.I)
 _BYLINE_WORDS = 12
 _LINK_LIST_SHARE = 0.5
@@ -137,7 +139,9 @@ def _lines(text: str) -> str:
 
 def _match_key(text: str) -> str:
     """What a block and its source element are matched by: their first 60 letters and digits, casefolded."""
-    return "".join(_WORD_RE.findall(text.casefold()))[:60]
+    # Casefolding and \w work character by character, so a long text's key is its opening's when that has 60.
+    key = "".join(_WORD_RE.findall(text[:_KEY_OPENING].casefold()))[:60]
+    return key if len(key) == 60 or len(text) <= _KEY_OPENING else "".join(_WORD_RE.findall(text.casefold()))[:60]
 
 
 @dataclass
