@@ -23,6 +23,7 @@ import typer
 
 from variorum.cli.common import HtmlField, IdField, TextField, UrlField, record_fields, warn
 from variorum.cli.console import note, progress_console
+from variorum.cli.memory import keep_freed_memory
 from variorum.dedup import Cluster, DedupConfig, Deduper, Document, unique
 from variorum.dedup import index as dedup_index
 from variorum.dedup import report as dedup_report
@@ -230,6 +231,7 @@ def dedup_command(
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     failures = [0]
+    keep_freed_memory()
     with ExitStack() as stack:
         progress = _progress(stack)
         if dask:
