@@ -6,7 +6,7 @@ A command that makes and drops many arrays of some megabytes — ``variorum dedu
 then has the kernel map and zero those pages again each time: at 10,000 documents of the neardup bench that
 was 0.1–0.25 CPU-seconds of system time in a run of about 1.2. Here blocks of up to :data:`MMAP_THRESHOLD`
 come from the heap, and the heap is trimmed only when :data:`TRIM_THRESHOLD` of its top is free, so the
-pages are faulted in once (system time 0.07–0.08 s in that run). Keeping up to 64 MiB costs a few MiB of
+pages are faulted in once (system time 0.07–0.12 s in such runs). Keeping up to 64 MiB costs a few MiB of
 peak memory (146 → 155 MiB at 10,000 documents, 449 → 452–456 MiB at 100,000); never trimming cost 40–48 MiB
 at 100,000 for no further gain.
 
