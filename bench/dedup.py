@@ -473,8 +473,8 @@ def neardup(args: argparse.Namespace) -> None:
             for name in systems:
                 predicted = {doc: labels[name].get(doc, f"alone-{doc}") for doc in truth}
                 precision, recall, f1, _ = corpus.quality(truth, predicted)
-                rounds = ", ".join(f"{t:.1f}" for t in timings[name])
-                print(f"  {size:>8,} {name:<22} {statistics.median(timings[name]):7.1f} {rounds:<18} "
+                rounds = ", ".join(f"{t:.2f}" for t in timings[name])
+                print(f"  {size:>8,} {name:<22} {statistics.median(timings[name]):7.2f} {rounds:<18} "
                       f"{peaks[name]:8,.0f} {precision:9.4f} {recall:7.4f} {f1:6.4f}")
 
 

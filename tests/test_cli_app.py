@@ -4,6 +4,7 @@ help, one-line usage errors, what reaches a terminal, read-only commands, and wh
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import re
 import subprocess
@@ -255,7 +256,7 @@ def test_a_missing_module_of_no_extra_stays_a_real_error() -> None:
         "this needs the optional 'postgres' extra (psycopg is not installed): pip install 'variorum[postgres]'")
 
 
-def test_variorum_dedup_of_text_records_loads_no_pydantic_lxml_or_worker_pool(tmp_path: Path) -> None:
+def test_variorum_dedup_of_text_records_loads_no_pydantic_lxml_worker_pool_rich_or_xml(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text('{"id": "a", "text": "Rain is expected in the city on Monday, forecasters said."}\n',
                       encoding="utf-8")
@@ -264,3 +265,22 @@ def test_variorum_dedup_of_text_records_loads_no_pydantic_lxml_or_worker_pool(tm
     assert {name.split(".")[0] for name in loaded} & {"pydantic", "lxml"} == set()
     assert not {"variorum.extract.html", "variorum.extract.parallel", "concurrent.futures.process",
                 "rich.progress", "numpy.ma"} & loaded
+    # Standard error is piped here: no progress bar, so Rich is not even asked; XML is for feeds, and the
+    # persistent index (tempfile) for `variorum index`.
+    assert {name.split(".")[0] for name in loaded} & {"rich", "xml", "tempfile"} == set()
+    assert "variorum.dedup.index" not in loaded
+
+
+@pytest.mark.parametrize(("setting", "shown"), [
+    ({}, False), ({"FORCE_COLOR": "1"}, True), ({"TTY_COMPATIBLE": "1"}, True), ({"TTY_COMPATIBLE": "0"}, False),
+    ({"color": "always"}, True),
+])
+def test_progress_console_on_a_pipe_follows_rich_and_the_color_option(
+        monkeypatch: pytest.MonkeyPatch, setting: dict[str, str], shown: bool) -> None:
+    from variorum.cli import console
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
+    monkeypatch.setattr(console.policy, "color", console.ColorChoice(setting.pop("color", "auto")))
+    for name, value in setting.items():
+        monkeypatch.setenv(name, value)
+    assert (console.progress_console() is not None) is shown

@@ -137,3 +137,18 @@ def test_bad_parameters_are_refused() -> None:
     for bad in ({"threshold": 1.5}, {"ngram": 0}, {"num_perm": 1}, {"measure": "cosine"}, {"keep": "best"}):
         with pytest.raises(ValueError):
             DedupConfig(**bad)  # type: ignore[arg-type]
+
+
+def test_shared_counts_are_the_sizes_of_the_intersections() -> None:
+    from variorum.dedup.containment import shared_counts
+    from variorum.dedup.shingle import ShingleSets
+
+    rng = np.random.default_rng(3)
+    # Small value ranges, so that sets overlap a lot; empty sets too.
+    members = [np.unique(rng.integers(0, 60, size=rng.integers(0, 40))).astype(np.uint32) for _ in range(30)]
+    offsets = np.concatenate(([0], np.cumsum([len(m) for m in members]))).astype(np.int64)
+    sets = ShingleSets(np.concatenate(members), offsets)
+    pairs = np.array([(i, j) for i in range(30) for j in range(30) if i != j], dtype=np.int64)
+    expected = [len(set(members[i].tolist()) & set(members[j].tolist())) for i, j in pairs.tolist()]
+    assert shared_counts(sets, pairs).tolist() == expected
+    assert shared_counts(sets, np.empty((0, 2), dtype=np.int64)).tolist() == []

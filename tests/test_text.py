@@ -75,3 +75,28 @@ def test_decoding():
 def test_blank_lines_without_carriage_returns_are_found_as_the_general_pattern_finds_them(text: str) -> None:
     found = [m.span() for m in segment._BLANK_LINE_LF_RE.finditer(text)]
     assert found == [m.span() for m in segment._BLANK_LINE_RE.finditer(text)]
+
+
+@pytest.mark.parametrize(("first", "kinds"), [
+    ("Correction: an earlier version of this story misstated the date. " + "It rained. " * 40, ["correction"]),
+    ("This article has been updated with the mayor's comments. " + "It rained. " * 40, ["correction"]),
+    ("Updates: the mayor spoke on Monday. " + "It rained. " * 40, ["correction"]),
+    ("Updating the count, officials said on Monday. " + "It rained. " * 40, ["paragraph"]),
+    ("Updated" + "x" * 100, ["paragraph"]),
+    ("WASHINGTON — It rained on Monday, officials said. " + "It rained. " * 40, ["dateline", "paragraph"]),
+    ("LONDON (Reuters) - It rained on Monday, officials said. " + "It rained. " * 40, ["dateline", "paragraph"]),
+    ("Washington said it rained (a lot) — officials agreed. " + "It rained. " * 40, ["paragraph"]),
+])
+def test_long_paragraphs_are_typed_from_their_start(first: str, kinds: list[str]) -> None:
+    from variorum.text.frontmatter import parse_blocks
+    from variorum.text.segment import block_spans
+
+    assert [b.kind for b in parse_blocks(first, block_spans(first))] == kinds
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="thisarcleupdoknwmfvy'’ .:-\n", min_size=0, max_size=120))
+def test_a_correction_is_told_from_the_first_characters_of_a_paragraph(text: str) -> None:
+    from variorum.text.frontmatter import _CORRECTION_WINDOW, is_correction
+
+    assert is_correction(text[:_CORRECTION_WINDOW]) == is_correction(text)

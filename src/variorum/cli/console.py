@@ -11,11 +11,12 @@ move the cursor, retitle the window or forge a hyperlink.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,10 +61,22 @@ def stdout_console() -> Console:
     return _console(stderr=False)
 
 
+def _may_be_terminal(stream: TextIO) -> bool:
+    """False when Rich would certainly not take ``stream`` for a terminal: no ``--color always``, no
+    ``TTY_COMPATIBLE`` or ``FORCE_COLOR`` in the environment, and ``stream`` is not a TTY (so a piped run
+    never loads Rich to ask)."""
+    if policy.color is ColorChoice.always or "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
+        return True
+    try:
+        return stream.isatty()
+    except ValueError:  # closed
+        return False
+
+
 def progress_console() -> Console | None:
     """A console on standard error for a progress bar, or ``None`` when no bar should be shown (piped
     standard error, or ``--quiet``)."""
-    if policy.quiet:
+    if policy.quiet or not _may_be_terminal(sys.stderr):
         return None
     console = _console(stderr=True)
     return console if console.is_terminal else None

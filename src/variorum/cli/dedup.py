@@ -23,8 +23,8 @@ import typer
 
 from variorum.cli.common import HtmlField, IdField, TextField, UrlField, record_fields, warn
 from variorum.cli.console import note, progress_console
+from variorum.cli.memory import keep_freed_memory
 from variorum.dedup import Cluster, DedupConfig, Deduper, Document, unique
-from variorum.dedup import index as dedup_index
 from variorum.dedup import report as dedup_report
 from variorum.dedup.documents import documents
 from variorum.dedup.pipeline import Sketch, sketch
@@ -230,6 +230,7 @@ def dedup_command(
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     failures = [0]
+    keep_freed_memory()
     with ExitStack() as stack:
         progress = _progress(stack)
         if dask:
@@ -271,6 +272,8 @@ def index_add_command(
     id_field: IdField = "id", url_field: UrlField = "url", text_field: TextField = "text", html_field: HtmlField = "html",
 ) -> None:
     """Add documents to an index, creating it with the given parameters if it does not exist."""
+    from variorum.dedup import index as dedup_index  # for the index commands only
+
     check_inputs(inputs)
     fields = record_fields(id_field, url_field, text_field, html_field)
     defaults = DedupConfig()
@@ -317,6 +320,8 @@ def index_remove_command(
     ids: Annotated[list[str], typer.Argument(help="Ids of the documents to remove (as `index query` shows them).")],
 ) -> None:
     """Remove documents from an index by id."""
+    from variorum.dedup import index as dedup_index  # for the index commands only
+
     removed = dedup_index.remove(index, set(ids))
     total = len(dedup_index.load(index)["ids"])
     missing = len(set(ids)) - removed
@@ -337,6 +342,8 @@ def index_query_command(
     id_field: IdField = "id", url_field: UrlField = "url", text_field: TextField = "text", html_field: HtmlField = "html",
 ) -> None:
     """Rank the indexed documents most similar to FILE, with their similarity."""
+    from variorum.dedup import index as dedup_index  # for the index commands only
+
     check_inputs([file])
     fields = record_fields(id_field, url_field, text_field, html_field)
     params = dedup_index.read_params(index)

@@ -200,16 +200,29 @@ def ranked_candidates(
     return np.stack([first[chosen], second[chosen]], axis=1)
 
 
+def shared_counts(sets: ShingleSets, pairs: np.ndarray) -> np.ndarray:
+    """How many shingles the two documents of each pair share (their sets are sorted and distinct).
+
+    Per pair, the two sets are joined and sorted, and a shingle in both is a value equal to the one before
+    it: three NumPy calls a pair, where ``np.intersect1d`` makes a dozen (0.14 s against 0.19 s for the
+    35,070 candidate pairs of the neardup bench at 10,000 documents).
+    """
+    values, offsets = sets.values, sets.offsets.tolist()
+    join, count = np.concatenate, np.count_nonzero
+    counts = np.empty(len(pairs), dtype=np.int64)
+    for n, (i, j) in enumerate(pairs.tolist()):
+        both = join((values[offsets[i]:offsets[i + 1]], values[offsets[j]:offsets[j + 1]]))
+        both.sort()
+        counts[n] = count(both[1:] == both[:-1])
+    return counts
+
+
 def verify(sets: ShingleSets, pairs: np.ndarray, threshold: float) -> tuple[list[Edge], list[str]]:
     """The pairs whose exact containment (the shorter document's share inside the longer) reaches
     ``threshold``, with that containment rounded to 4 places, and the level of each (copy, trimmed, block)."""
     if len(pairs) == 0:
         return [], []
-    values, offsets = sets.values, sets.offsets.tolist()
-    intersect = np.intersect1d
-    common = np.fromiter((len(intersect(values[offsets[i]:offsets[i + 1]], values[offsets[j]:offsets[j + 1]],
-                                        assume_unique=True)) for i, j in pairs.tolist()), dtype=np.int64,
-                         count=len(pairs))
+    common = shared_counts(sets, pairs)
     sizes = sets.sizes[pairs]
     shorter, longer = sizes.min(axis=1), sizes.max(axis=1)
     kept = np.flatnonzero((shorter > 0) & (common / np.maximum(shorter, 1) >= threshold))

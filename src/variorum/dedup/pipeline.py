@@ -304,11 +304,9 @@ def verified_edges(prepared: Prepared, pairs: np.ndarray, config: DedupConfig) -
         scores = estimated_similarity(config.measure, prepared.signatures, prepared.sizes, pairs)
     keep = scores >= config.threshold
     edges = [(int(i), int(j), round(float(s), 4)) for (i, j), s in zip(pairs[keep], scores[keep])]
-    levels = []
-    for i, j, _ in edges:
-        a, b = sets[i], sets[j]
-        common = len(np.intersect1d(a, b, assume_unique=True))
-        levels.append(level_of(common / max(min(len(a), len(b)), 1), common / max(len(a), len(b), 1)))
+    sizes = sets.sizes[pairs[keep]].tolist()
+    levels = [level_of(common / max(min(a, b), 1), common / max(a, b, 1))
+              for common, (a, b) in zip(containment.shared_counts(sets, pairs[keep]).tolist(), sizes)]
     return edges, levels
 
 

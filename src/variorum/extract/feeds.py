@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 from variorum.errors import InputError
 
@@ -144,6 +143,8 @@ def _lenient_feed(data: bytes) -> Feed:
 
 
 def _xml_feed(data: bytes, name: str) -> Feed:
+    from xml.etree.ElementTree import ParseError  # XML is loaded for feeds only
+
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring as safe_fromstring
 

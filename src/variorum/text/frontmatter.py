@@ -38,6 +38,7 @@ _CORRECTION_RE = re.compile(
     r"|this (?:article|story|report) (?:has been|was) (?:updated|corrected|amended))",
     re.IGNORECASE,
 )
+_CORRECTION_WINDOW = 64  # more than the longest match of _CORRECTION_RE and the character after it
 _MAX_FRONT_WORDS = 40
 _MAX_FRONT_BLOCKS = 4
 
@@ -68,6 +69,8 @@ def is_correction(text: str) -> bool:
 def dateline_end(text: str, start: int, end: int) -> int | None:
     """Where a dateline such as ``(Bloomberg) —`` or ``WASHINGTON —`` at ``text[start:]`` ends, if any."""
     window = text[start:min(end, start + 120)]
+    if "(" not in window and "—" not in window and "–" not in window:  # each pattern needs one: most text
+        return None
     for pattern in (_AGENCY_DATELINE_RE, _CITY_DATELINE_RE):
         match = pattern.match(window)
         if match and match.end() < len(window):
@@ -148,6 +151,7 @@ def parse_blocks(text: str, spans: list[tuple[int, int]]) -> list[Block]:
                     body_start += 1
                 parts.append(Block(PARAGRAPH, body_start, end))
                 continue
-        kind = CORRECTION if is_correction(text[start:end]) else PARAGRAPH
+        # The pattern reads at most 40 characters (and the one after): the rest of the paragraph is not copied.
+        kind = CORRECTION if is_correction(text[start:min(end, start + _CORRECTION_WINDOW)]) else PARAGRAPH
         parts.append(Block(kind, start, end))
     return parts
