@@ -1,9 +1,10 @@
-"""Real tracker processes: killed with SIGKILL at random moments and restarted, and two at once on one
-database. Afterwards the database must be consistent, every served text stored exactly once, and no
-article fetched twice by two trackers."""
+"""Real tracker and backfill processes: killed with SIGKILL at random moments and restarted, and two trackers
+at once on one database. Afterwards the database must be consistent, every served text stored exactly once,
+and no article fetched twice by two trackers."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import signal
@@ -13,13 +14,15 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from localsite import LocalSite, Reply, article_page, rss
 from sqlalchemy import select
 
+from localsite import LocalSite, Reply, article_page, rss
 from variorum.store import open_store
 from variorum.store.models import StoredArticle, StoredComparison, Version
+from variorum.track.archive import cdx_query_url
 
 VARIORUM = str(Path(sys.executable).with_name("variorum"))
 ARTICLES = 40
@@ -130,3 +133,59 @@ def test_two_trackers_on_one_database_store_each_version_once_and_share_the_work
     found = versions_by_article(store_url)
     assert all(len(found[str(n)]) == 1 for n in range(ARTICLES))
     assert hits == [1] * ARTICLES  # claimed by one tracker or the other, never both
+
+
+BACKFILLED = 8
+CAPTURE_EDITIONS = [1, 1, 2, 2, 3]  # five captures of each article: a noise-only recapture, two edits
+
+
+def archive_of(site: LocalSite) -> list[str]:
+    """``site`` as a Wayback-compatible archive holding :data:`CAPTURE_EDITIONS` of :data:`BACKFILLED` articles."""
+    originals = [f"https://news.example/harbour/{n}" for n in range(BACKFILLED)]
+    for n, original in enumerate(originals):
+        rows = [["timestamp", "original", "statuscode", "digest", "mimetype"]]
+        for k, edition in enumerate(CAPTURE_EDITIONS):
+            stamp = f"202405{k + 1:02d}100000"
+            page = article_page(f"Harbour plan, part {n}", text(n, edition), ad=f"ad {k}")
+            site.routes[f"/web/{stamp}id_/{original}"] = Reply(page.body, delay=0.05)
+            rows.append([stamp, original, "200", f"D{n}K{k}", "text/html"])
+        query = urlsplit(cdx_query_url(site.origin, original))
+        site.routes[f"{query.path}?{query.query}"] = Reply(json.dumps(rows).encode(),
+                                                            headers={"Content-Type": "application/json"})
+    return originals
+
+
+def backfill(db: str, archive: str, originals: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [VARIORUM, "track", "backfill", *originals, "--archive", archive, "--allow-private", "--delay", "0",
+         "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_a_backfill_killed_at_random_moments_stores_each_capture_once_in_order(store_url):
+    rng = random.Random(20261203)
+    with LocalSite() as site:
+        originals = archive_of(site)
+        kills = 0
+        for _ in range(4):
+            process = backfill(store_url, site.origin, originals)
+            requests_before = len(site.requests)
+            deadline = time.monotonic() + 60
+            while len(site.requests) == requests_before and time.monotonic() < deadline:
+                time.sleep(0.01)  # wait until it is at work, then kill it somewhere in the middle
+            time.sleep(rng.uniform(0.0, 1.0))
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills += process.returncode == -signal.SIGKILL
+        assert kills == 4
+        finished = backfill(store_url, site.origin, originals)
+        _, err = finished.communicate(timeout=120)
+        assert finished.returncode == 0, err.decode()
+
+    found = versions_by_article(store_url)
+    assert sorted(found, key=int) == [str(n) for n in range(BACKFILLED)]
+    for n in range(BACKFILLED):
+        stored = found[str(n)]
+        editions = [int(re.search(r"edition (\d+),", body).group(1)) for _, _, body in stored]
+        assert editions == [1, 2, 3], (n, editions)  # each real version once, oldest first, noise not stored
+        assert [seq for seq, _, _ in stored] == [1, 2, 3]
