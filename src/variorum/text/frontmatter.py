@@ -33,8 +33,9 @@ _AGENCY_DATELINE_RE = re.compile(
     r"^\s*((?:[A-Z][A-Za-z.'\- ]{1,40}?,?\s*)?\([A-Z][\w.&' /-]{1,40}\)\s*[—–-]{1,2})\s*"
 )
 _CITY_DATELINE_RE = re.compile(r"^\s*([A-Z][A-Z.'\- ]{1,40}[A-Z.](?:,\s*[A-Z][\w.]*(?: [A-Z][\w.]*)*)?\s*[—–]{1,2})\s*")
+# Matched from where it is to start (``match``), so without a ``^``: parse_blocks matches it at a block's start.
 _CORRECTION_RE = re.compile(
-    r"^\W{0,3}(?:(?:correction|clarification|update|updated|editor['’]s note)s?\b"
+    r"\W{0,3}(?:(?:correction|clarification|update|updated|editor['’]s note)s?\b"
     r"|this (?:article|story|report) (?:has been|was) (?:updated|corrected|amended))",
     re.IGNORECASE,
 )
@@ -139,19 +140,18 @@ def parse_blocks(text: str, spans: list[tuple[int, int]]) -> list[Block]:
             has_headline = has_headline or kind == HEADLINE
             parts.append(Block(kind, item_start, item_end))
         index += 1
-    first_body = True
-    for start, end in spans[index:]:
-        if first_body:
-            first_body = False
-            dateline = dateline_end(text, start, end)
-            if dateline is not None:
-                parts.append(Block(DATELINE, start, dateline))
-                body_start = dateline
-                while body_start < end and text[body_start].isspace():
-                    body_start += 1
-                parts.append(Block(PARAGRAPH, body_start, end))
-                continue
-        # The pattern reads at most 40 characters (and the one after): the rest of the paragraph is not copied.
-        kind = CORRECTION if is_correction(text[start:min(end, start + _CORRECTION_WINDOW)]) else PARAGRAPH
-        parts.append(Block(kind, start, end))
+    if index < len(spans):
+        start, end = spans[index]
+        dateline = dateline_end(text, start, end)
+        if dateline is not None:
+            parts.append(Block(DATELINE, start, dateline))
+            body_start = dateline
+            while body_start < end and text[body_start].isspace():
+                body_start += 1
+            parts.append(Block(PARAGRAPH, body_start, end))
+            index += 1
+    # The pattern reads at most 40 characters (and the one after), matched in the text itself: no copy.
+    correction = _CORRECTION_RE.match
+    parts += [Block(CORRECTION if correction(text, start, min(end, start + _CORRECTION_WINDOW)) else PARAGRAPH,
+                    start, end) for start, end in spans[index:]]
     return parts

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 _BLANK_LINE_RE = re.compile(r"(\n[^\S\n]*(?:\r?\n[^\S\n]*)+|\r\n[^\S\r\n]*(?:\r\n[^\S\r\n]*)+)")
-# The same for text without a carriage return (most text), where it finds the same separators twice as fast.
-_BLANK_LINE_LF_RE = re.compile(r"(\n[^\S\n]*(?:\n[^\S\n]*)+)")
+# In text without a carriage return (most text), a paragraph as it is found after stripping the pieces
+# between those separators: from a non-space character to the last one before a line that is blank (a line
+# break followed by spaces and a non-space character continues it).
+_PARAGRAPH_LF_RE = re.compile(r"\S(?:[^\n]*\S)?(?:[^\S\n]*\n[^\S\n]*\S(?:[^\n]*\S)?)*")
 _LINE_RE = re.compile(r"[^\r\n]+")
 _LONG_LINE = 160
 
@@ -39,16 +41,19 @@ def block_spans(text: str) -> list[tuple[int, int]]:
         stripped = text.strip()
         start = len(text) - len(text.lstrip())
         return [(start, start + len(stripped))] if stripped else []
-    spans: list[tuple[int, int]] = []
-    position = 0
-    # Paragraphs and separators alternate; each paragraph stripped of the whitespace at its ends.
-    for index, piece in enumerate((_BLANK_LINE_RE if "\r" in text else _BLANK_LINE_LF_RE).split(text)):
-        if index % 2 == 0:
-            stripped = piece.strip()
-            if stripped:
-                start = position + len(piece) - len(piece.lstrip())
-                spans.append((start, start + len(stripped)))
-        position += len(piece)
+    if "\r" in text:
+        spans: list[tuple[int, int]] = []
+        position = 0
+        # Paragraphs and separators alternate; each paragraph stripped of the whitespace at its ends.
+        for index, piece in enumerate(_BLANK_LINE_RE.split(text)):
+            if index % 2 == 0:
+                stripped = piece.strip()
+                if stripped:
+                    start = position + len(piece) - len(piece.lstrip())
+                    spans.append((start, start + len(stripped)))
+            position += len(piece)
+    else:
+        spans = [match.span() for match in _PARAGRAPH_LF_RE.finditer(text)]
     if len(spans) == 1:
         lines = [_strip_span(text, m.start(), m.end()) for m in _LINE_RE.finditer(text)]
         lines = [line for line in lines if line[0] < line[1]]

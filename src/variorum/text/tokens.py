@@ -119,6 +119,10 @@ _CHUNK = 1 << 20
 
 def _collapse_spaces(text: str) -> str:
     """``" ".join(text.split())``, a megabyte at a time: never a list of every word of a long text."""
+    if text.isprintable() and "  " not in text and text[:1] != " " != text[-1:]:
+        # Already one space between words: the only whitespace character that is printable is the space
+        # (every other one is a control character or a separator), and it never comes twice or at an end.
+        return text
     if len(text) <= _CHUNK:
         return " ".join(text.split())
     pieces: list[str] = []
