@@ -78,7 +78,6 @@ MIN_EXTRACTED_CHARS = 150
 page's structure (headline, paragraphs, links); its default of 250 is too high for short news items."""
 
 
-@cache
 def _empty_blocks_as_breaks(tree: lxml.html.HtmlElement) -> None:
     """Turn an empty ``<div>`` that text follows into a ``<br>``: some pages separate the paragraphs of one
     run of text with empty elements (``Wednesday.<div class="fake-br"></div>The stabbing…``), which
