@@ -30,7 +30,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +39,7 @@ import psycopg
 from sqlalchemy import text
 
 from scratch import LOCAL_TEST_DATABASE, postgres_schema
+from variorum.extract.parallel import worker_pool
 from variorum.store import open_store
 from variorum.track import Fetcher, FetchPolicy, Tracker
 
@@ -167,7 +167,7 @@ def _run_on(url: str, size: Callable[[], int], origin: str, feeds: int, day: mul
     clock = [T0]
     results = {}
     policy = FetchPolicy(allow_private=True, delay=0.0, per_host=per_host, concurrency=64)
-    with ProcessPoolExecutor(workers) as extractor:
+    with worker_pool(workers) as extractor:  # the pool `variorum track run` checks pages on
         list(extractor.map(abs, range(workers * 4)))  # start the workers before timing
         pids = list(extractor._processes)
 
