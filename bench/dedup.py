@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from dedup_peers import union_of_verified
 from variorum.cli.dedup import BATCH  # documents per batch in `variorum dedup`: sketched as the command does
 from variorum.dedup import DedupConfig, Deduper, Document
 from variorum.dedup.minhash import signatures
@@ -203,20 +204,7 @@ def datasketch_labels(texts: list[str], ngram: int, num_perm: int, threshold: fl
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     for i, sketch in enumerate(sketches):
         lsh.insert(str(i), sketch)
-    parent = list(range(len(texts)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, sketch in enumerate(sketches):
-        for key in lsh.query(sketch):
-            j = int(key)
-            if j != i and sketch.jaccard(sketches[j]) >= threshold:
-                parent[max(find(i), find(j))] = min(find(i), find(j))
-    return [find(i) for i in range(len(texts))]
+    return union_of_verified(sketches, lsh, threshold)
 
 
 def signature_speed(texts: list[str], args: argparse.Namespace) -> None:

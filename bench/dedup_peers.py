@@ -18,6 +18,26 @@ PEER_THRESHOLD = 0.5
 PEER_BANDS = 32  # 32 bands of 4 rows: the S-curve's midpoint near Jaccard 0.42, catching pairs at 0.5
 
 
+def union_of_verified(sketches: list[Any], lsh: Any, threshold: float) -> list[int]:
+    """Each sketch's cluster label: pairs the LSH index returns, kept when their estimated Jaccard reaches
+    ``threshold``, joined by union-find (the label is the smallest member's position)."""
+    parent = list(range(len(sketches)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, sketch in enumerate(sketches):
+        for key in lsh.query(sketch):
+            j = int(key)
+            if j != i and sketch.jaccard(sketches[j]) >= threshold:
+                a, b = find(i), find(j)
+                parent[max(a, b)] = min(a, b)
+    return [find(i) for i in range(len(sketches))]
+
+
 def peer_labels(peer: str, source: str, target: str, num_perm: int, ngram: int) -> None:
     """A peer's whole run: read the JSONL file, sketch, index, verify by estimated Jaccard, join by
     union-find; write ``{id: label}`` to ``target``."""
@@ -45,21 +65,8 @@ def peer_labels(peer: str, source: str, target: str, num_perm: int, ngram: int) 
                 lsh.insert(number, sketch)
             ids.append(document["id"])
             sketches.append(sketch)
-    parent = list(range(len(ids)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, sketch in enumerate(sketches):
-        for key in lsh.query(sketch):
-            j = int(key)
-            if j != i and sketch.jaccard(sketches[j]) >= PEER_THRESHOLD:
-                a, b = find(i), find(j)
-                parent[max(a, b)] = min(a, b)
-    Path(target).write_text(json.dumps({ids[i]: find(i) for i in range(len(ids))}), encoding="utf-8")
+    labels = union_of_verified(sketches, lsh, PEER_THRESHOLD)
+    Path(target).write_text(json.dumps(dict(zip(ids, labels))), encoding="utf-8")
 
 
 if __name__ == "__main__":
