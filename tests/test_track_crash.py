@@ -54,6 +54,19 @@ def tracker(db: str, *args: str) -> subprocess.Popen:
     )
 
 
+def killed_at_work(process: subprocess.Popen, site: LocalSite, after: float) -> bool:
+    """Wait until ``process`` sends its first request to ``site``, then SIGKILL it ``after`` seconds later;
+    True when the signal, not an exit of its own, ended it."""
+    requests_before = len(site.requests)
+    deadline = time.monotonic() + 60
+    while len(site.requests) == requests_before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(after)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    return process.returncode == -signal.SIGKILL
+
+
 def versions_by_article(db: str) -> dict[str, list[tuple[int, str, str]]]:
     store = open_store(db)
     found: dict[str, list[tuple[int, str, str]]] = {}
@@ -85,14 +98,7 @@ def test_a_tracker_killed_at_random_moments_loses_and_duplicates_nothing(store_u
                 edition_of.update({n: 2 for n in range(0, ARTICLES, 2)})
                 serve(site, edition_of)
             process = tracker(store_url, "--every", "1s", "--first-recheck", "1s", "--lease", "2s")
-            requests_before = len(site.requests)
-            deadline = time.monotonic() + 60
-            while len(site.requests) == requests_before and time.monotonic() < deadline:
-                time.sleep(0.01)  # wait until it is at work, then kill it somewhere in the middle
-            time.sleep(rng.uniform(0.0, 1.5))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            kills += process.returncode == -signal.SIGKILL
+            kills += killed_at_work(process, site, rng.uniform(0.0, 1.5))
         assert kills == 6
         store = open_store(store_url)  # whatever the dead trackers had claimed or scheduled: check all now
         for n in range(ARTICLES):
@@ -169,14 +175,7 @@ def test_a_backfill_killed_at_random_moments_stores_each_capture_once_in_order(s
         kills = 0
         for _ in range(4):
             process = backfill(store_url, site.origin, originals)
-            requests_before = len(site.requests)
-            deadline = time.monotonic() + 60
-            while len(site.requests) == requests_before and time.monotonic() < deadline:
-                time.sleep(0.01)  # wait until it is at work, then kill it somewhere in the middle
-            time.sleep(rng.uniform(0.0, 1.0))
-            process.send_signal(signal.SIGKILL)
-            process.wait()
-            kills += process.returncode == -signal.SIGKILL
+            kills += killed_at_work(process, site, rng.uniform(0.0, 1.0))
         assert kills == 4
         finished = backfill(store_url, site.origin, originals)
         _, err = finished.communicate(timeout=120)
