@@ -1,8 +1,8 @@
 """Time the comparison page (``/articles/{id}/compare``) and its JSON twin through the real web application.
 
 Real article bodies from the shared extraction corpus (``articleBody`` of ground-truth.json) are each stored in
-three versions with real edits — version 2 rewords a sentence, changes a number and adds a paragraph, version 3
-drops a paragraph, moves another and changes the headline — then every comparison (1 → 2, 2 → 3) is requested
+three versions with real edits — version 2 rewords a paragraph and ends it with a new sentence (a number and a
+weekday) and adds a paragraph; version 3 drops a paragraph, moves another to the end and changes the headline — then every comparison (1 → 2, 2 → 3) is requested
 warm through ``fastapi.testclient.TestClient``: median milliseconds over all comparisons and repeats.
 
 Kept to what the code before the web rework (commit 09ccde1) also offers — ``open_store``, ``create_app``, the
