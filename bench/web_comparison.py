@@ -2,8 +2,9 @@
 
 Real article bodies from the shared extraction corpus (``articleBody`` of ground-truth.json) are each stored in
 three versions with real edits — version 2 rewords a paragraph and ends it with a new sentence (a number and a
-weekday) and adds a paragraph; version 3 drops a paragraph, moves another to the end and changes the headline — then every comparison (1 → 2, 2 → 3) is requested
-warm through ``fastapi.testclient.TestClient``: median milliseconds over all comparisons and repeats.
+weekday) and adds a paragraph; version 3 drops a paragraph, moves another to the end and changes the headline —
+then every comparison (1 → 2, 2 → 3) is requested warm through ``fastapi.testclient.TestClient``: median
+milliseconds over all comparisons and repeats.
 
 Kept to what the code before the web rework (commit 09ccde1) also offers — ``open_store``, ``create_app``, the
 two routes and, for storing, ``record_fetch`` or the older ``Store.record_version`` that compared by itself — so
@@ -34,6 +35,8 @@ T0 = datetime(2026, 1, 1, 8, tzinfo=UTC)
 
 def bodies(count: int) -> list[str]:
     """The first ``count`` corpus bodies of more than 300 words and at least six paragraphs."""
+    if not GROUND_TRUTH.is_file():
+        raise SystemExit(f"{GROUND_TRUTH}: not found (the shared extraction corpus the comparisons are made of)")
     items = json.loads(GROUND_TRUTH.read_text(encoding="utf-8")).values()
     found = [item["articleBody"] for item in items
              if len(item["articleBody"].split()) > 300 and len(item["articleBody"].split("\n")) >= 6]
