@@ -12,15 +12,26 @@ Under each row, ratios measured in turn in the same process (steadier than times
 search's SQL (the newest 1,000 matches, ranked) against the unbounded shape it replaced (every match counted
 and ranked), and on PostgreSQL the first page against the same query with JIT compilation on.
 
+Then the comparison page and its JSON twin (``bench/web_comparison.py``: real corpus articles in three versions,
+requested through the web application), on each back end, against the code before the web rework (commit
+09ccde1, taken from git into a temporary folder and run in a subprocess), in turn: old, new, old, new.
+
     .venv/bin/python bench/web.py                       # 2,000 and 100,000 articles, both back ends
     .venv/bin/python bench/web.py --articles 20000 --backends sqlite
+    .venv/bin/python bench/web.py --articles                     # the comparison page only
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import os
 import random
 import statistics
+import subprocess
+import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -38,7 +49,9 @@ from variorum.store.db import create_store_engine
 from variorum.store.models import StoredArticle, Version
 from variorum.store.queries import ArticleFilter, list_articles, timeline
 from variorum.store.search import RANKED, matching_articles
+from web_comparison import time_comparisons
 
+BEFORE_REWORK = "09ccde1~1"  # the web code before the comparison pages were rebuilt as aligned rows
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 HEADLINE_WORDS = ["storm", "budget", "election", "strike", "flood", "verdict", "merger", "summit"]
 BODY_WORDS = (
@@ -176,15 +189,66 @@ def vacuum_analyze(store: Store) -> None:
             "VACUUM ANALYZE articles, versions, comparisons, search_articles")  # this schema's tables only
 
 
+@contextmanager
+def store_url(backend: str) -> Iterator[str]:
+    """A URL for a new, empty store on ``backend``, removed afterwards."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield str(Path(folder) / "bench.db")
+        return
+    with postgres_schema() as (url, _schema):
+        yield url
+
+
+@contextmanager
+def code_before_rework() -> Iterator[Path]:
+    """The ``src`` folder of the code at ``BEFORE_REWORK``, taken from git into a temporary folder."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(["git", "-C", str(root), "archive", BEFORE_REWORK, "src"],
+                                 check=True, capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        yield Path(folder) / "src"
+
+
+def old_comparisons(source: Path, backend: str) -> dict[str, float]:
+    """``time_comparisons`` run by the code in ``source``, in a subprocess, on a new store."""
+    bench = Path(__file__).resolve().parent
+    with store_url(backend) as url:
+        output = subprocess.run([sys.executable, str(bench / "web_comparison.py"), url], check=True, text=True,
+                                capture_output=True, env={**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{bench}"})
+    return json.loads(output.stdout)  # type: ignore[no-any-return]
+
+
+def new_comparisons(backend: str) -> dict[str, float]:
+    with store_url(backend) as url:
+        return time_comparisons(url)
+
+
+def comparisons(backends: list[str]) -> None:
+    """The comparison page and its JSON, now and before the rework, in turn, twice per back end."""
+    print("comparison page (HTML) and its JSON, median ms of 5 warm requests of 12 comparisons (6 corpus articles, "
+          f"3 versions each); before = {BEFORE_REWORK}, run in turn: before, now, before, now")
+    with code_before_rework() as source:
+        for backend in backends:
+            for round_ in (1, 2):
+                before, now = old_comparisons(source, backend), new_comparisons(backend)
+                print(f"  {backend:<10} round {round_}: " + "; ".join(
+                    f"{name} {now[name]:.1f} ms now vs {before[name]:.1f} ms before ({now[name] / before[name]:.2f}x)"
+                    for name in ("page", "json")), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, nargs="+", default=[2_000, 100_000])
+    parser.add_argument("--articles", type=int, nargs="*", default=[2_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     columns = ["first page", "offset 1000", *(name.split(": ")[1] for name in SEARCHES), "history"]
-    print(f"{'articles':>9} {'back end':<22} " + " ".join(f"{name:>16}" for name in columns)
-          + f"   (median ms, {args.repeats} warm requests of 50 rows; searches: {', '.join(map(repr, SEARCHES.values()))})")
+    if args.articles:
+        print(f"{'articles':>9} {'back end':<22} " + " ".join(f"{name:>16}" for name in columns)
+              + f"   (median ms, {args.repeats} warm requests of 50 rows; searches: {', '.join(map(repr, SEARCHES.values()))})")
     for count in args.articles:
         for backend in args.backends:
             with store_on(backend) as store:
@@ -196,6 +260,7 @@ def main() -> None:
                     print(f"{count:>9,} {backend + label:<22} " + " ".join(f"{ms:>16.1f}" for ms in measure(store, args.repeats)),
                           flush=True)
                     print(f"{'':>9} {'':<22} against peers, interleaved: {peers(store, args.repeats)}", flush=True)
+    comparisons(args.backends)
 
 
 if __name__ == "__main__":
