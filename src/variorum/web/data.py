@@ -260,12 +260,14 @@ class ComparisonCache:
 
 @dataclass(frozen=True, slots=True)
 class StoredComparisonView:
-    """Two stored versions of one article and their comparison."""
+    """Two stored versions of one article, their comparison, and the article's versions (read once, for the
+    page's column heads and its previous/next links)."""
 
     article: ArticleRow
     from_version: int
     to_version: int
     comparison: Comparison
+    points: list[TimelinePoint]
 
 
 def stored_comparison(
@@ -285,7 +287,7 @@ def stored_comparison(
         ("versions", article_id, from_version, to_version),
         lambda: compare(store.version(article.url, from_version), store.version(article.url, to_version)),
     )
-    return StoredComparisonView(article, from_version, to_version, comparison)
+    return StoredComparisonView(article, from_version, to_version, comparison, points)
 
 
 def cluster_or_404(request: Request, cluster_id: int) -> StoryCluster:

@@ -121,7 +121,7 @@ def comparison_page(
     view: ViewQuery = None,
 ) -> HTMLResponse:
     shown = stored_comparison(request, article_id, from_version, to_version)
-    _article, points = history_or_404(get_store(request), article_id)
+    points = shown.points
     by_number = {point.version: point for point in points}
     here = f"/articles/{article_id}/compare"
     kept = {"cosmetic": cosmetic, "view": view if view in VIEWS else None}
