@@ -161,3 +161,30 @@ def test_a_comparison_survives_pickling(new):
     copy = pickle.loads(pickle.dumps(comparison))
     assert copy.changes == comparison.changes and copy.similarity == comparison.similarity
     assert copy.summary == comparison.summary
+
+
+def test_every_detail_key_is_a_typed_one() -> None:
+    """``Change.detail`` is a :class:`ChangeDetail`: the keys the engine writes are the ones the type (and
+    docs/json.md) declare, link parts included, over edits of most kinds."""
+    from typing import get_type_hints
+
+    from variorum.compare.model import ChangeDetail, LinkPart
+
+    paragraphs = list(BODY)
+    paragraphs[0] = paragraphs[0].replace("Tuesday", "Wednesday").replace("close", "shut")
+    paragraphs[1] = paragraphs[1].replace("1,200", "1,500").replace("organised", "organized")
+    paragraphs[2] = paragraphs[2].replace("give up", "surrender").replace(",\"", "\"")
+    paragraphs.append("See https://example.org/2024/04/27/report?utm_source=x for the report.")
+    before = Article.from_parts([("headline", "Council Votes"), *(("paragraph", p) for p in BODY),
+                                 ("paragraph", "See the report.")], links=[("the report", "https://example.org/2024/04/27/r")],
+                                published="2024-04-27")
+    after = Article.from_parts([("headline", "Council Votes Again"), *(("paragraph", p) for p in paragraphs[1:]),
+                                ("paragraph", paragraphs[0]), ("paragraph", "See the report.")],
+                               links=[("the report", "https://example.org/2026/04/11/r")], published="2026-04-11")
+    changes = compare(before, after).changes + compare(article(BODY), edited(2, "Maria", "Mary")).changes
+    detail_keys = set(get_type_hints(ChangeDetail))
+    seen = {key for change in changes for key in change.detail}
+    assert seen <= detail_keys, seen - detail_keys
+    assert {"insert_at", "edited", "changed", "old_url", "quote", "speaker", "old_value"} <= seen
+    parts = [part for change in changes for part in change.detail.get("changed", [])]
+    assert parts and all(set(part) <= set(get_type_hints(LinkPart)) for part in parts)

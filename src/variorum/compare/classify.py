@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import parse_qsl
 
-from variorum.compare.model import COSMETIC, MAJOR, MINOR, Kind, Significance
+from variorum.compare.model import COSMETIC, MAJOR, MINOR, ChangeDetail, Kind, LinkPart, QuoteDetail, Significance
 from variorum.text.spelling import is_spelling_variant
 from variorum.text.tokens import NUMBER, PUNCT, URL, Token, TokenRun
 from variorum.text.urls import canonical_url, link_key, split_capture, split_url
@@ -73,7 +72,7 @@ class Classification:
 
     kind: Kind
     significance: Significance
-    detail: dict[str, Any]
+    detail: ChangeDetail
 
 
 def is_number_token(token: Token) -> bool:
@@ -150,10 +149,10 @@ def _edit_distance(left: str, right: str) -> int:
     return previous[-1]
 
 
-def _url_parts(old_url: str, new_url: str) -> list[dict[str, Any]]:
+def _url_parts(old_url: str, new_url: str) -> list[LinkPart]:
     """Which parts of two URLs differ: scheme, host, path segments (dates recognised), query, fragment."""
     old, new = split_url(old_url), split_url(new_url)
-    parts: list[dict[str, Any]] = []
+    parts: list[LinkPart] = []
     if old.scheme != new.scheme:
         parts.append({"part": "scheme", "old": old.scheme, "new": new.scheme})
     if old.netloc.lower() != new.netloc.lower():
@@ -184,7 +183,7 @@ def _url_parts(old_url: str, new_url: str) -> list[dict[str, Any]]:
     return parts
 
 
-def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
+def url_difference(old_url: str, new_url: str) -> ChangeDetail:
     """Which parts of a link's target changed, the links compared as links (:mod:`variorum.text.urls`):
     a web-archive capture by the page it copies, ``http``/``https``, default ports, tracking parameters and
     a trailing slash folded. ``same_link`` says whether they are one link; if so, ``changed`` lists the
@@ -198,7 +197,7 @@ def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
     """
     (old_archive, old_original), (new_archive, new_original) = split_capture(old_url), split_capture(new_url)
     same = link_key(old_url) == link_key(new_url)
-    parts: list[dict[str, Any]] = []
+    parts: list[LinkPart] = []
     if old_archive != new_archive:
         parts.append({"part": "archive", "old": old_archive, "new": new_archive})
     if same:
@@ -208,12 +207,12 @@ def url_difference(old_url: str, new_url: str) -> dict[str, Any]:
     return {"old_url": old_url, "new_url": new_url, "same_link": same, "changed": parts}
 
 
-def _link_significance(detail: dict[str, Any]) -> Significance:
-    if not detail["old_url"] or not detail["new_url"]:
+def _link_significance(detail: ChangeDetail) -> Significance:
+    if not detail.get("old_url") or not detail.get("new_url"):
         return MAJOR
     if detail.get("same_link"):
         return COSMETIC
-    parts = {p["part"] for p in detail["changed"]}
+    parts = {p["part"] for p in detail.get("changed", [])}
     if "host" in parts:
         return MAJOR
     if parts <= {"archive", "scheme", "fragment"}:
@@ -227,7 +226,7 @@ def classify_link(old_url: str | None, new_url: str | None) -> Classification:
     if old_url and new_url:
         detail = url_difference(old_url, new_url)
     else:
-        detail = {"old_url": old_url, "new_url": new_url, "changed": []}
+        detail = ChangeDetail(old_url=old_url, new_url=new_url, changed=[])
     return Classification("link", _link_significance(detail), detail)
 
 
@@ -276,7 +275,7 @@ def _value_edit(site: EditSite) -> tuple[Classification, list[int], list[int]] |
     kind: Kind = "date" if any(_is_date(v) or _is_date(w) or (isinstance(v, Date) and isinstance(w, Date))
                                for v, w in changed) else "number"
     significance: Significance = MAJOR if DIFFERENT in outcomes else MINOR if set(outcomes) != {SAME} else COSMETIC
-    detail = {"old_value": "; ".join(str(v) for v, _ in changed), "new_value": "; ".join(str(w) for _, w in changed)}
+    detail = ChangeDetail(old_value="; ".join(str(v) for v, _ in changed), new_value="; ".join(str(w) for _, w in changed))
     return Classification(kind, significance, detail), old[1], new[1]
 
 
@@ -336,7 +335,7 @@ def _is_name(old: Sequence[Token], new: Sequence[Token], site: EditSite | None) 
     return False
 
 
-def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, Any] | None,
+def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: QuoteDetail | None,
                   site: EditSite | None = None) -> Classification:
     """Classify one word-level edit from its old and new tokens; ``quote`` describes an enclosing quotation,
     ``site`` where the edit sits (without it, values are read from the edit's tokens alone)."""
@@ -346,10 +345,8 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
     if old_urls or new_urls:
         return classify_link(old_urls[0] if old_urls else None, new_urls[0] if new_urls else None)
     if all(t.kind == PUNCT for t in touched):
-        detail = {"old": "".join(t.key for t in old), "new": "".join(t.key for t in new)}
-        if quote:
-            detail.update(quote)
-        return Classification("punctuation", MINOR, detail)
+        marks = ChangeDetail(old="".join(t.key for t in old), new="".join(t.key for t in new))
+        return Classification("punctuation", MINOR, {**marks, **quote} if quote else marks)
     valued = any(might_be_value(t.key) for t in touched)
     if valued:
         found = _value_edit(site or EditSite(old, new, (0, len(old), 0, len(new))))
@@ -366,7 +363,7 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
     old_words = [t for t in old if t.kind != PUNCT]
     new_words = [t for t in new if t.kind != PUNCT]
     if quote:
-        return Classification("quote", MAJOR, dict(quote))
+        return Classification("quote", MAJOR, ChangeDetail(quote=quote["quote"], speaker=quote["speaker"]))
     if valued and any(is_date_word(t.key) for t in touched):
         return Classification("date", MAJOR, {})
     if valued and old_words and new_words and all(is_number_token(t) for t in old_words + new_words):
@@ -388,4 +385,4 @@ def classify_edit(old: Sequence[Token], new: Sequence[Token], quote: dict[str, A
             return Classification("spelling", MINOR, {"case_only": False})
     negation = any(t.key.lower() in _NEGATIONS or t.key.lower().endswith("n't") for t in words)
     significance: Significance = MAJOR if negation or max(len(old_words), len(new_words)) >= 3 else MINOR
-    return Classification("wording", significance, {"negation": True} if negation else {})
+    return Classification("wording", significance, ChangeDetail(negation=True) if negation else ChangeDetail())

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
-from typing import Any
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
@@ -22,7 +21,18 @@ from variorum.compare.classify import EditSite, classify_edit, classify_link, fi
 from variorum.compare.diff import word_edits
 from variorum.compare.furniture import furniture_edit, furniture_kind_at
 from variorum.compare.metadata import metadata_changes
-from variorum.compare.model import COSMETIC, MAJOR, MINOR, Change, Comparison, Kind, Significance, Span
+from variorum.compare.model import (
+    COSMETIC,
+    MAJOR,
+    MINOR,
+    Change,
+    ChangeDetail,
+    Comparison,
+    Kind,
+    QuoteDetail,
+    Significance,
+    Span,
+)
 from variorum.compare.sequence import opcodes
 from variorum.errors import InputError
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
@@ -215,7 +225,7 @@ def _shifted(change: Change, by_a: int, by_b: int) -> Change:
     old, new = change.old_span, change.new_span
     return Change(change.kind, change.significance, change.old, change.new,
                   None if old is None else (old[0] + by_a, old[1] + by_a),
-                  None if new is None else (new[0] + by_b, new[1] + by_b), change.context, dict(change.detail))
+                  None if new is None else (new[0] + by_b, new[1] + by_b), change.context, change.detail.copy())
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,10 +284,10 @@ class _Comparer:
         return furniture_kind_at(version.article, index, self._furniture[id(version)])
 
     def add(self, kind: Kind, significance: Significance, old_span: Span | None, new_span: Span | None,
-            context: str, detail: dict[str, Any] | None = None, *, with_text: bool = True) -> None:
+            context: str, detail: ChangeDetail | None = None, *, with_text: bool = True) -> None:
         old = _collapse(self.a.text[old_span[0]:old_span[1]]) if with_text and old_span and old_span[0] < old_span[1] else None
         new = _collapse(self.b.text[new_span[0]:new_span[1]]) if with_text and new_span and new_span[0] < new_span[1] else None
-        self.changes.append(Change(kind, significance, old, new, old_span, new_span, context, detail or {}))
+        self.changes.append(Change(kind, significance, old, new, old_span, new_span, context, detail or ChangeDetail()))
 
     def identical_pair(self, i: int, j: int, in_place: bool) -> None:
         self.matched += self.a.weight(i)
@@ -394,7 +404,7 @@ class _Comparer:
                               old_region, new_region, context, found.detail))
         return 0
 
-    def _quote(self, i: int, j: int, old_span: Span, new_span: Span) -> dict[str, Any] | None:
+    def _quote(self, i: int, j: int, old_span: Span, new_span: Span) -> QuoteDetail | None:
         for version, index, span in ((self.b, j, new_span), (self.a, i, old_span)):
             quote = quote_touching(version.quotes(index), *span)
             if quote is None:
@@ -418,7 +428,7 @@ class _Comparer:
         parts_span = (first.start, last.end)
         old_span, new_span = (whole_span, parts_span) if kind == "paragraph_split" else (parts_span, whole_span)
         context = _collapse(self.b.text[new_span[0]:new_span[1]])[:_CONTEXT_CHARS]
-        detail: dict[str, Any] = {"pieces": len(parts), "at_sentence_boundary": at_sentence}
+        detail = ChangeDetail(pieces=len(parts), at_sentence_boundary=at_sentence)
         if not at_sentence:
             detail["differences"] = ["paragraph break inside a sentence"]
         self.add(kind if at_sentence else "layout", COSMETIC, old_span, new_span, context, detail, with_text=False)

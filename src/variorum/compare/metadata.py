@@ -15,10 +15,9 @@ engine. What an extractor found only as metadata is compared here, as a pre-pass
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from variorum.article import Article
-from variorum.compare.model import COSMETIC, MAJOR, Change
+from variorum.compare.model import COSMETIC, MAJOR, Change, ChangeDetail
 from variorum.text.frontmatter import BYLINE, HEADLINE
 from variorum.text.tokens import fold_text
 from variorum.text.urls import original_url
@@ -69,6 +68,6 @@ def metadata_changes(old: Article, new: Article) -> list[Change]:
     for name in ("published", "modified"):
         before_date, after_date = _field(old, name), _field(new, name)
         if before_date and after_date and before_date != after_date:
-            detail: dict[str, Any] = {"field": name, "old_value": before_date, "new_value": after_date}
+            detail = ChangeDetail(field=name, old_value=before_date, new_value=after_date)
             changes.append(Change("date", COSMETIC, before_date, after_date, None, None, name, detail))
     return changes

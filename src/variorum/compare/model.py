@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Final, Literal, TypedDict, get_args
+from typing import Any, Final, Literal, Required, TypedDict, get_args
 
 from variorum.article import Article
 
@@ -36,6 +36,58 @@ class Summary(TypedDict):
 
 Span = tuple[int, int]
 
+LinkPartName = Literal["archive", "scheme", "host", "date", "path", "query", "fragment"]
+
+
+class LinkPart(TypedDict, total=False):
+    """One part of a link's target that differs (``detail["changed"]`` of a ``link`` change): an archive
+    capture, the scheme, the host, a date or other path segments, the query (with the names of the
+    ``parameters`` that changed), the fragment."""
+
+    part: Required[LinkPartName]
+    old: Required[str | None]
+    new: Required[str | None]
+    parameters: list[str]
+
+
+class QuoteDetail(TypedDict):
+    """The quotation an edit lies in or touches, and who it is attributed to (``None``: nobody named)."""
+
+    quote: str
+    speaker: str | None
+
+
+class ChangeDetail(TypedDict, total=False):
+    """The kind-specific facts of a :class:`Change` (docs/json.md lists which kind has which)."""
+
+    # link
+    old_url: str | None
+    new_url: str | None
+    same_link: bool
+    changed: list[LinkPart]
+    # quote, and punctuation inside or next to a quotation
+    quote: str
+    speaker: str | None
+    # punctuation: the marks on each side
+    old: str
+    new: str
+    # number, date: the values read on each side; the metadata field a date or headline came from
+    old_value: str
+    new_value: str
+    field: str
+    # spelling, wording
+    case_only: bool
+    variant: Literal["british_american"]
+    negation: bool
+    # moved and added paragraphs: the offset in A they stand after; moves: whether the paragraph was edited
+    insert_at: int
+    edited: bool
+    # page furniture (a teaser, a stamp) and layout: what kind, what differs; splits and merges
+    furniture: str
+    differences: list[str]
+    pieces: int
+    at_sentence_boundary: bool
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -54,7 +106,7 @@ class Change:
     old_span: Span | None
     new_span: Span | None
     context: str = ""
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: ChangeDetail = field(default_factory=lambda: ChangeDetail())
 
     @property
     def substantive(self) -> bool:
