@@ -284,3 +284,15 @@ def test_progress_console_on_a_pipe_follows_rich_and_the_color_option(
     for name, value in setting.items():
         monkeypatch.setenv(name, value)
     assert (console.progress_console() is not None) is shown
+
+
+def test_command_line_choices_are_the_cores_values() -> None:
+    """The CLI's choice enums (Typer needs Enum classes) hold exactly the values the core accepts, so the
+    two cannot drift apart."""
+    from variorum.cli.common import Significance
+    from variorum.cli.dedup import Keep, Level, Measure
+    from variorum.compare.model import SIGNIFICANCES
+    from variorum.dedup.cluster import KEEP, LEVELS, MEASURES
+
+    for choices, values in ((Significance, SIGNIFICANCES), (Measure, MEASURES), (Keep, KEEP), (Level, LEVELS)):
+        assert [member.value for member in choices] == list(values), choices
