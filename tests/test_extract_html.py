@@ -218,3 +218,22 @@ def test_trafilatura_settings_are_read_once_per_process(monkeypatch: pytest.Monk
     first, second = article_from_html(page), article_from_html(page)
     assert first == second and first.title == "Rain"
     assert len(reads) <= 1
+
+
+def test_copyright_lines_and_terms_notices_inside_the_article_are_left_out() -> None:
+    """A site's legal lines, kept by trafilatura when they sit inside the article (a brief's page is mostly
+    them), are not the story: sister sites share them, and next year's copyright is not an edit. Prose that
+    talks about a privacy policy stays."""
+    prose = ("The company said its new privacy policy, which users must accept by March, lets it share "
+             "location data with advertisers, a change regulators in three countries are now examining.")
+    page = (f"<html><head><title>Rain expected</title></head><body><article><h1>Rain expected</h1>"
+            f"<p>{BODY_ONE}</p><p>{prose}</p><p>{BODY_TWO}</p>"
+            "<p>© 2019 Planet Media Group. All rights reserved.</p>"
+            "<p>Registration on or use of this site constitutes acceptance of our User Agreement and Privacy "
+            "Policy.</p><p>The material on this site may not be reproduced, distributed or transmitted, except "
+            "with the prior written permission of Planet Media Group.</p>"
+            "<p>Community Rules apply to all content you upload or otherwise submit to this site.</p>"
+            "</article></body></html>")
+    article = article_from_html(page)
+    assert article.paragraphs[1] == prose
+    assert not any(word in article.text for word in ("©", "Registration", "reproduced", "Community Rules"))

@@ -7,7 +7,7 @@ and elements whose class or id names a furniture role (related, newsletter, cook
 unless the element holds a good share of the page's prose, so that a class on the article's wrapper never
 drops the story. The functions below then judge each block trafilatura kept: link lists and link-only lines
 (related stories, "Read more: …" teasers), gallery and player labels ("View Gallery", "Play Video"), calls
-to action (newsletter, follow us, download the app), date stamps ("Last updated Dec 23, 2016 10:56 PM EST",
+to action (newsletter, follow us, download the app), copyright lines and terms notices, date stamps ("Last updated Dec 23, 2016 10:56 PM EST",
 kept as the modified date) and bare URLs or timestamps are not body text.
 """
 
@@ -179,6 +179,21 @@ def is_call_to_action(text: str) -> bool:
     if len(text.split(None, _CALL_TO_ACTION_WORDS)) > _CALL_TO_ACTION_WORDS:
         return False
     return bool(_CALL_TO_ACTION_RE.search(text)) and bool(_CALL_TO_ACTION_OBJECT_RE.search(text))
+
+
+_LEGAL_NOTICE_RE = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b)\s*(?:\d{4}|by\b)|\ball rights reserved\b"
+    r"|\bmay not be (?:re)?(?:produced|published|distributed|printed)\b"
+    r"|\bconstitutes (?:your )?acceptance of\b|\bcommunity (?:rules|guidelines|standards) apply\b",
+    re.I,
+)
+_LEGAL_NOTICE_WORDS = 60
+
+
+def is_legal_notice(text: str) -> bool:
+    """A site's copyright line or terms notice ("© 2019 Example Media. All rights reserved.", "Use of this site
+    constitutes acceptance of our User Agreement"): the same on every page of a site and of its sister sites."""
+    return len(text.split(None, _LEGAL_NOTICE_WORDS)) <= _LEGAL_NOTICE_WORDS and bool(_LEGAL_NOTICE_RE.search(text))
 
 
 def is_media_label(text: str) -> bool:

@@ -39,6 +39,7 @@ from variorum.extract.furniture import (
     date_stamp,
     is_bare_reference,
     is_call_to_action,
+    is_legal_notice,
     is_link_block,
     is_media_label,
     prune_furniture,
@@ -217,7 +218,7 @@ def _judge(blocks: list[_Block], page_captions: set[str]) -> list[str]:
         if date_stamp(text) is not None:
             block.dropped = True
             stamps.append(text)
-        elif (is_bare_reference(text) or is_call_to_action(text) or is_media_label(text)
+        elif (is_bare_reference(text) or is_call_to_action(text) or is_media_label(text) or is_legal_notice(text)
               or is_link_block(text, [anchor for anchor, _ in block.links])):
             block.dropped = True
         elif text in page_captions:
