@@ -5,15 +5,18 @@ real news pages), built from the 181 real pages of ../shared/corpora/article-ext
 
 - **sites**: each of 30 real pages serves as a site's template — its navigation, boxes and footer kept,
   the article's paragraphs replaced by another story's — plus furniture that a site repeats on every
-  article page and that extractors keep: a newsletter sign-up, a share line, a standard author bio, a
-  "most read" list of the site's own headlines, all inside the article element;
+  article page: a newsletter sign-up, a share line, a standard author bio, a "most read" list of the
+  site's own headlines, all inside the article element, in elements whose class names their role on half
+  the sites and bare on the others (where only the site-template rule can tell them);
 - **stories**: the benchmark's own article texts (its ground truth);
 - **hard negatives**: every site runs four different stories and one two-sentence brief, whose extracted
   text is mostly that site's furniture;
 - **copies**: 45 stories appear on two or three other sites as exact copies, trimmed copies (the first 60%
   of the paragraphs), extended copies (two paragraphs of local reporting added) and block copies (three
   paragraphs of local reporting around half of the wire story);
-- the original pages as they are, but for those whose paragraphs serve as the local reporting above.
+- the original pages as they are, but for those whose paragraphs serve as the local reporting above and
+  the templates (what a template keeps of its own article — headings, lists, pull quotes — is that
+  site's furniture here, as a live blog's stream or a gallery's captions are on real sites).
 
 Every page is written as an ``.html`` file with its site's canonical URL and read by ``variorum dedup``
 with its defaults, as a user would run it. Printed: copies found (a copy is found when it ends in its
@@ -79,11 +82,12 @@ def _headline(paragraphs: list[str]) -> str:
     return " ".join(words).rstrip(",.;:") if words else "News"
 
 
-def _site_furniture(site: str, rng: random.Random, headlines: list[str]) -> list[str]:
-    """What one site repeats inside every article: the same each time, so it is the site's, not the story's."""
+def _site_furniture(site: str, rng: random.Random, headlines: list[str], marked: bool) -> list[str]:
+    """What one site repeats inside every article: the same each time, so it is the site's, not the story's.
+    ``marked``: in elements whose class names their role (which the extractor prunes), else bare."""
     writer = f"{rng.choice(_FIRST_NAMES)} {rng.choice(_LAST_NAMES)}"
     most_read = "".join(f"<li><a href='https://{site}/news/{i}/'>{h}</a></li>" for i, h in enumerate(headlines))
-    return [
+    furniture = [
         f"<p class='newsletter'>Get the {site} morning briefing: the day's top stories from {rng.choice(_TOWNS)} "
         "and beyond, delivered to your inbox every weekday before 7 a.m. Sign up now, it is free.</p>",
         "<p class='share'>Share this story on Facebook, Twitter and by email. Comment below and follow us for "
@@ -92,6 +96,7 @@ def _site_furniture(site: str, rng: random.Random, headlines: list[str]) -> list
         f"at newsroom@{site} or on social media, and send tips about stories we should look into.</p>",
         f"<div class='most-read'><h3>Most read</h3><ul>{most_read}</ul></div>",
     ]
+    return furniture if marked else [re.sub(r" class='[^']*'", "", markup) for markup in furniture]
 
 
 class LocalReporting:
@@ -110,28 +115,32 @@ class LocalReporting:
         return [" ".join(sentences[:2])]
 
 
-def _render_page(template: lxml.html.HtmlElement, site: str, slug: str, headline: str, paragraphs: list[str],
-                 furniture: list[str]) -> str:
-    """``template`` with its article's paragraphs replaced by ``paragraphs`` and the site's furniture, its
-    headline and titles set to ``headline``, and a canonical URL on ``site``."""
+def _render_page(template: lxml.html.HtmlElement, own_text: str, site: str, slug: str, headline: str,
+                 paragraphs: list[str], furniture: list[str]) -> str:
+    """``template`` with its article's paragraphs (those whose text is in ``own_text``, the template's
+    labelled article) replaced by ``paragraphs`` and the site's furniture, its headline and titles set to
+    ``headline``, and a canonical URL on ``site``."""
     root = copy.deepcopy(template)
     for element in root.xpath("//script | //style | //noscript"):
         element.drop_tree()
     container = article_container(root)
-    own = [p for p in container.iter("p") if not p.findall(".//p")]
-    anchor = lxml.html.Element("div")
-    if own:
-        own[0].addprevious(anchor)
-        for paragraph in own:
-            paragraph.drop_tree()
-    else:
-        container.append(anchor)
+    squashed = " ".join(own_text.split())
+    own = [p for p in container.iter("p") if not p.findall(".//p")
+           and len(p.text_content().split()) >= 5 and " ".join(p.text_content().split()) in squashed]
+    pieces = []
     for text in paragraphs:
         element = lxml.html.Element("p")
         element.text = text
-        anchor.append(element)
-    for markup in furniture:
-        anchor.append(lxml.html.fragment_fromstring(markup))
+        pieces.append(element)
+    pieces += [lxml.html.fragment_fromstring(markup) for markup in furniture]
+    for piece in pieces:  # where the template's first paragraph stood, as its siblings
+        piece.tail = "\n"
+        if own:
+            own[0].addprevious(piece)
+        else:
+            container.append(piece)
+    for paragraph in own:
+        paragraph.drop_tree()
     for heading in root.xpath("//h1"):
         heading.text, heading[:] = headline, []
     for title in root.xpath("//title"):
@@ -162,11 +171,17 @@ def build(corpus: Path, folder: Path, seed: int = 14) -> list[Page]:
             root = lxml.html.document_fromstring(raw[key])
         except (ValueError, lxml.etree.ParserError):
             continue
-        if len([p for p in article_container(root).iter("p") if len(p.text_content().split()) >= 15]) >= 3:
+        body = " ".join((truth[key].get("articleBody") or "").split())
+        if len([p for p in article_container(root).iter("p") if len(p.text_content().split()) >= 15
+                and " ".join(p.text_content().split()) in body]) >= 3:
             templates.append((key, root))
     rng.shuffle(templates)
     sites = [(f"site{n:02d}.example", root) for n, (_, root) in enumerate(templates[:SITES])]
-    story_keys = sorted(stories)
+    own_text = {f"site{n:02d}.example": truth[key].get("articleBody") or "" for n, (key, _) in enumerate(templates[:SITES])}
+    # A template keeps what of its own article is not in paragraphs (headings, lists, quotes), so its
+    # story is neither a story here nor an original page: it is part of that site's template.
+    template_keys = {key for key, _ in templates[:SITES]}
+    story_keys = sorted(set(stories) - template_keys)
     rng.shuffle(story_keys)
     pages: list[Page] = []
 
@@ -174,7 +189,8 @@ def build(corpus: Path, folder: Path, seed: int = 14) -> list[Page]:
               brief: bool = False, variant: str = "") -> None:
         name = f"{site}-{len(pages):04d}.html"
         slug = re.sub(r"[^a-z0-9]+", "-", _headline(paragraphs).lower()).strip("-")[:60] + f"-{len(pages)}"
-        (folder / name).write_text(_render_page(template, site, slug, _headline(paragraphs), paragraphs, furniture),
+        (folder / name).write_text(_render_page(template, own_text[site], site, slug, _headline(paragraphs), paragraphs,
+                                                furniture),
                                    encoding="utf-8")
         pages.append(Page(name, site, story, brief, variant))
 
@@ -187,7 +203,8 @@ def build(corpus: Path, folder: Path, seed: int = 14) -> list[Page]:
     for site, template in sites:
         chosen = [next(own_stories) for _ in range(STORIES_PER_SITE)]
         site_stories[site] = chosen
-        furniture_of[site] = _site_furniture(site, rng, [_headline(stories[k]) for k in chosen])
+        furniture_of[site] = _site_furniture(site, rng, [_headline(stories[k]) for k in chosen],
+                                              marked=len(furniture_of) % 2 == 0)
         for key in chosen:
             write(site, template, key, stories[key], furniture_of[site])
         brief = f"brief-{site}"
@@ -209,8 +226,8 @@ def build(corpus: Path, folder: Path, seed: int = 14) -> list[Page]:
                 paragraphs = local.take(2) + half + local.take(1)
             write(site, templates_by_site[site], key, paragraphs, furniture_of[site], variant=variant)
     for key, html in raw.items():  # the originals (each its own story, on its own site), but for those
-        if key in unused:              # whose paragraphs are the local reporting above
-            continue
+        if key in unused or key in template_keys:  # whose paragraphs are the local reporting above,
+            continue                                  # and the templates' own
         name = f"original-{key[:12]}.html"
         (folder / name).write_text(html, encoding="utf-8")
         pages.append(Page(name, f"original-{key}", f"original-{key}"))

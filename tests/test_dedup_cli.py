@@ -240,3 +240,25 @@ def test_level_copy_keeps_only_copies_and_json_reports_levels(run_cli, tmp_path:
     data = json.loads(out)
     assert data["parameters"]["level"] == "copy"
     assert [sorted(m["id"] for m in c["members"]) for c in data["clusters"]] == [["copy", "story"]]
+
+
+def test_briefs_of_sister_sites_sharing_a_legal_footer_stay_apart(run_cli, tmp_path: Path) -> None:
+    """Two sister papers print the same terms notice inside the article; on a two-sentence brief it is most
+    of the extracted text, which no per-site rule can learn (one page per site). The extractor leaves such
+    notices out, so the two briefs are two stories."""
+    footer = ("<p>Registration on or use of this site constitutes acceptance of our User Agreement, Privacy Policy "
+              "and Cookie Statement, and Your California Privacy Rights.</p><p>© 2019 {site}. All rights reserved "
+              "(About Us). The material on this site may not be reproduced, distributed, transmitted, cached or "
+              "otherwise used, except with the prior written permission of {site}.</p><p>Community Rules apply to "
+              "all content you upload or otherwise submit to this site.</p>")
+    briefs = {"nj.example": "The county opened a second testing site on Route 9 on Monday, officials said.",
+              "oregon.example": "A rockslide closed Highway 26 near the summit for six hours on Sunday night."}
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for site, brief in briefs.items():
+        (folder / f"{site}.html").write_text(
+            f"<html><head><title>Brief</title><link rel='canonical' href='https://{site}/news/brief/'></head>"
+            f"<body><article><h1>Brief</h1><p>{brief}</p>{footer.format(site=site)}</article></body></html>",
+            encoding="utf-8")
+    status, out, _ = run_cli("dedup", str(folder), "-f", "json")
+    assert status == 0 and json.loads(out)["clusters"] == []
