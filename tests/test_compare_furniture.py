@@ -265,3 +265,22 @@ def test_capturegen_edits_the_headline_wherever_the_page_shows_it() -> None:
                   json.loads(new.xpath("//script[contains(@type, 'ld+json')]")[0].text)["headline"]]
         expected = pair.new_headline if in_title else pair.old_headline
         assert titles == [f"{expected} | Example News", expected, expected]
+
+
+def test_two_captures_of_a_page_written_in_div_paragraphs_keep_the_text_before_their_links(tmp_path: Path) -> None:
+    """A real CNN page of the shared corpus writes its paragraphs as ``<div>``s with links inside; in one of
+    two captures of it (other furniture, rewritten links) trafilatura used to drop the text before each
+    paragraph's first link ("CNBC reportedthat …"), a false alarm of five changes."""
+    import gzip
+
+    from helpers import EXTRACTION_CORPUS, GROUND_TRUTH
+
+    if not GROUND_TRUTH.exists():
+        pytest.skip(f"shared article corpus not found at {EXTRACTION_CORPUS}")
+    (page,) = (EXTRACTION_CORPUS / "html").glob("d605bdef2cde*.html.gz")
+    url = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))[page.name.split(".")[0]]["url"]
+    pair = capture_pair(gzip.decompress(page.read_bytes()).decode("utf-8"), url, "d605bdef2cde", IDENTICAL)
+    assert pair is not None
+    result = _diff(pair, tmp_path)
+    assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
+    assert "mixed in early trading Tuesday after CNBC reported that the mood" in result.b.text

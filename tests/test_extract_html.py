@@ -237,3 +237,16 @@ def test_copyright_lines_and_terms_notices_inside_the_article_are_left_out() -> 
     article = article_from_html(page)
     assert article.paragraphs[1] == prose
     assert not any(word in article.text for word in ("©", "Registration", "reproduced", "Community Rules"))
+
+
+@pytest.mark.parametrize(("text", "furniture"), [
+    ("You have been successfully subscribed!", True),
+    ("There was a problem subscribing you to the newsletter. Double check your email and try again.", True),
+    ("Sign up for our morning newsletter.", True),
+    ("The union said 4,000 members had subscribed to the strike fund by Friday.", False),
+    ("Readers who signed up early were charged twice, the company said.", False),
+])
+def test_calls_to_action_and_sign_up_form_messages(text: str, furniture: bool) -> None:
+    from variorum.extract.furniture import is_call_to_action
+
+    assert is_call_to_action(text) is furniture

@@ -70,6 +70,12 @@ _CALL_TO_ACTION_OBJECT_RE = re.compile(
     re.I,
 )
 _CALL_TO_ACTION_WORDS = 40
+_FORM_MESSAGE_RE = re.compile(
+    r"\b(?:you have been|you are|you['’]re) (?:now )?(?:successfully )?(?:subscribed|signed up)\b"
+    r"|\b(?:problem|error) subscribing\b|\bthanks?(?: you)? for subscribing\b",
+    re.I,
+)
+"""A sign-up form's own messages, in the page for when they are needed: "You have been successfully subscribed!"."""
 _MEDIA_LABEL_RE = re.compile(
     r"^\W*(?:(?:view|open|see|launch|browse)\s+(?:the\s+|full\s+|all\s+)?(?:gallery|slideshow|photos|images)|"
     r"(?:play|watch)\s+(?:the\s+)?video)\b",
@@ -175,9 +181,12 @@ def date_stamp(text: str) -> str | None:
 
 
 def is_call_to_action(text: str) -> bool:
-    """A short line asking the reader to subscribe, follow, download, listen or watch."""
+    """A short line asking the reader to subscribe, follow, download, listen or watch, or a sign-up form's
+    message."""
     if len(text.split(None, _CALL_TO_ACTION_WORDS)) > _CALL_TO_ACTION_WORDS:
         return False
+    if _FORM_MESSAGE_RE.search(text):
+        return True
     return bool(_CALL_TO_ACTION_RE.search(text)) and bool(_CALL_TO_ACTION_OBJECT_RE.search(text))
 
 

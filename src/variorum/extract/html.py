@@ -96,6 +96,27 @@ def _empty_blocks_as_breaks(tree: lxml.html.HtmlElement) -> None:
             div.getparent().replace(div, line_break)
 
 
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "br", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+                          "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"})
+
+
+def _text_divs_as_paragraphs(tree: lxml.html.HtmlElement) -> None:
+    """Make a ``<div>`` that holds only text and inline elements a ``<p>``: sites that write paragraphs as
+    divs (``<div class="zn-body__paragraph">The … after <a>CNBC reported</a> that …</div>``) lose the text
+    before the first link in some captures and not in others, as trafilatura reads such a div.
+
+    >>> tree = lxml.html.fromstring("<div><div class='para'>Officials <a href='/r'>said</a> so.</div>"
+    ...                             "<div><p>A paragraph.</p></div><div><a href='/'>Home</a></div></div>")
+    >>> _text_divs_as_paragraphs(tree)
+    >>> lxml.html.tostring(tree, encoding="unicode")
+    '<div><p class="para">Officials <a href="/r">said</a> so.</p><div><p>A paragraph.</p></div><div><a href="/">Home</a></div></div>'
+    """
+    for div in tree.iter("div"):
+        if all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in div) and (
+                (div.text or "").strip() or any((child.tail or "").strip() for child in div)):
+            div.tag = "p"
+
+
 @cache
 def _trafilatura() -> tuple[Callable[..., Any], Any]:
     """trafilatura's ``bare_extraction`` and our settings for it, loaded on first use (loading trafilatura
@@ -409,6 +430,7 @@ def article_from_html(
     pruned = copy.deepcopy(tree)
     prune_furniture(pruned)
     _empty_blocks_as_breaks(pruned)
+    _text_divs_as_paragraphs(pruned)
     bare_extraction, config = _trafilatura()
     document = bare_extraction(
         pruned, url=url, include_comments=False, include_links=True, include_images=False,
