@@ -432,9 +432,12 @@ def article_from_html(
     _empty_blocks_as_breaks(pruned)
     _text_divs_as_paragraphs(pruned)
     bare_extraction, config = _trafilatura()
+    # Recall mode keeps trafilatura's own extraction over 1,500 characters instead of weighing it against its
+    # readability fallback by counts (tables against paragraphs) that a page's furniture changes from one
+    # capture to the next (docs/extract.md).
     document = bare_extraction(
         pruned, url=url, include_comments=False, include_links=True, include_images=False,
-        include_tables=True, with_metadata=True, deduplicate=False, config=config,
+        include_tables=True, with_metadata=True, deduplicate=False, config=config, favor_recall=True,
     )
     if document is None or getattr(document, "body", None) is None:
         return Article.from_parts([], language=_language(tree, None), **metadata)
