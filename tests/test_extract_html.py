@@ -250,3 +250,14 @@ def test_calls_to_action_and_sign_up_form_messages(text: str, furniture: bool) -
     from variorum.extract.furniture import is_call_to_action
 
     assert is_call_to_action(text) is furniture
+
+
+def test_a_class_naming_a_caption_feature_on_the_page_wrapper_makes_no_captions() -> None:
+    """Gizmodo's ``<body class="… f_caption_muted_videos_on …">``: the body is not a caption, so its short
+    lines (a teaser between paragraphs) are not captions; a figcaption still is."""
+    page = ("<html><body class='permalink f_caption_muted_videos_on'>\n<article><h1>Rain expected</h1>\n"
+            f"<p>{BODY_ONE}</p>\n<p><a href='/news/x'>CBSN</a> Senator unveils plan to cut drug prices</p>\n"
+            "<figure><img src='/c.jpg'><figcaption>Clouds over the city on Monday.</figcaption></figure>\n"
+            f"<p>{BODY_TWO}</p>\n</article></body></html>")
+    article = article_from_html(page)
+    assert article.texts_of("caption") == ["Clouds over the city on Monday."]

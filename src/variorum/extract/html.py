@@ -65,6 +65,9 @@ _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _BLOCK_TAGS = {"p", "head", "quote", "item", "code", "row"}
 _SOURCE_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dd", "td")
 _CAPTION_WORDS = frozenset({"caption", "captions", "credit", "credits", "cutline", "figcaption"})
+_NEVER_CAPTIONS = frozenset({"html", "head", "body", "main", "article"})
+_CAPTION_MAX_WORDS = 120
+"""More words than this in an element are not one caption (the longest captions are a few sentences)."""
 _WORD_RE = re.compile(r"\w+")
 _KEY_OPENING = 240
 """Characters of a text read for its match key before the rest is (at most 60 letters and digits are kept)."""
@@ -218,13 +221,18 @@ def _output_blocks(body: etree._Element) -> list[_Block]:
 
 
 def _page_captions(tree: lxml.html.HtmlElement) -> set[str]:
-    """Every caption and photo credit the page marks as such (``figcaption``, caption/credit classes)."""
+    """Every caption and photo credit the page marks as such (``figcaption``, caption/credit classes). An
+    element holding more than a caption's words is a wrapper whose class names a feature, not a caption
+    (Gizmodo's ``<body class="… f_caption_muted_videos_on …">``)."""
     found: set[str] = set()
     for element in tree.iter():
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or element.tag in _NEVER_CAPTIONS:
             continue
         if element.tag == "figcaption" or not class_words(element).isdisjoint(_CAPTION_WORDS):
-            text = _lines(element.text_content())
+            content = element.text_content()
+            if len(content.split(None, _CAPTION_MAX_WORDS)) > _CAPTION_MAX_WORDS:
+                continue
+            text = _lines(content)
             if text:
                 found.add(flat(text))
                 found.update(flat(line) for line in text.split("\n") if line.strip())
