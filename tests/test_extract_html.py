@@ -261,3 +261,19 @@ def test_a_class_naming_a_caption_feature_on_the_page_wrapper_makes_no_captions(
             f"<p>{BODY_TWO}</p>\n</article></body></html>")
     article = article_from_html(page)
     assert article.texts_of("caption") == ["Clouds over the city on Monday."]
+
+
+def test_the_web_archive_banner_and_a_masthead_heading_are_not_the_article() -> None:
+    """A Wayback capture's banner (its text, the site's logo alt texts around it) and a masthead ``<h1>`` that
+    only names the site (og:site_name) are neither paragraphs, captions nor a standfirst."""
+    page = ("<html><head><title>September 2018 open thread - The GiveWell Blog</title>"
+            "<meta property='og:site_name' content='The GiveWell Blog'></head><body>\n"
+            "<div id='wm-ipp-base'><div id='wm-ipp'>The Wayback Machine - http://web.archive.org/web/2016/x "
+            "74 captures<img src='/l.png' alt='Available On App Store'></div></div>\n"
+            "<article><h1 class='title'>The GiveWell Blog</h1>\n<h2>September 2018 open thread</h2>\n"
+            f"<p>{BODY_ONE}</p>\n<p>{BODY_TWO}</p></article>\n"
+            "</body></html>")
+    article = article_from_html(page, url="https://blog.givewell.org/2018/09/10/september-2018-open-thread/")
+    assert "Wayback" not in article.text and "App Store" not in article.text
+    assert "The GiveWell Blog" not in article.text
+    assert article.paragraphs[0].startswith("It will rain tomorrow")

@@ -212,6 +212,14 @@ def _run_in_teaser(article: Article, start: int, end: int) -> bool:
                and (own is None or link_key(link.href) != own) for link in article.links)
 
 
+def _run_in_label(article: Article, start: int, end: int) -> bool:
+    """True when ``article.text[start:end]`` is a gallery or video label run into the article's text after a
+    sentence ("… by helicopter.View Gallery 12 photos")."""
+    text = article.text[start:end].strip()
+    before = article.text[:start].rstrip()
+    return bool(text) and is_media_label(text) and (not before or ends_sentence(before))
+
+
 def _inserted(old_text: str, new_text: str) -> tuple[int, int, int, int]:
     """The part of each side that differs once their common beginning and end are taken off:
     ``(old start, old end, new start, new end)`` as offsets into each side."""
@@ -229,7 +237,8 @@ def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_sp
     """Why a word-level edit is page furniture run into the article's text, or None: ``stamp`` inside a
     date stamp on both sides; ``inline`` when its sides are equal once the anchors of links to other pages
     and stamps are taken out; ``teaser`` when it only adds or removes a run-in teaser line (see
-    :func:`_run_in_teaser`)."""
+    :func:`_run_in_teaser`); ``media`` when it only adds or removes a gallery or video label after a
+    sentence."""
     if _inside_stamp(old, old_span) and _inside_stamp(new, new_span):
         return STAMP
     old_rest, old_removed = _taken_out(old, old_span)
@@ -242,6 +251,10 @@ def furniture_edit(old: Article, old_span: tuple[int, int], new: Article, new_sp
         return TEASER
     if new_start == new_end and _run_in_teaser(old, old_span[0] + old_start, old_span[0] + old_end):
         return TEASER
+    if old_start == old_end and _run_in_label(new, new_span[0] + new_start, new_span[0] + new_end):
+        return MEDIA
+    if new_start == new_end and _run_in_label(old, old_span[0] + old_start, old_span[0] + old_end):
+        return MEDIA
     return None
 
 

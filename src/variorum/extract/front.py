@@ -80,6 +80,11 @@ class FrontMatter:
     byline: str | None = None
     standfirst: str | None = None
     modified: str | None = None
+    site_keys: frozenset[str] = frozenset()  # the keys of the site's names (metadata, host): see names_site
+
+    def names_site(self, text: str) -> bool:
+        """True when ``text`` is only the site's name (a masthead such as ``<h1>The GiveWell Blog</h1>``)."""
+        return bool(self.site_keys) and bool(_key(text)) and _names_site(text, set(self.site_keys))
 
 
 def flat(text: str) -> str:
@@ -406,4 +411,5 @@ def read_front_matter(
         byline=_byline(page, anchor, authors),
         standfirst=_standfirst(page, anchor),
         modified=_modified(page) or _stamped(tree, anchor),
+        site_keys=frozenset(site_keys),
     )

@@ -3,6 +3,7 @@
 Two stages. :func:`prune_furniture` removes, before trafilatura looks for the article, the elements whose
 markup says they are not the story: ``aside``, ``nav``, ``footer``, forms and dialogs, hidden elements, ARIA
 landmark roles other than ``main``/``article``, schema.org properties that are metadata (publisher, dates),
+a web archive's banner,
 and elements whose class or id names a furniture role (related, newsletter, cookie, share, promo, bio, …) —
 unless the element holds a good share of the page's prose, so that a class on the article's wrapper never
 drops the story. The functions below then judge each block trafilatura kept: link lists and link-only lines
@@ -98,9 +99,15 @@ def _names_words(classes: str | None, ident: str | None) -> frozenset[str]:
     return frozenset(word.lower() for word in _WORD_RE.findall(f"{classes or ''} {ident or ''}"))
 
 
+_ARCHIVE_BANNER_IDS: Final = frozenset({"wm-ipp-base", "wm-ipp", "wm-ipp-inside", "wm-ipp-print", "donato"})
+"""The ids of the Wayback Machine's banner in a capture: its text and links are the archive's, not the page's."""
+
+
 def _is_furniture(element: lxml.html.HtmlElement) -> bool:
     tag = element.tag
     if tag in _PRUNED_TAGS:
+        return True
+    if element.get("id") in _ARCHIVE_BANNER_IDS:
         return True
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True

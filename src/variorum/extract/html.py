@@ -355,7 +355,8 @@ def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]
         if block.kind == CAPTION:
             body.append((CAPTION, text, []))
         elif block.tag == "head" and not seen_paragraph:
-            if _match_key(text) == headline_key or _match_key(text) == _match_key(front.standfirst or ""):
+            if (_match_key(text) == headline_key or _match_key(text) == _match_key(front.standfirst or "")
+                    or front.names_site(text)):
                 pass
             elif not front.headline and block.rend == "h1" and not parts:
                 parts.append((HEADLINE, text, block.links))
