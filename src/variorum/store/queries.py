@@ -32,7 +32,15 @@ from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.repository import Store
-from variorum.store.search import RANKED, Snippet, matching_articles, query_terms, snippet, snippet_version
+from variorum.store.search import (
+    RANKED,
+    Snippet,
+    matching_articles,
+    newest_matches_postgresql,
+    query_terms,
+    snippet,
+    snippet_version,
+)
 
 MAX_PAGE_SIZE = 200
 _HOST_RE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}$", re.IGNORECASE)
@@ -306,10 +314,14 @@ def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnEle
 
     end = wanted.offset + wanted.limit
     with store.session() as session:
-        window = session.execute(newest_first(matches.c.article_id, matches.c.rank).limit(RANKED + 1)).all()
+        if store.dialect == "postgresql":
+            window = newest_matches_postgresql(session, wanted.q, RANKED + 1, conditions)
+        else:
+            window = [(match.article_id, match.rank) for match in session.execute(
+                newest_first(matches.c.article_id, matches.c.rank).limit(RANKED + 1))]
         more = len(window) > RANKED
-        best_first = sorted(window[:RANKED], key=lambda match: (match.rank, -match.article_id))
-        ids = [match.article_id for match in best_first[wanted.offset:end]]
+        best_first = sorted(window[:RANKED], key=lambda match: (match[1], -match[0]))
+        ids = [article_id for article_id, _rank in best_first[wanted.offset:end]]
         if more and end > RANKED:
             start = max(wanted.offset, RANKED)
             ids += session.scalars(newest_first(matches.c.article_id).limit(end - start).offset(start))
