@@ -413,6 +413,42 @@ def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
     return points
 
 
+@dataclass(frozen=True, slots=True)
+class VersionHead:
+    """A version's number, fetch time and headline: what a comparison's column heads show."""
+
+    version: int
+    fetched_at: datetime
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHeads:
+    """An article's id, URL and title with the heads of its versions, oldest first: what a comparison page
+    needs of its history (none of the texts, the raw pages or the stored comparisons :func:`timeline` reads)."""
+
+    id: int
+    url: str
+    title: str | None
+    versions: list[VersionHead]
+
+
+def article_heads(store: Store, article_id: int) -> ArticleHeads | None:
+    """The article ``article_id`` and its versions' heads, or ``None`` when there is no such article."""
+    query = (
+        select(StoredArticle.url, StoredArticle.title, Version.seq, Version.fetched_at,
+               Version.article_json["title"].as_string())
+        .outerjoin(Version, Version.article_id == StoredArticle.id)
+        .where(StoredArticle.id == article_id).order_by(Version.seq)
+    )
+    with store.session() as session:
+        rows = session.execute(query).all()
+    if not rows:
+        return None
+    heads = [VersionHead(seq, fetched_at, title) for _url, _title, seq, fetched_at, title in rows if seq is not None]
+    return ArticleHeads(article_id, rows[0][0], rows[0][1], heads)
+
+
 def fingerprint(store: Store) -> tuple[int, int]:
     """``(versions, highest version id)``: changes whenever a version is stored or deleted, so results
     computed from the versions can be cached under it."""
@@ -479,6 +515,7 @@ def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
 
 __all__ = [
     "ArticleFilter",
+    "ArticleHeads",
     "ArticlePage",
     "ArticleRow",
     "ClusterIds",
@@ -486,8 +523,10 @@ __all__ = [
     "LatestText",
     "StoryCluster",
     "TimelinePoint",
+    "VersionHead",
     "article_by_id",
     "article_counts_by_source",
+    "article_heads",
     "article_ids",
     "fingerprint",
     "latest_texts",
