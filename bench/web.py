@@ -250,14 +250,14 @@ def new_comparisons(backend: str) -> dict[str, float]:
 def comparisons(backends: list[str]) -> None:
     """The comparison page and its JSON, now and before the rework, in turn, twice per back end."""
     print("comparison page (HTML) and its JSON, median ms of 5 warm requests of 12 comparisons (6 corpus articles, "
-          f"3 versions each); before = {BEFORE_REWORK}, run in turn: before, now, before, now")
+          f"3 versions each), wall clock and CPU; before = {BEFORE_REWORK}, run in turn: before, now, before, now")
     with code_before_rework() as source:
         for backend in backends:
             for round_ in (1, 2):
                 before, now = old_comparisons(source, backend), new_comparisons(backend)
                 print(f"  {backend:<10} round {round_}: " + "; ".join(
-                    f"{name} {now[name]:.1f} ms now vs {before[name]:.1f} ms before ({now[name] / before[name]:.2f}x)"
-                    for name in ("page", "json")), flush=True)
+                    f"{name} {now[name]:.2f} ms now vs {before[name]:.2f} ms before ({now[name] / before[name]:.2f}x)"
+                    for name in ("page", "page cpu", "json", "json cpu")), flush=True)
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ def _version() -> str:
 def _templates() -> Jinja2Templates:
     environment = Environment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: compiled once, never checked again on disk
     )
     environment.filters["safe_href"] = safe_href
     environment.filters["rows_html"] = rows_html  # a comparison's rows: drawn in Python, as macros they were slow

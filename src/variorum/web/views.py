@@ -69,8 +69,8 @@ class ViewRow:
     move: int | None
     cosmetic: bool
 
-    def side_html(self) -> Markup:
-        """The row in the side-by-side view: A's cell beside B's."""
+    def side_html(self) -> str:
+        """The row's HTML in the side-by-side view, A's cell beside B's (its texts already escaped)."""
         if self.status == "moved_from":
             cell_a = _anchors(self.anchors, "a-c") + self._moved_from("#c")
         elif self.status == "moved_to":
@@ -85,12 +85,11 @@ class ViewRow:
             cell_b = _anchors(self.anchors, "c") + (_ADDED if self.status == "added" else "") + _paragraphs(self.b)
         else:
             cell_b = ""
-        return Markup(f'<div class="row {self.status}{" cosmetic" if self.cosmetic else ""}" role="row">\n'
-                      f'<div class="cell a" role="cell">{cell_a}</div>\n<div class="cell b" role="cell">{cell_b}</div>\n'
-                      '</div>\n')
+        return (f'<div class="row {self.status}{" cosmetic" if self.cosmetic else ""}" role="row">\n'
+                f'<div class="cell a" role="cell">{cell_a}</div>\n<div class="cell b" role="cell">{cell_b}</div>\n</div>\n')
 
-    def inline_html(self) -> Markup:
-        """The row in the inline view: B's text with what changed since A."""
+    def inline_html(self) -> str:
+        """The row's HTML in the inline view, B's text with what changed since A (its texts already escaped)."""
         if self.status == "moved_from":
             body = _anchors(self.anchors, "i-a-c") + self._moved_from("#i-c")
         else:
@@ -99,7 +98,7 @@ class ViewRow:
             else:
                 sign = {"removed": _REMOVED, "added": _ADDED}.get(self.status, "")
             body = _anchors(self.anchors, "i-c") + sign + _paragraphs(self.inline)
-        return Markup(f'<div class="irow {self.status}{" cosmetic" if self.cosmetic else ""}">\n{body}\n</div>\n')
+        return f'<div class="irow {self.status}{" cosmetic" if self.cosmetic else ""}">\n{body}\n</div>\n'
 
     def _moved_from(self, link: str) -> str:
         """The note where a moved paragraph was, linking to where it is now (``link``: that anchor's prefix)."""
