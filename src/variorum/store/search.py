@@ -79,9 +79,10 @@ def _postgres_words(query: str) -> str:
 
 
 def _window(session: Session, query: str, conditions: Sequence[ColumnElement[bool]], size: int,
-            below: int | None) -> tuple[list[tuple[int, float]], int | None]:
-    """The matches among the ``size`` newest articles of the index below ``below``, and the lowest id read
-    (``None`` when fewer than ``size`` were left: the walk reached the oldest)."""
+            below: int | None, count: int) -> tuple[list[tuple[int, float]], int | None]:
+    """Up to ``count`` matches, newest first, among the ``size`` newest articles of the index below ``below``
+    (the walk stops when it has them), and the lowest id of the window when it read it all (``None`` when
+    it stopped early, or when fewer than ``size`` were left: the walk reached the oldest)."""
     bound = "WHERE article_id < :below " if below is not None else ""
     walk = text(
         "SELECT article_id, -ts_rank(document, found) AS rank, document @@ found AS hit, n = :size AS last "
@@ -95,12 +96,13 @@ def _window(session: Session, query: str, conditions: Sequence[ColumnElement[boo
     if conditions:
         found = found.join(StoredArticle, StoredArticle.id == rows.c.article_id).where(or_(rows.c.last, wanted))
     matches, lowest = [], None
-    for row in session.execute(found):
+    # the window's rows come in id order: the walk stops at the count-th match (or at the window's end)
+    for row in session.execute(found.order_by(rows.c.article_id.desc()).limit(count + 1)):
         if row.wanted:
             matches.append((row.article_id, row.rank))
         if row.last:
             lowest = row.article_id
-    return sorted(matches, reverse=True), lowest
+    return matches[:count], lowest if len(matches) < count else None
 
 
 def newest_matches_postgresql(session: Session, query: str, limit: int,
@@ -115,12 +117,12 @@ def newest_matches_postgresql(session: Session, query: str, limit: int,
     matches found there say that the rest are within :data:`LONGEST_WALK` more articles, it reads on that
     far, newest first; whatever is still missing comes from the GIN index, older than the articles read.
     """
-    found, lowest = _window(session, query, conditions, FIRST_WINDOW, None)
+    found, lowest = _window(session, query, conditions, FIRST_WINDOW, None, limit)
     need = limit - len(found)
     if need > 0 and lowest is not None and found:
         expected = math.ceil(need * FIRST_WINDOW / len(found) * _MARGIN)
         if expected <= LONGEST_WALK:
-            more, lowest = _window(session, query, conditions, expected, lowest)
+            more, lowest = _window(session, query, conditions, expected, lowest, need)
             found += more
             need = limit - len(found)
     if need > 0 and lowest is not None:
