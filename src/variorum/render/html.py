@@ -47,23 +47,30 @@ def marked_up(text: str, markers: list[Marker], start: int = 0, end: int | None 
 
 class MarkedText:
     """A text and its markers, sorted once, to mark up many ranges of it (the blocks of a row view) as
-    :func:`marked_up` does, each range reading only the markers that start inside it."""
+    :func:`marked_up` does, each range reading only the markers that start inside it. A range without
+    markers is escaped once per ``plain`` (a dict several texts may share: an unchanged paragraph is in both
+    versions and in the inline view)."""
 
-    def __init__(self, text: str, markers: list[Marker]) -> None:
+    def __init__(self, text: str, markers: list[Marker], plain: dict[str, Markup] | None = None) -> None:
         self.text = text
         self.markers = _in_order(markers)
         self.starts = [marker.start for marker in self.markers]
+        self.plain = {} if plain is None else plain
 
     def range(self, start: int, end: int) -> Markup:
         """``marked_up(text, markers, start, end)``."""
         first, last = bisect_left(self.starts, start), bisect_right(self.starts, end)
-        return _marked_up(self.text, self.markers[first:last], start, end)
+        if first < last:
+            return _marked_up(self.text, self.markers[first:last], start, end)
+        piece = self.text[start:end]
+        found = self.plain.get(piece)
+        if found is None:
+            found = self.plain[piece] = Markup(escape(piece))
+        return found
 
 
 def _marked_up(text: str, markers: list[Marker], start: int, end: int) -> Markup:
     """:func:`marked_up` of markers already in order (a marker starting outside the range is skipped)."""
-    if not markers:
-        return Markup(escape(text[start:end]))
     pieces: list[str] = []
     position = start
     for marker in markers:

@@ -197,10 +197,11 @@ def comparison_view(comparison: Comparison, show_cosmetic: bool, view: str | Non
         for number, change in numbered
     ]
     a, b = comparison.a, comparison.b
-    marks_a = MarkedText(a.text, side_markers(numbered, "a", containers=False))
-    marks_b = MarkedText(b.text, side_markers(numbered, "b", containers=False))
-    marks_inline = MarkedText(b.text, inline_markers(numbered, removed_paragraphs=False))
-    marks_removed_inline = MarkedText(a.text, side_markers(numbered, "a", containers=False, anchor="i-c"))
+    plain: dict[str, Markup] = {}  # unmarked paragraphs escaped once, for both sides and the inline view
+    marks_a = MarkedText(a.text, side_markers(numbered, "a", containers=False), plain)
+    marks_b = MarkedText(b.text, side_markers(numbered, "b", containers=False), plain)
+    marks_inline = MarkedText(b.text, inline_markers(numbered, removed_paragraphs=False), plain)
+    marks_removed_inline = MarkedText(a.text, side_markers(numbered, "a", containers=False, anchor="i-c"), plain)
 
     def blocks(article: Article, indexes: tuple[int, ...], marked: MarkedText) -> list[Markup]:
         return [marked.range(article.blocks[i].start, article.blocks[i].end) for i in indexes]
