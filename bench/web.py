@@ -13,9 +13,10 @@ search's SQL (the newest 1,000 matches, ranked) against the unbounded shape it r
 and ranked), and on PostgreSQL against the newest 1,000 read in one statement (whose plan depends on
 statistics) and the first page against the same query with JIT compilation on.
 
-Then the comparison page and its JSON twin (``bench/web_comparison.py``: real corpus articles in three versions,
-requested through the web application), on each back end, against the code before the web rework (commit
-09ccde1, taken from git into a temporary folder and run in a subprocess), in turn: old, new, old, new.
+Then the comparison page and its JSON twin, the list page and the history page (``bench/web_comparison.py``: real
+corpus articles in three versions, requested through the web application), on each back end, against the code
+before the web rework (commit 09ccde1, taken from git into a temporary folder and run in a subprocess), in turn:
+old, new, old, new; wall clock and CPU time.
 
     .venv/bin/python bench/web.py                       # 2,000 and 100,000 articles, both back ends
     .venv/bin/python bench/web.py --articles 20000 --backends sqlite
@@ -250,14 +251,16 @@ def new_comparisons(backend: str) -> dict[str, float]:
 def comparisons(backends: list[str]) -> None:
     """The comparison page and its JSON, now and before the rework, in turn, twice per back end."""
     print("comparison page (HTML) and its JSON, median ms of 5 warm requests of 12 comparisons (6 corpus articles, "
-          f"3 versions each), wall clock and CPU; before = {BEFORE_REWORK}, run in turn: before, now, before, now")
+          f"3 versions each), wall clock and CPU, then the list page (/) and the history page (/articles/ID) of that "
+          f"store; before = {BEFORE_REWORK}, run in turn: before, now, before, now")
     with code_before_rework() as source:
         for backend in backends:
             for round_ in (1, 2):
                 before, now = old_comparisons(source, backend), new_comparisons(backend)
-                print(f"  {backend:<10} round {round_}: " + "; ".join(
-                    f"{name} {now[name]:.2f} ms now vs {before[name]:.2f} ms before ({now[name] / before[name]:.2f}x)"
-                    for name in ("page", "page cpu", "json", "json cpu")), flush=True)
+                for names in (("page", "page cpu", "json", "json cpu"), ("list", "list cpu", "history", "history cpu")):
+                    print(f"  {backend:<10} round {round_}: " + "; ".join(
+                        f"{name} {now[name]:.2f} ms now vs {before[name]:.2f} ms before ({now[name] / before[name]:.2f}x)"
+                        for name in names), flush=True)
 
 
 def main() -> None:

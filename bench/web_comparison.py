@@ -1,4 +1,5 @@
-"""Time the comparison page (``/articles/{id}/compare``) and its JSON twin through the real web application.
+"""Time the comparison page (``/articles/{id}/compare``) and its JSON twin through the real web application,
+and with them the article list (``/``) and the history page (``/articles/{id}``) of the same store.
 
 Real article bodies from the shared extraction corpus (``articleBody`` of ground-truth.json) are each stored in
 three versions with real edits — version 2 rewords a paragraph and ends it with a new sentence (a number and a
@@ -11,7 +12,7 @@ Kept to what the code before the web rework (commit 09ccde1) also offers — ``o
 two routes and, for storing, ``record_fetch`` or the older ``Store.record_version`` that compared by itself — so
 that ``bench/web.py`` can run this very file under that code in a subprocess and print the ratio:
 
-    PYTHONPATH=/tmp/old/src python bench/web_comparison.py URL     # prints {"page": ms, "json": ms, "page cpu": ms, "json cpu": ms}
+    PYTHONPATH=/tmp/old/src python bench/web_comparison.py URL     # prints {"page": ms, "page cpu": ms, "json": ms, …}
 """
 
 from __future__ import annotations
@@ -82,16 +83,17 @@ def fill(store: Any, count: int) -> list[int]:
 
 
 def time_comparisons(url: str, articles: int = 6, repeats: int = 5) -> dict[str, float]:
-    """Median milliseconds of the comparison page and its JSON (wall clock, and CPU as ``"page cpu"`` and
-    ``"json cpu"``) over a freshly filled store at ``url``."""
+    """Median milliseconds of the comparison page, its JSON, the article list (``/``) and the history page
+    (``/articles/{id}``), wall clock and CPU (``"page cpu"``, …), over a freshly filled store at ``url``."""
     store = open_store(url)
     try:
         ids = fill(store, articles)
         client = TestClient(create_app(store))
-        paths = {"page": "/articles/{id}/compare?from={a}&to={b}", "json": "/api/articles/{id}/compare?from={a}&to={b}"}
+        paths = {"page": "/articles/{id}/compare?from={a}&to={b}", "json": "/api/articles/{id}/compare?from={a}&to={b}",
+                 "list": "/", "history": "/articles/{id}"}
         result = {}
         for name, path in paths.items():
-            urls = [path.format(id=i, a=a, b=a + 1) for i in ids for a in (1, 2)]
+            urls = [path.format(id=i, a=a, b=a + 1) for i in ids for a in (1, 2)]  # the list page 12 times
             times, cpu = [], []
             for target in urls:  # warm
                 response = client.get(target)

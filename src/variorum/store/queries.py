@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy.orm import Session
 
 from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
@@ -230,7 +231,7 @@ def _rows_query() -> Select[Any]:
     return select(StoredArticle, versions.label("versions"), last_version.label("last_version_at"))
 
 
-def _significances(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
+def _significances(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
     """Per article, the highest significance among its stored comparisons and the significance of its
     latest one (the change that made its newest version)."""
     if not ids:
@@ -240,13 +241,12 @@ def _significances(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
         select(StoredComparison.article_id, StoredComparison.max_significance, StoredComparison.to_version_id)
         .where(StoredComparison.article_id.in_(ids))
     )
-    with store.session() as session:
-        for article_id, significance, to_version_id in session.execute(query):
-            present, latest_id, latest = found.get(article_id, (set(), -1, significance))
-            present.add(significance)
-            if to_version_id > latest_id:
-                latest_id, latest = to_version_id, significance
-            found[article_id] = (present, latest_id, latest)
+    for article_id, significance, to_version_id in session.execute(query):
+        present, latest_id, latest = found.get(article_id, (set(), -1, significance))
+        present.add(significance)
+        if to_version_id > latest_id:
+            latest_id, latest = to_version_id, significance
+        found[article_id] = (present, latest_id, latest)
     return {
         article_id: (next(s for s in SIGNIFICANCES if s in present), latest)
         for article_id, (present, _latest_id, latest) in found.items()
@@ -348,10 +348,10 @@ def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
     """One article's listing row, or ``None`` when there is no such article."""
     with store.session() as session:
         found = session.execute(_rows_query().where(StoredArticle.id == article_id)).first()
-    if found is None:
-        return None
-    article, count, last = found
-    return _row(article, count, last, _significances(store, [article.id]).get(article.id))
+        if found is None:
+            return None
+        article, count, last = found
+        return _row(article, count, last, _significances(session, [article.id]).get(article.id))
 
 
 def source_by_id(store: Store, source_id: int) -> Source | None:
@@ -509,7 +509,7 @@ def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
         return []
     with store.session() as session:
         fetched = list(session.execute(_rows_query().where(StoredArticle.id.in_(ids))))
-    significances = _significances(store, ids)
+        significances = _significances(session, ids)
     return [_row(article, count, last, significances.get(article.id)) for article, count, last in fetched]
 
 
