@@ -10,11 +10,13 @@ filled (no statistics, dead index rows of the full-text triggers' upserts) and a
 state autovacuum brings a table to soon after a bulk load (the local test server runs with autovacuum off).
 Under each row, ratios measured in turn in the same process (steadier than times on a shared machine): each
 search's SQL (the newest 1,000 matches, ranked) against the unbounded shape it replaced (every match counted
-and ranked), and on PostgreSQL the first page against the same query with JIT compilation on.
+and ranked), and on PostgreSQL against the newest 1,000 read in one statement (whose plan depends on
+statistics) and the first page against the same query with JIT compilation on.
 
-Then the comparison page and its JSON twin (``bench/web_comparison.py``: real corpus articles in three versions,
-requested through the web application), on each back end, against the code before the web rework (commit
-09ccde1, taken from git into a temporary folder and run in a subprocess), in turn: old, new, old, new.
+Then the comparison page and its JSON twin, the list page and the history page (``bench/web_comparison.py``: real
+corpus articles in three versions, requested through the web application), on each back end, against the code
+before the web rework (commit 09ccde1, taken from git into a temporary folder and run in a subprocess), in turn:
+old, new, old, new; wall clock and CPU time.
 
     .venv/bin/python bench/web.py                       # 2,000 and 100,000 articles, both back ends
     .venv/bin/python bench/web.py --articles 20000 --backends sqlite
@@ -41,14 +43,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import Select, event, func, insert, select
 
 from scratch import postgres_schema
 from variorum.store import Store, open_store
 from variorum.store.db import create_store_engine
 from variorum.store.models import StoredArticle, Version
 from variorum.store.queries import ArticleFilter, list_articles, timeline
-from variorum.store.search import RANKED, matching_articles
+from variorum.store.search import RANKED, matching_articles, newest_matches_postgresql
 from web_comparison import time_comparisons
 
 BEFORE_REWORK = "09ccde1~1"  # the web code before the comparison pages were rebuilt as aligned rows
@@ -126,10 +128,25 @@ def measure(store: Store, repeats: int) -> list[float]:
 
 def newest_ranked(store: Store, query: str) -> list[int]:
     """The search's SQL now (as ``list_articles`` runs it): the newest RANKED matches, ranked here."""
-    matches = matching_articles(store.dialect, query)
     with store.session() as session:
-        window = session.execute(select(matches.c.article_id, matches.c.rank)
-                                 .order_by(matches.c.article_id.desc()).limit(RANKED + 1)).all()
+        if store.dialect == "postgresql":
+            window = newest_matches_postgresql(session, query, RANKED + 1)
+        else:
+            window = [(row.article_id, row.rank) for row in session.execute(one_query_newest(store, query))]
+    return [article_id for article_id, _ in sorted(window[:RANKED], key=lambda row: (row[1], -row[0]))[:50]]
+
+
+def one_query_newest(store: Store, query: str) -> Select[Any]:
+    """The newest RANKED matches in one statement: SQLite's search, and PostgreSQL's before it read windows
+    of the newest articles (its plan then depended on statistics)."""
+    matches = matching_articles(store.dialect, query)
+    return select(matches.c.article_id, matches.c.rank).order_by(matches.c.article_id.desc()).limit(RANKED + 1)
+
+
+def newest_in_one_query(store: Store, query: str) -> list[int]:
+    """PostgreSQL's newest RANKED matches as one statement, ranked here, as a peer."""
+    with store.session() as session:
+        window = session.execute(one_query_newest(store, query)).all()
     return [row.article_id for row in sorted(window[:RANKED], key=lambda row: (row.rank, -row.article_id))[:50]]
 
 
@@ -175,6 +192,11 @@ def peers(store: Store, repeats: int) -> str:
         ours, peer = interleaved_ms(partial(newest_ranked, store, query), partial(ranked_and_counted, store, query),
                                     repeats)
         found.append(f"{query!r} {ours:.1f} vs {peer:.1f} ms ({peer / ours:.1f}x)")
+    if store.dialect == "postgresql":
+        for query in SEARCHES.values():
+            ours, peer = interleaved_ms(partial(newest_ranked, store, query), partial(newest_in_one_query, store, query),
+                                        repeats)
+            found.append(f"{query!r} {ours:.1f} vs {peer:.1f} ms in one statement ({peer / ours:.1f}x)")
     if store.dialect == "postgresql":
         jit = with_jit(store)
         ours, peer = interleaved_ms(lambda: list_articles(store), lambda: list_articles(jit), repeats)
@@ -229,14 +251,16 @@ def new_comparisons(backend: str) -> dict[str, float]:
 def comparisons(backends: list[str]) -> None:
     """The comparison page and its JSON, now and before the rework, in turn, twice per back end."""
     print("comparison page (HTML) and its JSON, median ms of 5 warm requests of 12 comparisons (6 corpus articles, "
-          f"3 versions each); before = {BEFORE_REWORK}, run in turn: before, now, before, now")
+          f"3 versions each), wall clock and CPU, then the list page (/) and the history page (/articles/ID) of that "
+          f"store; before = {BEFORE_REWORK}, run in turn: before, now, before, now")
     with code_before_rework() as source:
         for backend in backends:
             for round_ in (1, 2):
                 before, now = old_comparisons(source, backend), new_comparisons(backend)
-                print(f"  {backend:<10} round {round_}: " + "; ".join(
-                    f"{name} {now[name]:.1f} ms now vs {before[name]:.1f} ms before ({now[name] / before[name]:.2f}x)"
-                    for name in ("page", "json")), flush=True)
+                for names in (("page", "page cpu", "json", "json cpu"), ("list", "list cpu", "history", "history cpu")):
+                    print(f"  {backend:<10} round {round_}: " + "; ".join(
+                        f"{name} {now[name]:.2f} ms now vs {before[name]:.2f} ms before ({now[name] / before[name]:.2f}x)"
+                        for name in names), flush=True)
 
 
 def main() -> None:

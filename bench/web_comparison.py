@@ -1,16 +1,18 @@
-"""Time the comparison page (``/articles/{id}/compare``) and its JSON twin through the real web application.
+"""Time the comparison page (``/articles/{id}/compare``) and its JSON twin through the real web application,
+and with them the article list (``/``) and the history page (``/articles/{id}``) of the same store.
 
 Real article bodies from the shared extraction corpus (``articleBody`` of ground-truth.json) are each stored in
 three versions with real edits — version 2 rewords a paragraph and ends it with a new sentence (a number and a
 weekday) and adds a paragraph; version 3 drops a paragraph, moves another to the end and changes the headline —
 then every comparison (1 → 2, 2 → 3) is requested warm through ``fastapi.testclient.TestClient``: median
-milliseconds over all comparisons and repeats.
+milliseconds over all comparisons and repeats, of wall-clock time and of the process's CPU time (both the
+client's and the application's threads: steadier on a shared machine).
 
 Kept to what the code before the web rework (commit 09ccde1) also offers — ``open_store``, ``create_app``, the
 two routes and, for storing, ``record_fetch`` or the older ``Store.record_version`` that compared by itself — so
 that ``bench/web.py`` can run this very file under that code in a subprocess and print the ratio:
 
-    PYTHONPATH=/tmp/old/src python bench/web_comparison.py URL     # prints {"page": ms, "json": ms}
+    PYTHONPATH=/tmp/old/src python bench/web_comparison.py URL     # prints {"page": ms, "page cpu": ms, "json": ms, …}
 """
 
 from __future__ import annotations
@@ -81,25 +83,29 @@ def fill(store: Any, count: int) -> list[int]:
 
 
 def time_comparisons(url: str, articles: int = 6, repeats: int = 5) -> dict[str, float]:
-    """Median milliseconds of the comparison page and its JSON over a freshly filled store at ``url``."""
+    """Median milliseconds of the comparison page, its JSON, the article list (``/``) and the history page
+    (``/articles/{id}``), wall clock and CPU (``"page cpu"``, …), over a freshly filled store at ``url``."""
     store = open_store(url)
     try:
         ids = fill(store, articles)
         client = TestClient(create_app(store))
-        paths = {"page": "/articles/{id}/compare?from={a}&to={b}", "json": "/api/articles/{id}/compare?from={a}&to={b}"}
+        paths = {"page": "/articles/{id}/compare?from={a}&to={b}", "json": "/api/articles/{id}/compare?from={a}&to={b}",
+                 "list": "/", "history": "/articles/{id}"}
         result = {}
         for name, path in paths.items():
-            urls = [path.format(id=i, a=a, b=a + 1) for i in ids for a in (1, 2)]
-            times = []
+            urls = [path.format(id=i, a=a, b=a + 1) for i in ids for a in (1, 2)]  # the list page 12 times
+            times, cpu = [], []
             for target in urls:  # warm
                 response = client.get(target)
                 assert response.status_code == 200 and response.content, (target, response.status_code)
             for _ in range(repeats):
                 for target in urls:
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     client.get(target)
                     times.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - started_cpu)
             result[name] = statistics.median(times) * 1000
+            result[f"{name} cpu"] = statistics.median(cpu) * 1000
         return result
     finally:
         store.close()

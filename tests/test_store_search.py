@@ -156,3 +156,40 @@ def test_a_common_word_ranks_the_newest_matches_then_lists_the_rest_newest_first
     few = list_articles(store, ArticleFilter(q="sirens"))
     assert (few.total, few.more, [row.url for row in few.rows]) == (1, False, [urls[4]])
     assert list_articles(store, ArticleFilter(q="flood", site="elsewhere.example")).rows == []
+
+
+def test_postgresql_finds_the_newest_matches_the_same_by_any_path(store, monkeypatch):
+    """The PostgreSQL search reads windows of the newest articles, then the GIN index (a plan that does not
+    depend on statistics): with tiny windows, every path must give what one plain query gives."""
+    if store.dialect != "postgresql":
+        return
+    from sqlalchemy import select
+
+    from variorum.store import search
+    from variorum.store.changes import on_site
+    from variorum.store.models import StoredArticle
+
+    monkeypatch.setattr(search, "FIRST_WINDOW", 4)
+    monkeypatch.setattr(search, "LONGEST_WALK", 12)
+    used = {"walk": 0, "older": 0}
+    for name, key in (("_window", "walk"), ("_older", "older")):
+        def spy(*args, _real=getattr(search, name), _key=key):
+            used[_key] += args[4] is not None  # a window below the first, or a read of the index
+            return _real(*args)
+        monkeypatch.setattr(search, name, spy)
+    for n in range(40):
+        words = " ".join(word for word, every in (("gale", 3), ("quay", 8), ("heron", 41)) if n % every == 0)
+        record_fetch(store, f"https://{'a' if n % 2 else 'b'}.example.org/{n}",
+                     Article.from_text(f"Report {n}\n\nTide tables. {words} {'heron' if n == 5 else ''}"), b"",
+                     T0 + timedelta(minutes=n))
+    for query in ("tide", "gale", "quay", "heron", "gale quay", "zebra"):
+        for site in (None, "a.example.org"):
+            conditions = [on_site(site)] if site else []
+            matches = search.matching_articles("postgresql", query)
+            plain = select(matches.c.article_id).join(StoredArticle, StoredArticle.id == matches.c.article_id)
+            with store.session() as session:
+                expected = list(session.scalars(plain.where(*conditions).order_by(matches.c.article_id.desc())))
+                for limit in (1, 2, 3, 5, 8, 13, 50):
+                    found = search.newest_matches_postgresql(session, query, limit, conditions)
+                    assert [article_id for article_id, _ in found] == expected[:limit], (query, site, limit)
+    assert used["walk"] and used["older"]

@@ -6,6 +6,7 @@ shows it as text. Each change has an anchor (``#c3``) so a link can point at it.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -34,13 +35,45 @@ class Marker:
     before: str = ""
 
 
+def _in_order(markers: list[Marker]) -> list[Marker]:
+    return sorted(markers, key=lambda m: (m.start, m.end))
+
+
 def marked_up(text: str, markers: list[Marker], start: int = 0, end: int | None = None) -> Markup:
     """``text[start:end]`` escaped, with the markers inside that range wrapped around their spans;
     overlapping markers keep the first."""
-    end = len(text) if end is None else end
+    return _marked_up(text, _in_order(markers), start, len(text) if end is None else end)
+
+
+class MarkedText:
+    """A text and its markers, sorted once, to mark up many ranges of it (the blocks of a row view) as
+    :func:`marked_up` does, each range reading only the markers that start inside it. A range without
+    markers is escaped once per ``plain`` (a dict several texts may share: an unchanged paragraph is in both
+    versions and in the inline view)."""
+
+    def __init__(self, text: str, markers: list[Marker], plain: dict[str, Markup] | None = None) -> None:
+        self.text = text
+        self.markers = _in_order(markers)
+        self.starts = [marker.start for marker in self.markers]
+        self.plain = {} if plain is None else plain
+
+    def range(self, start: int, end: int) -> Markup:
+        """``marked_up(text, markers, start, end)``."""
+        first, last = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        if first < last:
+            return _marked_up(self.text, self.markers[first:last], start, end)
+        piece = self.text[start:end]
+        found = self.plain.get(piece)
+        if found is None:
+            found = self.plain[piece] = Markup(escape(piece))
+        return found
+
+
+def _marked_up(text: str, markers: list[Marker], start: int, end: int) -> Markup:
+    """:func:`marked_up` of markers already in order (a marker starting outside the range is skipped)."""
     pieces: list[str] = []
     position = start
-    for marker in sorted(markers, key=lambda m: (m.start, m.end)):
+    for marker in markers:
         if marker.start < position or marker.end > end or (marker.start == end and marker.end == end and end < len(text)):
             continue
         pieces.append(escape(text[position:marker.start]))

@@ -27,12 +27,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy.orm import Session
 
 from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.store.changes import Highlight, highlights_of, like_escaped, on_site, significances_at_least
 from variorum.store.models import Source, StoredArticle, StoredComparison, Version
 from variorum.store.repository import Store
-from variorum.store.search import RANKED, Snippet, matching_articles, query_terms, snippet, snippet_version
+from variorum.store.search import (
+    RANKED,
+    Snippet,
+    matching_articles,
+    newest_matches_postgresql,
+    query_terms,
+    snippet,
+    snippet_version,
+)
 
 MAX_PAGE_SIZE = 200
 _HOST_RE = re.compile(r"^(?:[\w-]+\.)+[a-z]{2,}$", re.IGNORECASE)
@@ -222,7 +231,7 @@ def _rows_query() -> Select[Any]:
     return select(StoredArticle, versions.label("versions"), last_version.label("last_version_at"))
 
 
-def _significances(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
+def _significances(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
     """Per article, the highest significance among its stored comparisons and the significance of its
     latest one (the change that made its newest version)."""
     if not ids:
@@ -232,13 +241,12 @@ def _significances(store: Store, ids: list[int]) -> dict[int, tuple[str, str]]:
         select(StoredComparison.article_id, StoredComparison.max_significance, StoredComparison.to_version_id)
         .where(StoredComparison.article_id.in_(ids))
     )
-    with store.session() as session:
-        for article_id, significance, to_version_id in session.execute(query):
-            present, latest_id, latest = found.get(article_id, (set(), -1, significance))
-            present.add(significance)
-            if to_version_id > latest_id:
-                latest_id, latest = to_version_id, significance
-            found[article_id] = (present, latest_id, latest)
+    for article_id, significance, to_version_id in session.execute(query):
+        present, latest_id, latest = found.get(article_id, (set(), -1, significance))
+        present.add(significance)
+        if to_version_id > latest_id:
+            latest_id, latest = to_version_id, significance
+        found[article_id] = (present, latest_id, latest)
     return {
         article_id: (next(s for s in SIGNIFICANCES if s in present), latest)
         for article_id, (present, _latest_id, latest) in found.items()
@@ -306,10 +314,14 @@ def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnEle
 
     end = wanted.offset + wanted.limit
     with store.session() as session:
-        window = session.execute(newest_first(matches.c.article_id, matches.c.rank).limit(RANKED + 1)).all()
+        if store.dialect == "postgresql":
+            window = newest_matches_postgresql(session, wanted.q, RANKED + 1, conditions)
+        else:
+            window = [(match.article_id, match.rank) for match in session.execute(
+                newest_first(matches.c.article_id, matches.c.rank).limit(RANKED + 1))]
         more = len(window) > RANKED
-        best_first = sorted(window[:RANKED], key=lambda match: (match.rank, -match.article_id))
-        ids = [match.article_id for match in best_first[wanted.offset:end]]
+        best_first = sorted(window[:RANKED], key=lambda match: (match[1], -match[0]))
+        ids = [article_id for article_id, _rank in best_first[wanted.offset:end]]
         if more and end > RANKED:
             start = max(wanted.offset, RANKED)
             ids += session.scalars(newest_first(matches.c.article_id).limit(end - start).offset(start))
@@ -336,10 +348,10 @@ def article_by_id(store: Store, article_id: int) -> ArticleRow | None:
     """One article's listing row, or ``None`` when there is no such article."""
     with store.session() as session:
         found = session.execute(_rows_query().where(StoredArticle.id == article_id)).first()
-    if found is None:
-        return None
-    article, count, last = found
-    return _row(article, count, last, _significances(store, [article.id]).get(article.id))
+        if found is None:
+            return None
+        article, count, last = found
+        return _row(article, count, last, _significances(session, [article.id]).get(article.id))
 
 
 def source_by_id(store: Store, source_id: int) -> Source | None:
@@ -399,6 +411,42 @@ def timeline(store: Store, article_id: int) -> list[TimelinePoint]:
                 origin=version.origin, origin_url=version.origin_url,
             ))
     return points
+
+
+@dataclass(frozen=True, slots=True)
+class VersionHead:
+    """A version's number, fetch time and headline: what a comparison's column heads show."""
+
+    version: int
+    fetched_at: datetime
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHeads:
+    """An article's id, URL and title with the heads of its versions, oldest first: what a comparison page
+    needs of its history (none of the texts, the raw pages or the stored comparisons :func:`timeline` reads)."""
+
+    id: int
+    url: str
+    title: str | None
+    versions: list[VersionHead]
+
+
+def article_heads(store: Store, article_id: int) -> ArticleHeads | None:
+    """The article ``article_id`` and its versions' heads, or ``None`` when there is no such article."""
+    query = (
+        select(StoredArticle.url, StoredArticle.title, Version.seq, Version.fetched_at,
+               Version.article_json["title"].as_string())
+        .outerjoin(Version, Version.article_id == StoredArticle.id)
+        .where(StoredArticle.id == article_id).order_by(Version.seq)
+    )
+    with store.session() as session:
+        rows = session.execute(query).all()
+    if not rows:
+        return None
+    heads = [VersionHead(seq, fetched_at, title) for _url, _title, seq, fetched_at, title in rows if seq is not None]
+    return ArticleHeads(article_id, rows[0][0], rows[0][1], heads)
 
 
 def fingerprint(store: Store) -> tuple[int, int]:
@@ -461,12 +509,13 @@ def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
         return []
     with store.session() as session:
         fetched = list(session.execute(_rows_query().where(StoredArticle.id.in_(ids))))
-    significances = _significances(store, ids)
+        significances = _significances(session, ids)
     return [_row(article, count, last, significances.get(article.id)) for article, count, last in fetched]
 
 
 __all__ = [
     "ArticleFilter",
+    "ArticleHeads",
     "ArticlePage",
     "ArticleRow",
     "ClusterIds",
@@ -474,8 +523,10 @@ __all__ = [
     "LatestText",
     "StoryCluster",
     "TimelinePoint",
+    "VersionHead",
     "article_by_id",
     "article_counts_by_source",
+    "article_heads",
     "article_ids",
     "fingerprint",
     "latest_texts",

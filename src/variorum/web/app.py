@@ -28,7 +28,7 @@ from variorum.store import Store
 from variorum.web import api, apidocs, pages
 from variorum.web.data import AppState, ComparisonCache, app_state
 from variorum.web.security import DEFAULT_MAX_UPLOAD_BYTES, BodyLimit, SecurityHeaders
-from variorum.web.views import safe_href
+from variorum.web.views import rows_html, safe_href
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CLUSTER_LIMIT = 5000
@@ -44,8 +44,10 @@ def _version() -> str:
 def _templates() -> Jinja2Templates:
     environment = Environment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        auto_reload=False,  # the templates ship with the package: compiled once, never checked again on disk
     )
     environment.filters["safe_href"] = safe_href
+    environment.filters["rows_html"] = rows_html  # a comparison's rows: drawn in Python, as macros they were slow
     return Jinja2Templates(env=environment)
 
 

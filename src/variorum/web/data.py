@@ -25,10 +25,12 @@ from variorum.store.changes import MAX_LIMIT, ChangeEntry, change_page
 from variorum.store.models import Source
 from variorum.store.queries import (
     ArticleFilter,
+    ArticleHeads,
     ArticleRow,
     StoryCluster,
     TimelinePoint,
     article_by_id,
+    article_heads,
     article_ids,
     fingerprint,
     latest_texts,
@@ -260,14 +262,13 @@ class ComparisonCache:
 
 @dataclass(frozen=True, slots=True)
 class StoredComparisonView:
-    """Two stored versions of one article, their comparison, and the article's versions (read once, for the
-    page's column heads and its previous/next links)."""
+    """Two stored versions of one article, their comparison, and the article with its versions' heads (read
+    once, for the page's column heads and its previous/next links)."""
 
-    article: ArticleRow
+    article: ArticleHeads
     from_version: int
     to_version: int
     comparison: Comparison
-    points: list[TimelinePoint]
 
 
 def stored_comparison(
@@ -275,11 +276,14 @@ def stored_comparison(
 ) -> StoredComparisonView:
     """Compare two versions of an article (by default the latest with the one before it)."""
     store = get_store(request)
-    article, points = history_or_404(store, article_id)
-    if not points:
+    article = article_heads(store, article_id)
+    if article is None:
+        raise HTTPException(404, f"no article {article_id}")
+    if not article.versions:
         raise HTTPException(404, f"article {article_id} has no stored version")
     try:
-        from_version, to_version = resolve_versions([p.version for p in points], from_version, to_version)
+        from_version, to_version = resolve_versions(
+            [head.version for head in article.versions], from_version, to_version)
     except VersionNotFoundError as error:
         raise HTTPException(404, f"article {article_id} has no version {error.number}") from None
     cache = app_state(request).comparisons
@@ -287,7 +291,7 @@ def stored_comparison(
         ("versions", article_id, from_version, to_version),
         lambda: compare(store.version(article.url, from_version), store.version(article.url, to_version)),
     )
-    return StoredComparisonView(article, from_version, to_version, comparison, points)
+    return StoredComparisonView(article, from_version, to_version, comparison)
 
 
 def cluster_or_404(request: Request, cluster_id: int) -> StoryCluster:

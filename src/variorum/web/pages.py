@@ -16,7 +16,7 @@ from variorum.compare import compare
 from variorum.compare.model import KINDS, SIGNIFICANCES
 from variorum.errors import InputError
 from variorum.render.atom import render_atom
-from variorum.store.queries import ArticleFilter, TimelinePoint, article_counts_by_source, list_articles
+from variorum.store.queries import ArticleFilter, VersionHead, article_counts_by_source, list_articles
 from variorum.web.data import (
     ChangesQuery,
     Id,
@@ -107,9 +107,9 @@ def _view_url(path: str, **kept: Any) -> Callable[[str], str]:
     return lambda view: f"{path}?{_query(**kept, view=view)}"
 
 
-def _version_head(number: int, point: TimelinePoint) -> str:
-    title = f" — {point.title}" if point.title else ""
-    return f"Version {number}, fetched {point.fetched_at.strftime('%Y-%m-%d %H:%M UTC')}{title}"
+def _version_head(head: VersionHead) -> str:
+    title = f" — {head.title}" if head.title else ""
+    return f"Version {head.version}, fetched {head.fetched_at.strftime('%Y-%m-%d %H:%M UTC')}{title}"
 
 
 @router.get("/articles/{article_id}/compare")
@@ -121,12 +121,12 @@ def comparison_page(
     view: ViewQuery = None,
 ) -> HTMLResponse:
     shown = stored_comparison(request, article_id, from_version, to_version)
-    points = shown.points
-    by_number = {point.version: point for point in points}
+    versions = shown.article.versions
+    by_number = {head.version: head for head in versions}
     here = f"/articles/{article_id}/compare"
     kept = {"cosmetic": cosmetic, "view": view if view in VIEWS else None}
-    versions = _query(**{"from": shown.from_version, "to": shown.to_version})
-    first, last = points[0].version, points[-1].version
+    pair = _query(**{"from": shown.from_version, "to": shown.to_version})
+    first, last = versions[0].version, versions[-1].version
     around = {
         "previous": {
             "href": f"{here}?{_query(**{'from': shown.from_version - 1, 'to': shown.from_version}, **kept)}",
@@ -138,11 +138,10 @@ def comparison_page(
         } if shown.to_version < last else None,
     }
     return render(
-        request, "comparison.html", "articles", f"/api{here}?{versions}",
+        request, "comparison.html", "articles", f"/api{here}?{pair}",
         article=shown.article, from_version=shown.from_version, to_version=shown.to_version,
         view=comparison_view(shown.comparison, cosmetic, view),
-        head_a=_version_head(shown.from_version, by_number[shown.from_version]),
-        head_b=_version_head(shown.to_version, by_number[shown.to_version]),
+        head_a=_version_head(by_number[shown.from_version]), head_b=_version_head(by_number[shown.to_version]),
         toggle_url=f"{here}?{_query(**{'from': shown.from_version, 'to': shown.to_version}, view=kept['view'], cosmetic=not cosmetic)}",
         view_url=_view_url(here, **{"from": shown.from_version, "to": shown.to_version, "cosmetic": cosmetic}),
         around=around,

@@ -19,7 +19,7 @@ from variorum.extract.formats import sniff
 from variorum.extract.html import article_from_html
 from variorum.extract.records import HTML, NO_ARTICLE_TEXT
 from variorum.render.common import describe, label, quote_note
-from variorum.render.html import Marker, inline_markers, marked_up, side_markers
+from variorum.render.html import MarkedText, inline_markers, side_markers
 from variorum.render.rows import aligned_rows
 from variorum.store.queries import TimelinePoint
 from variorum.text.decode import decode_text
@@ -45,6 +45,14 @@ FOLD_CONTEXT = 1
 VIEWS = ("side", "inline")
 
 
+def _gutter(sign: str, spoken: str) -> str:
+    """A change's sign in the row's gutter (hidden from screen readers, which hear ``spoken`` instead)."""
+    return f'<span class="gutter" aria-hidden="true">{sign}</span><span class="sr-only">{spoken}</span>'
+
+
+_REMOVED, _ADDED = _gutter("−", "removed paragraph: "), _gutter("+", "added paragraph: ")
+
+
 @dataclass(frozen=True, slots=True)
 class ViewRow:
     """One aligned row as the page draws it: the marked-up blocks of each side and of the inline view,
@@ -60,6 +68,60 @@ class ViewRow:
     anchors: tuple[int, ...]
     move: int | None
     cosmetic: bool
+
+    def side_html(self) -> str:
+        """The row's HTML in the side-by-side view, A's cell beside B's (its texts already escaped)."""
+        if self.status == "moved_from":
+            cell_a = _anchors(self.anchors, "a-c") + self._moved_from("#c")
+        elif self.status == "moved_to":
+            cell_a = self._moved_to("#a-c")
+        elif self.a:
+            cell_a = _anchors(self.anchors, "a-c") + (_REMOVED if self.status == "removed" else "") + _paragraphs(self.a)
+        else:
+            cell_a = ""
+        if self.status == "moved_to":
+            cell_b = _anchors(self.anchors, "c") + _gutter("↷", "moved paragraph: ") + _paragraphs(self.b)
+        elif self.b:
+            cell_b = _anchors(self.anchors, "c") + (_ADDED if self.status == "added" else "") + _paragraphs(self.b)
+        else:
+            cell_b = ""
+        return (f'<div class="row {self.status}{" cosmetic" if self.cosmetic else ""}" role="row">\n'
+                f'<div class="cell a" role="cell">{cell_a}</div>\n<div class="cell b" role="cell">{cell_b}</div>\n</div>\n')
+
+    def inline_html(self) -> str:
+        """The row's HTML in the inline view, B's text with what changed since A (its texts already escaped)."""
+        if self.status == "moved_from":
+            body = _anchors(self.anchors, "i-a-c") + self._moved_from("#i-c")
+        else:
+            if self.status == "moved_to":
+                sign = self._moved_to("#i-a-c") + _gutter("↷", "moved paragraph: ")
+            else:
+                sign = {"removed": _REMOVED, "added": _ADDED}.get(self.status, "")
+            body = _anchors(self.anchors, "i-c") + sign + _paragraphs(self.inline)
+        return f'<div class="irow {self.status}{" cosmetic" if self.cosmetic else ""}">\n{body}\n</div>\n'
+
+    def _moved_from(self, link: str) -> str:
+        """The note where a moved paragraph was, linking to where it is now (``link``: that anchor's prefix)."""
+        down = self.b_numbers[0] > self.a_numbers[0]
+        return (f'<p class="move-note">{_gutter("↷", "")}A paragraph moved {"down" if down else "up"} from here: '
+                f'<a class="move-link" href="{link}{self.anchors[0] if self.anchors else ""}">see where it is now '
+                f'{"↓" if down else "↑"}</a></p>')
+
+    def _moved_to(self, link: str) -> str:
+        """The note where a moved paragraph is now, linking to where it was (``link``: that anchor's prefix)."""
+        below = self.a_numbers[0] > self.b_numbers[0]
+        return (f'<p class="move-note">Moved here from {"further down" if below else "further up"}: '
+                f'<a class="move-link" href="{link}{self.anchors[0] if self.anchors else ""}">see where it was '
+                f'{"↓" if below else "↑"}</a></p>')
+
+
+def _anchors(numbers: tuple[int, ...], prefix: str) -> str:
+    return "".join(f'<span class="anchor" id="{prefix}{number}"></span>' for number in numbers)
+
+
+def _paragraphs(blocks: list[Markup]) -> str:
+    """Marked-up blocks (escaped by :func:`~variorum.render.html.marked_up`) as paragraphs."""
+    return "".join(f"<p>{block}</p>" for block in blocks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +158,23 @@ def _folded(rows: list[ViewRow]) -> list[ViewRow | Fold]:
     return shown
 
 
+def rows_html(lines: list[ViewRow | Fold], inline: bool = False) -> Markup:
+    """The rows of the side-by-side view (or the ``inline`` one), each fold a ``<details>`` of its rows
+    (the ``rows_html`` template filter)."""
+    def drawn(row: ViewRow) -> str:
+        return row.inline_html() if inline else row.side_html()
+
+    parts = []
+    for line in lines:
+        if isinstance(line, Fold):
+            count = len(line.rows)
+            parts.append(f'<details class="fold">\n<summary>Show {count} unchanged paragraph{"" if count == 1 else "s"}'
+                         f'</summary>\n{"".join(drawn(row) for row in line.rows)}</details>\n')
+        else:
+            parts.append(drawn(line))
+    return Markup("".join(parts))
+
+
 def comparison_view(comparison: Comparison, show_cosmetic: bool, view: str | None = None) -> dict[str, Any]:
     """The change list, and the two versions as aligned rows of marked-up blocks (:mod:`variorum.render.rows`)
     for the side-by-side and inline views.
@@ -118,13 +197,14 @@ def comparison_view(comparison: Comparison, show_cosmetic: bool, view: str | Non
         for number, change in numbered
     ]
     a, b = comparison.a, comparison.b
-    marks_a = side_markers(numbered, "a", containers=False)
-    marks_b = side_markers(numbered, "b", containers=False)
-    marks_inline = inline_markers(numbered, removed_paragraphs=False)
-    marks_removed_inline = side_markers(numbered, "a", containers=False, anchor="i-c")
+    plain: dict[str, Markup] = {}  # unmarked paragraphs escaped once, for both sides and the inline view
+    marks_a = MarkedText(a.text, side_markers(numbered, "a", containers=False), plain)
+    marks_b = MarkedText(b.text, side_markers(numbered, "b", containers=False), plain)
+    marks_inline = MarkedText(b.text, inline_markers(numbered, removed_paragraphs=False), plain)
+    marks_removed_inline = MarkedText(a.text, side_markers(numbered, "a", containers=False, anchor="i-c"), plain)
 
-    def blocks(article: Article, indexes: tuple[int, ...], markers: list[Marker]) -> list[Markup]:
-        return [marked_up(article.text, markers, article.blocks[i].start, article.blocks[i].end) for i in indexes]
+    def blocks(article: Article, indexes: tuple[int, ...], marked: MarkedText) -> list[Markup]:
+        return [marked.range(article.blocks[i].start, article.blocks[i].end) for i in indexes]
 
     shown_numbers = {number for number, _ in numbered}
     moving = ("moved_from", "moved_to")
@@ -251,6 +331,6 @@ def article_links(article: Article) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "VIEWS", "Bar", "Fold", "Timeline", "ViewRow", "article_from_upload", "article_links", "comparison_view", "safe_href",
-    "timeline_chart",
+    "VIEWS", "Bar", "Fold", "Timeline", "ViewRow", "article_from_upload", "article_links", "comparison_view", "rows_html",
+    "safe_href", "timeline_chart",
 ]
