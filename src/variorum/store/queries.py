@@ -294,8 +294,9 @@ def list_articles(store: Store, wanted: ArticleFilter | None = None) -> ArticleP
                 select(StoredArticle.id).where(*conditions, changed_at.is_(None)).order_by(StoredArticle.id.desc())
                 .limit(wanted.limit - len(ids)).offset(max(0, wanted.offset - changed))
             )
+        found = _rows_for(session, ids)
     place = {article_id: number for number, article_id in enumerate(ids)}
-    rows = sorted(_rows_for(store, ids), key=lambda row: place[row.id])
+    rows = sorted(found, key=lambda row: place[row.id])
     return ArticlePage(rows=rows, total=total, limit=wanted.limit, offset=wanted.offset)
 
 
@@ -331,6 +332,7 @@ def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnEle
             .where(Version.article_id.in_(ids)).order_by(Version.article_id, Version.seq)
         ):
             versions.setdefault(article_id, []).append((seq, data.get("title"), data.get("text", "")))
+        found = _rows_for(session, ids)
     terms = query_terms(wanted.q)
     snippets = {
         article_id: snippet(*snippet_version(found, terms), terms) for article_id, found in versions.items()
@@ -338,7 +340,7 @@ def _search_page(store: Store, wanted: ArticleFilter, conditions: list[ColumnEle
     place = {article_id: number for number, article_id in enumerate(ids)}
     rows = [
         replace(row, snippet=snippets.get(row.id))
-        for row in sorted(_rows_for(store, ids), key=lambda row: place[row.id])
+        for row in sorted(found, key=lambda row: place[row.id])
     ]
     return ArticlePage(rows=rows, total=RANKED if more else len(window), limit=wanted.limit, offset=wanted.offset,
                        more=more)
@@ -490,7 +492,8 @@ version order), and the verified pairs that joined them."""
 
 def story_clusters(store: Store, found: Sequence[ClusterIds]) -> list[StoryCluster]:
     """Clusters found by the deduper (``variorum.dedup``), with the articles' rows, the largest first."""
-    rows = {row.id: row for row in _rows_for(store, [member for _, members, _ in found for member, _ in members])}
+    with store.session() as session:
+        rows = {row.id: row for row in _rows_for(session, [member for _, members, _ in found for member, _ in members])}
     result = [
         StoryCluster(
             id=representative,
@@ -504,12 +507,12 @@ def story_clusters(store: Store, found: Sequence[ClusterIds]) -> list[StoryClust
     return result
 
 
-def _rows_for(store: Store, ids: list[int]) -> list[ArticleRow]:
+def _rows_for(session: Session, ids: list[int]) -> list[ArticleRow]:
+    """The listing rows of the articles ``ids``, in the session that found them (one session a page)."""
     if not ids:
         return []
-    with store.session() as session:
-        fetched = list(session.execute(_rows_query().where(StoredArticle.id.in_(ids))))
-        significances = _significances(session, ids)
+    fetched = list(session.execute(_rows_query().where(StoredArticle.id.in_(ids))))
+    significances = _significances(session, ids)
     return [_row(article, count, last, significances.get(article.id)) for article, count, last in fetched]
 
 
