@@ -417,11 +417,10 @@ def _report_labels(report: Path) -> dict[str, int]:
 
 def neardup(args: argparse.Namespace) -> None:
     """The systems on the labelled near-duplicate corpus at each size, each run as its own process."""
+    import compileall
     import os
     import statistics
     import tempfile
-
-    import compileall
 
     import variorum
 
