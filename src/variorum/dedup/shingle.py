@@ -228,7 +228,7 @@ def _group_hashes(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
             sums[words] += chunk(starts[words] + 8 * place, left) * _CHUNK_WEIGHTS[place % 64]
             words = words[left > 8]
             place += 1
-        values = _mix(sums)
+        values = mix(sums)
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
     counts = np.diff(np.searchsorted(starts, np.cumsum(lengths) - lengths), append=len(starts))
     return values, counts
@@ -265,7 +265,7 @@ def exact_keys(tokens: TokenHashes) -> np.ndarray:
                        dtype=np.uint64, count=len(tokens))
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
+def mix(values: np.ndarray) -> np.ndarray:
     """The SplitMix64 finalizer, applied element-wise to ``values`` in place (wrapping uint64 arithmetic)."""
     shifted = np.empty_like(values)
     for shift, multiplier in ((30, _MIX_1), (27, _MIX_2)):
@@ -316,7 +316,7 @@ def shingle_sets(tokens: TokenHashes, ngram: int, seed: int) -> ShingleSets:
                 np.multiply(hashes[start + position:start + position + len(block)], weights[position],
                             out=term[:len(block)])
                 block += term[:len(block)]
-            _mix(block)
+            mix(block)
             block &= _HASH_MASK
             block |= owners[start:start + len(block)]
     keyed.sort()
