@@ -264,11 +264,36 @@ def test_variorum_dedup_of_text_records_loads_no_pydantic_lxml_worker_pool_rich_
     assert "variorum.dedup.pipeline" in loaded and (tmp_path / "report.txt").exists()  # it did run
     assert {name.split(".")[0] for name in loaded} & {"pydantic", "lxml"} == set()
     assert not {"variorum.extract.html", "variorum.extract.parallel", "concurrent.futures.process",
-                "rich.progress", "numpy.ma"} & loaded
+                "rich.progress", "numpy.ma", "numpy.random"} & loaded  # the default seed's draws are written out
     # Standard error is piped here: no progress bar, so Rich is not even asked; XML is for feeds, and the
     # persistent index (tempfile) for `variorum index`.
     assert {name.split(".")[0] for name in loaded} & {"rich", "xml", "tempfile"} == set()
     assert "variorum.dedup.index" not in loaded
+
+
+def _dedup_threads_and_blas_setting(tmp_path: Path, **environment: str) -> tuple[int, str]:
+    """The threads of a ``variorum dedup`` process once it has run, and its OPENBLAS_NUM_THREADS."""
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"id": "a", "text": "Rain is expected in the city on Monday, forecasters said."}\n',
+                      encoding="utf-8")
+    script = (
+        "import os, sys\n"
+        f"sys.argv = ['variorum', 'dedup', {str(corpus)!r}, '-o', {str(tmp_path / 'report.txt')!r}]\n"
+        "from variorum.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.__stdout__.write(f\"{len(os.listdir('/proc/self/task'))} {os.environ['OPENBLAS_NUM_THREADS']}\")\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={"PYTHONPATH": str(Path(importlib.import_module("variorum").__file__).parent.parent),
+                               "PATH": "/usr/bin:/bin", **environment})
+    threads, setting = done.stdout.split()
+    return int(threads), setting
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_variorum_dedup_starts_no_blas_threads_unless_the_user_asks(tmp_path: Path) -> None:
+    assert _dedup_threads_and_blas_setting(tmp_path) == (1, "1")  # NumPy loaded, OpenBLAS's pool not started
+    assert _dedup_threads_and_blas_setting(tmp_path, OPENBLAS_NUM_THREADS="2")[1] == "2"
 
 
 @pytest.mark.parametrize(("setting", "shown"), [

@@ -32,3 +32,18 @@ def test_keep_freed_memory_returns_false_without_glibc(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(os, "confstr", no_glibc)
     assert keep_freed_memory() is False
+
+
+def test_the_collector_spares_the_objects_there_before_and_only_while_inside() -> None:
+    import gc
+
+    from variorum.cli.memory import collector_spares_loaded_objects
+
+    before = gc.get_freeze_count()
+    with collector_spares_loaded_objects():
+        assert gc.get_freeze_count() > before
+        made_inside = [[]]
+        made_inside[0].append(made_inside)  # a cycle made inside is still collected
+        del made_inside
+        assert gc.collect() > 0
+    assert gc.get_freeze_count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import numpy as np
+import pytest
 import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,10 +18,20 @@ from variorum.dedup.cluster import (
     lsh_threshold,
     version_order,
 )
-from variorum.dedup.lsh import band_keys, band_triples, bucket_pairs, optimal_params
+from variorum.dedup.lsh import _error, band_keys, band_triples, bucket_pairs, optimal_params
 from variorum.dedup.minhash import EMPTY, estimate_jaccard, signatures
 from variorum.dedup.runs import pairs_within, runs
-from variorum.dedup.shingle import _FOLDS, _fold, exact_keys, normalize, shingle_sets, token_hashes, words
+from variorum.dedup.shingle import (
+    _CHUNK_WEIGHTS,
+    _FOLDS,
+    _fold,
+    _shingle_weights,
+    exact_keys,
+    normalize,
+    shingle_sets,
+    token_hashes,
+    words,
+)
 
 TEXT = "The council’s “final” vote — 12 to 3 — came at https://example.org/vote on Monday. Re-wrapped."
 
@@ -157,6 +168,39 @@ def test_optimal_params_fit_num_perm_and_tighten_with_threshold() -> None:
         bands, rows = optimal_params(threshold, 128)
         assert bands * rows <= 128
     assert optimal_params(0.8, 128)[1] > optimal_params(0.2, 128)[1]
+
+
+def _least_error_pair(threshold: float, num_perm: int, *weights: float) -> tuple[int, int]:
+    """The rule computed one ``(b, r)`` at a time, bands then rows ascending, the first of the least kept."""
+    best: tuple[float, int, int] | None = None
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            error = _error(threshold, bands, rows, *weights)
+            if best is None or error < best[0]:
+                best = (error, bands, rows)
+    assert best is not None
+    return best[1], best[2]
+
+
+@pytest.mark.parametrize("num_perm", [7, 32, 128])
+def test_optimal_params_are_those_of_the_rule_computed_one_pair_at_a_time(num_perm: int) -> None:
+    thresholds = [k / 20 for k in range(1, 20)] + [lsh_threshold("containment", 0.6), 0.123, 0.777]
+    for threshold in thresholds:
+        assert optimal_params.__wrapped__(threshold, num_perm) == _least_error_pair(threshold, num_perm, 0.5, 0.5)
+    for weights in ((0.2, 0.8), (0.9, 0.1)):
+        assert optimal_params.__wrapped__(0.5, num_perm, *weights) == _least_error_pair(0.5, num_perm, *weights)
+    assert optimal_params(lsh_threshold("containment", 0.6), 128) == (37, 2)  # the old default's bands
+
+
+def test_the_written_out_hash_constants_are_the_generators() -> None:
+    assert np.array_equal(_CHUNK_WEIGHTS, np.random.default_rng(0x5EED).integers(0, 2**64, size=65, dtype=np.uint64)
+                          | np.uint64(1))
+    for seed in (1, 2, 7):
+        for ngram in (1, 3, 5, 16, 17, 40):
+            rng = np.random.default_rng(seed)
+            expected = rng.integers(0, 2**64, size=ngram, dtype=np.uint64) | np.uint64(1)
+            weights, offset = _shingle_weights(ngram, seed)
+            assert np.array_equal(weights, expected) and offset == rng.integers(0, 2**64, dtype=np.uint64)
 
 
 def test_band_keys_equal_exactly_when_band_rows_equal() -> None:

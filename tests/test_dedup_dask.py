@@ -123,3 +123,37 @@ def test_furniture_learned_on_workers_gives_the_local_clusters_for_both_measures
             assert np.array_equal(remote.prepared().furniture, local.prepared().furniture)
             assert remote.prepared().furniture.sum() == 1
     assert [sorted(local.ids[m] for m in c.members) for c in expected if len(c.members) > 1] == [["elsewhere", "s3"]]
+
+
+def test_the_labelled_neardup_corpus_at_10000_documents_gives_the_local_report_on_dask(
+        run_cli, tmp_path: Path) -> None:
+    """The default (containment 0.6, story level) and Jaccard 0.5, as ``bench/dedup.py --neardup`` runs them:
+    the JSON report of ``--dask local:2`` is the local one, byte for byte."""
+    import importlib.util
+
+    from helpers import EXTRACTION_CORPUS
+
+    generator = EXTRACTION_CORPUS.parent / "neardup" / "corpus.py"
+    if not generator.exists():
+        pytest.skip(f"shared neardup corpus not found at {generator}")
+    spec = importlib.util.spec_from_file_location("neardup_corpus", generator)
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    labelled = corpus.build(10_000)
+    source = tmp_path / "neardup.jsonl"
+    source.write_text("".join(json.dumps({"id": d["id"], "text": d["text"]}) + "\n" for d in labelled),
+                      encoding="utf-8")
+    for options in ([], ["--measure", "jaccard", "--threshold", "0.5"]):
+        reports = []
+        for where in ([], ["--dask", "local:2"]):
+            target = tmp_path / f"report{len(reports)}.json"
+            status, _, err = run_cli("dedup", str(source), "-f", "json", "-o", str(target), *options, *where)
+            assert status == 0 and "10,000 documents" in err
+            reports.append(target.read_bytes())
+        assert reports[0] == reports[1]
+        found = json.loads(reports[0])
+        predicted = {m["id"]: c["cluster"] for c in found["clusters"] for m in c["members"]}
+        truth = {d["id"]: d["cluster"] for d in labelled}
+        f1 = corpus.quality(truth, {doc: predicted.get(doc, f"alone-{doc}") for doc in truth})[2]
+        assert f1 >= (0.99 if not options else 0.95)

@@ -152,3 +152,39 @@ def test_shared_counts_are_the_sizes_of_the_intersections() -> None:
     expected = [len(set(members[i].tolist()) & set(members[j].tolist())) for i, j in pairs.tolist()]
     assert shared_counts(sets, pairs).tolist() == expected
     assert shared_counts(sets, np.empty((0, 2), dtype=np.int64)).tolist() == []
+
+
+def test_plain_text_records_give_the_body_id_site_and_errors_of_their_extraction() -> None:
+    from variorum.dedup.documents import documents
+    from variorum.dedup.furniture import site_of
+    from variorum.extract.records import EMPTY, HTML, OK, TEXT, Record, extract_record
+
+    texts = [
+        "Rain Expected\nBy Ann Lee\n\nWASHINGTON — It will rain.\n\nCorrection: an earlier version misspelled Lee.",
+        "(Bloomberg) — Russia is hosting a summit.\n\nMore text here, and more.",
+        "   \n\n  ", "One paragraph only, no front matter at all.", "x" * 5000,
+    ]
+    records = [Record(TEXT, f"t{n}", f"src{n}", text, f"https://www.site{n % 2}.example/a{n}")
+               for n, text in enumerate(texts)]
+    records += [Record(TEXT, "bytes", "b", "Headline\n\nBody in bytes, caf\u00e9.".encode()),
+                Record(TEXT, "binary", "bin", b"\x00\x01\x02\xff" * 100),
+                Record(TEXT, "wide", "w", "\u00e9" * 1300, None),
+                Record(HTML, "page", "p", "<html><body><article><p>A page, a paragraph of it.</p></article></body></html>")]
+
+    def through_extraction(max_bytes: int) -> tuple[list[Document], list[str]]:
+        found, left_out = [], []
+        for record in records:
+            extraction = extract_record(record, max_bytes=max_bytes)
+            if extraction.status not in (OK, EMPTY) or extraction.article is None:
+                left_out.append(f"{record.source}: {extraction.error or 'cannot be read'}; left out")
+                continue
+            article = extraction.article
+            found.append(Document(extraction.id, article.body, article.published,
+                                  site_of(extraction.url or article.url)))
+        return found, left_out
+
+    for max_bytes in (2400, 1_000_000):  # the small limit leaves the long texts out as too large
+        left_out: list[str] = []
+        assert (list(documents(records, left_out.append, max_bytes=max_bytes)), left_out) == through_extraction(max_bytes)
+        assert len(left_out) == (3 if max_bytes == 2400 else 1)  # too large (twice), binary
+    assert next(documents(records[:1], print)).text == "It will rain.\n\nCorrection: an earlier version misspelled Lee."

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from helpers import articles
-from variorum.dedup import DedupConfig, Deduper, Document
+from variorum.dedup import DedupConfig, Deduper, Document, containment
 from variorum.dedup.cluster import BLOCK, COPY, TRIMMED, build_clusters
 from variorum.dedup.containment import (
     CROWDED,
@@ -62,6 +63,44 @@ def test_shards_of_postings_add_up_to_the_whole() -> None:
         parts = merge_counts([posting_pairs(part, 20) for part in shard(codes, shards)])
         assert np.array_equal(parts[0], whole[0]) and np.array_equal(parts[1], whole[1])
         assert np.array_equal(np.sort(parts[2]), np.sort(whole[2]))
+
+
+def _counted_one_list_at_a_time(codes: np.ndarray, max_postings: int) -> dict[tuple[int, int], int]:
+    """posting_pairs' counts by their definition: every pair of each small list, each member of a crowded list
+    with its first."""
+    lists: dict[int, list[int]] = {}
+    for code in codes.tolist():
+        lists.setdefault(code >> 32, []).append(code & 0xFFFFFFFF)
+    counted: dict[tuple[int, int], int] = {}
+    for members in lists.values():
+        if len(members) <= max_postings:
+            pairs = [(a, b) for n, a in enumerate(members) for b in members[n + 1:]]
+            weight = 1
+        else:
+            pairs, weight = [(members[0], b) for b in members[1:]], CROWDED
+        for pair in pairs:
+            counted[pair] = counted.get(pair, 0) + weight
+    return counted
+
+
+@pytest.mark.parametrize("collide", [False, True])
+def test_posting_lists_of_the_same_documents_are_paired_once_and_counted_each(
+        monkeypatch: pytest.MonkeyPatch, collide: bool) -> None:
+    rng = np.random.default_rng(5)
+    groups = [sorted(rng.choice(60, size=rng.integers(2, 25), replace=False).tolist()) for _ in range(40)]
+    # Each group posts several shingles (the same documents in several lists), some lists crowded.
+    codes = np.array(sorted((value << 32) | document for value in range(400)
+                            for document in groups[value % len(groups)] if (value * document) % 11 != 3),
+                     dtype=np.uint64)
+    if collide:  # every list's key the same: lists are told apart by their documents alone
+        monkeypatch.setattr(containment, "mix", lambda values: np.zeros_like(values))
+    pair_codes, counts, crowded = posting_pairs(codes, max_postings=20)
+    found = {(code >> 32, code & 0xFFFFFFFF): count for code, count in zip(pair_codes.tolist(), counts.tolist())}
+    assert found == _counted_one_list_at_a_time(codes, 20)
+    assert pair_codes.tolist() == sorted(pair_codes.tolist())
+    values = codes >> np.uint64(32)
+    in_crowded = np.bincount(values.astype(np.int64))[values.astype(np.int64)] > 20
+    assert sorted(crowded.tolist()) == sorted((codes[in_crowded] & np.uint64(0xFFFFFFFF)).tolist()) != []
 
 
 def test_candidates_are_capped_per_document_best_first() -> None:

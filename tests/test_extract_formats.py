@@ -102,6 +102,24 @@ def test_jsonl_field_names_are_configurable(tmp_path: Path) -> None:
     assert [(r.id, r.url, r.kind) for r in records] == [("d1", "https://x.example/d1", "html")]
 
 
+def test_jsonl_lines_are_decoded_as_json_decodes_bytes(tmp_path: Path) -> None:
+    lines = [b'{"id": "a", "text": "caf\xc3\xa9 \\ud800 lone"}', b'\xef\xbb\xbf{"id": "bom", "text": "x"}',
+             b'{"id": "bad", "text": "\xff\xfe"}', '{"id": "w", "text": "wide"}'.encode("utf-16-le"),
+             b'{"id": "s", "text": "\xed\xa0\x80 encoded surrogate"}', b'  ["a list"]', b'{"id": "e"']
+    source = tmp_path / "mixed.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    expected = []
+    for line in lines:  # what json.loads makes of each line's bytes (the encoding found from them)
+        try:
+            row = json.loads(line + b"\n")
+            expected.append(row["text"] if isinstance(row, dict) else f"a JSON {type(row).__name__}, not an object")
+        except ValueError as error:
+            expected.append(f"not JSON ({' '.join(str(error).split())})")
+    found = [record.payload if record.kind == "text" else record.error for record in read_input(str(source))]
+    assert found == expected
+    assert found[0] == "caf\u00e9 \ud800 lone" and found[2].startswith("not JSON (")
+
+
 def test_jsonl_overlong_line_is_failed_and_reading_goes_on(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "long.jsonl", [json.dumps({"text": "x" * 5000}), json.dumps({"text": PARAGRAPH})])
     records = list(formats.read_jsonl(path, False, "long.jsonl", Fields(), max_bytes=1000))

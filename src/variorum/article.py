@@ -29,6 +29,16 @@ from variorum.text.segment import block_spans
 BLOCK_KINDS = (HEADLINE, STANDFIRST, BYLINE, DATELINE, CAPTION, PARAGRAPH, CORRECTION)
 
 
+def _paragraphs(text: str, blocks: Iterable[Block]) -> list[str]:
+    return [text[b.start:b.end] for b in blocks if b.kind in (PARAGRAPH, CORRECTION)]
+
+
+def body_of_text(text: str) -> str:
+    """``Article.from_text(text).body`` without making the Article (``variorum dedup`` reads nothing else of
+    plain text: building the Article and its Extraction took half the time of reading a JSONL record)."""
+    return "\n\n".join(_paragraphs(text, parse_blocks(text, block_spans(text))))
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A hyperlink: its anchor text, its target, and the anchor's span in the article text (or -1, -1)."""
@@ -143,7 +153,7 @@ class Article:
     @property
     def paragraphs(self) -> list[str]:
         """Body paragraphs (corrections included), in order."""
-        return [self.text[b.start:b.end] for b in self.blocks if b.kind in (PARAGRAPH, CORRECTION)]
+        return _paragraphs(self.text, self.blocks)
 
     @cached_property
     def body(self) -> str:

@@ -23,7 +23,7 @@ import typer
 
 from variorum.cli.common import HtmlField, IdField, TextField, UrlField, record_fields, warn
 from variorum.cli.console import note, progress_console
-from variorum.cli.memory import keep_freed_memory
+from variorum.cli.memory import collector_spares_loaded_objects, keep_freed_memory
 from variorum.dedup import Cluster, DedupConfig, Deduper, Document, unique
 from variorum.dedup import report as dedup_report
 from variorum.dedup.documents import documents
@@ -232,6 +232,7 @@ def dedup_command(
     failures = [0]
     keep_freed_memory()
     with ExitStack() as stack:
+        stack.enter_context(collector_spares_loaded_objects())
         progress = _progress(stack)
         if dask:
             deduper, clusters = _on_dask(inputs, fields, config, dask, failures, progress)

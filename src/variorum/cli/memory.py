@@ -10,12 +10,16 @@ pages are faulted in once (system time 0.07–0.12 s in such runs). Keeping up t
 peak memory (146 → 155 MiB at 10,000 documents, 449 → 452–456 MiB at 100,000); never trimming cost 40–48 MiB
 at 100,000 for no further gain.
 
-Other C libraries (macOS, musl) are left as they are.
+Other C libraries (macOS, musl) are left as they are. And while a command runs, the garbage collector
+leaves the objects of the loaded modules alone (:func:`collector_spares_loaded_objects`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 MMAP_THRESHOLD = 32 * 1024 * 1024
 """Blocks up to this size come from the heap (glibc's own ceiling for its adaptive bound)."""
@@ -37,3 +41,16 @@ def keep_freed_memory() -> bool:
 
     libc = ctypes.CDLL("libc.so.6")
     return bool(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+
+
+@contextmanager
+def collector_spares_loaded_objects() -> Iterator[None]:
+    """While inside, the cyclic garbage collector leaves the objects that existed on entry (the loaded
+    modules: NumPy's, Typer's, ours) out of its collections (``gc.freeze``). A run makes many small objects
+    (a record, a document, an id each), so collections come often, and a full one walks every loaded object
+    again: 15 -> 9 ms of the collector's time in a 10,000-document run of the neardup bench."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

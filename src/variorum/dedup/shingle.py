@@ -99,7 +99,23 @@ _WRAPPED_HYPHEN_RE = re.compile(rb"-(?<=[0-9a-z_\x80-\xff]-)\r?\n[ \t]*(?=[0-9a-
 # A word's hash: its bytes read as little-endian 64-bit chunks, each masked to the word and times an odd
 # multiplier of its place, summed with the length times another, then mixed. Words of up to 8 bytes (most)
 # cannot collide: for a given length, multiplying by an odd number is a bijection.
-_CHUNK_WEIGHTS = np.random.default_rng(0x5EED).integers(0, 2**64, size=65, dtype=np.uint64) | np.uint64(1)
+# The weights are ``np.random.default_rng(0x5EED).integers(0, 2**64, size=65, dtype=np.uint64) | 1``, written out:
+# loading numpy.random cost 0.008 CPU-seconds of every run (tests check them against the generator).
+_CHUNK_WEIGHTS = np.array([
+    0x234F4E02517BBEFD, 0xFD7E720FAFB23633, 0x38F684EAB9E346BF, 0xA146DD2C5D05C905, 0x7CFE7917356635AF,
+    0x1B003DC733167455, 0xCB90F1656FAF94FD, 0x0E43B5873C2B4F97, 0xACBB40D3550E3F83, 0x1E01760643BFA37D,
+    0x655A2850929645A7, 0x782CD2A72CA35723, 0x0A78B631AC45D095, 0xAB05910C9B8EBBD9, 0x962B47B13E031811,
+    0x93C21C6A418EC233, 0x27C6FF5CE34BF33B, 0x093251558DF4C491, 0x724461C85474C8D5, 0x9084CAC4F287D95D,
+    0xF7B17E44E47EE909, 0x94DF5AF81834EB17, 0x3C43C11BBE7800AF, 0x920C272266A3A51B, 0xBE70F0E08FF59105,
+    0x55E20F30CD582403, 0x945F1F1AC3FC098F, 0x776193D016EC09F7, 0xFA024C2BB582E7D7, 0x883191D4E125380D,
+    0x4C79F6047BC47309, 0xBD4206F66AC2F8D3, 0x2B36F878E329A19B, 0x76C0E869A104E2CD, 0xDF2CB0D29691BC53,
+    0xDEF1E252E8965149, 0x76BE66926B6BD665, 0xF2FFE8FA70D0D0D1, 0x20E0142D68591F93, 0x9C971C65448DC0D3,
+    0x5C8825B1B4C72B9B, 0xBE74DAA1DD1D9687, 0xF3A7740551882C99, 0x82333483AB774AFD, 0x614DD0E94389E535,
+    0xA461B747221E0BF9, 0xCEE675DCABE26049, 0x0A3AC79FC512B907, 0x9539392A562AED6D, 0x962BA9AC4153DF9F,
+    0x00E7ED9BB506D227, 0x1673818B0DE97A11, 0x6F812A0967EF9095, 0x2DAFB266A4185991, 0x84770526239B5193,
+    0xFF77A2FF1B8C52E9, 0xE627B59BF82C12DB, 0x1F2F9D671FE2B08F, 0x5883AE4FDF09D4A5, 0xC70C44D2DE4C53B5,
+    0x269B0494391443F1, 0x9EDA81AAEE9DC043, 0xF521DE5CBF74EFC7, 0x1B321BE5515FC99F, 0x12C1C5220B150553,
+], dtype=np.uint64)
 _BYTE_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 _GROUP_BYTES = 1 << 17  # documents are classified and hashed in groups of about this many bytes
 _BLOCK = 1 << 14  # array steps over shingles go this many at a time: 128 KiB per array, in the cache
@@ -228,7 +244,7 @@ def _group_hashes(encoded: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
             sums[words] += chunk(starts[words] + 8 * place, left) * _CHUNK_WEIGHTS[place % 64]
             words = words[left > 8]
             place += 1
-        values = _mix(sums)
+        values = mix(sums)
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)) + 1
     counts = np.diff(np.searchsorted(starts, np.cumsum(lengths) - lengths), append=len(starts))
     return values, counts
@@ -265,7 +281,7 @@ def exact_keys(tokens: TokenHashes) -> np.ndarray:
                        dtype=np.uint64, count=len(tokens))
 
 
-def _mix(values: np.ndarray) -> np.ndarray:
+def mix(values: np.ndarray) -> np.ndarray:
     """The SplitMix64 finalizer, applied element-wise to ``values`` in place (wrapping uint64 arithmetic)."""
     shifted = np.empty_like(values)
     for shift, multiplier in ((30, _MIX_1), (27, _MIX_2)):
@@ -275,10 +291,27 @@ def _mix(values: np.ndarray) -> np.ndarray:
     return values
 
 
+# The first 64-bit values ``np.random.default_rng(1)`` draws (``integers(0, 2**64, dtype=np.uint64)``, one after
+# another): the default seed's shingle weights without loading numpy.random (tests check them).
+_SEED_1_DRAWS = np.array([
+    0x8306BDF37922E4FF, 0xF35196BBC152A866, 0x24E7A4F608EC18CD, 0xF2DAB0AED2AC6FD2, 0x4FD42FA03FCD72A9,
+    0x6C5F1F45DE787048, 0xD3E4513345EE6D24, 0x68C1464C41CA3ACA, 0x8CB22C02A4D1FA2A, 0x070E1D3215F30262,
+    0xC0E63C2EDD973235, 0x89C3C29AD67F9CA4, 0x54694C3AD14A9948, 0xC9D676A873E2D50A, 0x4D9E2D241FB91945,
+    0x7418700C1FDA0C2E, 0x22508E81FA16820B,
+], dtype=np.uint64)
+
+
+def _draws(seed: int, count: int) -> np.ndarray:
+    """The first ``count`` 64-bit values drawn from ``np.random.default_rng(seed)``."""
+    if seed == 1 and count <= len(_SEED_1_DRAWS):
+        return _SEED_1_DRAWS[:count]
+    return np.random.default_rng(seed).integers(0, 2**64, size=count, dtype=np.uint64)
+
+
 def _shingle_weights(ngram: int, seed: int) -> tuple[np.ndarray, np.uint64]:
     """One odd 64-bit multiplier per word position of a shingle, and an offset, all drawn from ``seed``."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, 2**64, size=ngram, dtype=np.uint64) | np.uint64(1), rng.integers(0, 2**64, dtype=np.uint64)
+    draws = _draws(seed, ngram + 1)
+    return draws[:ngram] | np.uint64(1), draws[ngram]
 
 
 def shingle_sets(tokens: TokenHashes, ngram: int, seed: int) -> ShingleSets:
@@ -316,7 +349,7 @@ def shingle_sets(tokens: TokenHashes, ngram: int, seed: int) -> ShingleSets:
                 np.multiply(hashes[start + position:start + position + len(block)], weights[position],
                             out=term[:len(block)])
                 block += term[:len(block)]
-            _mix(block)
+            mix(block)
             block &= _HASH_MASK
             block |= owners[start:start + len(block)]
     keyed.sort()

@@ -136,7 +136,7 @@ def _from_mapping(row: dict[str, Any], fields: Fields, fallback_id: str, source:
         value = row.get(key)
         if isinstance(value, bytes):
             return Record(kind, record_id, source, value, url)
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value and not value.isspace():  # not value.strip(): that copies the text
             return Record(kind, record_id, source, value, url)
         if value is not None and not isinstance(value, str):
             return Record(BROKEN, record_id, source, url=url, error=f"field {key!r} is not a string")
@@ -177,10 +177,13 @@ def read_jsonl(
                     yield Record(BROKEN, where, where, error=error.problem)
                     return
                 continue
-            if not line.strip():
+            if line.isspace():  # (not line.strip(): that copies the line)
                 continue
             try:
-                row = json.loads(line)
+                # What json.loads does with bytes, without finding the encoding of a line that starts an object
+                # in UTF-8 (a UTF-16 or UTF-32 line has a zero byte second, and one with a BOM no "{" first).
+                row = json.loads(line.decode("utf-8", "surrogatepass") if line[:1] == b"{" and line[1:2] != b"\0"
+                                 else line)
             except (UnicodeDecodeError, ValueError) as error:
                 yield Record(BROKEN, where, where, error=f"not JSON ({one_line(error)})")
                 continue

@@ -69,6 +69,17 @@ def _feed_extraction(record: Record) -> Extraction:
                       "not an article", url=record.url, feed=feed)
 
 
+EXTRACTION_ERRORS = (InputError, ValueError, TypeError, RecursionError, MemoryError)
+"""What extracting bad content may raise: :func:`extract_record` makes each a ``failed`` Extraction."""
+
+
+def extraction_error(error: BaseException) -> str:
+    """A failed extraction's error for ``error`` (one of :data:`EXTRACTION_ERRORS`)."""
+    if isinstance(error, InputError):
+        return error.problem
+    return f"extraction failed ({one_line(error)})"
+
+
 def extract_record(record: Record, *, max_bytes: int = MAX_PAGE_BYTES) -> Extraction:
     """Extract one record; never raises for bad content (it becomes a ``failed`` Extraction)."""
     if record.kind == FEED and record.payload is not None:
@@ -85,10 +96,8 @@ def extract_record(record: Record, *, max_bytes: int = MAX_PAGE_BYTES) -> Extrac
                                         max_bytes=max_bytes, **metadata)
         else:
             article = article_from_text(record.payload, source=record.source, max_bytes=max_bytes, **metadata)
-    except InputError as error:
-        return Extraction(record.id, record.source, FAILED, error=error.problem, url=record.url)
-    except (ValueError, TypeError, RecursionError, MemoryError) as error:
-        return Extraction(record.id, record.source, FAILED, error=f"extraction failed ({one_line(error)})", url=record.url)
+    except EXTRACTION_ERRORS as error:
+        return Extraction(record.id, record.source, FAILED, error=extraction_error(error), url=record.url)
     if not article.body.strip():
         return Extraction(record.id, record.source, EMPTY, article, NO_ARTICLE_TEXT, url=article.url)
     return Extraction(record.id, record.source, OK, article, url=article.url)
