@@ -54,7 +54,8 @@ def peer_labels(peer: str, source: str, target: str, num_perm: int, ngram: int) 
         for number, line in enumerate(lines):
             document = json.loads(line)
             tokens = document["text"].lower().split()
-            shingles = [" ".join(tokens[i:i + ngram]) for i in range(max(1, len(tokens) - ngram + 1))]
+            # the n-grams as zip builds them (in C); a text shorter than one n-gram is one shingle
+            shingles = list(map(" ".join, zip(*(tokens[k:] for k in range(ngram))))) or [" ".join(tokens)]
             if peer == "rensa":
                 sketch: Any = RMinHash(num_perm=num_perm, seed=1)
                 sketch.update(shingles)
