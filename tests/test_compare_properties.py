@@ -112,3 +112,37 @@ def test_moving_a_paragraph_gives_one_move(paragraphs, data):
     moved.insert(target, moved.pop(source))
     changes = compare(join(paragraphs), join(moved)).substantive_changes
     assert [c.kind for c in changes] == ["paragraph_moved"]
+
+
+@SETTINGS
+@given(documents, st.integers(min_value=8, max_value=90),
+       st.sampled_from(["wrap", "wrap at hyphens", "nbsp", "soft hyphen", "crlf", "quotes", "edit"]))
+def test_the_layout_only_path_finds_what_the_full_comparison_finds(paragraphs, width, rewrite):
+    """``compare`` answers re-wrapped and re-spaced texts without folding what a re-wrap leaves alone
+    (``engine._layout_only``): every change, the similarity and the summary are those of the full comparison."""
+    from variorum.article import Article
+    from variorum.compare.engine import Version, compare_versions
+
+    original = join(paragraphs)
+    if rewrite.startswith("wrap"):
+        rewritten = "\n\n".join(textwrap.fill(p, width, break_long_words=False,
+                                              break_on_hyphens=rewrite == "wrap at hyphens")
+                                for p in paragraphs) + "\n"
+    elif rewrite == "nbsp":
+        rewritten = original.replace(" the ", "\u00a0the\n")
+    elif rewrite == "soft hyphen":
+        rewritten = original.replace("library", "lib\u00ad\nrary").replace("mid-term", "mid-\nterm")
+    elif rewrite == "crlf":
+        rewritten = original.replace(" ", "\r\n", 3)
+    elif rewrite == "quotes":
+        rewritten = _curly(original).replace(" ", "\n", 5)
+    else:
+        rewritten = original.replace(" the ", " the\nnew ", 1)
+    from variorum.compare.engine import _layout_only
+
+    quick = compare(original, rewritten)
+    full = compare_versions(Version(Article.from_text(original)), Version(Article.from_text(rewritten)))
+    if rewrite == "wrap":  # a plain re-wrap takes the quick path
+        assert _layout_only(Article.from_text(original), Article.from_text(rewritten)) is not None
+    assert quick.similarity == full.similarity and quick.summary == full.summary
+    assert [c.to_dict() for c in quick.changes] == [c.to_dict() for c in full.changes]

@@ -497,23 +497,73 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
         _check_size(a, "version A")
         article = cache(partial(Article.from_text, a))  # read only if the caller asks for the articles
         return Comparison(article, article, 1.0)
+    old, new = _as_article(a, "version A"), _as_article(b, "version B")
     fold_block = _fold_memo()  # a block found unchanged (or only re-wrapped) in B is folded once
-    return compare_versions(Version(_as_article(a, "version A"), fold_block),
-                            Version(_as_article(b, "version B"), fold_block))
+    layout_only = _layout_only(old, new, fold_block)
+    if layout_only is not None:
+        return layout_only
+    return compare_versions(Version(old, fold_block), Version(new, fold_block))
 
 
-# A line break after any other character than these (a hyphen, a carriage return, a non-ASCII character)
-# may join a hyphenated word when folded: such a block is folded as it is.
-# (The line break first, then the character before it: the regex engine scans for the line break in C.)
-_UNPLAIN_LINE_BREAK_RE = re.compile(r"\n(?<![\t\x20-\x2c\x2e-\x7e]\n)")
+def _layout_only(old: Article, new: Article, fold_block: Callable[[str], str] = fold_text) -> Comparison | None:
+    """The comparison of two articles whose blocks fold alike, block for block, in blocks of the same kinds,
+    with the same links — a re-wrap, other spacing — found without folding the blocks a re-wrap leaves as
+    they were or only re-wraps: None when they differ in anything else.
+
+    It is what :func:`compare_versions` finds for them (its keys are equal, so every block stays in place):
+    a block whose line breaks all follow a plain character folds like the same block with its line breaks
+    made spaces (see :func:`_fold_memo`), so two such blocks equal once their line breaks are spaces fold
+    alike; any other pair of differing blocks is folded (by ``fold_block``, which the comparison that follows
+    when they differ reuses) and compared."""
+    a, b = old.text, new.text
+    if len(old.blocks) != len(new.blocks) or old.links != new.links:
+        return None
+    changed: list[int] = []
+    for index, (x, y) in enumerate(zip(old.blocks, new.blocks)):
+        if x.kind != y.kind:
+            return None
+        old_raw, new_raw = a[x.start:x.end], b[y.start:y.end]
+        if old_raw == new_raw:
+            continue
+        rewrapped = (old_raw.replace("\n", " ") == new_raw.replace("\n", " ")
+                     and _plain_line_breaks(old_raw) and _plain_line_breaks(new_raw))
+        if not rewrapped and fold_block(old_raw) != fold_block(new_raw):
+            return None
+        changed.append(index)
+    return Comparison(old, new, 1.0, metadata_changes(old, new), deferred=partial(_layout_changes, old, new, changed),
+                      deferred_count=len(changed))
+
+
+def _layout_changes(old: Article, new: Article, changed: list[int]) -> list[Change]:
+    """The cosmetic changes of :func:`_layout_only`'s blocks ``changed`` (a module-level function: a
+    comparison is pickled to and from worker processes)."""
+    fold_block = _fold_memo()
+    alignment = Alignment(pairs=[Pair(i, i, True, True) for i in range(len(old.blocks))])
+    comparer = _Comparer(Version(old, fold_block), Version(new, fold_block), alignment, None)
+    comparer.layout_pairs = [(i, i) for i in changed]
+    return comparer.layout_changes()
+
+
+# A line break after any other character than these — printable ASCII but the hyphen, the Latin letters of
+# U+00C0–U+024F, curly quotes and the ellipsis, none of which folds into a hyphen — (a hyphen, a dash, a
+# carriage return, a combining mark, any other character) may join a hyphenated word when folded: such a
+# block is folded as it is. (The line break first, then the character before it: the regex engine scans for
+# the line break in C.)
+_UNPLAIN_LINE_BREAK_RE = re.compile("\n(?<![\t\x20-\x2c\x2e-\x7e\u00c0-\u024f\u2018\u2019\u201c\u201d\u2026]\n)")
+
+
+def _plain_line_breaks(text: str) -> bool:
+    """True when every line break of ``text`` follows a plain character (see :func:`_fold_memo`)."""
+    return "\n" not in text or not _UNPLAIN_LINE_BREAK_RE.search(text)
 
 
 def _fold_memo() -> Callable[[str], str]:
     """:func:`fold_text` remembered for one comparison, by text and by text with its line breaks made spaces.
 
-    A block whose line breaks all follow a plain ASCII character (not a hyphen) folds like the same block
-    with each line break made a space: NFKC and the quote and dash folding leave spaces, line breaks and
-    such characters as they are, no wrapped hyphen is joined, and whitespace runs collapse alike. So a
+    A block whose line breaks all follow a plain character (printable ASCII but the hyphen, a Latin letter,
+    a curly quote, an ellipsis) folds like the same block with each line break made a space: NFKC and the
+    quote and dash folding leave spaces and line breaks as they are and turn none of these characters into
+    a hyphen, so no wrapped hyphen is joined, and whitespace runs collapse alike. So a
     paragraph re-wrapped in B is folded once, as the unchanged ones are.
     """
     folds: dict[str, str] = {}
@@ -522,7 +572,7 @@ def _fold_memo() -> Callable[[str], str]:
         key = folds.get(text)
         if key is not None:
             return key
-        unwrapped = text.replace("\n", " ") if "\n" in text and not _UNPLAIN_LINE_BREAK_RE.search(text) else None
+        unwrapped = text.replace("\n", " ") if "\n" in text and _plain_line_breaks(text) else None
         key = folds.get(unwrapped) if unwrapped is not None else None
         if key is None:
             key = fold_text(text)
