@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -232,6 +232,22 @@ class _GroupCommit:
             return [op(writes) for _, op in ops]
 
 
+class _Fetching:
+    """The pages of a batch not fetched yet; ``done`` is set once every one of them has been."""
+
+    def __init__(self, urls: Iterable[str]) -> None:
+        self._waiting = set(urls)
+        self.done = asyncio.Event()
+        if not self._waiting:
+            self.done.set()
+
+    def fetched(self, url: str) -> None:
+        """``url`` has been fetched (or has failed before its fetch ended); saying so twice is harmless."""
+        self._waiting.discard(url)
+        if not self._waiting:
+            self.done.set()
+
+
 class Tracker:
     """Runs passes over a store with a fetcher; see the module's docstring.
 
@@ -254,7 +270,6 @@ class Tracker:
         self.lease = lease
         self.extractor = extractor
         self._sources: dict[int, Source] = {}
-        self._templates: dict[str, SiteTemplates] = {}  # the current batch's sites' templates
         self._writer: Executor | None = None
         self._group: _GroupCommit | None = None
 
@@ -274,14 +289,33 @@ class Tracker:
         cutoff = self.clock()
         if everything:
             await self._store(self.store.make_all_due, cutoff)
-        while due := await self._store(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease):
-            latest = await asyncio.to_thread(self.store.latest_stored_of, [article.url for article in due])
-            self._templates = await asyncio.to_thread(self._site_templates, due)
-            outcomes = await asyncio.gather(*(self._check(article, latest.get(article.url)) for article in due))
-            for article, outcome in zip(due, outcomes):
-                report.outcomes[outcome] += 1
-                if progress is not None:
-                    progress(article.url, outcome)
+        # The next batch is claimed as soon as every page of this one is fetched, while its pages are still
+        # being extracted and written: without the overlap the workers sat idle at each batch's end (its
+        # last group commit, the next claim, the first fetches). At most two batches are in flight.
+        async with asyncio.TaskGroup() as batches:
+            in_flight: list[asyncio.Task[None]] = []
+            while True:
+                if len(in_flight) == 2:
+                    await in_flight.pop(0)
+                due = await self._store(self.store.claim_due, cutoff, limit=self.batch, lease=self.lease)
+                if not due:
+                    break
+                latest = await asyncio.to_thread(self.store.latest_stored_of, [article.url for article in due])
+                templates = await asyncio.to_thread(self._site_templates, due)
+                fetching = _Fetching(article.url for article in due)
+                in_flight.append(batches.create_task(
+                    self._check_batch(due, latest, templates, fetching, report, progress)))
+                await fetching.done.wait()
+
+    async def _check_batch(self, due: list[DueArticle], latest: dict[str, LatestVersion],
+                           templates: dict[str, SiteTemplates], fetching: _Fetching, report: RunReport,
+                           progress: Progress | None) -> None:
+        outcomes = await asyncio.gather(
+            *(self._check(article, latest.get(article.url), templates, fetching) for article in due))
+        for article, outcome in zip(due, outcomes):
+            report.outcomes[outcome] += 1
+            if progress is not None:
+                progress(article.url, outcome)
 
     async def _store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a store call that writes on the pass's store thread (one: on SQLite, writers would
@@ -351,10 +385,12 @@ class Tracker:
 
     # articles -----------------------------------------------------------------------------------------
 
-    async def _check(self, due: DueArticle, latest: LatestVersion | None) -> str:
+    async def _check(self, due: DueArticle, latest: LatestVersion | None, templates: dict[str, SiteTemplates],
+                     fetching: _Fetching) -> str:
         try:
-            return await self._fetch_and_record(due, latest)
+            return await self._fetch_and_record(due, latest, templates, fetching)
         except Exception as error:  # one bad page must not stop the pass
+            fetching.fetched(due.url)
             log.exception("checking %s failed", due.url)
             outcome = "extraction_failed"
             detail = f"{type(error).__name__}: {error}"
@@ -393,8 +429,10 @@ class Tracker:
         self.store.schedule_check(due.url, self._next_check(due, at if result.stored else None))
         return result
 
-    async def _fetch_and_record(self, due: DueArticle, latest: LatestVersion | None) -> str:
+    async def _fetch_and_record(self, due: DueArticle, latest: LatestVersion | None,
+                                templates: dict[str, SiteTemplates], fetching: _Fetching) -> str:
         fetched = await self.fetcher.fetch(due.url, etag=due.etag, last_modified=due.last_modified)
+        fetching.fetched(due.url)
         at = self.clock()
         if fetched.failure is not None:
             await self._write(due, partial(self._record_failure, due, fetched.failure, fetched.detail, fetched.status, at))
@@ -408,7 +446,7 @@ class Tracker:
             return "extraction_failed"
         check = await asyncio.get_running_loop().run_in_executor(
             self.extractor, examine_page, fetched.body, due.url, fetched.content_type, fetched.charset, latest,
-            fetched.status, self._templates.get(site_of(due.url)),
+            fetched.status, templates.get(site_of(due.url)),
         )
         if check.problem is not None:
             kind, detail = check.problem
