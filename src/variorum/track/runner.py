@@ -189,13 +189,13 @@ class _GroupCommit:
     def __init__(self, store: Store, thread: Executor) -> None:
         self._store = store
         self._thread = thread
-        self._pending: list[tuple[str, WriteOp, asyncio.Future[Any]]] = []
+        self._pending: list[tuple[str | None, WriteOp, asyncio.Future[Any]]] = []
         self._committing = False
         self._full = asyncio.Event()
 
-    async def write(self, url: str, op: WriteOp) -> Any:
-        """Run ``op``, a write about the article at ``url``, in the next group's transaction and return what
-        it returned, once committed."""
+    async def write(self, url: str | None, op: WriteOp) -> Any:
+        """Run ``op``, a write about the article at ``url`` (``None``: about no one article, a feed's poll),
+        in the next group's transaction and return what it returned, once committed."""
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending.append((url, op, future))
         if len(self._pending) >= GROUP_MAX:
@@ -226,9 +226,9 @@ class _GroupCommit:
         finally:
             self._committing = False
 
-    def _commit(self, ops: list[tuple[str, WriteOp]]) -> list[Any]:
+    def _commit(self, ops: list[tuple[str | None, WriteOp]]) -> list[Any]:
         with self._store.batch() as writes:
-            writes.load(url for url, _ in ops)
+            writes.load(url for url, _ in ops if url is not None)
             return [op(writes) for _, op in ops]
 
 
@@ -345,8 +345,14 @@ class Tracker:
     # sources ------------------------------------------------------------------------------------------
 
     async def _poll(self, source: Source, report: RunReport) -> None:
+        """Poll a source. Its writes (the articles discovered, when it was polled) go into the group commits
+        of the article checks: one transaction for many feeds, not two for each (100 feeds cost 0.7-0.9 s of
+        serial transactions on PostgreSQL, and the checks wait for the polls)."""
+        assert self._group is not None  # set by run_once
         if source.kind == "page":
-            new = await self._store(self.store.discover, [(source.url, None)], source_id=source.id, at=self.clock())
+            at = self.clock()
+            new = await self._group.write(None, lambda writes: writes.discover(
+                [(source.url, None)], source_id=source.id, at=at))
             report.discovered += new  # not "+= await": the other polls update it meanwhile
             return
         report.feeds += 1
@@ -355,6 +361,7 @@ class Tracker:
         if fetched.failure is not None:
             await self._feed_failed(source, report, fetched.failure, fetched.detail, fetched.status, at)
             return
+        entries: list[tuple[str, datetime | None]] = []
         if not fetched.not_modified:
             try:
                 feed = parse_feed(fetched.body, fetched.final_url)
@@ -364,24 +371,31 @@ class Tracker:
             for rejected in feed.rejected:
                 log.info("%s: entry left out: %s", source.url, rejected)
             report.rejected_entries += len(feed.rejected)
-            new = await self._store(
-                self.store.discover, [(entry.url, entry.updated) for entry in feed.entries], source_id=source.id,
-                at=at)
-            report.discovered += new
-        await self._store(
-            self.store.mark_polled, source.id, at=at,
-            etag=fetched.headers.get("etag", source.etag if fetched.not_modified else None),
-            last_modified=fetched.headers.get("last-modified", source.last_modified if fetched.not_modified else None),
-        )
+            entries = [(entry.url, entry.updated) for entry in feed.entries]
+        etag = fetched.headers.get("etag", source.etag if fetched.not_modified else None)
+        last_modified = fetched.headers.get("last-modified", source.last_modified if fetched.not_modified else None)
+
+        def record(writes: Writes) -> int:
+            new = writes.discover(entries, source_id=source.id, at=at)
+            writes.mark_polled(source.id, at=at, etag=etag, last_modified=last_modified)
+            return new
+
+        new = await self._group.write(None, record)
+        report.discovered += new
 
     async def _feed_failed(self, source: Source, report: RunReport, kind: str, detail: str, status: int | None,
                            at: datetime) -> None:
         """A feed that could not be read: named in the report, recorded, and marked as polled (its
         validators kept), so that ``track list`` says when it was last tried."""
+        assert self._group is not None  # set by run_once
         report.failed_feeds.append(FeedFailure(source.url, kind, detail))
-        await self._failed(source.url, kind, detail, status, at, source.id)
-        await self._store(self.store.mark_polled, source.id, at=at, etag=source.etag,
-                          last_modified=source.last_modified)
+        log.info("%s: %s (%s)", source.url, kind, detail)
+
+        def record(writes: Writes) -> None:
+            writes.record_failure(source.url, kind, status=status, detail=detail, at=at, source_id=source.id)
+            writes.mark_polled(source.id, at=at, etag=source.etag, last_modified=source.last_modified)
+
+        await self._group.write(None, record)
 
     # articles -----------------------------------------------------------------------------------------
 
@@ -482,12 +496,6 @@ class Tracker:
             if templates.template_count(site):
                 learned[site] = templates
         return learned
-
-    async def _failed(self, url: str, kind: str, detail: str, status: int | None, at: datetime,
-                      source_id: int | None) -> None:
-        log.info("%s: %s (%s)", url, kind, detail)
-        await self._store(
-            self.store.record_failure, url, kind, status=status, detail=detail, at=at, source_id=source_id)
 
 
 __all__ = ["FeedFailure", "Notify", "PageCheck", "RunReport", "Tracker", "examine_page", "extract_page", "utc_now"]
