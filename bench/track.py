@@ -40,9 +40,9 @@ import psycopg
 from sqlalchemy import event, text
 
 from scratch import LOCAL_TEST_DATABASE, postgres_schema
-from variorum.extract.parallel import worker_pool
 from variorum.store import Store, open_store
 from variorum.track import Fetcher, FetchPolicy, Tracker
+from variorum.track.workers import PageWorkers
 
 WORDS = [
     "council", "harbour", "plan", "minister", "said", "would", "could", "report", "water", "energy", "price",
@@ -191,9 +191,8 @@ def _run_on(url: str, size: Callable[[], int], origin: str, feeds: int, day: mul
     clock = [T0]
     results = {}
     policy = FetchPolicy(allow_private=True, delay=0.0, per_host=per_host, concurrency=64)
-    with worker_pool(workers) as extractor:  # the pool `variorum track run` checks pages on
-        list(extractor.map(abs, range(workers * 4)))  # start the workers before timing
-        pids = list(extractor._processes)
+    with PageWorkers(workers) as extractor:  # the workers `variorum track run` checks pages on
+        pids = extractor.pids  # started before the timing
 
         async def passes() -> None:
             async with Fetcher(policy) as fetcher:

@@ -50,6 +50,7 @@ from variorum.track.notify import ChangeEvent, worth_notifying
 from variorum.track.quality import extraction_problem, word_count
 from variorum.track.record import comparison_with, record_fetch
 from variorum.track.schedule import RecheckPolicy
+from variorum.track.workers import PageWorkers
 
 log = logging.getLogger("variorum.track")
 
@@ -251,15 +252,15 @@ class _Fetching:
 class Tracker:
     """Runs passes over a store with a fetcher; see the module's docstring.
 
-    ``extractor`` runs :func:`examine_page` (give it a process pool: extraction and comparison are CPU
-    work that would otherwise compete with the event loop for one interpreter); without one it runs in a
-    thread.
+    ``extractor`` runs :func:`examine_page` (give it :class:`~variorum.track.workers.PageWorkers`:
+    extraction and comparison are CPU work that would otherwise compete with the event loop for one
+    interpreter); without one it runs in a thread.
     """
 
     def __init__(
         self, store: Store, fetcher: Fetcher, *, recheck: RecheckPolicy = RecheckPolicy(),
         notify: Notify | None = None, clock: Clock = utc_now, batch: int = 200,
-        lease: timedelta = timedelta(minutes=5), extractor: Executor | None = None,
+        lease: timedelta = timedelta(minutes=5), extractor: PageWorkers | None = None,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
@@ -458,10 +459,10 @@ class Tracker:
             detail = f"not an article page but {fetched.content_type}"
             await self._write(due, partial(self._record_failure, due, "extraction_failed", detail, fetched.status, at))
             return "extraction_failed"
-        check = await asyncio.get_running_loop().run_in_executor(
-            self.extractor, examine_page, fetched.body, due.url, fetched.content_type, fetched.charset, latest,
-            fetched.status, templates.get(site_of(due.url)),
-        )
+        page = (fetched.body, due.url, fetched.content_type, fetched.charset, latest, fetched.status,
+                templates.get(site_of(due.url)))
+        check = await (self.extractor.run(examine_page, *page) if self.extractor is not None
+                       else asyncio.to_thread(examine_page, *page))
         if check.problem is not None:
             kind, detail = check.problem
             await self._write(due, partial(self._record_failure, due, kind, detail, fetched.status, at))
