@@ -249,6 +249,17 @@ class _Fetching:
             self.done.set()
 
 
+async def _fetched_or_failed(fetching: _Fetching, batch: asyncio.Task[None]) -> None:
+    """Wait until every page of ``batch`` is fetched; raise its exception if it fails before."""
+    fetched = asyncio.ensure_future(fetching.done.wait())
+    try:
+        await asyncio.wait((fetched, batch), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        fetched.cancel()
+    if batch.done():
+        batch.result()
+
+
 class Tracker:
     """Runs passes over a store with a fetcher; see the module's docstring.
 
@@ -293,8 +304,8 @@ class Tracker:
         # The next batch is claimed as soon as every page of this one is fetched, while its pages are still
         # being extracted and written: without the overlap the workers sat idle at each batch's end (its
         # last group commit, the next claim, the first fetches). At most two batches are in flight.
-        async with asyncio.TaskGroup() as batches:
-            in_flight: list[asyncio.Task[None]] = []
+        in_flight: list[asyncio.Task[None]] = []
+        try:
             while True:
                 if len(in_flight) == 2:
                     await in_flight.pop(0)
@@ -304,9 +315,15 @@ class Tracker:
                 latest = await asyncio.to_thread(self.store.latest_stored_of, [article.url for article in due])
                 templates = await asyncio.to_thread(self._site_templates, due)
                 fetching = _Fetching(article.url for article in due)
-                in_flight.append(batches.create_task(
-                    self._check_batch(due, latest, templates, fetching, report, progress)))
-                await fetching.done.wait()
+                batch = asyncio.create_task(self._check_batch(due, latest, templates, fetching, report, progress))
+                in_flight.append(batch)
+                await _fetched_or_failed(fetching, batch)
+            while in_flight:
+                await in_flight.pop(0)
+        finally:  # a failed batch or claim (the database lost) fails the pass with its own exception
+            for batch in in_flight:
+                batch.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
 
     async def _check_batch(self, due: list[DueArticle], latest: dict[str, LatestVersion],
                            templates: dict[str, SiteTemplates], fetching: _Fetching, report: RunReport,
