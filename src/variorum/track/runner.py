@@ -381,8 +381,9 @@ class Tracker:
             return
         entries: list[tuple[str, datetime | None]] = []
         if not fetched.not_modified:
-            try:
-                feed = parse_feed(fetched.body, fetched.final_url)
+            try:  # in a worker: the workers have no page to check yet, and the event loop has feeds to fetch
+                feed = (await self.extractor.run(parse_feed, fetched.body, fetched.final_url)
+                        if self.extractor is not None else parse_feed(fetched.body, fetched.final_url))
             except FeedError as error:
                 await self._feed_failed(source, report, "bad_feed", str(error), fetched.status, at)
                 return
