@@ -11,8 +11,9 @@ this process through the real :class:`variorum.track.Tracker` and a real store:
 Reported per back end (SQLite file, PostgreSQL at 127.0.0.1:5432/test in a fresh schema): pages/s of each
 pass, the CPU time per page of the tracker process and of the extraction workers (on a shared machine the
 wall-clock figure depends on what else runs; the CPU figures much less), of the site's server process
-too, the rate those CPU costs allow on otherwise idle cores, peak memory (this process, and the
-extraction workers), and database size per 1,000 versions.
+and of the PostgreSQL server processes serving the store's connections too, the rate those CPU costs allow
+on otherwise idle cores, peak memory (this process, and the extraction workers), and database size per
+1,000 versions.
 
     .venv/bin/python bench/track.py                          # 1,000 feeds x 20 articles, both back ends
     .venv/bin/python bench/track.py --feeds 50 --backends sqlite
@@ -36,12 +37,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import psycopg
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from scratch import LOCAL_TEST_DATABASE, postgres_schema
-from variorum.extract.parallel import worker_pool
-from variorum.store import open_store
+from variorum.store import Store, open_store
 from variorum.track import Fetcher, FetchPolicy, Tracker
+from variorum.track.workers import PageWorkers
 
 WORDS = [
     "council", "harbour", "plan", "minister", "said", "would", "could", "report", "water", "energy", "price",
@@ -142,14 +143,36 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-async def one_pass(tracker: Tracker, workers: list[int],
-                   server: int) -> tuple[int, float, dict[str, int], float, float, float]:
-    """Pages checked, seconds, outcomes, and the CPU seconds of this process, of the workers and of the site."""
+def backend_pids(store: Store) -> list[int]:
+    """The PostgreSQL server processes serving ``store``'s connections, as they are opened (none on SQLite:
+    its work is done in the tracker process)."""
+    pids: list[int] = []
+    if store.dialect == "postgresql":
+
+        @event.listens_for(store.engine, "connect")
+        def _remember(dbapi_connection: psycopg.Connection, _record: object) -> None:
+            pids.append(dbapi_connection.info.backend_pid)
+
+        store.engine.dispose()  # the connections opened so far (migrations) are closed: the next ones are seen
+    return pids
+
+
+def live_cpu_seconds(pids: list[int]) -> float:
+    """:func:`cpu_seconds` of those of ``pids`` still running (a pooled connection may have been closed)."""
+    return sum(cpu_seconds([pid]) for pid in pids if Path(f"/proc/{pid}/stat").exists())
+
+
+async def one_pass(tracker: Tracker, workers: list[int], server: int,
+                   database: list[int]) -> tuple[int, float, dict[str, int], float, float, float, float]:
+    """Pages checked, seconds, outcomes, and the CPU seconds of this process, of the workers, of the site and
+    of the database server's processes for this store."""
     started, own = time.perf_counter(), time.process_time()
     theirs, site = cpu_seconds(workers), cpu_seconds([server])
+    before = {pid: live_cpu_seconds([pid]) for pid in database}
     report = await tracker.run_once()
+    served = sum(live_cpu_seconds([pid]) - before.get(pid, 0.0) for pid in database)
     return (report.checked, time.perf_counter() - started, dict(report.outcomes),
-            time.process_time() - own, cpu_seconds(workers) - theirs, cpu_seconds([server]) - site)
+            time.process_time() - own, cpu_seconds(workers) - theirs, cpu_seconds([server]) - site, served)
 
 
 def run_backend(backend: str, origin: str, feeds: int, day: multiprocessing.Value, workers: int,
@@ -162,23 +185,23 @@ def run_backend(backend: str, origin: str, feeds: int, day: multiprocessing.Valu
 def _run_on(url: str, size: Callable[[], int], origin: str, feeds: int, day: multiprocessing.Value, workers: int,
             per_host: int, server: int) -> dict:
     store = open_store(url)
+    database = backend_pids(store)
     for feed in range(feeds):
         store.add_source(f"{origin}/feed/{feed}.xml", "feed")
     clock = [T0]
     results = {}
     policy = FetchPolicy(allow_private=True, delay=0.0, per_host=per_host, concurrency=64)
-    with worker_pool(workers) as extractor:  # the pool `variorum track run` checks pages on
-        list(extractor.map(abs, range(workers * 4)))  # start the workers before timing
-        pids = list(extractor._processes)
+    with PageWorkers(workers) as extractor:  # the workers `variorum track run` checks pages on
+        pids = extractor.pids  # started before the timing
 
         async def passes() -> None:
             async with Fetcher(policy) as fetcher:
                 tracker = Tracker(store, fetcher, clock=lambda: clock[0], batch=500, extractor=extractor)
                 day.value = 1
-                results["first"] = await one_pass(tracker, pids, server)
+                results["first"] = await one_pass(tracker, pids, server, database)
                 clock[0] = T0 + timedelta(days=1)
                 day.value = 2
-                results["second"] = await one_pass(tracker, pids, server)
+                results["second"] = await one_pass(tracker, pids, server, database)
         asyncio.run(passes())
     with store.engine.connect() as connection:
         versions = connection.execute(text("SELECT count(*) FROM versions")).scalar_one()
@@ -209,19 +232,20 @@ def main() -> None:
     print(f"{args.feeds:,} feeds x {args.articles} articles = {pages:,} pages; {args.workers} extraction "
           f"process(es); {os.cpu_count()} cores; {args.per_host} requests at once to the site")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("CPU ms/page: of the tracker process, its extraction workers and the site's server; 'CPU-bound' is the")
+    print("CPU ms/page: of the tracker process, its extraction workers, the site's server and the database server's")
+    print("processes for the store's connections (PostgreSQL; SQLite works in the tracker process); 'CPU-bound' is the")
     print(f"pages/s that {os.cpu_count()} otherwise idle cores would allow at those CPU costs (the tracker "
           "process alone using at most one core)")
     print(f"{'back end':<11} {'pass':<7} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'tracker':>8} {'workers':>8} "
-          f"{'site':>6} {'CPU-bound':>10}  outcomes")
+          f"{'site':>6} {'db':>6} {'CPU-bound':>10}  outcomes")
     for backend in args.backends.split(","):
         results = run_backend(backend, origin, args.feeds, day, args.workers, args.per_host, server.pid)
         for name in ("first", "second"):
-            checked, seconds, outcomes, own, theirs, site = results[name]
-            per_page = [cpu / checked * 1000 for cpu in (own, theirs, site)]
+            checked, seconds, outcomes, own, theirs, site, served = results[name]
+            per_page = [cpu / checked * 1000 for cpu in (own, theirs, site, served)]
             bound = min(1000 / per_page[0], 1000 * (os.cpu_count() or 1) / sum(per_page))
             print(f"{backend:<11} {name:<7} {checked:>7,} {seconds:>8.1f} {checked / seconds:>8.1f} "
-                  f"{per_page[0]:>8.2f} {per_page[1]:>8.2f} {per_page[2]:>6.2f} {bound:>10.0f}  {outcomes}")
+                  f"{per_page[0]:>8.2f} {per_page[1]:>8.2f} {per_page[2]:>6.2f} {per_page[3]:>6.2f} {bound:>10.0f}  {outcomes}")
         print(f"{backend:<11} {results['versions']:,} versions, {results['bytes_per_1000'] / 1e6:.2f} MB per 1,000 versions")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

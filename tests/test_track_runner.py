@@ -257,6 +257,37 @@ def test_run_forever_survives_a_pass_that_loses_the_database(site, store, caplog
     assert "pass abandoned, the database failed: (builtins.Exception) server closed the connection" in caplog.text
 
 
+@pytest.mark.parametrize("lost_at", ["claim", "write"])
+def test_a_pass_that_loses_the_database_mid_way_fails_with_the_database_error(site, store, lost_at):
+    # batches of one page: the second page's batch is claimed while the first is being written
+    for name in ("storm", "election"):
+        site.routes[f"/{name}"] = article_page(name.title(), STORM)
+        store.add_source(site.url(f"/{name}"), "page")
+    lost = OperationalError("UPDATE", {}, Exception("server closed the connection unexpectedly"))
+    real_claim, real_batch, claims, batches = store.claim_due, store.batch, [], []
+
+    def flaky_claim(*args, **kwargs):
+        claims.append(1)
+        if lost_at == "claim" and len(claims) == 2:
+            raise lost
+        return real_claim(*args, **kwargs)
+
+    def flaky_batch():
+        batches.append(1)
+        if lost_at == "write" and len(batches) > 1:  # the polls' group commit works, the checks' do not
+            raise lost
+        return real_batch()
+
+    store.claim_due, store.batch = flaky_claim, flaky_batch
+
+    async def go():
+        async with Fetcher(FetchPolicy(allow_private=True, delay=0)) as fetcher:
+            return await Tracker(store, fetcher, clock=Clock(), batch=1).run_once()
+
+    with pytest.raises(OperationalError, match="server closed the connection"):  # not an exception group
+        asyncio.run(go())
+
+
 def test_a_host_that_rebinds_to_a_private_address_is_recorded_as_such(site, store):
     # a news host on a public address, then DNS rebinding: robots.txt is read from the public address, and
     # the page's own connection, a moment later, would go to 127.0.0.1

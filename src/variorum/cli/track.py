@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import sys
-from concurrent.futures import Executor
 from contextlib import ExitStack
 from enum import Enum
 from typing import Annotated, Any
@@ -20,13 +19,14 @@ from variorum.cli.common import AllowPrivate, DatabaseOption, Significance, open
 from variorum.cli.console import progress_console
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
-from variorum.extract.parallel import default_workers, worker_pool
+from variorum.extract.parallel import default_workers
 from variorum.store import Store
 from variorum.track import Fetcher, FetchPolicy, RecheckPolicy, RunReport, Tracker, WebhookNotifier, parse_duration
 from variorum.track.addresses import private_address_problem
 from variorum.track.archive import DEFAULT_ARCHIVE, archive_timestamp, list_captures, list_timemap
 from variorum.track.backfill import BackfillReport, backfill
 from variorum.track.feeds import looks_like_feed
+from variorum.track.workers import PageWorkers
 
 track_app = typer.Typer(
     help="Watch feeds and pages; store every real version of each article.", no_args_is_help=True,
@@ -233,8 +233,7 @@ def run_command(
     with ExitStack() as stack:
         stack.callback(store.close)
         processes = workers or default_workers()
-        extractor: Executor | None = (
-            stack.enter_context(worker_pool(processes)) if processes > 1 else None)
+        extractor = stack.enter_context(PageWorkers(processes)) if processes > 1 else None
         options = {"recheck": recheck, "lease": durations["--lease"], "extractor": extractor}
         asyncio.run(_run(store, options, policy, webhook or [], once, everything, every, output_format,
                          _progress(stack, quiet)))

@@ -29,7 +29,7 @@ CHUNK = 8             # records sent to a worker at once: enough to make the han
 CHUNKS_PER_WORKER = 4  # chunks in flight per worker: enough to keep it busy, few enough to bound memory
 
 
-def _leave_with_parent() -> None:
+def leave_with_parent() -> None:
     """Worker initializer: exit once the process that started this worker is gone (a tracker killed with
     SIGKILL, say) rather than wait for work forever; checked each second on a daemon thread."""
     parent = os.getppid()
@@ -45,7 +45,7 @@ def _leave_with_parent() -> None:
 def worker_pool(processes: int, context: BaseContext | None = None) -> ProcessPoolExecutor:
     """A pool of ``processes`` worker processes that leave when the process that started them dies (the one
     way Variorum starts workers: extraction, sketching, the tracker's page checks)."""
-    return ProcessPoolExecutor(processes, mp_context=context, initializer=_leave_with_parent)
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=leave_with_parent)
 
 
 def default_workers() -> int:
@@ -90,4 +90,4 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
         yield chunk
 
 
-__all__ = ["default_workers", "extract_in_order"]
+__all__ = ["default_workers", "extract_in_order", "leave_with_parent", "worker_pool"]

@@ -176,6 +176,7 @@ ARTICLES = cast(Table, StoredArticle.__table__)
 VERSIONS = cast(Table, Version.__table__)
 COMPARISONS = cast(Table, StoredComparison.__table__)
 ATTEMPTS = cast(Table, FetchAttempt.__table__)
+SOURCES = cast(Table, Source.__table__)
 # The statements a tracker runs for every page, built once: executed with a dict of values, they skip
 # building a statement and its cache key each time.
 _INSERT_VERSION = insert(VERSIONS).returning(VERSIONS.c.id)
@@ -204,8 +205,9 @@ class _Newest:
 
 
 class Writes:
-    """The per-article writes, on one open transaction (:meth:`Store.batch`); each :class:`Store` method of
-    the same name runs one of these in a transaction of its own. They are SQL Core statements on the
+    """The per-article writes (and a feed poll's: :meth:`discover`, :meth:`mark_polled`), on one open
+    transaction (:meth:`Store.batch`); each :class:`Store` method of the same name runs one of these in a
+    transaction of its own. They are SQL Core statements on the
     session's connection: no ORM objects, as a tracker runs them for hundreds of pages a second.
 
     A batch costs few statements per article: :meth:`load` locks and reads the articles a batch will
@@ -395,6 +397,53 @@ class Writes:
         """Set (or clear, with ``None``) when the tracker should fetch an article again."""
         self._update_by_url(url, next_check_at=at)
 
+    def discover(
+        self, entries: Iterable[tuple[str, datetime | None]], *, source_id: int | None = None,
+        at: datetime | None = None,
+    ) -> int:
+        """Make sure articles are known, new ones due for a first check at ``at``; returns how many were new.
+
+        ``entries`` are ``(url, updated)`` pairs: ``updated`` is when a feed says the article last changed
+        (or ``None``); if that is after the article was last seen, it is due again at ``at`` (even if it had
+        grown too old to be checked).
+        """
+        at = at or _now()
+        latest_update: dict[str, datetime | None] = {}
+        for url, updated in entries:
+            url = canonical_url(url)
+            known = latest_update.get(url)
+            latest_update[url] = updated if known is None or (updated is not None and updated > known) else known
+        if not latest_update:
+            return 0
+        connection = self._connection
+        stored = set(connection.execute(select(ARTICLES.c.url).where(ARTICLES.c.url.in_(latest_update))).scalars())
+        unknown = [url for url in latest_update if url not in stored]
+        new = 0
+        if unknown:  # another writer may add one meanwhile: it is then not new here
+            new = len(connection.execute(
+                self._insert(ARTICLES).on_conflict_do_nothing(index_elements=["url"]).returning(ARTICLES.c.id),
+                [{"url": url, "source_id": source_id, "first_seen_at": at, "last_seen_at": at, "next_check_at": at}
+                 for url in unknown],
+            ).all())
+        updated_ones = [{"a_url": url, "updated": updated} for url, updated in latest_update.items()
+                        if url in stored and updated is not None]
+        if updated_ones:
+            connection.execute(update(ARTICLES).where(
+                ARTICLES.c.url == bindparam("a_url"),
+                ARTICLES.c.last_seen_at < bindparam("updated", type_=ARTICLES.c.last_seen_at.type),
+                ARTICLES.c.next_check_at.is_(None) | (ARTICLES.c.next_check_at > at),
+            ).values(next_check_at=at), updated_ones)
+        return new
+
+    def mark_polled(
+        self, source_id: int, *, at: datetime | None = None, etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        """Remember when a source was polled and the validators for its next conditional GET."""
+        self._connection.execute(update(SOURCES).where(SOURCES.c.id == source_id).values(
+            last_polled_at=at or _now(), etag=etag, last_modified=last_modified,
+        ))
+
 
 class Store:
     """Sources, articles, versions and comparisons in one SQL database (open it with ``open_store``)."""
@@ -458,10 +507,8 @@ class Store:
         last_modified: str | None = None,
     ) -> None:
         """Remember when a source was polled and the validators for its next conditional GET."""
-        with self._sessions.begin() as session:
-            session.execute(update(Source).where(Source.id == source_id).values(
-                last_polled_at=at or _now(), etag=etag, last_modified=last_modified,
-            ))
+        with self.batch() as writes:
+            writes.mark_polled(source_id, at=at, etag=etag, last_modified=last_modified)
 
     # articles and versions -----------------------------------------------------------------------------
 
@@ -526,41 +573,10 @@ class Store:
         self, entries: Iterable[tuple[str, datetime | None]], *, source_id: int | None = None,
         at: datetime | None = None,
     ) -> int:
-        """Make sure articles are known, new ones due for a first check at ``at``; returns how many were new.
-
-        ``entries`` are ``(url, updated)`` pairs: ``updated`` is when a feed says the article last changed
-        (or ``None``); if that is after the article was last seen, it is due again at ``at`` (even if it had
-        grown too old to be checked). One transaction for all of them.
-        """
-        at = at or _now()
-        latest_update: dict[str, datetime | None] = {}
-        for url, updated in entries:
-            url = canonical_url(url)
-            known = latest_update.get(url)
-            latest_update[url] = updated if known is None or (updated is not None and updated > known) else known
-        if not latest_update:
-            return 0
-        with self._sessions.begin() as session:
-            connection = session.connection()
-            stored = set(connection.execute(select(ARTICLES.c.url).where(ARTICLES.c.url.in_(latest_update))).scalars())
-            unknown = [url for url in latest_update if url not in stored]
-            new = 0
-            if unknown:  # another writer may add one meanwhile: it is then not new here
-                new = len(connection.execute(
-                    self._insert(StoredArticle).on_conflict_do_nothing(index_elements=["url"])
-                    .returning(StoredArticle.id),
-                    [{"url": url, "source_id": source_id, "first_seen_at": at, "last_seen_at": at, "next_check_at": at}
-                     for url in unknown],
-                ).all())
-            updated_ones = [{"a_url": url, "updated": updated} for url, updated in latest_update.items()
-                            if url in stored and updated is not None]
-            if updated_ones:
-                connection.execute(update(ARTICLES).where(
-                    ARTICLES.c.url == bindparam("a_url"),
-                    ARTICLES.c.last_seen_at < bindparam("updated", type_=ARTICLES.c.last_seen_at.type),
-                    ARTICLES.c.next_check_at.is_(None) | (ARTICLES.c.next_check_at > at),
-                ).values(next_check_at=at), updated_ones)
-        return new
+        """Make sure articles are known, new ones due for a first check at ``at``; returns how many were new
+        (see :meth:`Writes.discover`). One transaction for all of them."""
+        with self.batch() as writes:
+            return writes.discover(entries, source_id=source_id, at=at)
 
     def claim_due(self, now: datetime | None = None, *, limit: int = 100, lease: timedelta) -> list[DueArticle]:
         """Claim up to ``limit`` articles due for a check, most overdue first, by moving their next check
