@@ -210,18 +210,24 @@ HEAVY = ("sqlalchemy", "numpy", "httpx", "dask", "distributed", "pyarrow", "fast
          "courlan", "urllib3")
 
 
-def _modules_loaded_by(*args: str) -> set[str]:
+def _after_command(args: list[str], then: str, **environment: str) -> str:
+    """What the Python statement ``then`` writes to standard output in a fresh process, once ``variorum ARGS``
+    has run there (with only PYTHONPATH, PATH and ``environment`` set)."""
     script = (
-        "import sys\n"
-        f"sys.argv = ['variorum', *{list(args)!r}]\n"
+        "import os, sys\n"
+        f"sys.argv = ['variorum', *{args!r}]\n"
         "from variorum.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.__stdout__.write('\\n'.join(sorted(sys.modules)))\n"
+        f"{then}\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                           env={"PYTHONPATH": str(Path(importlib.import_module("variorum").__file__).parent.parent),
-                               "PATH": "/usr/bin:/bin"})
-    return set(done.stdout.split("\n"))
+                               "PATH": "/usr/bin:/bin", **environment})
+    return done.stdout
+
+
+def _modules_loaded_by(*args: str) -> set[str]:
+    return set(_after_command(list(args), "sys.__stdout__.write('\\n'.join(sorted(sys.modules)))").split("\n"))
 
 
 def test_variorum_diff_loads_no_store_web_fetcher_numpy_or_dask() -> None:
@@ -276,17 +282,11 @@ def _dedup_threads_and_blas_setting(tmp_path: Path, **environment: str) -> tuple
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text('{"id": "a", "text": "Rain is expected in the city on Monday, forecasters said."}\n',
                       encoding="utf-8")
-    script = (
-        "import os, sys\n"
-        f"sys.argv = ['variorum', 'dedup', {str(corpus)!r}, '-o', {str(tmp_path / 'report.txt')!r}]\n"
-        "from variorum.cli.app import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.__stdout__.write(f\"{len(os.listdir('/proc/self/task'))} {os.environ['OPENBLAS_NUM_THREADS']}\")\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                          env={"PYTHONPATH": str(Path(importlib.import_module("variorum").__file__).parent.parent),
-                               "PATH": "/usr/bin:/bin", **environment})
-    threads, setting = done.stdout.split()
+    written = _after_command(
+        ["dedup", str(corpus), "-o", str(tmp_path / "report.txt")],
+        "sys.__stdout__.write(f\"{len(os.listdir('/proc/self/task'))} {os.environ['OPENBLAS_NUM_THREADS']}\")",
+        **environment)
+    threads, setting = written.split()
     return int(threads), setting
 
 
