@@ -538,10 +538,14 @@ def _layout_changes(old: Article, new: Article, changed: list[int]) -> list[Chan
     """The cosmetic changes of :func:`_layout_only`'s blocks ``changed`` (a module-level function: a
     comparison is pickled to and from worker processes)."""
     fold_block = _fold_memo()
-    alignment = Alignment(pairs=[Pair(i, i, True, True) for i in range(len(old.blocks))])
-    comparer = _Comparer(Version(old, fold_block), Version(new, fold_block), alignment, None)
+    return _in_place(Version(old, fold_block), Version(new, fold_block), changed).layout_changes()
+
+
+def _in_place(old: Version, new: Version, changed: list[int]) -> _Comparer:
+    """The comparer of two versions whose blocks all stay in place, those ``changed`` differing in layout only."""
+    comparer = _Comparer(old, new, Alignment(pairs=[Pair(i, i, True, True) for i in range(len(old.blocks))]), None)
     comparer.layout_pairs = [(i, i) for i in changed]
-    return comparer.layout_changes()
+    return comparer
 
 
 # A line break after any other character than these — printable ASCII but the hyphen, the Latin letters of
@@ -593,15 +597,12 @@ def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None
     once, and ``overlap``, a memoized count of the words two blocks share (see
     :func:`~variorum.compare.align.align_blocks`). Neither changes the result.
     """
-    comparer: _Comparer
     if old.keys == new.keys and old.article.links == new.article.links:
         # Equal after folding, block by block (string hashes compared first): every block stays in place as
         # it is, at most its layout changed, which is what the alignment below would find at more cost.
-        alignment = Alignment(pairs=[Pair(i, i, True, True) for i in range(len(old.blocks))])
-        comparer = _Comparer(old, new, alignment, memo)
-        comparer.layout_pairs = [(i, i) for i in range(len(old.blocks)) if old.raw(i) != new.raw(i)]
+        changed = [i for i in range(len(old.blocks)) if old.raw(i) != new.raw(i)]
         return Comparison(old.article, new.article, 1.0, metadata_changes(old.article, new.article),
-                          deferred=comparer.layout_changes, deferred_count=len(comparer.layout_pairs))
+                          deferred=_in_place(old, new, changed).layout_changes, deferred_count=len(changed))
     alignment = align_blocks(old.keys, new.keys, [b.kind for b in old.blocks], [b.kind for b in new.blocks],
                              overlap)
     comparer = _Comparer(old, new, alignment, memo)

@@ -21,6 +21,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
@@ -84,7 +85,7 @@ class FrontMatter:
 
     def names_site(self, text: str) -> bool:
         """True when ``text`` is only the site's name (a masthead such as ``<h1>The GiveWell Blog</h1>``)."""
-        return bool(self.site_keys) and bool(_key(text)) and _names_site(text, set(self.site_keys))
+        return bool(self.site_keys) and bool(_key(text)) and _names_site(text, self.site_keys)
 
 
 def flat(text: str) -> str:
@@ -193,7 +194,7 @@ def _site_keys(page: _Page, url: str | None, sitename: str | None) -> set[str]:
     return keys
 
 
-def _names_site(segment: str, site_keys: set[str]) -> bool:
+def _names_site(segment: str, site_keys: AbstractSet[str]) -> bool:
     """True when a title segment is the site's name, its host name, the host's initials form, or a date."""
     if not _key(segment) or date_stamp(segment) is not None or not re.search(r"[^\W\d_]", segment):
         return True
