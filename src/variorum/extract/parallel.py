@@ -43,8 +43,10 @@ def leave_with_parent() -> None:
 
 
 def worker_pool(processes: int, context: BaseContext | None = None) -> ProcessPoolExecutor:
-    """A pool of ``processes`` worker processes that leave when the process that started them dies (the one
-    way Variorum starts workers: extraction, sketching, the tracker's page checks)."""
+    """A pool of ``processes`` worker processes that leave when the process that started them dies: the pool
+    for batch work (extraction, sketching). The tracker's page checks run in
+    :class:`variorum.track.workers.PageWorkers`, which its event loop feeds without threads; both leave with
+    their parent (:func:`leave_with_parent`)."""
     return ProcessPoolExecutor(processes, mp_context=context, initializer=leave_with_parent)
 
 
