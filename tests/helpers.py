@@ -4,6 +4,7 @@ bundled examples, the in-process CLI runner's type, and the sample documents and
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import socket
 import threading
@@ -38,6 +39,16 @@ EXTRACTION_CORPUS = next((folder / "shared" / "corpora" / "article-extraction-be
                           if (folder / "shared" / "corpora" / "article-extraction-benchmark").is_dir()),
                          Path("/work/shared/corpora/article-extraction-benchmark"))
 GROUND_TRUTH = EXTRACTION_CORPUS / "ground-truth.json"
+
+
+def corpus_page(page_id: str) -> tuple[str, str]:
+    """The HTML and URL of the shared corpus page whose name starts with ``page_id`` (the test is skipped
+    without the corpus)."""
+    if not GROUND_TRUTH.exists():
+        pytest.skip(f"shared article corpus not found at {EXTRACTION_CORPUS}")
+    (page,) = (EXTRACTION_CORPUS / "html").glob(f"{page_id}*.html.gz")
+    url = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))[page.name.split(".")[0]]["url"]
+    return gzip.decompress(page.read_bytes()).decode("utf-8"), url
 
 
 def articles(count: int) -> list[str]:

@@ -286,15 +286,10 @@ def test_capturegen_edits_the_headline_wherever_the_page_shows_it() -> None:
 def test_two_captures_of_a_real_page_read_alike(page_id: str, seed: int, kept: str, tmp_path: Path) -> None:
     """Two archive captures of a real page of the shared corpus (other furniture, rewritten links), which
     used to be extracted differently from each other."""
-    import gzip
+    from helpers import corpus_page
 
-    from helpers import EXTRACTION_CORPUS, GROUND_TRUTH
-
-    if not GROUND_TRUTH.exists():
-        pytest.skip(f"shared article corpus not found at {EXTRACTION_CORPUS}")
-    (page,) = (EXTRACTION_CORPUS / "html").glob(f"{page_id}*.html.gz")
-    url = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))[page.name.split(".")[0]]["url"]
-    pair = capture_pair(gzip.decompress(page.read_bytes()).decode("utf-8"), url, page_id, IDENTICAL, seed=seed)
+    html, url = corpus_page(page_id)
+    pair = capture_pair(html, url, page_id, IDENTICAL, seed=seed)
     assert pair is not None
     result = _diff(pair, tmp_path)
     assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
