@@ -171,6 +171,14 @@ def _align_middle(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey], kinds_
     """Steps 1-4 of the module docstring: the alignment without its pairs, and the candidate pairs
     ``(a, b, identical)``."""
     alignment = Alignment()
+    if len(keys_a) == 1 and len(keys_b) == 1 and keys_a[0] != keys_b[0]:
+        # One block edited between shared ones (the commonest edit): steps 1-3 find nothing, and step 4
+        # pairs the two blocks exactly when they are similar enough or both the only one of their kind.
+        if (dice(bag_of_words(keys_a[0]), bag_of_words(keys_b[0])) >= _SIMILAR_ENOUGH
+                or (kinds_a and kinds_b and kinds_a[0] == kinds_b[0] and kinds_a[0] in _LONE_KINDS)):
+            return alignment, [(0, 0, False)]
+        alignment.removed, alignment.added = [0], [0]
+        return alignment, []
     candidates: list[tuple[int, int, bool]] = [(i, j, True) for i, j in matched_pairs(keys_a, keys_b)]
     in_order = list(candidates)
     paired_a = {i for i, _, _ in candidates}
@@ -216,6 +224,13 @@ def _align_middle(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey], kinds_
     return alignment, candidates
 
 
+def _in_order(found: list[tuple[int, int, bool]], middle: Alignment) -> bool:
+    """True when the candidate pairs, splits and merges of the middle are in order on both sides."""
+    points = sorted([(i, j) for i, j, _ in found] + [(whole, pieces[0]) for whole, pieces in middle.splits]
+                    + [(run[0], whole) for run, whole in middle.merges])
+    return all(j < next_j and i < next_i for (i, j), (next_i, next_j) in pairwise(points))
+
+
 def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
                  kinds_a: Sequence[str] = (), kinds_b: Sequence[str] = (), overlap: Overlap | None = None) -> Alignment:
     """Align two versions given each block's folded text and kind (see the module docstring for the method).
@@ -247,16 +262,17 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
     candidates.sort()
     # Keep as many blocks in place as possible; among equal counts, the larger ones. Splits and merges stay
     # in place whatever it costs (the engine can report a moved block, not a moved split): a block out of
-    # order with one of them moved.
-    ordered = sorted([(i, j, 1_000_000 + len(keys_a[i]), index) for index, (i, j, _) in enumerate(candidates)]
-                     + [(whole, pieces[0], _JOINED_WEIGHT, -1) for whole, pieces in alignment.splits]
-                     + [(run[0], whole, _JOINED_WEIGHT, -1) for run, whole in alignment.merges])
-    if all(j < next_j and i < next_i for (i, j, _, _), (next_i, next_j, _, _) in pairwise(ordered)):
-        in_place = set(range(len(candidates)))  # already in order on both sides: all kept
-    else:
+    # order with one of them moved. The shared start and end come before and after everything else on both
+    # sides, so when the pairs between are in order, every pair is.
+    all_in_place = _in_order(found, middle)
+    in_place: set[int] = set()
+    if not all_in_place:
+        ordered = sorted([(i, j, 1_000_000 + len(keys_a[i]), index) for index, (i, j, _) in enumerate(candidates)]
+                         + [(whole, pieces[0], _JOINED_WEIGHT, -1) for whole, pieces in alignment.splits]
+                         + [(run[0], whole, _JOINED_WEIGHT, -1) for run, whole in alignment.merges])
         kept = longest_increasing([(i, j) for i, j, _, _ in ordered], [weight for _, _, weight, _ in ordered])
         in_place = {ordered[k][3] for k in kept}
     alignment.pairs = [
-        Pair(i, j, identical, index in in_place) for index, (i, j, identical) in enumerate(candidates)
+        Pair(i, j, identical, all_in_place or index in in_place) for index, (i, j, identical) in enumerate(candidates)
     ]
     return alignment

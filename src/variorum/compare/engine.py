@@ -78,8 +78,8 @@ class Version:
     """One side of a comparison, prepared: the article, each block's folded text, and what is read from a
     block on demand (sentences, quotations, word counts).
 
-    ``fold_block`` folds a block's text and ``word_counts`` remembers blocks' word counts by folded text: a
-    caller comparing many versions may pass a memoized fold and one shared dictionary.
+    ``fold_block`` folds a block's (or a sentence's) text and ``word_counts`` remembers blocks' word counts by
+    folded text: a caller comparing many versions may pass a memoized fold and one shared dictionary.
     """
 
     def __init__(self, article: Article, fold_block: Callable[[str], str] = fold_text,
@@ -88,10 +88,15 @@ class Version:
         self.text = article.text
         self.blocks = list(article.blocks)
         self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
+        self._fold = fold_block
         self.starts = [b.start for b in self.blocks]
         self._quotes: dict[int, list[tuple[int, int]]] = {}
         self._sentences: dict[int, list[Span]] = {}
         self._word_counts = {} if word_counts is None else word_counts
+
+    def __getstate__(self) -> dict[str, object]:
+        """A pickled version folds with :func:`fold_text` (a comparison's memoized fold stays with it)."""
+        return {**self.__dict__, "_fold": fold_text}
 
     def sentence_spans(self, index: int) -> list[Span]:
         """The spans of a block's sentences (found once per block)."""
@@ -102,9 +107,11 @@ class Version:
         return spans
 
     def sentences(self, index: int) -> tuple[list[Span], list[str]]:
-        """The spans of a block's sentences and their folded texts."""
+        """The spans of a block's sentences and their folded texts (folded by ``fold_block``: a sentence an
+        edited block kept is folded once for both versions)."""
         spans = self.sentence_spans(index)
-        return spans, [fold_text(self.text[start:end]) for start, end in spans]
+        fold_sentence, text = self._fold, self.text
+        return spans, [fold_sentence(text[start:end]) for start, end in spans]
 
     def raw(self, index: int) -> str:
         block = self.blocks[index]

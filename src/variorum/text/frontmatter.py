@@ -39,7 +39,6 @@ _CORRECTION_RE = re.compile(
     r"|this (?:article|story|report) (?:has been|was) (?:updated|corrected|amended))",
     re.IGNORECASE,
 )
-_CORRECTION_WINDOW = 64  # more than the longest match of _CORRECTION_RE and the character after it
 _MAX_FRONT_WORDS = 40
 _MAX_FRONT_BLOCKS = 4
 
@@ -152,6 +151,6 @@ def parse_blocks(text: str, spans: list[tuple[int, int]]) -> list[Block]:
             index += 1
     # The pattern reads at most 40 characters (and the one after), matched in the text itself: no copy.
     correction = _CORRECTION_RE.match
-    parts += [Block(CORRECTION if correction(text, start, min(end, start + _CORRECTION_WINDOW)) else PARAGRAPH,
-                    start, end) for start, end in spans[index:]]
+    parts += map(Block._make, [(CORRECTION if correction(text, start, end) else PARAGRAPH, start, end)
+                               for start, end in spans[index:]])
     return parts

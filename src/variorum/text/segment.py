@@ -19,6 +19,7 @@ _LONG_LINE = 160
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "capt", "sen", "rep", "gov", "pres", "rev", "fr", "inc", "corp", "co", "ltd", "bros", "vs", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "etc", "approx", "dept", "est", "fig"]
 )
+_FINISHED_RE = re.compile(r"""[.!?…:]["”’')\]]*\s*$""")
 _SENTENCE_END_RE = re.compile(r"""[.!?…]+["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9])""")
 
 
@@ -98,4 +99,4 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 def ends_sentence(text: str) -> bool:
     """True when ``text`` ends like a finished sentence (terminal punctuation, maybe inside quotes)."""
-    return bool(re.search(r"""[.!?…:]["”’')\]]*\s*$""", text))
+    return _FINISHED_RE.search(text) is not None
