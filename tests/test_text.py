@@ -103,7 +103,16 @@ def test_long_paragraphs_are_typed_from_their_start(first: str, kinds: list[str]
 
 @settings(max_examples=300)
 @given(st.text(alphabet="thisarcleupdoknwmfvy'’ .:-\n", min_size=0, max_size=120))
-def test_a_correction_is_told_from_the_first_characters_of_a_paragraph(text: str) -> None:
-    from variorum.text.frontmatter import _CORRECTION_WINDOW, is_correction
+def test_a_body_paragraph_is_typed_a_correction_exactly_when_it_reads_as_one(text: str) -> None:
+    """parse_blocks matches the correction pattern in the article's text at each paragraph's start: the same
+    answer as the pattern on the paragraph alone."""
+    from variorum.text.frontmatter import CORRECTION, PARAGRAPH, is_correction, parse_blocks
 
-    assert is_correction(text[:_CORRECTION_WINDOW]) == is_correction(text)
+    paragraph = " ".join(text.split())
+    if not paragraph:
+        return
+    opening = "The opening paragraph of the story says what happened. It is long enough."
+    article = opening + "\n\n" + paragraph
+    body = parse_blocks(article, [(0, len(opening)), (len(opening) + 2, len(article))])[-1]
+    assert article[body.start:body.end] == paragraph
+    assert body.kind == (CORRECTION if is_correction(paragraph) else PARAGRAPH)

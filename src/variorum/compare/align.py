@@ -24,6 +24,7 @@ from itertools import chain, pairwise
 from typing import NamedTuple
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
+from variorum.text.tokens import CJK, has_cjk
 
 BlockKey = str  # a block's folded text (see variorum.text.tokens.fold_text)
 Overlap = Callable[[BlockKey, BlockKey], int]  # how many words two blocks share
@@ -33,6 +34,8 @@ _LONE_KINDS = ("headline", "standfirst", "byline", "dateline", "caption")
 _CANDIDATES_PER_BLOCK = 8
 _COMMON_WORD_POSTINGS = 64
 _WORD_RE = re.compile(r"[^\W_]+")
+_CJK_RUN_RE = re.compile(f"([{CJK}]+)")
+_CJK_START_RE = re.compile(f"[{CJK}]")
 _JOINED_WEIGHT = 1 << 60  # more than any number of pairs can weigh
 
 
@@ -59,9 +62,20 @@ class Alignment:
 
 @lru_cache(maxsize=8192)
 def bag_of_words(key: BlockKey) -> frozenset[str]:
-    """The lower-cased words of a block, for similarity; URLs fall apart into host and path words (memoized:
-    collating many versions meets the same blocks again and again)."""
-    return frozenset(_WORD_RE.findall(key.lower()))
+    """The lower-cased words of a block, for similarity; URLs fall apart into host and path words, and
+    Chinese and Japanese, written without spaces, into the pairs of characters that follow each other
+    (memoized: collating many versions meets the same blocks again and again)."""
+    words = _WORD_RE.findall(key.lower())
+    if not has_cjk(key):
+        return frozenset(words)
+    pieces = []
+    for word in words:
+        for run in _CJK_RUN_RE.split(word):
+            if run and _CJK_START_RE.match(run):
+                pieces += [run[k:k + 2] for k in range(max(1, len(run) - 1))]
+            elif run:
+                pieces.append(run)
+    return frozenset(pieces)
 
 
 def dice(left: frozenset[str], right: frozenset[str]) -> float:

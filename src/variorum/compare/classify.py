@@ -81,6 +81,7 @@ def is_number_token(token: Token) -> bool:
 
 
 _QUOTE_MARK_RE = re.compile('["“”„‟″«»]')
+_CORNER_QUOTE_RE = re.compile("「[^」]*」?")  # a quotation in 「」, 『』 quoted inside it
 
 
 def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -96,6 +97,8 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = [(marks[k], marks[k + 1] + 1) for k in range(0, len(marks) - 1, 2)]
     if len(marks) % 2:
         spans.append((marks[-1], end))
+    if "「" in text[start:end]:  # Japanese quotation brackets open and close: each pair is one quotation
+        spans = sorted(spans + [match.span() for match in _CORNER_QUOTE_RE.finditer(text, start, end)])
     return spans
 
 

@@ -48,7 +48,7 @@ from variorum.text.normalize import (
     WORD_DASHES,
 )
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import TokenRun, collapse_whitespace, fold, fold_text
+from variorum.text.tokens import TokenRun, cjk_characters, collapse_whitespace, fold, fold_text
 
 # a front-matter block's kind → the kind and significance of a change to it as a whole
 _WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
@@ -58,7 +58,8 @@ _ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: ("standfirst", MINO
 _LONG_PARAGRAPH_WORDS = 8
 _CONTEXT_CHARS = 240
 _LAYOUT_CONTEXT_CHARS = 80
-_QUOTE_CHARS = set("'\"" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES + SINGLE_GUILLEMETS)
+_QUOTE_CHARS = set("'\"「」" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES
+                   + SINGLE_GUILLEMETS)
 _DASH_CHARS = set("-" + HYPHENS + WORD_DASHES + OTHER_DASHES)
 _INVISIBLE_CHARS = set(INVISIBLE)
 
@@ -135,7 +136,9 @@ class Version:
         key = self.keys[index]
         count = self._word_counts.get(key)
         if count is None:
-            count = self._word_counts[key] = sum(1 for word in key.split() if word[:1].isalnum())
+            # A Chinese or Japanese word is two characters on average: each character counts half a word.
+            count = self._word_counts[key] = (sum(1 for word in key.split() if word[:1].isalnum())
+                                              + cjk_characters(key) // 2)
         return count
 
     def context(self, index: int, span: Span) -> str:

@@ -31,6 +31,7 @@ import re
 from variorum.article import Article, Block
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH
 from variorum.text.segment import ends_sentence
+from variorum.text.tokens import cjk_characters
 from variorum.text.urls import link_key, split_capture
 
 LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE = (
@@ -44,6 +45,8 @@ MAX_BANNER_WORDS = 40
 """An archive's banner is a line or two: the archive's name, the capture's address, its dates."""
 MAX_LABEL_WORDS = 2
 """A box's heading or a widget's label ("Related", "Advertisement", "Share this")."""
+MAX_LABEL_CJK = 8
+"""A label in Chinese or Japanese, written without spaces, is a few characters ("関連記事", "広告")."""
 MAX_TEASER_WORDS = 16
 """A teaser line next to other furniture is a headline's length, not a paragraph's."""
 
@@ -118,9 +121,11 @@ def is_archive_banner(text: str) -> bool:
 
 
 def _is_label(text: str) -> bool:
-    """A word or two of plain letters that is no sentence: "Related", "Advertisement"."""
+    """A word or two of plain letters that is no sentence: "Related", "Advertisement", "関連記事" (Chinese and
+    Japanese have no spaces between words: at most :data:`MAX_LABEL_CJK` of their characters)."""
     words = text.split(None, MAX_LABEL_WORDS)  # one piece more than the limit when there are more words
-    return len(words) <= MAX_LABEL_WORDS and all(word.strip(":-–—").isalpha() for word in words)
+    return (len(words) <= MAX_LABEL_WORDS and all(word.strip(":-–—").isalpha() for word in words)
+            and cjk_characters(text) <= MAX_LABEL_CJK)
 
 
 def link_share(article: Article, block: Block) -> float:

@@ -19,8 +19,15 @@ _LONG_LINE = 160
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "capt", "sen", "rep", "gov", "pres", "rev", "fr", "inc", "corp", "co", "ltd", "bros", "vs", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "etc", "approx", "dept", "est", "fig"]
 )
-_FINISHED_RE = re.compile(r"""[.!?…:]["”’')\]]*\s*$""")
-_SENTENCE_END_RE = re.compile(r"""[.!?…]+["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9])""")
+_FINISHED_RE = re.compile(r"""[.!?…:。！？](?:(?<=[。！？])[」』）"”’')\]]*|["”’')\]]*)\s*$""")
+# A sentence ends at terminal punctuation (and closing quotes) before a capital or a digit, or at a Chinese
+# or Japanese full stop, exclamation or question mark, which no space follows — unless it closes a quotation
+# that the sentence goes on after (「必要だ。」と述べた。 is one sentence).
+# (One character class first, so that the search skips ahead to a candidate as fast as it can.)
+_SENTENCE_END_RE = re.compile(
+    r"""[.!?…。！？]+(?:(?<=[。！？])(?:[」』）"”’')\]]+(?!\S)|(?![」』）"”’')\]]))"""
+    r"""|["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9]))"""
+)
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:

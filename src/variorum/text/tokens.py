@@ -32,41 +32,68 @@ from variorum.text.normalize import (
 _INVISIBLE = INVISIBLE
 # Combining marks, so that NFD text ("e" + U+0301) tokenizes like NFC text ("é").
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_WORD_CHAR = rf"[\w{_MARKS}{_INVISIBLE}]"
 # Inside a word: apostrophes, periods, hyphens, and a hyphen that ends a wrapped line ("long-\nterm").
 _WORD_JOINER = r"(?:['’ʼ‘.]|[\-\u2010\u2011](?:\r?\n[^\S\n]*)?)"
 _DASHES = "-" + HYPHENS + WORD_DASHES + OTHER_DASHES
+# Han ideographs (with the iteration mark 々), hiragana, katakana and their compatibility and half-width
+# forms: Chinese and Japanese are written without spaces between words, so each of these characters is a
+# word token of its own (a one-character edit is one token, not a rewritten sentence).
+CJK = "\u3005\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+_CJK_RE = re.compile(f"[{CJK}]")
 
-_TOKEN_RE = re.compile(
-    rf"""
-    (?P<url>(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?)\]'’])
-    | (?P<number>[$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{_WORD_CHAR}+)?)
-    | (?P<word>{_WORD_CHAR}+(?:{_WORD_JOINER}{_WORD_CHAR}+)*)
-    | (?P<dash>[{_DASHES}]+)
-    | (?P<ellipsis>\.[.…]+|…[.…]*)
-    | (?P<punct>\S)
-    """,
-    re.VERBOSE,
-)
 
-# The same alternatives without names, each token preceded by the whitespace (and invisible characters) before
-# it, so that ``findall`` returns the tokens back to back and their spans follow from their lengths alone.
-# Invisible characters that would form a word of their own (one with an empty key) are skipped; followed by
-# a word character, or a joiner and one, they begin the word, as in :data:`_TOKEN_RE`.
-_SKIPPED_RE = rf"(?:\s|[{_INVISIBLE}]++(?!{_WORD_CHAR}|{_WORD_JOINER}{_WORD_CHAR}))*+"
-_RUN_RE = re.compile(
-    rf"""
-    {_SKIPPED_RE}
-    (?:(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?)\]'’]
-    | [$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{_WORD_CHAR}+)?
-    | {_WORD_CHAR}+(?:{_WORD_JOINER}{_WORD_CHAR}+)*
-    | [{_DASHES}]+
-    | \.[.…]+|…[.…]*
-    | [^\s{_INVISIBLE}])
-    """,
-    re.VERBOSE,
-)
-_SKIP_RE = re.compile(_SKIPPED_RE)
+class _Patterns(NamedTuple):
+    """The tokenizer's patterns for one kind of text: named alternatives (kinds), the same alternatives each
+    preceded by what is skipped before a token (``findall`` gives tokens back to back), and that skip."""
+
+    tokens: re.Pattern[str]
+    run: re.Pattern[str]
+    skip: re.Pattern[str]
+
+
+def _patterns(word_char: str, single: str) -> _Patterns:
+    """The patterns for words of ``word_char`` characters, plus ``single``: characters that are each a word.
+
+    In the run pattern, invisible characters that would form a word of their own (one with an empty key) are
+    skipped; followed by a word character, or a joiner and one, they begin the word, as in the named one.
+    """
+    skipped = rf"(?:\s|[{_INVISIBLE}]++(?!{word_char}|{_WORD_JOINER}{word_char}))*+"
+    url = r"""(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?)\]'’]"""
+    number = rf"[$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{word_char}+)?"
+    word = rf"{word_char}+(?:{_WORD_JOINER}{word_char}+)*" + (f"|[{single}]" if single else "")
+    ellipsis = r"\.[.…]+|…[.…]*"
+    return _Patterns(
+        re.compile(rf"(?P<url>{url})|(?P<number>{number})|(?P<word>{word})|(?P<dash>[{_DASHES}]+)"
+                   rf"|(?P<ellipsis>{ellipsis})|(?P<punct>\S)"),
+        re.compile(rf"{skipped}(?:{url}|{number}|{word}|[{_DASHES}]+|{ellipsis}|[^\s{_INVISIBLE}])"),
+        re.compile(skipped),
+    )
+
+
+# Text of spaced scripts: a word is a run of word characters (``\w``, combining marks, invisible characters).
+_SPACED = _patterns(rf"[\w{_MARKS}{_INVISIBLE}]", "")
+# Text with Chinese or Japanese in it: the same, but each CJK character is a word of its own.
+_UNSPACED = _patterns(rf"(?:[^\W{CJK}]|[{_MARKS}{_INVISIBLE}])", CJK)
+
+
+def _patterns_for(text: str, start: int = 0, end: int | None = None) -> _Patterns:
+    """The patterns for ``text[start:end]``: CJK-aware only where it holds a CJK character (the spaced ones
+    are the faster)."""
+    if text.isascii() or _CJK_RE.search(text, start, len(text) if end is None else end) is None:
+        return _SPACED
+    return _UNSPACED
+
+
+def has_cjk(text: str) -> bool:
+    """True when ``text`` holds a Chinese or Japanese character (see :data:`CJK`)."""
+    return not text.isascii() and _CJK_RE.search(text) is not None
+
+
+def cjk_characters(text: str) -> int:
+    """How many Chinese and Japanese characters (see :data:`CJK`) ``text`` holds."""
+    return 0 if text.isascii() else len(_CJK_RE.findall(text))
+
+
 # Every character ``\s`` matches (none lies above U+3000), plus the invisible ones: stripped from a token
 # before its key is taken (its key drops invisible characters anyway).
 _SKIPPED = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + _INVISIBLE
@@ -162,7 +189,7 @@ def _key(kind: str, raw: str) -> str:
 
 def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
     """Yield the tokens of ``text[start:end]`` with spans into ``text``."""
-    for match in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
+    for match in _patterns_for(text, start, end).tokens.finditer(text, start, len(text) if end is None else end):
         kind = match.lastgroup or PUNCT
         raw = match.group()
         if kind == "word" or kind == "punct":
@@ -196,11 +223,12 @@ class TokenRun(Sequence[Token]):
     (['He', 'said', '"', 'no', '.', '"'], (8, 11), [Token(key='no', kind='word', start=9, end=11)])
     """
 
-    __slots__ = ("_ends", "keys", "text")
+    __slots__ = ("_ends", "_patterns", "keys", "text")
 
     def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
         self.text = text
-        raws: list[str] = _RUN_RE.findall(text, start, len(text) if end is None else end)
+        self._patterns = _patterns_for(text, start, end)
+        raws: list[str] = self._patterns.run.findall(text, start, len(text) if end is None else end)
         self._ends = list(accumulate(map(len, raws), initial=start))  # token k ends at _ends[k + 1]
         stripped = map(str.lstrip, raws, repeat(_SKIPPED))
         # An ASCII word, number or single character (punctuation) is its own key.
@@ -211,7 +239,7 @@ class TokenRun(Sequence[Token]):
 
     def start(self, index: int) -> int:
         """Where token ``index`` starts in the text."""
-        skipped = _SKIP_RE.match(self.text, self._ends[index])
+        skipped = self._patterns.skip.match(self.text, self._ends[index])
         return skipped.end() if skipped else self._ends[index]
 
     def end(self, index: int) -> int:
@@ -228,7 +256,10 @@ class TokenRun(Sequence[Token]):
     def weight(self, first: int = 0, stop: int | None = None) -> int:
         """The folded length of tokens ``[first, stop)``, one separator each (the similarity measure)."""
         keys = self.keys[first:stop]
-        return sum(map(len, keys)) + len(keys)
+        if self._patterns is _SPACED:
+            return sum(map(len, keys)) + len(keys)
+        # Chinese and Japanese characters follow each other with no separator.
+        return sum(map(len, keys)) + sum(1 for key in keys if len(key) > 1 or not _CJK_RE.match(key))
 
     @overload
     def __getitem__(self, index: int) -> Token: ...
@@ -252,7 +283,7 @@ class TokenRun(Sequence[Token]):
         found = []
         for index in range(first, stop):
             start, end = self.start(index), self._ends[index + 1]
-            match = _TOKEN_RE.match(self.text, start, end)
+            match = self._patterns.tokens.match(self.text, start, end)
             kind = (match.lastgroup if match else None) or PUNCT
             if kind != URL and kind != NUMBER and kind != "word":
                 kind = PUNCT

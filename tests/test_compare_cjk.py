@@ -1,0 +1,81 @@
+"""Chinese and Japanese, written without spaces between words: each character is a token, sentences end at
+。！？, quotations sit in 「」, and an edited paragraph is paired with its old self by shared character pairs."""
+
+from __future__ import annotations
+
+import pytest
+
+from variorum.compare import compare
+from variorum.compare.align import bag_of_words
+from variorum.text.segment import ends_sentence, sentence_spans
+from variorum.text.tokens import TokenRun, has_cjk, tokenize
+
+JAPANESE = "政府は12日、新たな経済対策を発表した。総額は5兆円に上ると、岸田首相は「必要な措置だ」と述べた。"
+CHINESE = "东京电力公司周二表示，福岛第一核电站的处理水将于明年春季开始排放。日本政府已批准该计划。"
+
+
+def test_each_cjk_character_is_a_word_and_numbers_keep_apart_from_their_units() -> None:
+    tokens = tokenize("政府は12日、iPhone15を発表した。")
+    assert [(t.key, t.kind) for t in tokens] == [
+        ("政", "word"), ("府", "word"), ("は", "word"), ("12", "number"), ("日", "word"), ("、", "punct"),
+        ("iPhone15", "word"), ("を", "word"), ("発", "word"), ("表", "word"), ("し", "word"), ("た", "word"),
+        ("。", "punct"),
+    ]
+
+
+@pytest.mark.parametrize("text", [JAPANESE, CHINESE, "Tokyo (東京) said 5兆円 — “yes”."])
+def test_the_token_arrays_agree_with_the_tokens(text: str) -> None:
+    run = TokenRun(text)
+    tokens = tokenize(text)
+    assert run.keys == [t.key for t in tokens]
+    assert [run.span(k, k + 1) for k in range(len(run))] == [(t.start, t.end) for t in tokens]
+    assert run.tokens(0, len(run)) == tokens
+
+
+def test_text_without_cjk_characters_tokenizes_as_before() -> None:
+    assert [t.key for t in tokenize("It’s 5,000 km — a long-\nterm plan.")] == [
+        "It's", "5,000", "km", "-", "a", "long-term", "plan", "."]
+    assert not has_cjk("Café “quoted” — naïve") and has_cjk(CHINESE)
+
+
+def test_sentences_end_at_cjk_stops_with_no_space_after_them() -> None:
+    text = "総額は「5兆円」に上る！本当か？政府は「必要だ。」と述べた。「以上だ。」 Mr. Smith agreed."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "総額は「5兆円」に上る！", "本当か？", "政府は「必要だ。」と述べた。", "「以上だ。」", "Mr. Smith agreed."]
+    assert ends_sentence("発表した。") and ends_sentence("「必要だ。」") and not ends_sentence("経済対策")
+
+
+def test_an_edited_cjk_paragraph_shares_most_of_its_character_pairs() -> None:
+    edited = CHINESE.replace("周二", "周三")
+    old, new = bag_of_words(CHINESE), bag_of_words(edited)
+    assert "电力" in old and 2 * len(old & new) / (len(old) + len(new)) > 0.9
+
+
+def test_a_one_character_edit_is_one_wording_change_and_no_headline() -> None:
+    result = compare(CHINESE + "\n\n渔业团体对此表示强烈反对。", CHINESE.replace("周二", "周三") + "\n\n渔业团体对此表示强烈反对。")
+    assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == [("wording", "二", "三")]
+    change = result.substantive_changes[0]
+    assert CHINESE[change.old_span[0]:change.old_span[1]] == "二"
+
+
+def test_numbers_quotations_and_added_paragraphs_in_japanese() -> None:
+    edited = JAPANESE.replace("12日", "13日").replace("措置", "対策")
+    result = compare("経済対策\n\n" + JAPANESE, "経済対策\n\n" + edited + "\n\n野党は反発している。財源の説明が不十分だとしている。")
+    found = {(c.kind, c.old, c.new) for c in result.substantive_changes}
+    assert found == {("number", "12", "13"), ("quote", "措置", "対策"),
+                     ("paragraph_added", None, "野党は反発している。財源の説明が不十分だとしている。")}
+    quote = next(c for c in result.substantive_changes if c.kind == "quote")
+    assert quote.detail.get("quote") == "必要な対策だ"
+    added = next(c for c in result.substantive_changes if c.kind == "paragraph_added")
+    assert added.significance == "major"  # 26 characters: a long paragraph, as 13 words would be
+    assert 0.5 < result.similarity < 0.9
+
+
+def test_a_short_cjk_line_is_a_label_and_an_unpunctuated_sentence_is_not() -> None:
+    from variorum.compare.furniture import _is_label
+
+    assert _is_label("関連記事") and _is_label("Advertisement")
+    assert not _is_label("日本政府已批准该计划并将于明年实施")
+    removed = compare("渔业团体对此表示强烈反对。\n\n日本政府已批准该计划并将于明年实施\n\n政府は12日に発表した。",
+                      "渔业团体对此表示强烈反对。\n\n政府は12日に発表した。")
+    assert [(c.kind, c.significance) for c in removed.changes] == [("paragraph_removed", "major")]
