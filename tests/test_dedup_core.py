@@ -254,3 +254,25 @@ def test_pairs_within_runs_are_every_pair_of_each_short_run(values: list[int], l
                 if keys[p] == keys[q] and np.count_nonzero(keys == keys[p]) <= longest}
     found = list(zip(first.tolist(), second.tolist()))
     assert len(found) == len(set(found)) and set(found) == expected
+
+
+def test_chinese_and_japanese_are_read_a_word_per_character() -> None:
+    from variorum.dedup.shingle import words
+
+    assert words("政府は12日、iPhone15を「販売」。𠮷野家 and café") == [
+        "政", "府", "は", "12", "日", "iphone15", "を", "販", "売", "𠮷", "野", "家", "and", "café"]
+    assert words("قال\u200f المتحدث\u200e") == words("قال المتحدث") == ["قال", "المتحدث"]
+
+
+def test_a_lightly_edited_japanese_article_is_found_a_copy_and_another_one_is_not() -> None:
+    from variorum.dedup import DedupConfig, Deduper, Document
+
+    article = ("政府は12日、新たな経済対策を発表した。総額は5兆円に上ると、岸田首相は「必要な措置だ」と述べた。"
+               "対策には物価高への支援や賃上げの促進が含まれる。野党は財源の説明が不十分だと反発している。"
+               "経済界からは一定の評価が出ている一方、効果を疑問視する声もある。政府は年内の成立を目指す。")
+    edited = article.replace("12日", "13日").replace("一定の", "高い").replace("年内", "来月中")
+    other = ("東京電力は14日、福島第一原発の処理水の放出を来春に始めると発表した。漁業団体は強く反対している。"
+             "政府は風評被害への対策として基金を設ける方針だ。周辺国からも懸念の声が上がっている。")
+    deduper = Deduper(DedupConfig())
+    deduper.add([Document("a", article), Document("b", edited), Document("c", other)])
+    assert sorted(sorted(deduper.ids[i] for i in c.members) for c in deduper.clusters()) == [["a", "b"], ["c"]]

@@ -19,7 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain, pairwise
 from typing import NamedTuple
 
@@ -34,8 +34,6 @@ _LONE_KINDS = ("headline", "standfirst", "byline", "dateline", "caption")
 _CANDIDATES_PER_BLOCK = 8
 _COMMON_WORD_POSTINGS = 64
 _WORD_RE = re.compile(r"[^\W_]+")
-_CJK_RUN_RE = re.compile(f"([{CJK}]+)")
-_CJK_START_RE = re.compile(f"[{CJK}]")
 _JOINED_WEIGHT = 1 << 60  # more than any number of pairs can weigh
 
 
@@ -69,13 +67,20 @@ def bag_of_words(key: BlockKey) -> frozenset[str]:
     if not has_cjk(key):
         return frozenset(words)
     pieces = []
+    cjk_run = _cjk_run()
     for word in words:
-        for run in _CJK_RUN_RE.split(word):
-            if run and _CJK_START_RE.match(run):
+        for index, run in enumerate(cjk_run.split(word)):  # the CJK runs are the odd pieces
+            if index % 2:
                 pieces += [run[k:k + 2] for k in range(max(1, len(run) - 1))]
             elif run:
                 pieces.append(run)
     return frozenset(pieces)
+
+
+@cache
+def _cjk_run() -> re.Pattern[str]:
+    """A run of Chinese and Japanese characters (compiled on first use: most text has none)."""
+    return re.compile(f"([{CJK}]+)")
 
 
 def dice(left: frozenset[str], right: frozenset[str]) -> float:

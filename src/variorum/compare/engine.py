@@ -39,6 +39,7 @@ from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEA
 from variorum.text.normalize import (
     ACCENTS_AS_APOSTROPHES,
     APOSTROPHES,
+    BIDI_MARKS,
     DOUBLE_QUOTES,
     HYPHENS,
     INVISIBLE,
@@ -61,7 +62,7 @@ _LAYOUT_CONTEXT_CHARS = 80
 _QUOTE_CHARS = set("'\"「」" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES
                    + SINGLE_GUILLEMETS)
 _DASH_CHARS = set("-" + HYPHENS + WORD_DASHES + OTHER_DASHES)
-_INVISIBLE_CHARS = set(INVISIBLE)
+_INVISIBLE_CHARS = set(INVISIBLE + BIDI_MARKS)
 
 
 # Texts longer than this are refused: what a comparison holds stays a small multiple of its inputs, and

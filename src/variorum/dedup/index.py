@@ -25,7 +25,7 @@ from variorum.dedup.cluster import MEASURES, estimated_similarity
 from variorum.dedup.pipeline import DedupConfig, Sketch
 from variorum.errors import VariorumError
 
-FORMAT = "variorum.dedup-index/2"  # 2: one-permutation signatures, byte-level words
+FORMAT = "variorum.dedup-index/3"  # 2: one-permutation signatures, byte-level words; 3: CJK characters as words
 
 
 class IndexFileError(VariorumError):

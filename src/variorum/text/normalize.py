@@ -6,7 +6,8 @@ their folds from these sets, so that a character added here is treated alike by 
 on purpose, and only in what a class becomes: comparison keeps a quotation mark as ``"`` (quotes are
 edits it reports), shingling turns it into a word separator (quotes never make two stories different).
 
-Two classes are folded by comparison only: :data:`ACCENTS_AS_APOSTROPHES` and :data:`RARE_DOUBLE_QUOTES`.
+Three classes are folded by comparison only: :data:`ACCENTS_AS_APOSTROPHES`, :data:`RARE_DOUBLE_QUOTES` and
+:data:`BIDI_MARKS`.
 Shingling leaves them as they are because its hashes are pinned (a changed fold changes every stored
 signature); they are rare enough in news text that this costs nothing in practice.
 
@@ -21,6 +22,10 @@ from __future__ import annotations
 # soft hyphen, zero-width space, zero-width non-joiner, zero-width joiner, word joiner, BOM / zero-width
 # no-break space: they change no word and vanish from every comparison key and shingle
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# the bidirectional marks, embeddings, overrides and isolates that Arabic and Hebrew pages sprinkle
+# (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069): comparison drops them as it drops INVISIBLE;
+# shingling reads those of U+2000–U+2BFF as the word separators they stand beside, and needs no fold
+BIDI_MARKS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
 
 # typographic apostrophes and single quotes (’ ‘ ʼ ‛) and the prime (′): read as '
@@ -47,6 +52,7 @@ NO_BREAK_SPACE = "\u00a0"
 ELLIPSIS = "\u2026"
 
 __all__ = [
-    "ACCENTS_AS_APOSTROPHES", "APOSTROPHES", "DOUBLE_QUOTES", "DROP_INVISIBLE", "ELLIPSIS", "HYPHENS", "INVISIBLE",
+    "ACCENTS_AS_APOSTROPHES", "APOSTROPHES", "BIDI_MARKS", "DOUBLE_QUOTES", "DROP_INVISIBLE", "ELLIPSIS", "HYPHENS",
+    "INVISIBLE",
     "NO_BREAK_SPACE", "OTHER_DASHES", "RARE_DOUBLE_QUOTES", "SINGLE_GUILLEMETS", "WORD_DASHES",
 ]

@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
+from functools import cache
 from itertools import accumulate, repeat
 from typing import NamedTuple, overload
 
 from variorum.text.normalize import (
     ACCENTS_AS_APOSTROPHES,
     APOSTROPHES,
+    BIDI_MARKS,
     DOUBLE_QUOTES,
     HYPHENS,
     INVISIBLE,
@@ -28,8 +30,9 @@ from variorum.text.normalize import (
     WORD_DASHES,
 )
 
-# Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM).
-_INVISIBLE = INVISIBLE
+# Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM, the
+# bidirectional marks).
+_INVISIBLE = INVISIBLE + BIDI_MARKS
 # Combining marks, so that NFD text ("e" + U+0301) tokenizes like NFC text ("é").
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # Inside a word: apostrophes, periods, hyphens, and a hyphen that ends a wrapped line ("long-\nterm").
@@ -72,8 +75,13 @@ def _patterns(word_char: str, single: str) -> _Patterns:
 
 # Text of spaced scripts: a word is a run of word characters (``\w``, combining marks, invisible characters).
 _SPACED = _patterns(rf"[\w{_MARKS}{_INVISIBLE}]", "")
-# Text with Chinese or Japanese in it: the same, but each CJK character is a word of its own.
-_UNSPACED = _patterns(rf"(?:[^\W{CJK}]|[{_MARKS}{_INVISIBLE}])", CJK)
+
+
+@cache
+def _unspaced() -> _Patterns:
+    """For text with Chinese or Japanese in it: the same, but each CJK character is a word of its own (made
+    on first use: compiling them takes longer than a comparison of spaced text)."""
+    return _patterns(rf"(?:[^\W{CJK}]|[{_MARKS}{_INVISIBLE}])", CJK)
 
 
 def _patterns_for(text: str, start: int = 0, end: int | None = None) -> _Patterns:
@@ -81,7 +89,7 @@ def _patterns_for(text: str, start: int = 0, end: int | None = None) -> _Pattern
     are the faster)."""
     if text.isascii() or _CJK_RE.search(text, start, len(text) if end is None else end) is None:
         return _SPACED
-    return _UNSPACED
+    return _unspaced()
 
 
 def has_cjk(text: str) -> bool:

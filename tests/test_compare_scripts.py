@@ -1,5 +1,6 @@
-"""Chinese and Japanese, written without spaces between words: each character is a token, sentences end at
-。！？, quotations sit in 「」, and an edited paragraph is paired with its old self by shared character pairs."""
+"""Scripts other than the Latin: Chinese and Japanese, written without spaces between words (each character
+is a token, sentences end at 。！？, quotations sit in 「」, an edited paragraph is paired with its old self by
+shared character pairs), and the bidirectional marks of Arabic and Hebrew pages (no change)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,12 @@ def test_a_short_cjk_line_is_a_label_and_an_unpunctuated_sentence_is_not() -> No
     removed = compare("渔业团体对此表示强烈反对。\n\n日本政府已批准该计划并将于明年实施\n\n政府は12日に発表した。",
                       "渔业团体对此表示强烈反对。\n\n政府は12日に発表した。")
     assert [(c.kind, c.significance) for c in removed.changes] == [("paragraph_removed", "major")]
+
+
+def test_bidirectional_marks_change_no_word() -> None:
+    old = "قال المتحدث إن الاجتماع سيعقد يوم الاثنين في القاهرة.\n\nوأضاف أن الوفد سيضم 12 عضوا."
+    new = old.replace("الاثنين", "الاثنين\u200f").replace("سيضم", "سيضم\u200e").replace("12", "\u206612\u2069")
+    result = compare(old, new)
+    assert result.substantive_changes == [] and result.similarity == 1.0
+    assert [c.detail.get("differences") for c in result.changes] == [["invisible characters"]] * 2
+    assert [c.kind for c in compare(old, old.replace("12", "14")).substantive_changes] == ["number"]
