@@ -160,6 +160,15 @@ def test_export_jsonl_writes_the_three_files_and_says_how_many_records(run_cli, 
     assert [(c["kind"], c["to_version"]) for c in changes] == [("headline", 2), ("punctuation", 3)]
 
 
+def test_export_counts_one_of_a_kind_in_the_singular(run_cli, store_url, tmp_path):
+    store = open_store(store_url)
+    for n, text in enumerate(TEXTS[:2]):  # one article, two versions, one change: the headline
+        record_fetch(store, STORM, Article.from_text(text), b"", T0 + timedelta(hours=n))
+    store.close()
+    status, out, _ = run_cli("export", "-o", str(tmp_path / "out"), "--db", store_url)
+    assert (status, out) == (0, f"wrote 1 article, 2 versions, 1 change to {tmp_path / 'out'}/ (jsonl)\n")
+
+
 def test_export_parquet(run_cli, db, tmp_path):
     status, _, _ = run_cli("export", "--format", "parquet", "-o", str(tmp_path), "--db", db)
     assert status == 0

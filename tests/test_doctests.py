@@ -1,11 +1,15 @@
 """The examples in the docstrings run and give what they show: every module of the package that has
-examples is found here (and only here, so each example runs once), plus the README's library example."""
+examples is found here (and only here, so each example runs once), plus the README's library examples."""
 
 from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import pkgutil
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +42,15 @@ def test_readme_library_example() -> None:
     result = doctest.testfile(str(ROOT / "README.md"), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 3
     assert result.failed == 0
+
+
+def test_readme_store_example_prints_what_it_shows(tmp_path: Path) -> None:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Storing versions", 1)[1]
+    code, shown = re.findall(r"```(?:python)?\n(.*?)```", section, flags=re.DOTALL)[:2]
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          check=False, env={**os.environ, "PYTHONPATH": str(SOURCE.parent)})
+    assert (done.stderr, done.stdout) == ("", shown)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -248,6 +250,19 @@ def test_backfill_cli_reports_per_url(archive, tmp_path, run_cli):
                            "--delay", "0", "--since", "2024-05-02", "--db", db)
     assert code == 0
     assert out.startswith(f"{ARTICLE}: 2 captures listed, 2 fetched") and "0 versions stored" in out
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_a_failed_capture_is_one_warning_line_on_standard_error_which_quiet_silences(archive, tmp_path, quiet):
+    archive.capture("20240504090000", 200, "FFF", Reply(b"gone", 404, {"Content-Type": "text/plain"}))
+    archive.publish()
+    command = [sys.executable, "-c", "from variorum.cli.app import main; main()", *(["--quiet"] if quiet else []),
+               "track", "backfill", ARTICLE, "--archive", archive.site.origin, "--allow-private", "--delay", "0",
+               "--db", str(tmp_path / "b.db")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and "1 failed" in done.stdout
+    warning = f"variorum: warning: {archive.site.url(f'/web/20240504090000id_/{ARTICLE}')}: HTTP 404\n"
+    assert done.stderr == ("" if quiet else warning)
 
 
 def test_a_private_archive_is_refused_without_the_flag(archive, tmp_path, run_cli):

@@ -4,9 +4,9 @@ Rich decides whether a stream is a terminal, honouring ``FORCE_COLOR``, ``NO_COL
 the global options ``--color auto|always|never`` and ``--quiet`` (set once per run by :mod:`variorum.cli.app`)
 adjust that decision. Every command asks this module instead of calling ``isatty()`` itself:
 :func:`stdout_console` for reports, :func:`progress_console` for progress bars (``None`` when there should be
-none), :func:`warn` and :func:`note` for lines on standard error. Text that came from an input is passed
-through :func:`escape_controls` before it reaches a terminal, so an ESC or OSC sequence in a page cannot
-move the cursor, retitle the window or forge a hyperlink.
+none), :func:`warn` and :func:`note` for lines on standard error, :func:`show_log_records` for the library's log
+records. Text that came from an input is passed through :func:`escape_controls` before it reaches a
+terminal, so an ESC or OSC sequence in a page cannot move the cursor, retitle the window or forge a hyperlink.
 """
 
 from __future__ import annotations
@@ -86,6 +86,20 @@ def warn(message: str) -> None:
     """Print ``variorum: warning: MESSAGE`` on standard error (unless ``--quiet``)."""
     if not policy.quiet:
         print(f"variorum: warning: {message}", file=sys.stderr)
+
+
+def show_log_records() -> None:
+    """Show the library's log records on standard error as lines like :func:`warn`'s (``variorum: warning:
+    MESSAGE``, ``variorum: error: MESSAGE``); under ``--quiet`` errors only."""
+    import logging  # loaded by the commands that log (the tracker), not at start-up
+
+    class LogLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            return f"variorum: {record.levelname.lower()}: {super().format(record)}"
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(LogLine())
+    logging.basicConfig(level=logging.ERROR if policy.quiet else logging.WARNING, handlers=[handler])
 
 
 def note(message: str) -> None:

@@ -34,5 +34,5 @@ def export_command(
         raise InputError(str(output), f"cannot write the export ({error.strerror or error})") from None
     finally:
         store.close()
-    counts = ", ".join(f"{count} {name}" for name, count in written.items())
+    counts = ", ".join(f"{count} {name.removesuffix('s') if count == 1 else name}" for name, count in written.items())
     typer.echo(f"wrote {counts} to {output}/ ({output_format.value})")

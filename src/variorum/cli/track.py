@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
 from contextlib import ExitStack
 from enum import Enum
@@ -16,7 +15,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from variorum.cli.common import AllowPrivate, DatabaseOption, Significance, open_cli_store, warn
-from variorum.cli.console import progress_console
+from variorum.cli.console import progress_console, show_log_records
 from variorum.cli.notify import feed_command
 from variorum.errors import InputError, VariorumError
 from variorum.extract.parallel import default_workers
@@ -228,7 +227,7 @@ def run_command(
     recheck = RecheckPolicy(max_age=durations["--max-age"]).starting_at(durations["--first-recheck"])
     policy = FetchPolicy(allow_private=allow_private, concurrency=concurrency, per_host=per_host, delay=delay,
                          timeout=timeout, deadline=max(60.0, 3 * timeout), max_bytes=max_bytes)
-    logging.basicConfig(level=logging.WARNING, format="variorum: %(levelname)s: %(message)s", stream=sys.stderr)
+    show_log_records()
     store = open_cli_store(db)
     with ExitStack() as stack:
         stack.callback(store.close)
@@ -279,7 +278,7 @@ def backfill_command(
         raise VariorumError(str(error)) from None
     # the archive's own redirects are not followed: a redirect capture would lead out of the archive
     policy = FetchPolicy(allow_private=allow_private, delay=delay, max_redirects=0)
-    logging.basicConfig(level=logging.WARNING, format="variorum: %(levelname)s: %(message)s", stream=sys.stderr)
+    show_log_records()
     store = open_cli_store(db, create=True)
     try:
         reports = asyncio.run(_backfill(store, policy, urls, archive, timemap, *window))
