@@ -13,7 +13,7 @@ from typing import TextIO
 from variorum.article import Article
 from variorum.extract.feeds import Feed
 from variorum.extract.records import OK, Extraction, contract
-from variorum.text.frontmatter import CAPTION, HEADLINE
+from variorum.text.frontmatter import BYLINE, CAPTION, HEADLINE
 
 FORMATS = ("text", "json", "jsonl", "markdown")
 _MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>#])")
@@ -37,6 +37,15 @@ def _linked(article: Article, start: int, end: int) -> str:
     return "".join(pieces)
 
 
+_BYLINE_WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+
+def _names_only(byline: str, authors: tuple[str, ...]) -> bool:
+    """True when a byline says no more than who wrote the article ("By Ann Lee and Bo Chen")."""
+    said = {word.lower() for word in _BYLINE_WORD_RE.findall(byline)} - {"by", "and"}
+    return bool(authors) and said == {word.lower() for author in authors for word in _BYLINE_WORD_RE.findall(author)}
+
+
 def markdown(article: Article) -> str:
     """An article as Markdown: title, a metadata line, then its blocks with links inline."""
     lines = [f"# {_escape(article.title or article.id or 'Untitled')}"]
@@ -46,6 +55,8 @@ def markdown(article: Article) -> str:
     for block in article.blocks:
         if block.kind == HEADLINE and article.block_text(block) == article.title:
             continue
+        if block.kind == BYLINE and _names_only(article.block_text(block), article.authors):
+            continue  # the metadata line names them
         text = _linked(article, block.start, block.end)
         lines.append(f"*{text}*" if block.kind == CAPTION else text)
     return "\n\n".join(lines) + "\n"
