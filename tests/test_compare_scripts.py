@@ -89,3 +89,58 @@ def test_bidirectional_marks_change_no_word() -> None:
     assert result.substantive_changes == [] and result.similarity == 1.0
     assert [c.detail.get("differences") for c in result.changes] == [["invisible characters"]] * 2
     assert [c.kind for c in compare(old, old.replace("12", "14")).substantive_changes] == ["number"]
+
+
+# The blocks of the scripts whose combining marks text.tokens keeps inside words: Latin, Greek and Cyrillic
+# diacritics, Hebrew, Arabic, the Indic scripts, Thai, Lao, Tibetan, Myanmar, Khmer.
+MARKED_BLOCKS = [(0x0300, 0x036F), (0x0483, 0x0489), (0x0591, 0x05C7), (0x0610, 0x06ED), (0x0900, 0x0DFF),
+                 (0x0E00, 0x0EFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x1AB0, 0x1AFF),
+                 (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F)]
+
+
+def test_the_marks_table_holds_every_mark_of_its_scripts_and_no_punctuation() -> None:
+    import re
+    import unicodedata
+
+    from variorum.text.tokens import _MARKS
+
+    marks = re.compile(f"[{_MARKS}]")
+    for low, high in MARKED_BLOCKS:
+        for code in range(low, high + 1):
+            character = chr(code)
+            category = unicodedata.category(character)
+            assert (marks.match(character) is not None) >= category.startswith("M"), hex(code)
+            if marks.match(character):
+                assert category.startswith(("M", "L", "N")) or category == "Cn", (hex(code), category)  # Cn: unassigned
+
+
+@pytest.mark.parametrize("text, words", [
+    ("प्रधानमंत्री ने कहा कि सरकार नई योजना शुरू करेगी।", ["प्रधानमंत्री", "ने", "कहा", "कि", "सरकार", "नई", "योजना", "शुरू", "करेगी"]),
+    ("বাংলাদেশ সরকার", ["বাংলাদেশ", "সরকার"]),
+    ("שָׁלוֹם עוֹלָם", ["שָׁלוֹם", "עוֹלָם"]),
+    ("رئيس الوزراءِ قالَ", ["رئيس", "الوزراءِ", "قالَ"]),
+])
+def test_vowel_signs_and_viramas_stay_inside_their_words(text: str, words: list[str]) -> None:
+    assert [t.key for t in tokenize(text) if t.kind == "word"] == words
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Он сказал это. Затем ушёл. и всё.", ["Он сказал это.", "Затем ушёл. и всё."]),
+    ("Il a dit. École fermée. «Bonjour» dit-il.", ["Il a dit.", "École fermée.", "«Bonjour» dit-il."]),
+    ("قال المتحدث. وأضاف أن الوفد سيضم؟ نعم.", ["قال المتحدث.", "وأضاف أن الوفد سيضم؟", "نعم."]),
+    ("सरकार योजना शुरू करेगी। इसमें 500 करोड़ खर्च होंगे।", ["सरकार योजना शुरू करेगी।", "इसमें 500 करोड़ खर्च होंगे।"]),
+    ("¿Qué pasó? ¡Nada! Él dijo.", ["¿Qué pasó?", "¡Nada!", "Él dijo."]),
+    ("He left. e.g. the U.S. Army. Then 5 more.", ["He left. e.g. the U.S. Army.", "Then 5 more."]),
+])
+def test_sentences_end_before_any_capital_or_caseless_letter_and_at_full_stops_of_other_scripts(
+        text: str, sentences: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == sentences
+
+
+def test_a_hindi_edit_is_one_word_and_its_number_a_number() -> None:
+    old = "प्रधानमंत्री ने कहा कि सरकार नई योजना शुरू करेगी। इसमें 500 करोड़ रुपये खर्च होंगे।"
+    new = old.replace("योजना", "नीति").replace("500", "700")
+    found = [(c.kind, c.old, c.new) for c in compare(old, new).substantive_changes]
+    assert sorted(found) == [("number", "500", "700"), ("wording", "योजना", "नीति")]
+    context = next(c.context for c in compare(old, new).substantive_changes if c.kind == "number")
+    assert context == "इसमें 700 करोड़ रुपये खर्च होंगे।"

@@ -19,14 +19,17 @@ _LONG_LINE = 160
 _ABBREVIATIONS = frozenset(
     ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "capt", "sen", "rep", "gov", "pres", "rev", "fr", "inc", "corp", "co", "ltd", "bros", "vs", "no", "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "etc", "approx", "dept", "est", "fig"]
 )
-_FINISHED_RE = re.compile(r"""[.!?…:。！？](?:(?<=[。！？])[」』）"”’')\]]*|["”’')\]]*)\s*$""")
-# A sentence ends at terminal punctuation (and closing quotes) before a capital or a digit, or at a Chinese
-# or Japanese full stop, exclamation or question mark, which no space follows — unless it closes a quotation
-# that the sentence goes on after (「必要だ。」と述べた。 is one sentence).
+_FINISHED_RE = re.compile(r"""[.!?…:。！？।॥؟۔](?:(?<=[。！？।॥؟۔])[」』）"”’')\]]*|["”’')\]]*)\s*$""")
+# A sentence ends at terminal punctuation (and closing quotes) before a space and a letter or digit that is
+# not lower case (group 1: a capital, a digit, a letter of a script without case), or at a full stop that
+# needs no such test — Chinese and Japanese 。！？ (no space follows them), the Indic danda । ॥, the Arabic
+# question mark ؟ and the Urdu full stop ۔ — unless it closes a quotation that the sentence goes on after
+# (「必要だ。」と述べた。 is one sentence).
 # (One character class first, so that the search skips ahead to a candidate as fast as it can.)
+_FULL_STOPS = "。！？।॥؟۔"
 _SENTENCE_END_RE = re.compile(
-    r"""[.!?…。！？]+(?:(?<=[。！？])(?:[」』）"”’')\]]+(?!\S)|(?![」』）"”’')\]]))"""
-    r"""|["”’')\]]*(?=\s+["“‘'(\[]?[A-Z0-9]))"""
+    rf"""[.!?…{_FULL_STOPS}]+(?:(?<=[{_FULL_STOPS}])(?:[」』）"”’')\]]+(?!\S)|(?![」』）"”’')\]]))"""
+    r"""|["”’')\]]*(?=\s+["“‘'(\[«„¿¡]?([^\W_])))"""
 )
 
 
@@ -92,6 +95,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans: list[tuple[int, int]] = []
     position = start
     for match in _SENTENCE_END_RE.finditer(text, start, end):
+        following = match.group(1)
+        if following is not None and following.islower():
+            continue
         if text[match.start()] == "." and match.end() - match.start() == 1 and _ends_abbreviation(text, match.start()):
             continue
         span = _strip_span(text, position, match.end())

@@ -33,8 +33,28 @@ from variorum.text.normalize import (
 # Characters that vanish from a token's key (soft hyphen, zero-width space/joiners, word joiner, BOM, the
 # bidirectional marks).
 _INVISIBLE = INVISIBLE + BIDI_MARKS
-# Combining marks, so that NFD text ("e" + U+0301) tokenizes like NFC text ("é").
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+# Combining marks, which ``\w`` leaves out: inside a word, so that NFD text ("e" + U+0301) tokenizes like NFC
+# text ("é") and a word of an Indic, Thai or Myanmar script (whose vowel signs and viramas are marks) stays
+# one word. Within a script, a range may hold letters too (they are word characters already), never
+# punctuation (tests/test_text.py checks both against the Unicode database).
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # Latin, Greek, Cyrillic
+    "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"  # Hebrew points
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"  # Arabic vowel marks
+    "\u0900-\u0963\u0981-\u0983\u09bc-\u09c4\u09c7\u09c8\u09cb-\u09cd\u09d7\u09e2\u09e3\u09fe"  # Devanagari, Bengali
+    "\u0a01-\u0a03\u0a3c\u0a3e-\u0a42\u0a47\u0a48\u0a4b-\u0a4d\u0a51\u0a70-\u0a75"  # Gurmukhi
+    "\u0a81-\u0a83\u0abc-\u0ac5\u0ac7-\u0ac9\u0acb-\u0acd\u0ae2\u0ae3\u0afa-\u0aff"  # Gujarati
+    "\u0b01-\u0b03\u0b3c-\u0b44\u0b47\u0b48\u0b4b-\u0b4d\u0b55-\u0b57\u0b62\u0b63"  # Oriya
+    "\u0b82\u0bbe-\u0bc2\u0bc6-\u0bc8\u0bca-\u0bcd\u0bd7"  # Tamil
+    "\u0c00-\u0c04\u0c3c-\u0c44\u0c46-\u0c48\u0c4a-\u0c4d\u0c55\u0c56\u0c62\u0c63"  # Telugu
+    "\u0c81-\u0c83\u0cbc-\u0cc4\u0cc6-\u0cc8\u0cca-\u0ccd\u0cd5\u0cd6\u0ce2\u0ce3"  # Kannada
+    "\u0d00-\u0d03\u0d3b-\u0d44\u0d46-\u0d48\u0d4a-\u0d4d\u0d57-\u0d63"  # Malayalam
+    "\u0d81-\u0d83\u0dca\u0dcf-\u0dd4\u0dd6\u0dd8-\u0ddf\u0df2\u0df3"  # Sinhala
+    "\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ebc\u0ec8-\u0ecd"  # Thai, Lao
+    "\u0f18\u0f19\u0f35\u0f37\u0f39\u0f3e\u0f3f\u0f71-\u0f84\u0f86-\u0f97\u0f99-\u0fbc\u0fc6"  # Tibetan
+    "\u102b-\u103e\u1056-\u109d\u17b4-\u17d3\u17dd"  # Myanmar, Khmer
+    "\u3099\u309a"  # kana voicing marks
+)
 # Inside a word: apostrophes, periods, hyphens, and a hyphen that ends a wrapped line ("long-\nterm").
 _WORD_JOINER = r"(?:['’ʼ‘.]|[\-\u2010\u2011](?:\r?\n[^\S\n]*)?)"
 _DASHES = "-" + HYPHENS + WORD_DASHES + OTHER_DASHES
