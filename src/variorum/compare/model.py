@@ -131,6 +131,16 @@ class Change:
         }
 
 
+def percent(similarity: float) -> str:
+    """A similarity as a percentage with one decimal, never "100.0%" for versions that differ.
+
+    >>> percent(0.96612), percent(0.99996), percent(1.0)
+    ('96.6%', '99.9%', '100.0%')
+    """
+    shown = f"{similarity:.1%}"
+    return "99.9%" if shown == "100.0%" and similarity < 1 else shown
+
+
 @dataclass(frozen=True, init=False, eq=False)
 class Comparison:
     """The result of comparing A with B: similarity, ranked changes, and a summary.
@@ -221,11 +231,11 @@ class Comparison:
         substantive = counts[MAJOR] + counts[MINOR]
         cosmetic = f", {counts[COSMETIC]} cosmetic" if counts[COSMETIC] else ""
         if not substantive:
-            return f"No substantive changes{cosmetic}; similarity {self.similarity:.1%}"
+            return f"No substantive changes{cosmetic}; similarity {percent(self.similarity)}"
         noun = "change" if substantive == 1 else "changes"
         return (
             f"{substantive} substantive {noun} ({counts[MAJOR]} major, {counts[MINOR]} minor){cosmetic}; "
-            f"similarity {self.similarity:.1%}"
+            f"similarity {percent(self.similarity)}"
         )
 
     def _counts(self) -> Counter[Significance]:

@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
+from variorum.compare.model import percent
 from variorum.store.changes import ChangeEntry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -98,7 +99,7 @@ def _entry_summary(entry: ChangeEntry) -> str:
     )
     return (
         f"{describe_kinds(entry.kinds)}.{shown} Version {entry.from_version} → {entry.to_version}, "
-        f"{entry.max_significance} change, similarity {entry.similarity:.1%}."
+        f"{entry.max_significance} change, similarity {percent(entry.similarity)}."
     )
 
 

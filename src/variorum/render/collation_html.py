@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from variorum.compare.collate import Collation, VariantSite
+from variorum.compare.model import percent
 from variorum.render.collation_text import OPEN, POINT, history_lines, reading_text, site_heading, site_marks
 
 _ENVIRONMENT = Environment(
@@ -76,7 +77,7 @@ def render_collation_html(collation: Collation) -> str:
         {
             "id": wid,
             "is_base": wid == collation.base,
-            "similarity": f"{collation.similarity[wid]:.1%}",
+            "similarity": percent(collation.similarity[wid]),
             "differences": collation.differences(wid),
             "cells": [(site.number, site.reading_of(wid).label) for site in table_sites],
         }

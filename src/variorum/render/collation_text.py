@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from variorum.compare.collate import Collation, Reading, VariantSite
+from variorum.compare.model import percent
 from variorum.render.common import shorten
 
 OPEN, POINT, CLOSE = "open", "point", "close"
@@ -73,7 +74,7 @@ def witness_lines(collation: Collation) -> list[str]:
             continue
         counts = collation.differences(wid)
         differs = ", ".join(f"{count} {significance}" for significance, count in counts.items() if count) or "no variants"
-        lines.append(f"  {wid}: similarity {collation.similarity[wid]:.1%}; {differs}")
+        lines.append(f"  {wid}: similarity {percent(collation.similarity[wid])}; {differs}")
     return lines
 
 
@@ -126,7 +127,7 @@ def render_collation_markdown(collation: Collation) -> str:
         counts = collation.differences(wid)
         differs = ", ".join(f"{count} {significance}" for significance, count in counts.items() if count) or "—"
         base = " (base)" if wid == collation.base else ""
-        lines.append(f"| {_cell(wid)}{base} | {collation.similarity[wid]:.1%} | {differs} |")
+        lines.append(f"| {_cell(wid)}{base} | {percent(collation.similarity[wid])} | {differs} |")
     if collation.sites:
         lines += ["", "## Apparatus", "", "| site | significance | kinds | reading | witnesses |", "|---|---|---|---|---|"]
     for site in collation.sites:
