@@ -225,6 +225,21 @@ def test_a_teaser_run_in_with_only_its_label_linked_is_cosmetic(at_start: bool) 
     assert [c.detail.get("furniture") for c in result.changes] == ["teaser"]
 
 
+def test_a_box_heading_over_a_run_in_teaser_in_one_capture_is_cosmetic_a_subheading_over_text_is_not() -> None:
+    """IndieWire's "Popular on IndieWire" over a video teaser ("CBSN …", only the label linked) in one capture
+    only; a subheading added over a paragraph is still a change."""
+    teaser = "CBSN City council delays vote on budget"
+    old = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1])])
+    new = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1]),
+                              ("paragraph", "Popular on IndieWire"), ("paragraph", teaser)],
+                             links=[("CBSN", "http://web.archive.org/web/2016/http://www.indiewire.com/video/x/")])
+    result = compare(old, new)
+    assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
+    subheading = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", "What the budget pays for"),
+                                     ("paragraph", PARAGRAPHS[1])])
+    assert compare(old, subheading).changed
+
+
 @pytest.mark.parametrize(("before", "added"), [
     (" According", "Read the full report, which the council published on Tuesday."),  # a sentence
     (" was still", "and the Reuters photographer"),  # inside a sentence, not between two
