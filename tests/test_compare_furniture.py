@@ -225,6 +225,21 @@ def test_a_teaser_run_in_with_only_its_label_linked_is_cosmetic(at_start: bool) 
     assert [c.detail.get("furniture") for c in result.changes] == ["teaser"]
 
 
+def test_a_box_heading_over_a_run_in_teaser_in_one_capture_is_cosmetic_a_subheading_over_text_is_not() -> None:
+    """IndieWire's "Popular on IndieWire" over a video teaser ("CBSN …", only the label linked) in one capture
+    only; a subheading added over a paragraph is still a change."""
+    teaser = "CBSN City council delays vote on budget"
+    old = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1])])
+    new = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1]),
+                              ("paragraph", "Popular on IndieWire"), ("paragraph", teaser)],
+                             links=[("CBSN", "http://web.archive.org/web/2016/http://www.indiewire.com/video/x/")])
+    result = compare(old, new)
+    assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
+    subheading = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", "What the budget pays for"),
+                                     ("paragraph", PARAGRAPHS[1])])
+    assert compare(old, subheading).changed
+
+
 @pytest.mark.parametrize(("before", "added"), [
     (" According", "Read the full report, which the council published on Tuesday."),  # a sentence
     (" was still", "and the Reuters photographer"),  # inside a sentence, not between two
@@ -282,6 +297,10 @@ def test_capturegen_edits_the_headline_wherever_the_page_shows_it() -> None:
     ("ac3c03552046", 2, "Our goal with hosting quarterly open threads"),
     # a gallery label run into the end of a paragraph
     ("d90bda7ed14d", 2, "More than 100 protesters"),
+    # The Space Review lays the page out in a table: the whole article, with the column's furniture, was one
+    # row and one glued block
+    ("c00962aabe7b", 1, "Others, though, might argue"),
+    ("c00962aabe7b", 3, "Others, though, might argue"),
 ])
 def test_two_captures_of_a_real_page_read_alike(page_id: str, seed: int, kept: str, tmp_path: Path) -> None:
     """Two archive captures of a real page of the shared corpus (other furniture, rewritten links), which
@@ -294,6 +313,26 @@ def test_two_captures_of_a_real_page_read_alike(page_id: str, seed: int, kept: s
     result = _diff(pair, tmp_path)
     assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
     assert kept in result.a.text and kept in result.b.text
+
+
+@pytest.mark.parametrize("page_id", [
+    "c00962aabe7b",  # the article laid out in a table cell: the headline glued to the text and the furniture
+    "d90bda7ed14d",  # the same, and a caption lost with the teaser it followed in one capture
+    "65bf3048b500",  # the <h1> after a "Review" label was a paragraph too
+    "eb62ac8425e5",  # a photo's caption lost with the teaser it followed in one capture
+    "f8ff621a0b9b",  # a short paragraph beside teasers dropped by trafilatura's fallback in one capture
+])
+def test_a_headline_edit_on_a_real_page_is_the_only_substantive_change(page_id: str, tmp_path: Path) -> None:
+    """Headline edits on real pages of the shared corpus that used to come with other substantive changes."""
+    from helpers import corpus_page
+
+    html, url = corpus_page(page_id)
+    for in_title in (False, True):
+        pair = capture_pair(html, url, page_id, HEADLINE_EDIT, headline_in_title=in_title)
+        assert pair is not None
+        result = _diff(pair, tmp_path)
+        assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == [
+            ("headline", pair.old_headline, pair.new_headline)]
 
 
 def test_a_gallery_label_run_into_the_end_of_a_paragraph_is_cosmetic_a_sentence_about_a_video_is_not() -> None:

@@ -27,6 +27,8 @@ BODY_ONE = ("It will rain tomorrow across the region, forecasters said on Tuesda
             '<a href="/advice/umbrella">take an umbrella</a> when they leave home in the morning.')
 BODY_TWO = ("The rain is expected to last until Thursday, when a dry spell begins and temperatures climb "
             "again, according to the national weather service in its latest bulletin.")
+BODY_THREE = ("Schools in the north of the region will open two hours late on Wednesday, the education "
+              "authority said, so that buses can avoid the worst of the flooding on the coast road.")
 PAGE = f"""<!DOCTYPE html>
 <html lang="en-GB"><head><meta charset="utf-8"><title>Rain expected | Daily Planet</title>
 <meta name="author" content="Ann Lee"><meta property="article:published_time" content="2024-03-05T10:00:00Z">
@@ -277,3 +279,82 @@ def test_the_web_archive_banner_and_a_masthead_heading_are_not_the_article() -> 
     assert "Wayback" not in article.text and "App Store" not in article.text
     assert "The GiveWell Blog" not in article.text
     assert article.paragraphs[0].startswith("It will rain tomorrow")
+
+
+def test_an_article_laid_out_in_a_table_cell_is_read_paragraph_by_paragraph() -> None:
+    """Pages built with tables (The Space Review, PanARMENIAN) hold the headline, the paragraphs and the
+    column's own links in one ``<td>``: each paragraph is a block of its own, the headline is not glued to
+    the first one, and link-only teasers at the column's end stay out of the text."""
+    page = ("<html><head><title>Rain expected</title></head><body>"
+            "<table width='100%'><tr><td><a href='/'><img src='/logo.gif' alt='Daily Planet'></a></td></tr></table>"
+            "<table width='90%'><tr><td width='20%'> </td><td width='60%'>\n"
+            "<h1 class='headline'>Rain expected</h1>\n<h3 class='byline'>by Ann Lee<br>Monday, March 4, 2024</h3>\n"
+            f"<p>{BODY_ONE}</p>\n<p>{BODY_TWO}</p>\n"
+            "<p class='info2'>Note: we are temporarily moderating all comments.</p>\n"
+            "<h2 align='center'><a href='/index.html'>Home</a></h2>\n"
+            "<p><a href='/news/storm-knocks-out-power/'>Storm knocks out power to thousands across the region</a></p>\n"
+            "<p><a href='/news/council-delays-vote/'>City council delays vote on budget</a></p>\n"
+            "</td><td width='20%'><div>Subscribe to our weekly newsletter</div></td></tr></table></body></html>")
+    article = article_from_html(page)
+    assert article.title == "Rain expected"
+    assert article.paragraphs[0].startswith("It will rain tomorrow")
+    assert article.paragraphs[1] == re.sub(r"<[^>]+>", "", BODY_TWO)
+    assert "Storm knocks out power" not in article.text and "City council" not in article.text
+
+
+def test_a_caption_after_a_teaser_left_out_stays_a_caption() -> None:
+    """An image's caption that follows a related-story link left out of the text is still a caption (it
+    was lost with the teaser, so one capture had the caption and the other not)."""
+    page = ("<html><head><title>Rain expected</title></head><body><article><h1>Rain expected</h1>\n"
+            f"<p>{BODY_ONE}</p>\n"
+            "<p><a href='/news/team-clinches-playoff-spot/'>Team clinches playoff spot with late goal</a></p>\n"
+            "<div class='image-ct'><img src='/c.jpg' alt='Clouds gather over the harbour on Monday.'>"
+            "<div class='caption'><p>Clouds gather over the harbour on Monday. (Photo by Ann Lee)</p></div></div>\n"
+            f"<p>{BODY_TWO}</p>\n</article></body></html>")
+    article = article_from_html(page)
+    assert "Team clinches" not in article.text
+    assert "Clouds gather over the harbour on Monday." in article.texts_of("caption")
+
+
+def test_the_headline_after_a_section_label_is_not_a_paragraph_too() -> None:
+    """A section label before the ``<h1>`` ("Review") is read as the first line: the ``<h1>`` after it is
+    still the headline shown again, not a paragraph, so an edited headline is one change, not three. (A
+    long article: trafilatura keeps its own extraction, which keeps the ``<h1>``.)"""
+    body = "\n".join(f"<p>{paragraph}</p>" for paragraph in (BODY_ONE, BODY_TWO, BODY_THREE) * 4)
+    page = ("<html><head><title>Laptop review: the keyboard is enough</title></head><body>"
+            "<div class='article'><div style='padding-top: 4px;'><span class='reviews'>Review</span></div>\n"
+            f"<h1 class='art-head'>Laptop review: the keyboard is enough</h1>\n{body}</div></body></html>")
+    article = article_from_html(page)
+    assert article.title == "Laptop review: the keyboard is enough"
+    assert not any("keyboard is enough" in paragraph for paragraph in article.paragraphs)
+
+
+def test_a_short_paragraph_beside_teasers_is_read_alike_wherever_the_teasers_stand() -> None:
+    """Barron's: trafilatura's own extractor drops the article's wrapper (for its class), so a fallback reads
+    the page and judges each paragraph by its neighbours. A short paragraph followed by related-story links
+    was kept; with a gallery teaser before it too, it was dropped (the template's blank lines where its ad
+    slots were tip the fallback's choice). Teasers are left out before trafilatura reads the page, so both
+    captures give the same text."""
+    short = "Home Depot management hosts a conference call at 9 a.m. ET to discuss results with analysts and investors."
+    worried = ("He’s not the only one who isn’t all that worried. An analyst points out a couple of additional "
+               "reasons investors shouldn’t fret. “While certainly a disappointing result, we note that [the company] "
+               "faced a [0.6% to 0.7%] hurricane headwind in Q3, lumber remains deeply deflationary and Canada a net "
+               "headwind,” wrote Fadem in a Tuesday research report. “Excluding these items, we believe Q3 comps "
+               "would have been closer to 5%.”")
+
+    def page(teasers_before: list[str], teasers_after: list[str]) -> str:
+        def links(titles: list[str]) -> str:
+            return "".join(f"<p><a href='/news/{n}/'>{title}</a></p>" for n, title in enumerate(titles))
+        return ("<html><head><title>Home Depot Stock Falls After Earnings Report Disappoints - Barron's</title>"
+                "</head><body><div><div><p>This copy is for your personal, non-commercial use only. To order "
+                "presentation-ready copies for distribution to your colleagues, clients or customers visit "
+                "http://www.djreprints.com.</p></div><div><article id='article-contents'>"
+                "<div class='article__body article-wrap barrons-article-wrap'><div class='paywall'>"
+                f"<p>{worried}</p>{links(teasers_before)}<p>{short}</p>{links(teasers_after)}</div></div>"
+                + "\n            " * 24 + "</article></div></div></body></html>")  # where the ad slots were
+
+    related = ["Inside the race for the governor's mansion", "Team clinches playoff spot with late goal",
+               "Company recalls 40,000 space heaters"]
+    old = article_from_html(page([], related))
+    new = article_from_html(page(["View Gallery 20 photos: Company recalls 40,000 space heaters"], related))
+    assert short in old.paragraphs and old.text == new.text

@@ -13,7 +13,8 @@ furniture, so that the comparison reports it as a cosmetic change:
 - ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
 - ``label``: a word or two that is no sentence ("Related", "Advertisement");
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
-  above ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video").
+  above or another teaser ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video";
+  "Popular on IndieWire" over it).
 
 Furniture also runs into the article's own paragraphs when a page is extracted as one block: an edit
 whose two sides read the same once the anchors of links to other pages and inline stamps are taken out
@@ -287,7 +288,7 @@ def furniture_kind(article: Article, block: Block) -> str | None:
 
 def furniture_kind_at(article: Article, index: int, known: dict[int, str | None]) -> str | None:
     """:func:`furniture_kind` of block ``index``, or ``teaser`` for a short line that is not a sentence next
-    to a block of furniture. Only the block and its neighbours are read (``known`` keeps the
+    to a block of furniture (a box's heading over a teaser: "Popular on IndieWire" over "CBSN …"). Only the block and its neighbours are read (``known`` keeps the
     :func:`furniture_kind` of blocks already read: a comparison asks about the few blocks it pairs)."""
     def kind_of(k: int) -> str | None:
         if k not in known:
@@ -300,7 +301,7 @@ def furniture_kind_at(article: Article, index: int, known: dict[int, str | None]
         return kind
     neighbours = [kind_of(k) for k in (index - 1, index + 1) if 0 <= k < len(article.blocks)]
     text = article.block_text(block)
-    if (any(kind in (LINKS, MEDIA, LABEL) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
+    if (any(kind in (LINKS, MEDIA, LABEL, TEASER) for kind in neighbours) and len(text.split()) <= MAX_TEASER_WORDS
             and not ends_sentence(text)):
         return TEASER
     return None

@@ -227,6 +227,18 @@ def is_link_block(text: str, link_texts: list[str]) -> bool:
     return linked >= LINK_BLOCK_SHARE * max(1, len("".join(rest.split())))
 
 
+def prune_link_paragraphs(tree: lxml.html.HtmlElement) -> None:
+    """Remove the paragraphs made mostly of links (:func:`is_link_block`: a related story's title, "Related:
+    …") from ``tree`` before trafilatura reads it (their tail text stays). They would be left out of the text
+    anyway, but left in they sway how trafilatura's fallbacks judge the paragraphs beside them: a short
+    paragraph next to teasers was kept in one capture and dropped in another."""
+    for paragraph in list(tree.iter("p")):
+        anchors = [anchor.text_content() for anchor in paragraph.iter("a") if anchor.get("href")]
+        if anchors and paragraph.getparent() is not None and is_link_block(
+                " ".join(paragraph.text_content().split()), anchors):
+            paragraph.drop_tree()
+
+
 def is_bare_reference(text: str) -> bool:
     """A block that is only a URL or a machine timestamp (schema.org values printed on the page)."""
     return bool(_BARE_URL_RE.match(text) or _ISO_STAMP_RE.match(text))

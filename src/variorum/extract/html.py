@@ -43,6 +43,7 @@ from variorum.extract.furniture import (
     is_link_block,
     is_media_label,
     prune_furniture,
+    prune_link_paragraphs,
 )
 from variorum.extract.limits import MAX_PAGE_BYTES
 from variorum.text.decode import decode_html
@@ -198,8 +199,59 @@ def _element_text(element: etree._Element) -> str:
     return _lines("".join(pieces))
 
 
+_LAYOUT_BLOCKS = frozenset({"p", "head", "list", "quote", "table", "code"})
+"""Elements of trafilatura's output that are blocks of their own, not text inside one."""
+
+
+def _lays_out_a_page(row: etree._Element) -> bool:
+    """True when a table row lays out the page rather than holding data: one of its cells holds a heading or
+    more than one block."""
+    for cell in row:
+        blocks = [child.tag for child in cell if child.tag in _LAYOUT_BLOCKS]
+        if "head" in blocks or len(blocks) > 1:
+            return True
+    return False
+
+
+def _unwrap_layout_rows(body: etree._Element) -> None:
+    """Replace each table row that lays out the page by the blocks of its cells, the text between them made
+    paragraphs: pages built with tables put the whole article, its headline and whatever furniture the column
+    holds in one ``<td>``, which trafilatura keeps as one row — read whole, it would be one glued block.
+
+    >>> body = etree.fromstring("<body><table><row><cell/><cell><head>Rain</head><p>It rains.</p>Note: "
+    ...                         "<ref>more</ref><p>It stops.</p></cell></row></table></body>")
+    >>> _unwrap_layout_rows(body)
+    >>> etree.tostring(body, encoding="unicode")
+    '<body><table><head>Rain</head><p>It rains.</p><p>Note: <ref>more</ref></p><p>It stops.</p></table></body>'
+    """
+    for row in list(body.iter("row")):
+        parent = row.getparent()
+        if parent is None or not _lays_out_a_page(row):
+            continue
+        pieces: list[etree._Element] = []
+        for cell in row:
+            run = etree.Element("p")
+            run.text = cell.text
+            for child in list(cell):
+                if child.tag not in _LAYOUT_BLOCKS:
+                    run.append(child)  # its tail goes with it
+                    continue
+                tail, child.tail = child.tail, None
+                if "".join(run.itertext()).strip():
+                    pieces.append(run)
+                pieces.append(child)
+                run = etree.Element("p")
+                run.text = tail
+            if "".join(run.itertext()).strip():
+                pieces.append(run)
+        position = parent.index(row)
+        parent[position:position + 1] = pieces
+
+
 def _output_blocks(body: etree._Element) -> list[_Block]:
-    """trafilatura's output body as blocks in reading order; list items carry their list's number."""
+    """trafilatura's output body as blocks in reading order; list items carry their list's number, and a
+    table row laying out the page is read as the blocks it holds."""
+    _unwrap_layout_rows(body)
     blocks: list[_Block] = []
     lists: dict[int, int] = {}
     held: list[etree._Element] = []
@@ -337,7 +389,8 @@ _Part = tuple[str, str, list[tuple[str, str]]]
 
 def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]) -> list[_Part]:
     """The Article's parts in reading order: front matter, then body blocks with their captions (each
-    caption once)."""
+    caption once; the captions after a block left out stay). A heading that repeats the headline is left
+    out wherever it stands (after a section label such as "Review", it is not the first block)."""
     parts: list[_Part] = []
     headline_key = _match_key(front.headline or "")
     if front.headline:
@@ -349,14 +402,13 @@ def _parts(blocks: list[_Block], front: FrontMatter, leading_captions: list[str]
     body: list[_Part] = [(CAPTION, c, []) for c in leading_captions]
     seen_paragraph = False
     for block in blocks:
-        if block.dropped:
-            continue
         text = block.text
-        if block.kind == CAPTION:
+        if block.dropped or (block.tag == "head" and _match_key(text) == headline_key):
+            pass
+        elif block.kind == CAPTION:
             body.append((CAPTION, text, []))
         elif block.tag == "head" and not seen_paragraph:
-            if (_match_key(text) == headline_key or _match_key(text) == _match_key(front.standfirst or "")
-                    or front.names_site(text)):
+            if _match_key(text) == _match_key(front.standfirst or "") or front.names_site(text):
                 pass
             elif not front.headline and block.rend == "h1" and not parts:
                 parts.append((HEADLINE, text, block.links))
@@ -440,6 +492,7 @@ def article_from_html(
     prune_furniture(pruned)
     _empty_blocks_as_breaks(pruned)
     _text_divs_as_paragraphs(pruned)
+    prune_link_paragraphs(pruned)
     bare_extraction, config = _trafilatura()
     # Recall mode keeps trafilatura's own extraction over 1,500 characters instead of weighing it against its
     # readability fallback by counts (tables against paragraphs) that a page's furniture changes from one
