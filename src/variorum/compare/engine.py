@@ -192,6 +192,17 @@ def _layout_differences(old: str, new: str) -> list[str]:
     return found
 
 
+def _separators(text: str, sentences: list[Span]) -> int:
+    """How many sentences of ``sentences`` a space follows in the folded text, the last one counted as
+    followed by the block's separator: all of them but those ended by a Chinese or Japanese full stop with
+    no space after it (see :func:`~variorum.text.segment.sentence_spans`)."""
+    count = len(sentences)
+    for _, end in sentences[:-1]:
+        if end < len(text) and not text[end].isspace():
+            count -= 1
+    return count
+
+
 def _region(spans: list[Span], first: int, stop: int, block_start: int) -> Span:
     """The character span of sentences ``[first, stop)``; empty ranges give the point where they would go."""
     if first < stop:
@@ -366,7 +377,7 @@ class _Comparer:
         matched = 0
         for tag, s1, s2, t1, t2 in opcodes(keys_a, keys_b):
             if tag == "equal":
-                matched += sum(map(len, keys_a[s1:s2])) + s2 - s1
+                matched += sum(map(len, keys_a[s1:s2])) + _separators(self.a.text, spans_a[s1:s2])
                 continue
             old_region = _region(spans_a, s1, s2, self.a.blocks[i].start)
             new_region = _region(spans_b, t1, t2, self.b.blocks[j].start)

@@ -286,8 +286,9 @@ class TokenRun(Sequence[Token]):
         keys = self.keys[first:stop]
         if self._patterns is _SPACED:
             return sum(map(len, keys)) + len(keys)
-        # Chinese and Japanese characters follow each other with no separator.
-        return sum(map(len, keys)) + sum(1 for key in keys if len(key) > 1 or not _CJK_RE.match(key))
+        # In Chinese and Japanese, tokens follow each other with no separator: one counts where a space is.
+        stop = len(keys) + first if stop is None else stop
+        return sum(map(len, keys)) + sum(1 for index in range(first, stop) if self.start(index) > self._ends[index])
 
     @overload
     def __getitem__(self, index: int) -> Token: ...
