@@ -51,3 +51,21 @@ def test_a_dateline_and_the_paragraph_it_opens_stay_together():
 @given(texts, texts)
 def test_any_pair_of_texts_is_rebuilt(a, b):
     assert rebuilt(a, b) == token_keys(b)
+
+
+# Pieces of other scripts: Chinese and Japanese (one token a character, 。 ending sentences with no space
+# after it, 「」 quotations), Devanagari with its vowel signs and danda, Arabic with vowel marks and
+# bidirectional marks, Cyrillic capitals opening sentences.
+SCRIPT_PIECES = [
+    "政府", "は", "12日", "、", "経済", "。", "「", "」", "发表", "了", "प्रधानमंत्री", "योजना", "।", " ", "\n",
+    "الوزراءِ", "قال", "\u200f", "\u2066", "\u2069", "Затем", "он", ".", "iPhone15", "5兆円",
+]
+script_paragraphs = st.lists(st.sampled_from(SCRIPT_PIECES), min_size=1, max_size=12).map(lambda t: "".join(t) + "。")
+script_texts = st.lists(script_paragraphs, max_size=4).map("\n\n".join)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(script_texts, script_texts)
+def test_any_pair_of_texts_in_other_scripts_is_rebuilt(a, b):
+    assert rebuilt(a, b) == token_keys(b)
+    assert 0.0 <= compare(a, b).similarity <= 1.0
