@@ -144,3 +144,13 @@ def test_a_hindi_edit_is_one_word_and_its_number_a_number() -> None:
     assert sorted(found) == [("number", "500", "700"), ("wording", "योजना", "नीति")]
     context = next(c.context for c in compare(old, new).substantive_changes if c.kind == "number")
     assert context == "इसमें 700 करोड़ रुपये खर्च होंगे।"
+
+
+def test_a_cjk_paragraph_split_at_a_full_stop_is_a_split_and_at_a_word_only_layout() -> None:
+    whole = "経済対策\n\n野党は財源の説明が不十分だと反発している。経済界からは一定の評価が出ている一方、効果を疑問視する声もある。"
+    split = whole.replace("している。経済界", "している。\n\n経済界")
+    assert [(c.kind, c.significance) for c in compare(whole, split).changes] == [("paragraph_split", "cosmetic")]
+    assert [(c.kind, c.significance) for c in compare(split, whole).changes] == [("paragraph_merged", "cosmetic")]
+    assert [c.kind for c in compare("経済対策だ。", "経済\n\n対策だ。").changes] == ["layout"]
+    assert [c.kind for c in compare("The plan was set.", "The plan\n\nwas set.").changes] == ["layout"]
+    assert compare("foo bar was set.", "foo\n\nbarwas set.").substantive_changes  # no space: not a split

@@ -89,25 +89,36 @@ def dice(left: frozenset[str], right: frozenset[str]) -> float:
     return 2 * len(left & right) / total if total else 1.0
 
 
+def _first_word(key: BlockKey) -> str:
+    """What a block's key starts with, for finding the pieces of a split: its first word, or its first
+    character when that is Chinese or Japanese (a whole paragraph can be one "word" there)."""
+    word = key.split(" ", 1)[0]
+    return word[:1] if has_cjk(word[:1]) else word
+
+
 def _find_joins(
     whole_keys: Sequence[BlockKey], whole_free: list[int], part_keys: Sequence[BlockKey], part_free: set[int]
 ) -> list[tuple[int, list[int]]]:
-    """Blocks on one side equal to a run of two or more consecutive unpaired blocks on the other."""
+    """Blocks on one side equal to a run of two or more consecutive unpaired blocks on the other (joined by a
+    space, or by nothing between two pieces of Chinese or Japanese, which has no spaces between sentences)."""
     by_first_word: dict[str, list[int]] = defaultdict(list)
     for index in sorted(part_free):
-        by_first_word[part_keys[index].split(" ", 1)[0]].append(index)
+        by_first_word[_first_word(part_keys[index])].append(index)
     joins: list[tuple[int, list[int]]] = []
     for whole in whole_free:
         target = whole_keys[whole]
-        for first in by_first_word.get(target.split(" ", 1)[0], ()):
+        for first in by_first_word.get(_first_word(target), ()):
             if first not in part_free or not target.startswith(part_keys[first]):
                 continue
             run = [first]
             joined = part_keys[first]
             while len(joined) < len(target) and run[-1] + 1 in part_free:
-                candidate = joined + " " + part_keys[run[-1] + 1]
+                following = part_keys[run[-1] + 1]
+                candidate = joined + " " + following
                 if not target.startswith(candidate):
-                    break
+                    candidate = joined + following
+                    if not (has_cjk(joined[-1:] + following[:1]) and target.startswith(candidate)):
+                        break
                 run.append(run[-1] + 1)
                 joined = candidate
             if len(run) > 1 and joined == target:
