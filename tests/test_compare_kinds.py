@@ -188,3 +188,37 @@ def test_every_detail_key_is_a_typed_one() -> None:
     assert {"insert_at", "edited", "changed", "old_url", "quote", "speaker", "old_value"} <= seen
     parts = [part for change in changes for part in change.detail.get("changed", [])]
     assert parts and all(set(part) <= set(get_type_hints(LinkPart)) for part in parts)
+
+
+COUNCIL = ("Headline here\n\nThe council met on Monday to discuss the budget for next year. Critics said the plan was "
+           "unfair to residents.\n\nOfficials said the final vote would come later this month after a public hearing.")
+
+
+@pytest.mark.parametrize("edited, found", [
+    # split, and a sentence inserted where it was split
+    (COUNCIL.replace("year. Critics", "year.\n\nThe mayor did not attend. Critics"),
+     [("wording", None, "The mayor did not attend.")]),
+    # split, and a word inserted in the second piece
+    (COUNCIL.replace("year. Critics said the plan was", "year.\n\nCritics said the plan was deeply"),
+     [("wording", None, "deeply")]),
+    # split, and a word replaced in the first piece
+    (COUNCIL.replace("on Monday to discuss the budget for next year. Critics", "on Tuesday to discuss the budget for next year.\n\nCritics"),
+     [("date", "Monday", "Tuesday")]),
+])
+def test_a_paragraph_split_with_edits_is_a_split_and_the_edits(edited: str, found: list[tuple]) -> None:
+    for old, new, kind, expected in ((COUNCIL, edited, "paragraph_split", found),
+                                     (edited, COUNCIL, "paragraph_merged", [(k, n, o) for k, o, n in found])):
+        result = compare(old, new)
+        assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == expected
+        assert [(c.kind, c.significance) for c in result.changes if c.significance == "cosmetic"] == [(kind, "cosmetic")]
+        change = result.substantive_changes[0]
+        for text, span, words in ((old, change.old_span, change.old), (new, change.new_span, change.new)):
+            assert " ".join(text[span[0]:span[1]].split()) == (words or "")
+
+
+def test_a_paragraph_replaced_beside_a_kept_one_is_not_a_split() -> None:
+    replaced = COUNCIL.replace("year. Critics said the plan was unfair to residents.",
+                               "year.\n\nA new paragraph about the weather tomorrow in the city.")
+    kinds = {(c.kind, c.old, c.new) for c in compare(COUNCIL, replaced).substantive_changes}
+    assert kinds == {("wording", "Critics said the plan was unfair to residents.", None),
+                     ("paragraph_added", None, "A new paragraph about the weather tomorrow in the city.")}

@@ -8,7 +8,9 @@ Steps, each near-linear in the number of blocks:
 4. pair the remaining blocks by word similarity, found through an inverted index (no all-pairs scan),
    and a headline (byline, …) with the other version's only remaining one of the same kind;
 5. keep the longest chain of pairs that is in order on both sides "in place" (ties: the most words);
-   every other pair moved.
+   every other pair moved;
+6. an edited pair in place next to an added (removed) block holding one of its sentences is a split
+   (merge) with edits: the blocks are diffed as one text.
 
 What is left unpaired was removed from A or added in B.
 """
@@ -24,6 +26,7 @@ from itertools import chain, pairwise
 from typing import NamedTuple
 
 from variorum.compare.sequence import longest_increasing, matched_pairs
+from variorum.text.segment import sentence_spans
 from variorum.text.tokens import CJK, has_cjk
 
 BlockKey = str  # a block's folded text (see variorum.text.tokens.fold_text)
@@ -56,6 +59,9 @@ class Alignment:
     merges: list[tuple[list[int], int]] = field(default_factory=list)  # consecutive A blocks → one B block
     removed: list[int] = field(default_factory=list)
     added: list[int] = field(default_factory=list)
+    # Splits and merges with edits: one A block ↔ consecutive B blocks (or the reverse), diffed as one text.
+    edited_splits: list[tuple[int, list[int]]] = field(default_factory=list)
+    edited_merges: list[tuple[list[int], int]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=8192)
@@ -305,4 +311,68 @@ def align_blocks(keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
     alignment.pairs = [
         Pair(i, j, identical, all_in_place or index in in_place) for index, (i, j, identical) in enumerate(candidates)
     ]
+    if alignment.added or alignment.removed:
+        _edited_joins(alignment, keys_a, keys_b, kinds_a, kinds_b)
     return alignment
+
+
+_SHARED_SENTENCE_CHARS = 20  # a sentence that tells a split is no boilerplate ("Read more.")
+
+
+def _sentence_keys(key: BlockKey) -> set[str]:
+    """The sentences of a block's folded text long enough to tell where a paragraph went."""
+    return {key[start:end] for start, end in sentence_spans(key) if end - start >= _SHARED_SENTENCE_CHARS}
+
+
+def _edited_joins(alignment: Alignment, keys_a: Sequence[BlockKey], keys_b: Sequence[BlockKey],
+                  kinds_a: Sequence[str], kinds_b: Sequence[str]) -> None:
+    """Splits and merges with edits (step 6): an edited pair in place whose neighbour on one side was added
+    (or removed on the other) while holding a sentence of the pair's other block that its partner lacks
+    was split (merged) there, with edits — not rewritten beside a new paragraph. The pair and the neighbours
+    become one edited split (merge), diffed as one text (the engine reports the paragraph break apart)."""
+    # Front matter (a headline, a byline, …) is compared as a whole block, never joined.
+    added = {j for j in alignment.added if not kinds_b or kinds_b[j] not in _LONE_KINDS}
+    removed = {i for i in alignment.removed if not kinds_a or kinds_a[i] not in _LONE_KINDS}
+    kept: list[Pair] = []
+    for pair in alignment.pairs:
+        if (pair.identical or not pair.in_place or (kinds_a and kinds_a[pair.a] in _LONE_KINDS)
+                or (kinds_b and kinds_b[pair.b] in _LONE_KINDS)):
+            kept.append(pair)
+            continue
+        pieces = _neighbours_holding(pair.b, _sentence_keys(keys_a[pair.a]), keys_b, added)
+        if len(pieces) > 1:
+            alignment.edited_splits.append((pair.a, pieces))
+            continue
+        parts = _neighbours_holding(pair.a, _sentence_keys(keys_b[pair.b]), keys_a, removed)
+        if len(parts) > 1:
+            alignment.edited_merges.append((parts, pair.b))
+            continue
+        kept.append(pair)
+    if alignment.edited_splits or alignment.edited_merges:
+        joined_b = {j for _, pieces in alignment.edited_splits for j in pieces}
+        joined_a = {i for run, _ in alignment.edited_merges for i in run}
+        alignment.pairs = kept
+        alignment.added = [j for j in alignment.added if j not in joined_b]
+        alignment.removed = [i for i in alignment.removed if i not in joined_a]
+
+
+def _neighbours_holding(index: int, sentences: set[str], keys: Sequence[BlockKey], free: set[int]) -> list[int]:
+    """``index`` and the consecutive free blocks beside it that hold a sentence of ``sentences`` which
+    block ``index`` (and the blocks taken before) do not, or are similar to those sentences (an edited
+    piece: the last one taken on its side); the blocks taken leave ``free``."""
+    run = [index]
+    missing = sentences - _sentence_keys(keys[index])
+    for step in (1, -1):
+        neighbour = index + step
+        while missing and neighbour in free:
+            held = _sentence_keys(keys[neighbour])
+            shared = missing & held
+            if not shared and dice(bag_of_words(" ".join(sorted(missing))), bag_of_words(keys[neighbour])) < _SIMILAR_ENOUGH:
+                break
+            missing -= held
+            free.discard(neighbour)
+            run.append(neighbour)
+            if not shared:
+                break
+            neighbour += step
+    return sorted(run)

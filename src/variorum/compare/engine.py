@@ -203,6 +203,23 @@ def _separators(text: str, sentences: list[Span]) -> int:
     return count
 
 
+def _joined_sentences(version: Version, blocks: list[int]) -> tuple[list[Span], list[str]]:
+    """The sentences of consecutive blocks, in order, and their folded texts."""
+    spans: list[Span] = []
+    keys: list[str] = []
+    for index in blocks:
+        block_spans, block_keys = version.sentences(index)
+        spans += block_spans
+        keys += block_keys
+    return spans, keys
+
+
+def _block_at(version: Version, blocks: list[int], offset: int) -> int:
+    """Which of the consecutive ``blocks`` the text at ``offset`` stands in (the nearest before it, for an
+    offset between two of them)."""
+    return max(blocks[0], min(blocks[-1], bisect_right(version.starts, offset) - 1))
+
+
 def _region(spans: list[Span], first: int, stop: int, block_start: int) -> Span:
     """The character span of sentences ``[first, stop)``; empty ranges give the point where they would go."""
     if first < stop:
@@ -222,6 +239,11 @@ def _insertion_points(alignment: Alignment, a: Version, b: Version) -> list[int]
             anchored[piece] = a.blocks[whole].end
     for run, whole in alignment.merges:
         anchored[whole] = a.blocks[run[-1]].end
+    for whole, pieces in alignment.edited_splits:
+        for piece in pieces:
+            anchored[piece] = a.blocks[whole].end
+    for run, whole in alignment.edited_merges:
+        anchored[whole] = a.blocks[run[-1]].end
     return _carried_forward(anchored, len(b.blocks))
 
 
@@ -229,6 +251,10 @@ def _positions_in_b(alignment: Alignment, a: Version, b: Version) -> list[int]:
     """For each block of A, where in B it would stand if removed: after the B block paired in place with the
     nearest A block before it (one pass over A, whatever the number of removed blocks)."""
     paired_end = {pair.a: b.blocks[pair.b].end for pair in alignment.pairs if pair.in_place}
+    for whole, pieces in alignment.edited_splits:
+        paired_end[whole] = b.blocks[pieces[-1]].end
+    for run, whole in alignment.edited_merges:
+        paired_end.update(dict.fromkeys(run, b.blocks[whole].end))
     return _carried_forward(paired_end, len(a.blocks))
 
 
@@ -444,6 +470,11 @@ class _Comparer:
                kind: Kind) -> None:
         """A split (one A block into several B blocks) or a merge (several A blocks into one B block)."""
         self.matched += whole_version.weight(whole)
+        self.paragraph_breaks(whole_version, whole, parts_version, parts, kind)
+
+    def paragraph_breaks(self, whole_version: Version, whole: int, parts_version: Version, parts: list[int],
+                         kind: Kind) -> None:
+        """The cosmetic change of a split or merge: where its paragraph breaks were added or taken out."""
         at_sentence = any(ends_sentence(parts_version.raw(p)) for p in parts[:-1])
         first, last = parts_version.blocks[parts[0]], parts_version.blocks[parts[-1]]
         whole_span = whole_version.span(whole)
@@ -454,6 +485,27 @@ class _Comparer:
         if not at_sentence:
             detail["differences"] = ["paragraph break inside a sentence"]
         self.add(kind if at_sentence else "layout", COSMETIC, old_span, new_span, context, detail, with_text=False)
+
+    def edited_join(self, a_blocks: list[int], b_blocks: list[int]) -> None:
+        """A split (``a_blocks`` one block) or merge (``b_blocks`` one block) with edits: its paragraph breaks
+        reported as for a split or merge of the same words, and the blocks on both sides diffed as one text,
+        sentence by sentence, then word by word (each edit read in the blocks it stands in)."""
+        if len(a_blocks) == 1:
+            self.paragraph_breaks(self.a, a_blocks[0], self.b, b_blocks, "paragraph_split")
+        else:
+            self.paragraph_breaks(self.b, b_blocks[0], self.a, a_blocks, "paragraph_merged")
+        spans_a, keys_a = _joined_sentences(self.a, a_blocks)
+        spans_b, keys_b = _joined_sentences(self.b, b_blocks)
+        start_a, start_b = self.a.blocks[a_blocks[0]].start, self.b.blocks[b_blocks[0]].start
+        for tag, s1, s2, t1, t2 in opcodes(keys_a, keys_b):
+            if tag == "equal":
+                self.matched += sum(map(len, keys_a[s1:s2])) + _separators(self.a.text, spans_a[s1:s2])
+                continue
+            old_region = _region(spans_a, s1, s2, start_a)
+            new_region = _region(spans_b, t1, t2, start_b)
+            i = _block_at(self.a, a_blocks, old_region[0])
+            j = _block_at(self.b, b_blocks, new_region[0])
+            self.matched += self.sentence_edits(i, j, old_region, new_region, self.changes)
 
     def removed(self, i: int) -> None:
         block_kind = self.a.blocks[i].kind
@@ -637,6 +689,10 @@ def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None
         comparer.joined(old, whole, new, pieces, "paragraph_split")
     for run, whole in alignment.merges:
         comparer.joined(new, whole, old, run, "paragraph_merged")
+    for whole, pieces in alignment.edited_splits:
+        comparer.edited_join([whole], pieces)
+    for run, whole in alignment.edited_merges:
+        comparer.edited_join(run, [whole])
     for index in alignment.removed:
         comparer.removed(index)
     for index in alignment.added:
