@@ -4,7 +4,7 @@ Each page of the article-extraction-benchmark (../shared/corpora/article-extract
 re-rendered as two web-archive captures by ``tests/capturegen.py``: links rewritten to each capture's
 timestamp (some originals with an explicit ``:80`` or the other scheme), the archive's toolbar, and
 furniture that differs between the captures ("Last Updated …" stamps, rotated related-story boxes, video
-and gallery teasers, a promo box in one capture only). Four pairs per page:
+and gallery teasers, a promo box in one capture only). Five pairs per page:
 
 - ``identical``: nothing else changed — any substantive change reported is a false alarm; three more such
   pairs per page with other furniture drawn (``--more-identical``), counted apart so that the first line
@@ -18,6 +18,9 @@ and gallery teasers, a promo box in one capture only). Four pairs per page:
 - ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it;
   counted apart when the edited paragraph is in the benchmark's own article text (the generator picks a
   paragraph of the page, and some are comments, author bios or promos that the article does not include).
+- ``split``: a paragraph split at a sentence break with a new sentence opening its second piece — found when
+  a substantive change shows the sentence, and counted apart when other substantive changes come with it (a
+  sentence of the paragraph reported removed beside the new paragraph reported added, say).
 
 Each capture is written to a file and read exactly as ``variorum diff A.html B.html`` reads it.
 
@@ -39,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, CapturePair, capture_pair
+from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, SPLIT_EDIT, CapturePair, capture_pair
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
 from variorum.compare.model import Change, Comparison
@@ -87,6 +90,7 @@ def _verdict(pair: CapturePair, comparison: Comparison, article_body: str) -> di
         result["extra"] = sum(1 for c in substantive if c.kind != "headline")
     else:
         result["ok"] = any(_shows_edit(pair, c) for c in substantive)
+        result["extra"] = sum(1 for c in substantive if not _shows_edit(pair, c))
         words = _squash(pair.new_paragraph).split()
         window = " ".join(words[len(words) // 2:len(words) // 2 + 8])
         result["extracted"] = window in _squash(comparison.b.text)
@@ -106,12 +110,13 @@ MORE_IDENTICAL = "identical, other furniture"
 
 
 def run_page(path: Path, url: str, article_body: str, more_identical: int = 0) -> list[dict[str, Any]]:
-    """The four pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
+    """The five pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
     (the generator's seeds 1, 2, …)."""
     html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     page_id = path.name.split(".")[0][:12]
     results = []
-    runs = [(IDENTICAL, None, 0), (HEADLINE_EDIT, False, 0), (HEADLINE_EDIT, True, 0), (BODY_EDIT, None, 0)]
+    runs = [(IDENTICAL, None, 0), (HEADLINE_EDIT, False, 0), (HEADLINE_EDIT, True, 0), (BODY_EDIT, None, 0),
+            (SPLIT_EDIT, None, 0)]
     runs += [(IDENTICAL, None, seed) for seed in range(1, more_identical + 1)]
     for kind, in_title, seed in runs:
         pair = capture_pair(html, url, page_id, kind, seed=seed, headline_in_title=in_title)
@@ -154,7 +159,8 @@ def main() -> None:
     for kind, label in ((IDENTICAL, "identical-text pairs reported substantive (false alarms)"),
                         (MORE_IDENTICAL, "more identical-text pairs, other furniture: false alarms"),
                         (HEADLINE_EDIT, "headline edits named `headline` with both headlines"),
-                        (BODY_EDIT, "real body edits found")):
+                        (BODY_EDIT, "real body edits found"),
+                        (SPLIT_EDIT, "paragraphs split with a sentence inserted: the sentence found")):
         group = [r for r in results if r["kind"] == kind]
         good = sum(r["ok"] for r in group)
         if not group:
@@ -179,7 +185,12 @@ def main() -> None:
                   f"found (the other {len(group) - len(real)}: no run of eight words of theirs is in it)")
             print(f"    by edit: {dict(Counter(r.get('edit') for r in group if r['ok']))} found of "
                   f"{dict(Counter(r.get('edit') for r in group))}")
-        for r in [r for r in group if not r["ok"]][:arguments.show]:
+        if kind == SPLIT_EDIT:
+            real = [r for r in group if r.get("in_article")]
+            print(f"    with other substantive changes: {sum(1 for r in group if r.get('extra'))}; in the benchmark's "
+                  f"own article text: found {sum(r['ok'] for r in real)} / {len(real)}, with other substantive "
+                  f"changes {sum(1 for r in real if r.get('extra'))}")
+        for r in [r for r in group if not r["ok"] or r.get("extra")][:arguments.show]:
             print(f"    ✗ {r['page']} {r.get('edit') or ''} {r.get('error') or r['substantive'][:3]}")
 
 

@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-IDENTICAL, HEADLINE_EDIT, BODY_EDIT = "identical", "headline", "body"
+IDENTICAL, HEADLINE_EDIT, BODY_EDIT, SPLIT_EDIT = "identical", "headline", "body", "split"
 FURNITURE_KINDS = ("stamp", "related", "video", "gallery", "promo", "toolbar")
 
 _TEASERS = (
@@ -322,6 +322,38 @@ def edit_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str
     return None
 
 
+_SENTENCE_BREAK_RE = re.compile(r"(?<=[a-z]{4}[.!?]) (?=[A-Z][a-z])")  # "Cmdr. Smith" is no break
+_ABBREVIATED = {"prof.", "dept.", "corp.", "capt.", "sept.", "supt.", "assn.", "univ."}
+_INSERTED = ["Officials did not respond to a request for comment on Friday.",
+             "The figures were revised after publication, the agency said.",
+             "A spokesman later said the decision would be reviewed next month."]
+
+
+def split_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str, str, str, str] | None:
+    """Split a body paragraph of two sentences or more at a sentence break and open the second piece with a
+    new sentence, as an editor inserting a sentence often does. Returns ``("split", "", the new sentence,
+    the second piece's text)``."""
+    paragraphs = _body_paragraphs(container)
+    rng.shuffle(paragraphs)
+    for paragraph in paragraphs:
+        text = paragraph.text or ""
+        if paragraph.tag != "p" or paragraph.findall(".//*") or len(text.split()) < 25:  # plain <p> text only
+            continue
+        breaks = [match.start() for match in _SENTENCE_BREAK_RE.finditer(text)
+                  if text[:match.start()].rsplit(None, 1)[-1].lower() not in _ABBREVIATED]
+        if not breaks:
+            continue
+        cut = rng.choice(breaks)
+        added = rng.choice(_INSERTED)
+        second = lxml.html.Element(paragraph.tag)
+        second.text = added + " " + text[cut + 1:]
+        second.tail = paragraph.tail
+        paragraph.text, paragraph.tail = text[:cut], "\n"
+        paragraph.addnext(second)
+        return SPLIT_EDIT, "", added, second.text
+    return None
+
+
 def _render(root: lxml.html.HtmlElement) -> str:
     return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
@@ -352,8 +384,8 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
         in_metadata = _set_headline(new_root, new_container, old_headline, new_headline, with_title)
         pair_fields = {"old_headline": old_headline, "new_headline": new_headline,
                        "edit": "h1 and metadata" if in_metadata else "h1 only"}
-    elif kind == BODY_EDIT:
-        edited = edit_body(new_container, rng)
+    elif kind in (BODY_EDIT, SPLIT_EDIT):
+        edited = (edit_body if kind == BODY_EDIT else split_body)(new_container, rng)
         if edited is None:
             return None
         pair_fields = {"edit": edited[0], "old_fragment": edited[1], "new_fragment": edited[2],
