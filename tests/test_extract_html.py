@@ -358,3 +358,16 @@ def test_a_short_paragraph_beside_teasers_is_read_alike_wherever_the_teasers_sta
     old = article_from_html(page([], related))
     new = article_from_html(page(["View Gallery 20 photos: Company recalls 40,000 space heaters"], related))
     assert short in old.paragraphs and old.text == new.text
+
+
+def test_the_paragraphs_of_a_quotation_are_paragraphs_not_one_run_together() -> None:
+    page = ("<html><head><title>Review roundup</title></head><body><article><h1>Review roundup</h1>"
+            "<p>Critics have weighed in on the new streaming service, and their verdicts are mixed at best so far.</p>"
+            "<blockquote class='wp-block-quote'><p>If you're on the fence about investing $129 in an unproven "
+            "service, you're not alone.</p><p>When February rolls around and those free trials are offered, you "
+            "should give it a shot.</p></blockquote><p>Other reviewers were kinder, praising the image quality "
+            "and the low latency on a fast home connection.</p></article></body></html>")
+    article = article_from_html(page.encode(), url="https://example.org/review", id="review")
+    assert "If you're on the fence about investing $129 in an unproven service, you're not alone." in article.paragraphs
+    assert "alone.When" not in article.text
+    assert "When February rolls around and those free trials are offered, you should give it a shot." in article.paragraphs

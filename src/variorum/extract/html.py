@@ -248,6 +248,13 @@ def _unwrap_layout_rows(body: etree._Element) -> None:
         parent[position:position + 1] = pieces
 
 
+def _holds_blocks(element: etree._Element) -> bool:
+    """True for a quotation made of paragraphs: its paragraphs are the blocks (read as one block, the last
+    word of one ran into the first of the next: "not alone.When February")."""
+    return (element.tag == "quote" and any(child.tag in _BLOCK_TAGS for child in element)
+            and not (element.text or "").strip() and not any((child.tail or "").strip() for child in element))
+
+
 def _output_blocks(body: etree._Element) -> list[_Block]:
     """trafilatura's output body as blocks in reading order; list items carry their list's number, and a
     table row laying out the page is read as the blocks it holds."""
@@ -256,7 +263,8 @@ def _output_blocks(body: etree._Element) -> list[_Block]:
     lists: dict[int, int] = {}
     held: list[etree._Element] = []
     for element in body.iter():
-        if element.tag not in _BLOCK_TAGS or any(a.tag in _BLOCK_TAGS for a in element.iterancestors()):
+        if (element.tag not in _BLOCK_TAGS or _holds_blocks(element)
+                or any(a.tag in _BLOCK_TAGS and not _holds_blocks(a) for a in element.iterancestors())):
             continue
         text = _element_text(element)
         if not text:
