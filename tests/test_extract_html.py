@@ -371,3 +371,15 @@ def test_the_paragraphs_of_a_quotation_are_paragraphs_not_one_run_together() -> 
     assert "If you're on the fence about investing $129 in an unproven service, you're not alone." in article.paragraphs
     assert "alone.When" not in article.text
     assert "When February rolls around and those free trials are offered, you should give it a shot." in article.paragraphs
+
+
+def test_a_block_reads_nested_text_in_order_and_apart_from_blocks_inside_it() -> None:
+    from lxml import etree
+
+    from variorum.extract.html import _element_text
+
+    nested = etree.fromstring('<p>The <ref target="x">big <hi rend="#b">bad</hi> wolf</ref> ran away.</p>')
+    assert _element_text(nested) == "The big bad wolf ran away."
+    tweet = etree.fromstring("<quote>pic.twitter.com/PQq<p>The agency said.</p>November 2019</quote>")
+    assert _element_text(tweet).split("\n") == ["pic.twitter.com/PQq", "The agency said.", "November 2019"]
+    assert _element_text(etree.fromstring("<row><cell>a</cell><cell>b<lb/>c</cell></row>")) == "a | b\nc"

@@ -186,16 +186,23 @@ class _Block:
 
 
 def _element_text(element: etree._Element) -> str:
+    """The text of a block of trafilatura's output in reading order: a line break for ``<lb/>`` and around a
+    block inside it (a paragraph of a quotation that also holds text of its own), `` | `` between cells."""
     pieces: list[str] = []
-    for node in element.iter():
-        if node is not element and node.tag in ("lb",):
-            pieces.append("\n")
-        elif node is not element and node.tag == "cell" and pieces:
-            pieces.append(" | ")
-        if node.text and node.tag != "graphic":
-            pieces.append(node.text)
-        if node is not element and node.tail:
-            pieces.append(node.tail)
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        inner = node is not element
+        if event == "start":
+            if inner and (node.tag == "lb" or node.tag in _BLOCK_TAGS):
+                pieces.append("\n")
+            elif inner and node.tag == "cell" and pieces:
+                pieces.append(" | ")
+            if node.text and isinstance(node.tag, str) and node.tag != "graphic":
+                pieces.append(node.text)
+        elif inner:
+            if node.tag in _BLOCK_TAGS:
+                pieces.append("\n")
+            if node.tail:
+                pieces.append(node.tail)
     return _lines("".join(pieces))
 
 
