@@ -234,15 +234,10 @@ def _insertion_points(alignment: Alignment, a: Version, b: Version) -> list[int]
     for pair in alignment.pairs:
         if pair.in_place:
             anchored[pair.b] = a.blocks[pair.a].end
-    for whole, pieces in alignment.splits:
+    for whole, pieces in [*alignment.splits, *alignment.edited_splits]:
         for piece in pieces:
             anchored[piece] = a.blocks[whole].end
-    for run, whole in alignment.merges:
-        anchored[whole] = a.blocks[run[-1]].end
-    for whole, pieces in alignment.edited_splits:
-        for piece in pieces:
-            anchored[piece] = a.blocks[whole].end
-    for run, whole in alignment.edited_merges:
+    for run, whole in [*alignment.merges, *alignment.edited_merges]:
         anchored[whole] = a.blocks[run[-1]].end
     return _carried_forward(anchored, len(b.blocks))
 
