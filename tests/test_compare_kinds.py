@@ -222,3 +222,15 @@ def test_a_paragraph_replaced_beside_a_kept_one_is_not_a_split() -> None:
     kinds = {(c.kind, c.old, c.new) for c in compare(COUNCIL, replaced).substantive_changes}
     assert kinds == {("wording", "Critics said the plan was unfair to residents.", None),
                      ("paragraph_added", None, "A new paragraph about the weather tomorrow in the city.")}
+
+
+def test_a_split_reads_across_a_teaser_between_its_pieces_but_not_an_edit_across_it() -> None:
+    teaser = "Read more: Council budget fight"
+    split = COUNCIL.replace("year. Critics", f"year.\n\n{teaser}\n\nThe mayor did not attend. Critics")
+    result = compare(COUNCIL, split)
+    assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == [
+        ("wording", None, "The mayor did not attend."), ("paragraph_added", None, teaser)]
+    assert "paragraph_split" in [c.kind for c in result.changes]
+    # the first piece edited too: the run of changed sentences would reach across the teaser — no split read
+    edited = split.replace("budget for next year.", "budget.")
+    assert "paragraph_split" not in [c.kind for c in compare(COUNCIL, edited).changes]

@@ -25,8 +25,8 @@ from functools import cache, lru_cache
 from itertools import chain, pairwise
 from typing import NamedTuple
 
-from variorum.compare.sequence import longest_increasing, matched_pairs
-from variorum.text.segment import sentence_spans
+from variorum.compare.sequence import longest_increasing, matched_pairs, opcodes
+from variorum.text.segment import ends_sentence, sentence_spans
 from variorum.text.tokens import CJK, has_cjk
 
 BlockKey = str  # a block's folded text (see variorum.text.tokens.fold_text)
@@ -340,13 +340,15 @@ def _edited_joins(alignment: Alignment, keys_a: Sequence[BlockKey], keys_b: Sequ
             kept.append(pair)
             continue
         pieces = _neighbours_holding(pair.b, _sentence_keys(keys_a[pair.a]), keys_b, added)
-        if len(pieces) > 1:
+        if len(pieces) > 1 and _steps_clear(keys_a[pair.a], pieces, keys_b):
             alignment.edited_splits.append((pair.a, pieces))
             continue
+        added.update(j for j in pieces if j != pair.b)  # not a split: its neighbours are free again
         parts = _neighbours_holding(pair.a, _sentence_keys(keys_b[pair.b]), keys_a, removed)
-        if len(parts) > 1:
+        if len(parts) > 1 and _steps_clear(keys_b[pair.b], parts, keys_a):
             alignment.edited_merges.append((parts, pair.b))
             continue
+        removed.update(i for i in parts if i != pair.a)
         kept.append(pair)
     if alignment.edited_splits or alignment.edited_merges:
         joined_b = {j for _, pieces in alignment.edited_splits for j in pieces}
@@ -357,9 +359,10 @@ def _edited_joins(alignment: Alignment, keys_a: Sequence[BlockKey], keys_b: Sequ
 
 
 def _neighbours_holding(index: int, sentences: set[str], keys: Sequence[BlockKey], free: set[int]) -> list[int]:
-    """``index`` and the consecutive free blocks beside it that hold a sentence of ``sentences`` which
-    block ``index`` (and the blocks taken before) do not, or are similar to those sentences (an edited
-    piece: the last one taken on its side); the blocks taken leave ``free``."""
+    """``index`` and the free blocks beside it that hold a sentence of ``sentences`` which block ``index``
+    (and the blocks taken before) do not, or are similar to those sentences (an edited piece: the last one
+    taken on its side); the blocks taken leave ``free``. A short line that is no sentence (a teaser, a
+    label) between two pieces is stepped over and left free."""
     run = [index]
     missing = sentences - _sentence_keys(keys[index])
     for step in (1, -1):
@@ -367,6 +370,10 @@ def _neighbours_holding(index: int, sentences: set[str], keys: Sequence[BlockKey
         while missing and neighbour in free:
             held = _sentence_keys(keys[neighbour])
             shared = missing & held
+            if not shared and _is_aside(keys[neighbour]) and neighbour + step in free:
+                beyond = _sentence_keys(keys[neighbour + step])
+                if missing & beyond:
+                    neighbour, held, shared = neighbour + step, beyond, missing & beyond
             if not shared and dice(bag_of_words(" ".join(sorted(missing))), bag_of_words(keys[neighbour])) < _SIMILAR_ENOUGH:
                 break
             missing -= held
@@ -376,3 +383,27 @@ def _neighbours_holding(index: int, sentences: set[str], keys: Sequence[BlockKey
                 break
             neighbour += step
     return sorted(run)
+
+
+def _steps_clear(whole: BlockKey, pieces: list[int], keys: Sequence[BlockKey]) -> bool:
+    """True when no run of sentences that differs between ``whole`` and its ``pieces`` reaches across a
+    block stepped over between two pieces (such a run would read the block's text as the article's)."""
+    gaps: list[int] = []
+    piece_sentences: list[str] = []
+    for number, index in enumerate(pieces):
+        if number and index != pieces[number - 1] + 1:
+            gaps.append(len(piece_sentences))
+        piece_sentences += [keys[index][start:end] for start, end in sentence_spans(keys[index])]
+    if not gaps:
+        return True
+    whole_sentences = [whole[start:end] for start, end in sentence_spans(whole)]
+    return not any(t1 < gap < t2 for tag, _, _, t1, t2 in opcodes(whole_sentences, piece_sentences) if tag != "equal"
+                   for gap in gaps)
+
+
+_ASIDE_WORDS = 16  # a teaser or a box's heading is a headline's length, not a paragraph's
+
+
+def _is_aside(key: BlockKey) -> bool:
+    """True for a short line that is no sentence: a teaser or a label between two paragraphs."""
+    return len(key.split(None, _ASIDE_WORDS)) <= _ASIDE_WORDS and not ends_sentence(key)
