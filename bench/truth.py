@@ -4,7 +4,7 @@ Each page of the article-extraction-benchmark (../shared/corpora/article-extract
 re-rendered as two web-archive captures by ``tests/capturegen.py``: links rewritten to each capture's
 timestamp (some originals with an explicit ``:80`` or the other scheme), the archive's toolbar, and
 furniture that differs between the captures ("Last Updated …" stamps, rotated related-story boxes, video
-and gallery teasers, a promo box in one capture only). Five pairs per page:
+and gallery teasers, a promo box in one capture only). Six pairs per page:
 
 - ``identical``: nothing else changed — any substantive change reported is a false alarm; three more such
   pairs per page with other furniture drawn (``--more-identical``), counted apart so that the first line
@@ -18,6 +18,9 @@ and gallery teasers, a promo box in one capture only). Five pairs per page:
 - ``body``: a number, a quotation word or an added sentence — found when a substantive change shows it;
   counted apart when the edited paragraph is in the benchmark's own article text (the generator picks a
   paragraph of the page, and some are comments, author bios or promos that the article does not include).
+- ``paragraph``: a body paragraph removed, a new one added after another, or one moved before the paragraph
+  it followed — found when a change of that kind shows the paragraph (``paragraph_removed``,
+  ``paragraph_added``, ``paragraph_moved``), and counted apart when other substantive changes come with it;
 - ``split``: a paragraph split at a sentence break with a new sentence opening its second piece — found when
   a substantive change shows the sentence, and counted apart when other substantive changes come with it (a
   sentence of the paragraph reported removed beside the new paragraph reported added, say).
@@ -42,7 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, SPLIT_EDIT, CapturePair, capture_pair
+from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, PARAGRAPH_EDIT, SPLIT_EDIT, CapturePair, capture_pair
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
 from variorum.compare.model import Change, Comparison
@@ -66,10 +69,15 @@ def _compare_pair(pair: CapturePair) -> Comparison:
 
 
 def _shows_edit(pair: CapturePair, change: Change) -> bool:
-    """True when ``change`` reports the body edit made in ``pair``: both numbers or quoted words, or the
-    added sentence."""
+    """True when ``change`` reports the body edit made in ``pair``: both numbers or quoted words, the added
+    sentence, or the paragraph removed, added or moved."""
     if change.kind == "headline":
         return False
+    if pair.kind == PARAGRAPH_EDIT:  # a swap of two paragraphs is a move of either
+        shown = change.old if pair.edit == "paragraph_removed" else change.new
+        texts = {_squash(pair.old_fragment), _squash(pair.new_fragment)} if pair.edit == "paragraph_moved" else {
+            _squash(pair.new_paragraph)}
+        return change.kind == pair.edit and _squash(shown) in texts
     old, new = _squash(change.old), _squash(change.new)
     if pair.edit == "sentence":
         return _squash(pair.new_fragment) in new or _squash(pair.new_fragment) in _squash(change.context)
@@ -110,13 +118,13 @@ MORE_IDENTICAL = "identical, other furniture"
 
 
 def run_page(path: Path, url: str, article_body: str, more_identical: int = 0) -> list[dict[str, Any]]:
-    """The five pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
+    """The six pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
     (the generator's seeds 1, 2, …)."""
     html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     page_id = path.name.split(".")[0][:12]
     results = []
     runs = [(IDENTICAL, None, 0), (HEADLINE_EDIT, False, 0), (HEADLINE_EDIT, True, 0), (BODY_EDIT, None, 0),
-            (SPLIT_EDIT, None, 0)]
+            (SPLIT_EDIT, None, 0), (PARAGRAPH_EDIT, None, 0)]
     runs += [(IDENTICAL, None, seed) for seed in range(1, more_identical + 1)]
     for kind, in_title, seed in runs:
         pair = capture_pair(html, url, page_id, kind, seed=seed, headline_in_title=in_title)
@@ -160,7 +168,8 @@ def main() -> None:
                         (MORE_IDENTICAL, "more identical-text pairs, other furniture: false alarms"),
                         (HEADLINE_EDIT, "headline edits named `headline` with both headlines"),
                         (BODY_EDIT, "real body edits found"),
-                        (SPLIT_EDIT, "paragraphs split with a sentence inserted: the sentence found")):
+                        (SPLIT_EDIT, "paragraphs split with a sentence inserted: the sentence found"),
+                        (PARAGRAPH_EDIT, "paragraphs removed, added or moved: named as such")):
         group = [r for r in results if r["kind"] == kind]
         good = sum(r["ok"] for r in group)
         if not group:
@@ -185,7 +194,7 @@ def main() -> None:
                   f"found (the other {len(group) - len(real)}: no run of eight words of theirs is in it)")
             print(f"    by edit: {dict(Counter(r.get('edit') for r in group if r['ok']))} found of "
                   f"{dict(Counter(r.get('edit') for r in group))}")
-        if kind == SPLIT_EDIT:
+        if kind in (SPLIT_EDIT, PARAGRAPH_EDIT):
             real = [r for r in group if r.get("in_article")]
             print(f"    with other substantive changes: {sum(1 for r in group if r.get('extra'))}; in the benchmark's "
                   f"own article text: found {sum(r['ok'] for r in real)} / {len(real)}, with other substantive "

@@ -25,6 +25,7 @@ import lxml.html
 from lxml import etree
 
 IDENTICAL, HEADLINE_EDIT, BODY_EDIT, SPLIT_EDIT = "identical", "headline", "body", "split"
+PARAGRAPH_EDIT = "paragraph"
 FURNITURE_KINDS = ("stamp", "related", "video", "gallery", "promo", "toolbar")
 
 _TEASERS = (
@@ -46,13 +47,14 @@ class CapturePair:
     """Two captures of one page and what, if anything, really changed between them."""
 
     page_id: str
-    kind: str  # IDENTICAL, HEADLINE_EDIT or BODY_EDIT
+    kind: str  # IDENTICAL, HEADLINE_EDIT, BODY_EDIT, SPLIT_EDIT or PARAGRAPH_EDIT
     old_html: str
     new_html: str
     furniture: tuple[str, ...]  # the furniture kinds that differ between the captures
     old_headline: str | None = None
     new_headline: str | None = None
-    edit: str | None = None  # "number", "sentence" or "quote" for body edits; "h1 only"/"h1 and metadata"
+    edit: str | None = None  # "number", "sentence" or "quote" for body edits; "h1 only"/"h1 and metadata";
+    # "split"; "paragraph_removed", "paragraph_added" or "paragraph_moved"
     old_fragment: str | None = None
     new_fragment: str | None = None
     new_paragraph: str | None = None  # the edited paragraph's text in the new capture
@@ -354,6 +356,36 @@ def split_body(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[st
     return None
 
 
+_NEW_PARAGRAPH = ("The agency said on Thursday that it would publish a full account of the inquiry next month, "
+                  "along with its recommendations for the regional authorities.")
+
+
+def edit_paragraphs(container: lxml.html.HtmlElement, rng: random.Random) -> tuple[str, str, str, str] | None:
+    """Remove a body paragraph, add one after another, or move one before the paragraph it followed — each
+    a plain ``<p>`` between two others. Returns ``(the change's kind, the paragraph removed or moved, the
+    paragraph added or the one the moved paragraph now precedes, the paragraph's text)``."""
+    paragraphs = [p for p in _body_paragraphs(container) if p.tag == "p" and not p.findall(".//*")]
+    plain = [p for p in paragraphs if (p.getprevious() in paragraphs) and (p.getnext() in paragraphs)]
+    if not plain:
+        return None
+    paragraph = rng.choice(plain)
+    text = paragraph.text_content()
+    kind = rng.choice(["paragraph_removed", "paragraph_added", "paragraph_moved"])
+    if kind == "paragraph_removed":
+        paragraph.drop_tree()
+        return kind, text, "", text
+    if kind == "paragraph_added":
+        added = lxml.html.Element("p")
+        added.text, added.tail = _NEW_PARAGRAPH, paragraph.tail
+        paragraph.addnext(added)
+        return kind, "", _NEW_PARAGRAPH, _NEW_PARAGRAPH
+    previous = paragraph.getprevious()
+    paragraph.getparent().remove(paragraph)
+    paragraph.tail = previous.tail
+    previous.addprevious(paragraph)
+    return kind, text, previous.text_content(), text  # swapping the two moves either, the other staying
+
+
 def _render(root: lxml.html.HtmlElement) -> str:
     return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
@@ -384,8 +416,8 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
         in_metadata = _set_headline(new_root, new_container, old_headline, new_headline, with_title)
         pair_fields = {"old_headline": old_headline, "new_headline": new_headline,
                        "edit": "h1 and metadata" if in_metadata else "h1 only"}
-    elif kind in (BODY_EDIT, SPLIT_EDIT):
-        edited = (edit_body if kind == BODY_EDIT else split_body)(new_container, rng)
+    elif kind in (BODY_EDIT, SPLIT_EDIT, PARAGRAPH_EDIT):
+        edited = {BODY_EDIT: edit_body, SPLIT_EDIT: split_body, PARAGRAPH_EDIT: edit_paragraphs}[kind](new_container, rng)
         if edited is None:
             return None
         pair_fields = {"edit": edited[0], "old_fragment": edited[1], "new_fragment": edited[2],
