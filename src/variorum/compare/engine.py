@@ -204,7 +204,9 @@ def _separators(text: str, sentences: list[Span]) -> int:
 
 
 def _joined_sentences(version: Version, blocks: list[int]) -> tuple[list[Span], list[str]]:
-    """The sentences of consecutive blocks, in order, and their folded texts."""
+    """The sentences of blocks in order, and their folded texts."""
+    if len(blocks) == 1:
+        return version.sentences(blocks[0])
     spans: list[Span] = []
     keys: list[str] = []
     for index in blocks:
@@ -215,9 +217,10 @@ def _joined_sentences(version: Version, blocks: list[int]) -> tuple[list[Span], 
 
 
 def _block_at(version: Version, blocks: list[int], offset: int) -> int:
-    """Which of the consecutive ``blocks`` the text at ``offset`` stands in (the nearest before it, for an
-    offset between two of them)."""
-    return max(blocks[0], min(blocks[-1], bisect_right(version.starts, offset) - 1))
+    """Which of ``blocks`` (in order) the text at ``offset`` stands in: the last of them that starts at or
+    before it (the first, for an offset before them all)."""
+    index = bisect_right(version.starts, offset) - 1
+    return max((block for block in blocks if block <= index), default=blocks[0])
 
 
 def _region(spans: list[Span], first: int, stop: int, block_start: int) -> Span:
@@ -392,20 +395,30 @@ class _Comparer:
 
     def pair_findings(self, i: int, j: int) -> PairFindings:
         """Sentence by sentence, then word by word: the changes inside blocks ``i`` of A and ``j`` of B."""
-        spans_a, keys_a = self.a.sentences(i)
-        spans_b, keys_b = self.b.sentences(j)
         changes: list[Change] = []
+        matched = self.sentence_diff([i], [j], changes)
+        if not changes:  # the same words; only spacing around punctuation told them apart
+            return PairFindings((), self.a.weight(i), self.a.raw(i) != self.b.raw(j))
+        return PairFindings(tuple(changes), matched, False)
+
+    def sentence_diff(self, a_blocks: list[int], b_blocks: list[int], changes: list[Change]) -> int:
+        """Sentence by sentence, then word by word: the changes between blocks ``a_blocks`` of A and
+        ``b_blocks`` of B read as one text each (one block each, but for a split or merge with edits), added to
+        ``changes``, each edit read in the blocks it stands in; returns the folded characters they share."""
+        spans_a, keys_a = _joined_sentences(self.a, a_blocks)
+        spans_b, keys_b = _joined_sentences(self.b, b_blocks)
+        start_a, start_b = self.a.blocks[a_blocks[0]].start, self.b.blocks[b_blocks[0]].start
         matched = 0
         for tag, s1, s2, t1, t2 in opcodes(keys_a, keys_b):
             if tag == "equal":
                 matched += sum(map(len, keys_a[s1:s2])) + _separators(self.a.text, spans_a[s1:s2])
                 continue
-            old_region = _region(spans_a, s1, s2, self.a.blocks[i].start)
-            new_region = _region(spans_b, t1, t2, self.b.blocks[j].start)
+            old_region = _region(spans_a, s1, s2, start_a)
+            new_region = _region(spans_b, t1, t2, start_b)
+            i = a_blocks[0] if len(a_blocks) == 1 else _block_at(self.a, a_blocks, old_region[0])
+            j = b_blocks[0] if len(b_blocks) == 1 else _block_at(self.b, b_blocks, new_region[0])
             matched += self.sentence_edits(i, j, old_region, new_region, changes)
-        if not changes:  # the same words; only spacing around punctuation told them apart
-            return PairFindings((), self.a.weight(i), self.a.raw(i) != self.b.raw(j))
-        return PairFindings(tuple(changes), matched, False)
+        return matched
 
     def sentence_edits(self, i: int, j: int, old_region: Span, new_region: Span, changes: list[Change]) -> int:
         """Word-level changes between sentences of block ``i`` of A and block ``j`` of B, added to
@@ -489,18 +502,7 @@ class _Comparer:
             self.paragraph_breaks(self.a, a_blocks[0], self.b, b_blocks, "paragraph_split")
         else:
             self.paragraph_breaks(self.b, b_blocks[0], self.a, a_blocks, "paragraph_merged")
-        spans_a, keys_a = _joined_sentences(self.a, a_blocks)
-        spans_b, keys_b = _joined_sentences(self.b, b_blocks)
-        start_a, start_b = self.a.blocks[a_blocks[0]].start, self.b.blocks[b_blocks[0]].start
-        for tag, s1, s2, t1, t2 in opcodes(keys_a, keys_b):
-            if tag == "equal":
-                self.matched += sum(map(len, keys_a[s1:s2])) + _separators(self.a.text, spans_a[s1:s2])
-                continue
-            old_region = _region(spans_a, s1, s2, start_a)
-            new_region = _region(spans_b, t1, t2, start_b)
-            i = _block_at(self.a, a_blocks, old_region[0])
-            j = _block_at(self.b, b_blocks, new_region[0])
-            self.matched += self.sentence_edits(i, j, old_region, new_region, self.changes)
+        self.matched += self.sentence_diff(a_blocks, b_blocks, self.changes)
 
     def removed(self, i: int) -> None:
         block_kind = self.a.blocks[i].kind
