@@ -154,3 +154,13 @@ def test_a_cjk_paragraph_split_at_a_full_stop_is_a_split_and_at_a_word_only_layo
     assert [c.kind for c in compare("経済対策だ。", "経済\n\n対策だ。").changes] == ["layout"]
     assert [c.kind for c in compare("The plan was set.", "The plan\n\nwas set.").changes] == ["layout"]
     assert compare("foo bar was set.", "foo\n\nbarwas set.").substantive_changes  # no space: not a split
+
+
+def test_a_rewrapped_cjk_paragraph_is_layout_only_and_fully_similar() -> None:
+    rewrapped = "\n".join(CHINESE[k:k + 20] for k in range(0, len(CHINESE), 20))
+    result = compare(CHINESE + "\n\n" + JAPANESE, rewrapped + "\n\n" + JAPANESE)
+    assert result.similarity == 1.0 and not result.substantive_changes
+    assert [c.detail.get("differences") for c in result.changes] == [["line breaks"]]
+    from variorum.text.tokens import fold_text
+
+    assert fold_text("経済\n対策 と a\nb") == "経済対策 と a b"  # a line break between CJK folds away, a space stays

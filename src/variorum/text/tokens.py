@@ -112,6 +112,12 @@ def _patterns_for(text: str, start: int = 0, end: int | None = None) -> _Pattern
     return _unspaced()
 
 
+@cache
+def _cjk_line_break() -> re.Pattern[str]:
+    """Whitespace holding a line break between two CJK characters (compiled on first use)."""
+    return re.compile(rf"(?<=[{CJK}])[^\S\n]*\r?\n\s*(?=[{CJK}])")
+
+
 def has_cjk(text: str) -> bool:
     """True when ``text`` holds a Chinese or Japanese character (see :data:`CJK`)."""
     return not text.isascii() and _CJK_RE.search(text) is not None
@@ -199,9 +205,12 @@ _WRAPPED_HYPHEN_RE = re.compile(r"(?<=\w)-\r?\n[^\S\n]*(?=\w)")
 def fold_text(text: str) -> str:
     """A whole passage folded for a quick equality test: the same folding as :func:`fold`, with
     whitespace runs collapsed to one space. Two passages with equal token keys almost always fold equal;
-    the rare exceptions (a space before a comma) are then compared token by token."""
+    the rare exceptions (a space before a comma) are then compared token by token. A line break between
+    two Chinese or Japanese characters (a re-wrap: they have no spaces between words) folds away."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", _replace_all(unicodedata.normalize("NFKC", text)))
+        if "\n" in text and _CJK_RE.search(text):
+            text = _cjk_line_break().sub("", text)
     if "-\n" in text or "-\r\n" in text:
         text = _WRAPPED_HYPHEN_RE.sub("-", text)
     return _collapse_spaces(text)
