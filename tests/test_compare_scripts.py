@@ -9,7 +9,7 @@ import pytest
 from variorum.compare import compare
 from variorum.compare.align import bag_of_words
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import TokenRun, has_cjk, tokenize
+from variorum.text.tokens import TokenRun, has_unspaced, tokenize
 
 JAPANESE = "政府は12日、新たな経済対策を発表した。総額は5兆円に上ると、岸田首相は「必要な措置だ」と述べた。"
 CHINESE = "东京电力公司周二表示，福岛第一核电站的处理水将于明年春季开始排放。日本政府已批准该计划。"
@@ -33,10 +33,10 @@ def test_the_token_arrays_agree_with_the_tokens(text: str) -> None:
     assert run.tokens(0, len(run)) == tokens
 
 
-def test_text_without_cjk_characters_tokenizes_as_before() -> None:
+def test_text_without_unspaced_characters_tokenizes_as_before() -> None:
     assert [t.key for t in tokenize("It’s 5,000 km — a long-\nterm plan.")] == [
         "It's", "5,000", "km", "-", "a", "long-term", "plan", "."]
-    assert not has_cjk("Café “quoted” — naïve") and has_cjk(CHINESE)
+    assert not has_unspaced("Café “quoted” — naïve") and has_unspaced(CHINESE)
 
 
 def test_sentences_end_at_cjk_stops_with_no_space_after_them() -> None:
@@ -102,9 +102,9 @@ def test_the_marks_table_holds_every_mark_of_its_scripts_and_no_punctuation() ->
     import re
     import unicodedata
 
-    from variorum.text.tokens import _MARKS
+    from variorum.text.tokens import MARKS
 
-    marks = re.compile(f"[{_MARKS}]")
+    marks = re.compile(f"[{MARKS}]")
     for low, high in MARKED_BLOCKS:
         for code in range(low, high + 1):
             character = chr(code)
@@ -164,3 +164,14 @@ def test_a_rewrapped_cjk_paragraph_is_layout_only_and_fully_similar() -> None:
     from variorum.text.tokens import fold_text
 
     assert fold_text("経済\n対策 と a\nb") == "経済対策 と a b"  # a line break between CJK folds away, a space stays
+
+
+THAI = ("นายกรัฐมนตรีกล่าวว่า รัฐบาลจะเริ่มโครงการใหม่ในเดือนหน้า เพื่อช่วยเหลือเกษตรกรที่ได้รับผลกระทบจากน้ำท่วมในภาคเหนือ"
+        "\n\nฝ่ายค้านวิจารณ์แผนดังกล่าวว่าไม่เพียงพอ")
+
+
+def test_thai_letters_with_their_marks_are_tokens_and_a_long_first_paragraph_is_no_headline() -> None:
+    assert [t.key for t in tokenize("รัฐบาลจะเริ่ม")] == ["รั", "ฐ", "บา", "ล", "จ", "ะ", "เ", "ริ่", "ม"]
+    result = compare(THAI, THAI.replace("ใหม่", "พิเศษ"))
+    assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == [("wording", "ใหม่", "พิเศษ")]
+    assert 0.9 < result.similarity < 1.0

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from variorum.compare.sequence import longest_increasing, matched_pairs, opcodes
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import CJK, has_cjk
+from variorum.text.tokens import MARKS, UNSPACED, has_unspaced
 
 BlockKey = str  # a block's folded text (see variorum.text.tokens.fold_text)
 Overlap = Callable[[BlockKey, BlockKey], int]  # how many words two blocks share
@@ -70,7 +70,7 @@ def bag_of_words(key: BlockKey) -> frozenset[str]:
     Chinese and Japanese, written without spaces, into the pairs of characters that follow each other
     (memoized: collating many versions meets the same blocks again and again)."""
     words = _WORD_RE.findall(key.lower())
-    if not has_cjk(key):
+    if not has_unspaced(key):
         return frozenset(words)
     pieces = []
     cjk_run = _cjk_run()
@@ -85,8 +85,9 @@ def bag_of_words(key: BlockKey) -> frozenset[str]:
 
 @cache
 def _cjk_run() -> re.Pattern[str]:
-    """A run of Chinese and Japanese characters (compiled on first use: most text has none)."""
-    return re.compile(f"([{CJK}]+)")
+    """A run of characters of scripts without spaces, with the marks inside it (compiled on first use: most
+    text has none)."""
+    return re.compile(f"([{UNSPACED}][{UNSPACED}{MARKS}]*)")
 
 
 def dice(left: frozenset[str], right: frozenset[str]) -> float:
@@ -99,7 +100,7 @@ def _first_word(key: BlockKey) -> str:
     """What a block's key starts with, for finding the pieces of a split: its first word, or its first
     character when that is Chinese or Japanese (a whole paragraph can be one "word" there)."""
     word = key.split(" ", 1)[0]
-    return word[:1] if has_cjk(word[:1]) else word
+    return word[:1] if has_unspaced(word[:1]) else word
 
 
 def _find_joins(
@@ -123,7 +124,7 @@ def _find_joins(
                 candidate = joined + " " + following
                 if not target.startswith(candidate):
                     candidate = joined + following
-                    if not (has_cjk(joined[-1:] + following[:1]) and target.startswith(candidate)):
+                    if not (has_unspaced(joined[-1:] + following[:1]) and target.startswith(candidate)):
                         break
                 run.append(run[-1] + 1)
                 joined = candidate

@@ -49,7 +49,7 @@ from variorum.text.normalize import (
     WORD_DASHES,
 )
 from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import TokenRun, cjk_characters, collapse_whitespace, fold, fold_text
+from variorum.text.tokens import TokenRun, collapse_whitespace, fold, fold_text, unspaced_characters
 
 # a front-matter block's kind → the kind and significance of a change to it as a whole
 _WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
@@ -139,7 +139,7 @@ class Version:
         if count is None:
             # A Chinese or Japanese word is two characters on average: each character counts half a word.
             count = self._word_counts[key] = (sum(1 for word in key.split() if word[:1].isalnum())
-                                              + cjk_characters(key) // 2)
+                                              + unspaced_characters(key) // 2)
         return count
 
     def context(self, index: int, span: Span) -> str:

@@ -32,7 +32,7 @@ import re
 from variorum.article import Article, Block
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH
 from variorum.text.segment import ends_sentence
-from variorum.text.tokens import cjk_characters
+from variorum.text.tokens import unspaced_characters
 from variorum.text.urls import link_key, split_capture
 
 LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE = (
@@ -126,7 +126,7 @@ def _is_label(text: str) -> bool:
     Japanese have no spaces between words: at most :data:`MAX_LABEL_CJK` of their characters)."""
     words = text.split(None, MAX_LABEL_WORDS)  # one piece more than the limit when there are more words
     return (len(words) <= MAX_LABEL_WORDS and all(word.strip(":-–—").isalpha() for word in words)
-            and cjk_characters(text) <= MAX_LABEL_CJK)
+            and unspaced_characters(text) <= MAX_LABEL_CJK)
 
 
 def link_share(article: Article, block: Block) -> float:

@@ -18,6 +18,7 @@ import re
 from typing import NamedTuple
 
 from variorum.text.segment import ends_sentence
+from variorum.text.tokens import unspaced_characters
 
 HEADLINE, STANDFIRST, BYLINE, DATELINE, CAPTION, PARAGRAPH, CORRECTION = (
     "headline", "standfirst", "byline", "dateline", "caption", "paragraph", "correction",
@@ -79,8 +80,12 @@ def dateline_end(text: str, start: int, end: int) -> int | None:
 
 
 def _is_front_block(text: str) -> bool:
-    # At most that many words: splitting no further than one word past the limit tells.
-    return len(text.split(None, _MAX_FRONT_WORDS)) <= _MAX_FRONT_WORDS and (
+    # At most that many words: splitting no further than one word past the limit tells. A script written
+    # without spaces counts a word per two of its characters.
+    words = len(text.split(None, _MAX_FRONT_WORDS))
+    if words <= _MAX_FRONT_WORDS:
+        words += unspaced_characters(text) // 2
+    return words <= _MAX_FRONT_WORDS and (
         not ends_sentence(text) or bool(_BYLINE_RE.match(text)) or _has_credit(text)
     )
 

@@ -37,7 +37,7 @@ _INVISIBLE = INVISIBLE + BIDI_MARKS
 # text ("é") and a word of an Indic, Thai or Myanmar script (whose vowel signs and viramas are marks) stays
 # one word. Within a script, a range may hold letters too (they are word characters already), never
 # punctuation (tests/test_text.py checks both against the Unicode database).
-_MARKS = (
+MARKS = (
     "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"  # Latin, Greek, Cyrillic
     "\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"  # Hebrew points
     "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"  # Arabic vowel marks
@@ -62,6 +62,17 @@ _DASHES = "-" + HYPHENS + WORD_DASHES + OTHER_DASHES
 # forms: Chinese and Japanese are written without spaces between words, so each of these characters is a
 # word token of its own (a one-character edit is one token, not a rewritten sentence).
 CJK = "\u3005\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+# The letters of Thai, Lao, Myanmar and Khmer, written without spaces between words too: each letter, with the
+# marks (vowel signs, tone marks) that follow it, is a word token of its own.
+SOUTHEAST_ASIAN_LETTERS = (
+    "\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46"  # Thai
+    "\u0e81\u0e82\u0e84\u0e86-\u0e8a\u0e8c-\u0ea3\u0ea5\u0ea7-\u0eb0\u0eb2\u0eb3\u0ebd\u0ec0-\u0ec4\u0ec6\u0edc-\u0edf"  # Lao
+    "\u1000-\u102a\u103f\u1050-\u1055\u105a-\u105d\u1061\u1065\u1066\u106e-\u1070\u1075-\u1081\u108e"  # Myanmar
+    "\u1780-\u17b3\u17d7\u17dc"  # Khmer
+)
+# Every script written without spaces between words.
+UNSPACED = CJK + SOUTHEAST_ASIAN_LETTERS
+_UNSPACED_RE = re.compile(f"[{UNSPACED}]")
 _CJK_RE = re.compile(f"[{CJK}]")
 
 
@@ -75,7 +86,8 @@ class _Patterns(NamedTuple):
 
 
 def _patterns(word_char: str, single: str) -> _Patterns:
-    """The patterns for words of ``word_char`` characters, plus ``single``: characters that are each a word.
+    """The patterns for words of ``word_char`` characters, plus ``single``: a pattern of what is a word on
+    its own (a CJK character, a Thai letter and its marks).
 
     In the run pattern, invisible characters that would form a word of their own (one with an empty key) are
     skipped; followed by a word character, or a joiner and one, they begin the word, as in the named one.
@@ -83,7 +95,7 @@ def _patterns(word_char: str, single: str) -> _Patterns:
     skipped = rf"(?:\s|[{_INVISIBLE}]++(?!{word_char}|{_WORD_JOINER}{word_char}))*+"
     url = r"""(?:https?://|www\.)[^\s<>"“”]*[^\s<>"“”.,;:!?)\]'’]"""
     number = rf"[$€£¥]?\d+(?:[.,:/]\d+)*(?:%|{word_char}+)?"
-    word = rf"{word_char}+(?:{_WORD_JOINER}{word_char}+)*" + (f"|[{single}]" if single else "")
+    word = rf"{word_char}+(?:{_WORD_JOINER}{word_char}+)*" + (f"|{single}" if single else "")
     ellipsis = r"\.[.…]+|…[.…]*"
     return _Patterns(
         re.compile(rf"(?P<url>{url})|(?P<number>{number})|(?P<word>{word})|(?P<dash>[{_DASHES}]+)"
@@ -94,20 +106,22 @@ def _patterns(word_char: str, single: str) -> _Patterns:
 
 
 # Text of spaced scripts: a word is a run of word characters (``\w``, combining marks, invisible characters).
-_SPACED = _patterns(rf"[\w{_MARKS}{_INVISIBLE}]", "")
+_SPACED = _patterns(rf"[\w{MARKS}{_INVISIBLE}]", "")
 
 
 @cache
 def _unspaced() -> _Patterns:
-    """For text with Chinese or Japanese in it: the same, but each CJK character is a word of its own (made
-    on first use: compiling them takes longer than a comparison of spaced text)."""
-    return _patterns(rf"(?:[^\W{CJK}]|[{_MARKS}{_INVISIBLE}])", CJK)
+    """For text of a script written without spaces (Chinese, Japanese, Thai, …): the same, but each CJK
+    character, and each Thai, Lao, Myanmar or Khmer letter with its marks, is a word of its own (made on first
+    use: compiling them takes longer than a comparison of spaced text)."""
+    return _patterns(rf"(?:[^\W{UNSPACED}]|[{MARKS}{_INVISIBLE}])",
+                     rf"[{CJK}]|[{SOUTHEAST_ASIAN_LETTERS}][{MARKS}]*")
 
 
 def _patterns_for(text: str, start: int = 0, end: int | None = None) -> _Patterns:
-    """The patterns for ``text[start:end]``: CJK-aware only where it holds a CJK character (the spaced ones
-    are the faster)."""
-    if text.isascii() or _CJK_RE.search(text, start, len(text) if end is None else end) is None:
+    """The patterns for ``text[start:end]``: aware of scripts without spaces only where it holds one of
+    their characters (the spaced ones are the faster)."""
+    if text.isascii() or _UNSPACED_RE.search(text, start, len(text) if end is None else end) is None:
         return _SPACED
     return _unspaced()
 
@@ -118,14 +132,15 @@ def _cjk_line_break() -> re.Pattern[str]:
     return re.compile(rf"(?<=[{CJK}])[^\S\n]*\r?\n\s*(?=[{CJK}])")
 
 
-def has_cjk(text: str) -> bool:
-    """True when ``text`` holds a Chinese or Japanese character (see :data:`CJK`)."""
-    return not text.isascii() and _CJK_RE.search(text) is not None
+def has_unspaced(text: str) -> bool:
+    """True when ``text`` holds a character of a script written without spaces (see :data:`UNSPACED`)."""
+    return not text.isascii() and _UNSPACED_RE.search(text) is not None
 
 
-def cjk_characters(text: str) -> int:
-    """How many Chinese and Japanese characters (see :data:`CJK`) ``text`` holds."""
-    return 0 if text.isascii() else len(_CJK_RE.findall(text))
+def unspaced_characters(text: str) -> int:
+    """How many characters of scripts written without spaces (see :data:`UNSPACED`) ``text`` holds: CJK
+    characters and Thai, Lao, Myanmar and Khmer letters (their marks not counted)."""
+    return 0 if text.isascii() else len(_UNSPACED_RE.findall(text))
 
 
 # Every character ``\s`` matches (none lies above U+3000), plus the invisible ones: stripped from a token
