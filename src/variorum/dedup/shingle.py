@@ -6,8 +6,8 @@ read as UTF-8 bytes. Letters, digits, ``_`` and every non-ASCII character except
 (U+0080–U+00BF, ×, ÷, U+2000–U+2BFF, U+3000–U+303F, U+1F000–U+1FFFF) are word characters; an apostrophe,
 period or hyphen between two word characters, and a comma, colon or slash between two digits, join them into
 one word (``it's``, ``u.s``, ``re-wrapped``, ``3,500``, ``10:30``); everything else separates words (a URL
-is several words). Chinese and Japanese, written without spaces, are read a word per character (kana, Han
-ideographs; ``政府は12日`` is ``政``, ``府``, ``は``, ``12``, ``日``).
+is several words). Scripts written without spaces are read a word per character: kana and Han ideographs
+(``政府は12日`` is ``政``, ``府``, ``は``, ``12``, ``日``), and the letters and marks of Thai, Lao, Myanmar and Khmer.
 
 The bytes of about a megabyte of documents at a time are classified with ``bytes.translate`` and a few array
 operations, and each word is hashed from its bytes read as 64-bit chunks straight out of the buffer (one
@@ -69,7 +69,7 @@ def _class_table() -> bytes:
         table[character] |= _DIGIT_JOINER
     for byte in range(0x80, 0x100):
         table[byte] |= _WORD
-    for lead, _, _, _ in (*_SEPARATORS, *_CJK_CHARACTERS):
+    for lead, _, _, _ in (*_SEPARATORS, *_UNSPACED_CHARACTERS):
         table[lead] |= _LEAD
     return bytes(table)
 
@@ -83,15 +83,19 @@ _SEPARATORS = (
     (0xE3, 0x80, 0x80, 3),  # U+3000–U+303F: CJK symbols and punctuation
     (0xF0, 0x9F, 0x9F, 4),  # U+1F000–U+1FFFF: emoji and pictographs
 )
-# Chinese and Japanese characters, each a word of its own (they are written without spaces between words):
+# Characters of the scripts written without spaces between words, each a word of its own — Chinese and
+# Japanese characters, and the letters and marks of Thai, Lao, Myanmar and Khmer:
 # (lead byte, lowest and highest second byte, length in bytes), after NFKC (which maps compatibility
 # ideographs and half-width kana to these).
-_CJK_CHARACTERS = (
+_UNSPACED_CHARACTERS = (
     (0xE3, 0x81, 0x83, 3),  # U+3040–U+30FF: hiragana and katakana
     (0xE3, 0x87, 0x87, 3),  # U+31C0–U+31FF: CJK strokes, katakana extensions
     (0xE3, 0x90, 0xBF, 3),  # U+3400–U+3FFF: CJK extension A
     *((lead, 0x80, 0xBF, 3) for lead in range(0xE4, 0xEA)),  # U+4000–U+9FFF: extension A, unified ideographs
     (0xF0, 0xA0, 0xB1, 4),  # U+20000–U+31FFF: extensions B to H
+    (0xE0, 0xB8, 0xBB, 3),  # U+0E00–U+0EFF: Thai and Lao (letters and their marks alike)
+    (0xE1, 0x80, 0x82, 3),  # U+1000–U+10BF: Myanmar
+    (0xE1, 0x9E, 0x9F, 3),  # U+1780–U+17FF: Khmer
 )
 _CLASSES = _class_table()
 # Typographic apostrophes and hyphens join words as their ASCII forms do; invisible characters vanish. The
@@ -186,14 +190,14 @@ def _word_spans(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     changes = np.flatnonzero(word[1:] != word[:-1])
     if raw.isascii():
         return changes[0::2], changes[1::2]
-    characters = [leads[(first == lead) & (second >= low) & (second <= high)] for lead, low, high, _ in _CJK_CHARACTERS]
+    characters = [leads[(first == lead) & (second >= low) & (second <= high)] for lead, low, high, _ in _UNSPACED_CHARACTERS]
     if not any(len(found) for found in characters):
         return changes[0::2], changes[1::2]
-    # Each CJK character is a word: a bound of one that has word bytes on both sides ends one word and starts
+    # Each such character is a word: a bound of one that has word bytes on both sides ends one word and starts
     # another (a bound with a word byte on one side only is an end or a start already). The few new ones are
     # inserted in place, without sorting every word's bounds again.
     cuts = np.unique(np.concatenate(
-        [*characters, *(found + length for found, (_, _, _, length) in zip(characters, _CJK_CHARACTERS))]))
+        [*characters, *(found + length for found, (_, _, _, length) in zip(characters, _UNSPACED_CHARACTERS))]))
     cuts = cuts[(word[cuts] != 0) & (word[cuts + 1] != 0)]
     starts, ends = changes[0::2], changes[1::2]
     return np.insert(starts, np.searchsorted(starts, cuts), cuts), np.insert(ends, np.searchsorted(ends, cuts), cuts)
