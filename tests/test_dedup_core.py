@@ -263,7 +263,8 @@ def test_chinese_and_japanese_are_read_a_word_per_character() -> None:
         "政", "府", "は", "12", "日", "iphone15", "を", "販", "売", "𠮷", "野", "家", "and", "café"]
     assert words("قال\u200f المتحدث\u200e") == words("قال المتحدث") == ["قال", "المتحدث"]
     assert words("รัฐบาล 12 ครั้ง") == ["ร", "ั", "ฐ", "บ", "า", "ล", "12", "ค", "ร", "ั", "้", "ง"]
-    assert words("हिन्दी भाषा") == ["हिन्दी", "भाषा"]  # Devanagari is written with spaces: words stay whole
+    assert words("हिन्दी भाषा।") == ["हिन्दी", "भाषा"]  # Devanagari is written with spaces: words stay whole
+    assert words("قال، المتحدث؟ نعم۔") == ["قال", "المتحدث", "نعم"]  # Arabic punctuation separates
 
 
 def test_a_lightly_edited_japanese_article_is_found_a_copy_and_another_one_is_not() -> None:

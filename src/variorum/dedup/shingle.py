@@ -3,9 +3,9 @@
 A document's *words*: its text is NFKC-normalized, typographic apostrophes and hyphens are made ASCII,
 invisible characters (soft hyphen, zero-width) dropped and hyphens at line ends joined, it is lowercased and
 read as UTF-8 bytes. Letters, digits, ``_`` and every non-ASCII character except punctuation and symbols
-(U+0080–U+00BF, ×, ÷, U+2000–U+2BFF, U+3000–U+303F, U+1F000–U+1FFFF) are word characters; an apostrophe,
-period or hyphen between two word characters, and a comma, colon or slash between two digits, join them into
-one word (``it's``, ``u.s``, ``re-wrapped``, ``3,500``, ``10:30``); everything else separates words (a URL
+(U+0080–U+00BF, ×, ÷, Arabic ، ؛ ؟ ۔, the Indic dandas । ॥, U+2000–U+2BFF, U+3000–U+303F, U+1F000–U+1FFFF)
+are word characters; an apostrophe, period or hyphen between two word characters, and a comma, colon or
+slash between two digits, join them into one word (``it's``, ``u.s``, ``re-wrapped``, ``3,500``, ``10:30``); everything else separates words (a URL
 is several words). Scripts written without spaces are read a word per character: kana and Han ideographs
 (``政府は12日`` is ``政``, ``府``, ``は``, ``12``, ``日``), and the letters and marks of Thai, Lao, Myanmar and Khmer.
 
@@ -79,6 +79,10 @@ _SEPARATORS = (
     (0xC2, 0x80, 0xBF, 2),  # U+0080–U+00BF: Latin-1 punctuation and symbols (no-break space, «, », ©, …)
     (0xC3, 0x97, 0x97, 2),  # ×
     (0xC3, 0xB7, 0xB7, 2),  # ÷
+    (0xD8, 0x8C, 0x8C, 2),  # Arabic comma ،
+    (0xD8, 0x9B, 0x9B, 2),  # Arabic semicolon ؛
+    (0xD8, 0x9F, 0x9F, 2),  # Arabic question mark ؟
+    (0xDB, 0x94, 0x94, 2),  # Arabic (Urdu) full stop ۔
     (0xE2, 0x80, 0xAF, 3),  # U+2000–U+2BFF: general punctuation, currency, arrows, mathematical operators, …
     (0xE3, 0x80, 0x80, 3),  # U+3000–U+303F: CJK symbols and punctuation
     (0xF0, 0x9F, 0x9F, 4),  # U+1F000–U+1FFFF: emoji and pictographs
@@ -179,6 +183,12 @@ def _word_spans(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
             hits = leads[(first == lead) & (second >= low) & (second <= high)] + 1
             for offset in range(length):
                 word[hits + offset] = 0
+        # The dandas (U+0964, U+0965: E0 A5 A4, E0 A5 A5) share their first two bytes with Devanagari's vowel
+        # signs: the third tells them.
+        third = data[np.minimum(leads + 2, len(data) - 1)]
+        hits = leads[(first == 0xE0) & (second == 0xA5) & ((third == 0xA4) | (third == 0xA5))] + 1
+        for offset in range(3):
+            word[hits + offset] = 0
     # A joiner joins when both its neighbours are word bytes (digits, for a digit joiner). The joiner bits
     # are the word and digit bits two places up, so one AND over the neighbours' bits tests both kinds.
     sides = word[1:-1] | (classes & _DIGIT)
