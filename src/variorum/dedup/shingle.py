@@ -69,23 +69,26 @@ def _class_table() -> bytes:
         table[character] |= _DIGIT_JOINER
     for byte in range(0x80, 0x100):
         table[byte] |= _WORD
-    for lead, _, _, _ in (*_SEPARATORS, *_UNSPACED_CHARACTERS):
+    for lead in {entry[0] for entry in (*_SEPARATORS, *_UNSPACED_CHARACTERS)}:
         table[lead] |= _LEAD
     return bytes(table)
 
 
-# Non-ASCII punctuation and symbols: (lead byte, lowest and highest second byte, length in bytes).
+# Non-ASCII punctuation and symbols: (lead byte, lowest and highest second byte, lowest and highest third
+# byte, length in bytes); a third byte is tested only where its range is not all of 0x80–0xBF.
+_ANY = (0x80, 0xBF)
 _SEPARATORS = (
-    (0xC2, 0x80, 0xBF, 2),  # U+0080–U+00BF: Latin-1 punctuation and symbols (no-break space, «, », ©, …)
-    (0xC3, 0x97, 0x97, 2),  # ×
-    (0xC3, 0xB7, 0xB7, 2),  # ÷
-    (0xD8, 0x8C, 0x8C, 2),  # Arabic comma ،
-    (0xD8, 0x9B, 0x9B, 2),  # Arabic semicolon ؛
-    (0xD8, 0x9F, 0x9F, 2),  # Arabic question mark ؟
-    (0xDB, 0x94, 0x94, 2),  # Arabic (Urdu) full stop ۔
-    (0xE2, 0x80, 0xAF, 3),  # U+2000–U+2BFF: general punctuation, currency, arrows, mathematical operators, …
-    (0xE3, 0x80, 0x80, 3),  # U+3000–U+303F: CJK symbols and punctuation
-    (0xF0, 0x9F, 0x9F, 4),  # U+1F000–U+1FFFF: emoji and pictographs
+    (0xC2, 0x80, 0xBF, *_ANY, 2),  # U+0080–U+00BF: Latin-1 punctuation and symbols (no-break space, «, », ©, …)
+    (0xC3, 0x97, 0x97, *_ANY, 2),  # ×
+    (0xC3, 0xB7, 0xB7, *_ANY, 2),  # ÷
+    (0xD8, 0x8C, 0x8C, *_ANY, 2),  # Arabic comma ،
+    (0xD8, 0x9B, 0x9B, *_ANY, 2),  # Arabic semicolon ؛
+    (0xD8, 0x9F, 0x9F, *_ANY, 2),  # Arabic question mark ؟
+    (0xDB, 0x94, 0x94, *_ANY, 2),  # Arabic (Urdu) full stop ۔
+    (0xE0, 0xA5, 0xA5, 0xA4, 0xA5, 3),  # U+0964–U+0965: the Indic dandas । ॥ (beside Devanagari's vowel signs)
+    (0xE2, 0x80, 0xAF, *_ANY, 3),  # U+2000–U+2BFF: general punctuation, currency, arrows, mathematical operators, …
+    (0xE3, 0x80, 0x80, *_ANY, 3),  # U+3000–U+303F: CJK symbols and punctuation
+    (0xF0, 0x9F, 0x9F, *_ANY, 4),  # U+1F000–U+1FFFF: emoji and pictographs
 )
 # Characters of the scripts written without spaces between words, each a word of its own — Chinese and
 # Japanese characters, and the letters and marks of Thai, Lao, Myanmar and Khmer:
@@ -179,16 +182,14 @@ def _word_spans(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
         leads = np.flatnonzero((classes & _LEAD) != 0)  # nonzero is much faster on booleans
         data = np.frombuffer(raw, dtype=np.uint8)
         first, second = data[leads], data[np.minimum(leads + 1, len(data) - 1)]
-        for lead, low, high, length in _SEPARATORS:
-            hits = leads[(first == lead) & (second >= low) & (second <= high)] + 1
+        third = data[np.minimum(leads + 2, len(data) - 1)]
+        for lead, low, high, third_low, third_high, length in _SEPARATORS:
+            found = (first == lead) & (second >= low) & (second <= high)
+            if (third_low, third_high) != _ANY:
+                found &= (third >= third_low) & (third <= third_high)
+            hits = leads[found] + 1
             for offset in range(length):
                 word[hits + offset] = 0
-        # The dandas (U+0964, U+0965: E0 A5 A4, E0 A5 A5) share their first two bytes with Devanagari's vowel
-        # signs: the third tells them.
-        third = data[np.minimum(leads + 2, len(data) - 1)]
-        hits = leads[(first == 0xE0) & (second == 0xA5) & ((third == 0xA4) | (third == 0xA5))] + 1
-        for offset in range(3):
-            word[hits + offset] = 0
     # A joiner joins when both its neighbours are word bytes (digits, for a digit joiner). The joiner bits
     # are the word and digit bits two places up, so one AND over the neighbours' bits tests both kinds.
     sides = word[1:-1] | (classes & _DIGIT)
