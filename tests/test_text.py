@@ -11,7 +11,7 @@ from variorum.errors import InputError
 from variorum.text.decode import decode_text
 from variorum.text import segment
 from variorum.text.segment import block_spans, sentence_spans
-from variorum.text.tokens import tokenize
+from variorum.text.tokens import _cjk_line_break, collapse_whitespace, fold_text, tokenize
 
 
 def test_token_keys_fold_layout_noise_but_spans_stay_original():
@@ -116,3 +116,16 @@ def test_a_body_paragraph_is_typed_a_correction_exactly_when_it_reads_as_one(tex
     body = parse_blocks(article, [(0, len(opening)), (len(opening) + 2, len(article))])[-1]
     assert article[body.start:body.end] == paragraph
     assert body.kind == (CORRECTION if is_correction(paragraph) else PARAGRAPH)
+
+
+@given(st.text(alphabet="ab \t\n\r\u00a0\u2028\x0b\x1c\x85\u3000", max_size=40))
+def test_whitespace_collapses_as_splitting_into_words_and_joining_them_does(text: str) -> None:
+    # the shortcuts (a text already single-spaced, or single-spaced once its line breaks are spaces) included
+    assert collapse_whitespace(text) == " ".join(text.split())
+
+
+@given(st.text(alphabet="a漢字か \n\t", max_size=30))
+def test_folding_joins_cjk_lines_exactly_where_the_line_break_substitution_applies(text: str) -> None:
+    # fold_text tests for a line break before a CJK character first: the test never skips a text the
+    # substitution would change
+    assert fold_text(text) == " ".join(_cjk_line_break().sub("", text).split())
