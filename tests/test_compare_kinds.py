@@ -143,6 +143,17 @@ def test_similarity_bounds():
     assert 0.8 < compare(article(BODY), edited(0, "Tuesday", "Monday")).similarity < 1.0
 
 
+def test_similarity_is_the_share_of_folded_characters_punctuation_and_dashes_as_they_fold():
+    # 61 folded characters (60 and a separator) on each side; the 4 of "left" and "went" differ. Counting a
+    # separator per token, punctuation included, measured this 1.0 (shown as 100.0%) though a word changed.
+    old = "He said: “Yes, no, (maybe) — well; ok!” — and left, right?"
+    result = compare(old, old.replace("left", "went"))
+    assert result.similarity == pytest.approx((61 - 4) / 61)
+    # a deletion takes its word and one of the separators around it; an insertion adds them to B's side
+    removed = compare("The council met on Monday.", "The council met Monday.")
+    assert removed.similarity == pytest.approx(2 * (27 - 3) / (27 + 24))
+
+
 def test_rejects_other_types():
     with pytest.raises(TypeError):
         compare(b"bytes", "text")  # type: ignore[arg-type]

@@ -146,3 +146,24 @@ def test_the_layout_only_path_finds_what_the_full_comparison_finds(paragraphs, w
         assert _layout_only(Article.from_text(original), Article.from_text(rewritten)) is not None
     assert quick.similarity == full.similarity and quick.summary == full.summary
     assert [c.to_dict() for c in quick.changes] == [c.to_dict() for c in full.changes]
+
+
+@SETTINGS
+@given(documents, st.data())
+def test_a_word_replaced_lowers_the_similarity_by_about_its_share(paragraphs, data):
+    """One word replaced by another of the same length: the similarity is under 1 (punctuation and dashes
+    count as they fold, never a separator each) and within the word and its separators of 1."""
+    index = data.draw(st.integers(0, len(paragraphs) - 1))
+    words = paragraphs[index].split(" ")
+    position = data.draw(st.integers(0, len(words) - 1))
+    if not words[position].strip(".,").isalpha():
+        return
+    replacement = words[position].swapcase() if not words[position].isupper() else words[position].lower()
+    if replacement.casefold() == words[position].casefold():
+        replacement = "x" * len(words[position])
+    if replacement == words[position]:
+        return
+    edited = [*paragraphs[:index], " ".join([*words[:position], replacement, *words[position + 1:]]), *paragraphs[index + 1:]]
+    result = compare(join(paragraphs), join(edited))
+    total = sum(len(" ".join(p.split())) + 1 for p in paragraphs)
+    assert 1 - (len(words[position]) + 2) / total <= result.similarity < 1.0

@@ -428,7 +428,7 @@ class _Comparer:
         old_tokens = TokenRun(self.a.text, *old_region)
         new_tokens = TokenRun(self.b.text, *new_region)
         edits = word_edits(old_tokens.keys, new_tokens.keys)
-        changed = sum(old_tokens.weight(i1, i2) for i1, i2, _, _ in edits)
+        changed = sum(old_tokens.weight(i1, i2, gap_before=j1 == j2) for i1, i2, j1, j2 in edits)
         for i1, i2, j1, j2 in edits:
             old_span = old_tokens.span(i1, i2)
             new_span = new_tokens.span(j1, j2)
@@ -445,7 +445,8 @@ class _Comparer:
             new = _collapse(self.b.text[new_span[0]:new_span[1]]) if j1 < j2 else None
             changes.append(Change(found.kind, found.significance, old, new, old_span, new_span, context,
                                   found.detail))
-        return max(0, old_tokens.weight() - changed)
+        # the edited sentences' text less what changed, and the separator after them, which both sides keep
+        return max(0, old_tokens.weight() + 1 - changed)
 
     def whole_region_edit(self, i: int, j: int, old_region: Span, new_region: Span, changes: list[Change]) -> int:
         """Sentences too long to diff word by word (see :data:`MAX_WORD_DIFF_CHARS`): one change replacing

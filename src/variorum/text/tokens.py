@@ -315,14 +315,17 @@ class TokenRun(Sequence[Token]):
             return self.start(first), self._ends[stop]
         return self._ends[first], self._ends[first]
 
-    def weight(self, first: int = 0, stop: int | None = None) -> int:
-        """The folded length of tokens ``[first, stop)``, one separator each (the similarity measure)."""
-        keys = self.keys[first:stop]
-        if self._patterns is _SPACED:
-            return sum(map(len, keys)) + len(keys)
-        # In Chinese and Japanese, tokens follow each other with no separator: one counts where a space is.
-        stop = len(keys) + first if stop is None else stop
-        return sum(map(len, keys)) + sum(1 for index in range(first, stop) if self.start(index) > self._ends[index])
+    def weight(self, first: int = 0, stop: int | None = None, *, gap_before: bool = True) -> int:
+        """The share of tokens ``[first, stop)`` in the similarity measure: their text's folded length (a
+        separator for each gap of whitespace between them, none for punctuation written against a word, a
+        dash as it folds) and one for a gap before the first token, unless ``gap_before`` is False (a gap
+        that tokens replacing these keep)."""
+        stop = len(self.keys) if stop is None else stop
+        if first >= stop:
+            return 0
+        start = self.start(first)
+        gap = gap_before and any(map(str.isspace, self.text[self._ends[first]:start]))
+        return len(fold_text(self.text[start:self._ends[stop]])) + gap
 
     @overload
     def __getitem__(self, index: int) -> Token: ...
