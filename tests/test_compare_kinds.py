@@ -245,3 +245,22 @@ def test_a_split_reads_across_a_teaser_between_its_pieces_but_not_an_edit_across
     # the first piece edited too: the run of changed sentences would reach across the teaser — no split read
     edited = split.replace("budget for next year.", "budget.")
     assert "paragraph_split" not in [c.kind for c in compare(COUNCIL, edited).changes]
+
+
+def test_a_split_reads_across_a_caption_the_page_sets_between_its_pieces() -> None:
+    # a photo between the pieces, its caption a whole sentence in both versions (paired, unchanged)
+    caption = "The council chamber on Monday, before the vote on the budget for next year was taken."
+    paragraph = ("The council met on Monday to discuss the budget for next year. Critics said the plan was unfair "
+                 "to residents.")
+    closing = "Officials said the final vote would come later this month after a public hearing."
+    old = Article.from_parts([("headline", "Headline here"), ("paragraph", paragraph), ("caption", caption),
+                              ("paragraph", closing)])
+    first, second = paragraph.split(" Critics")
+    new = Article.from_parts([("headline", "Headline here"), ("paragraph", first), ("caption", caption),
+                              ("paragraph", "The mayor did not attend. Critics" + second), ("paragraph", closing)])
+    result = compare(old, new)
+    assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == [("wording", None, "The mayor did not attend.")]
+    assert [c.kind for c in result.changes if c.significance == "cosmetic"] == ["paragraph_split"]
+    # the same caption as a paragraph of text (no caption kind) is read as the article's: no split across it
+    as_text = compare(old.text, new.text)
+    assert "paragraph_split" not in [c.kind for c in as_text.changes]

@@ -340,12 +340,12 @@ def _edited_joins(alignment: Alignment, keys_a: Sequence[BlockKey], keys_b: Sequ
                 or (kinds_b and kinds_b[pair.b] in _LONE_KINDS)):
             kept.append(pair)
             continue
-        pieces = _neighbours_holding(pair.b, _sentence_keys(keys_a[pair.a]), keys_b, added)
+        pieces = _neighbours_holding(pair.b, _sentence_keys(keys_a[pair.a]), keys_b, added, kinds_b)
         if len(pieces) > 1 and _steps_clear(keys_a[pair.a], pieces, keys_b):
             alignment.edited_splits.append((pair.a, pieces))
             continue
         added.update(j for j in pieces if j != pair.b)  # not a split: its neighbours are free again
-        parts = _neighbours_holding(pair.a, _sentence_keys(keys_b[pair.b]), keys_a, removed)
+        parts = _neighbours_holding(pair.a, _sentence_keys(keys_b[pair.b]), keys_a, removed, kinds_a)
         if len(parts) > 1 and _steps_clear(keys_b[pair.b], parts, keys_a):
             alignment.edited_merges.append((parts, pair.b))
             continue
@@ -359,22 +359,26 @@ def _edited_joins(alignment: Alignment, keys_a: Sequence[BlockKey], keys_b: Sequ
         alignment.removed = [i for i in alignment.removed if i not in joined_a]
 
 
-def _neighbours_holding(index: int, sentences: set[str], keys: Sequence[BlockKey], free: set[int]) -> list[int]:
+def _neighbours_holding(index: int, sentences: set[str], keys: Sequence[BlockKey], free: set[int],
+                        kinds: Sequence[str] = ()) -> list[int]:
     """``index`` and the free blocks beside it that hold a sentence of ``sentences`` which block ``index``
     (and the blocks taken before) do not, or are similar to those sentences (an edited piece: the last one
-    taken on its side); the blocks taken leave ``free``. A short line that is no sentence (a teaser, a
-    label) between two pieces is stepped over and left free."""
+    taken on its side); the blocks taken leave ``free``. An aside between two pieces — a short line that is
+    no sentence (a teaser, a label) or a caption (``kinds``), free or paired with a block of the other
+    version — is stepped over and left as it was."""
     run = [index]
     missing = sentences - _sentence_keys(keys[index])
     for step in (1, -1):
         neighbour = index + step
-        while missing and neighbour in free:
-            held = _sentence_keys(keys[neighbour])
+        while missing and 0 <= neighbour < len(keys):
+            held = _sentence_keys(keys[neighbour]) if neighbour in free else set()
             shared = missing & held
-            if not shared and _is_aside(keys[neighbour]) and neighbour + step in free:
+            if not shared and neighbour + step in free and _is_aside(keys[neighbour], kinds[neighbour] if kinds else ""):
                 beyond = _sentence_keys(keys[neighbour + step])
                 if missing & beyond:
                     neighbour, held, shared = neighbour + step, beyond, missing & beyond
+            if neighbour not in free:
+                break
             if not shared and dice(bag_of_words(" ".join(sorted(missing))), bag_of_words(keys[neighbour])) < _SIMILAR_ENOUGH:
                 break
             missing -= held
@@ -405,6 +409,7 @@ def _steps_clear(whole: BlockKey, pieces: list[int], keys: Sequence[BlockKey]) -
 _ASIDE_WORDS = 16  # a teaser or a box's heading is a headline's length, not a paragraph's
 
 
-def _is_aside(key: BlockKey) -> bool:
-    """True for a short line that is no sentence: a teaser or a label between two paragraphs."""
-    return len(key.split(None, _ASIDE_WORDS)) <= _ASIDE_WORDS and not ends_sentence(key)
+def _is_aside(key: BlockKey, kind: str = "") -> bool:
+    """True for a block that may stand between two pieces of a paragraph: a caption (an image set between
+    them), or a short line that is no sentence (a teaser or a label)."""
+    return kind == "caption" or (len(key.split(None, _ASIDE_WORDS)) <= _ASIDE_WORDS and not ends_sentence(key))
