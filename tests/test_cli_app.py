@@ -236,6 +236,15 @@ def test_variorum_diff_loads_no_store_web_fetcher_numpy_or_dask() -> None:
     assert {name.split(".")[0] for name in loaded} & set(HEAVY) == set()
 
 
+def test_a_piped_variorum_diff_writes_plain_text_without_loading_rich() -> None:
+    modules = "sys.__stdout__.write('\\n' + '\\n'.join(sorted(sys.modules)))"
+    piped = _after_command(["diff", str(SEED_A), str(SEED_B)], modules)
+    assert piped.startswith("4 substantive changes") and "\x1b[" not in piped
+    assert "rich.console" not in piped.split("\n")
+    forced = _after_command(["diff", str(SEED_A), str(SEED_B)], modules, FORCE_COLOR="1")
+    assert "\x1b[" in forced and "rich.console" in forced.split("\n")  # asked for colour: Rich styles it
+
+
 def test_variorum_help_loads_no_command() -> None:
     loaded = _modules_loaded_by("--help")
     assert not any(name.startswith(("variorum.cli.diff", "variorum.compare", "variorum.store")) for name in loaded)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
-from variorum.cli.console import escape_controls, stdout_console, warn
+from variorum.cli.console import escape_controls, terminal_console, warn
 from variorum.errors import InputError
 
 if TYPE_CHECKING:
@@ -165,8 +165,8 @@ def report_comparison(comparison: Comparison, output_format: ReportFormat, show_
     else:
         from variorum.render.terminal import render_plain, render_text
 
-        console = stdout_console() if output is None else None
-        if console is not None and console.is_terminal:
+        console = terminal_console() if output is None else None
+        if console is not None:
             console.print(render_text(comparison, show_all, escape_controls), end="")
         else:
             write_report(render_plain(comparison, show_all), output)

@@ -3,7 +3,7 @@
 Rich decides whether a stream is a terminal, honouring ``FORCE_COLOR``, ``NO_COLOR`` and ``TTY_COMPATIBLE``;
 the global options ``--color auto|always|never`` and ``--quiet`` (set once per run by :mod:`variorum.cli.app`)
 adjust that decision. Every command asks this module instead of calling ``isatty()`` itself:
-:func:`stdout_console` for reports, :func:`progress_console` for progress bars (``None`` when there should be
+:func:`terminal_console` for reports, :func:`progress_console` for progress bars (``None`` when there should be
 none), :func:`warn` and :func:`note` for lines on standard error, :func:`show_log_records` for the library's log
 records. Text that came from an input is passed through :func:`escape_controls` before it reaches a
 terminal, so an ESC or OSC sequence in a page cannot move the cursor, retitle the window or forge a hyperlink.
@@ -56,9 +56,13 @@ def _console(stderr: bool) -> Console:
     return Console(stderr=stderr, force_terminal=force, highlight=False, soft_wrap=True)
 
 
-def stdout_console() -> Console:
-    """A console on standard output; ``is_terminal`` says whether to style and escape."""
-    return _console(stderr=False)
+def terminal_console() -> Console | None:
+    """A console on standard output when it is a terminal (to style and escape for), else ``None``: plain
+    text then, and a piped run never loads Rich to ask."""
+    if not _may_be_terminal(sys.stdout):
+        return None
+    console = _console(stderr=False)
+    return console if console.is_terminal else None
 
 
 def _may_be_terminal(stream: TextIO) -> bool:
@@ -124,5 +128,5 @@ def escape_controls(text: str) -> str:
 
 __all__ = [
     "ColorChoice", "OutputPolicy", "configure", "escape_controls", "note", "policy", "progress_console",
-    "stdout_console", "warn",
+    "terminal_console", "warn",
 ]

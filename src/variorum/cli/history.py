@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from variorum.cli.common import DatabaseOption, ReportFormat, open_cli_store, report_comparison
-from variorum.cli.console import escape_controls, stdout_console
+from variorum.cli.console import escape_controls, terminal_console
 from variorum.errors import InputError
 
 if TYPE_CHECKING:
@@ -110,10 +110,10 @@ def history_command(
         entries = _history_of(store, url)
     finally:
         store.close()
-    console = stdout_console()
+    console = terminal_console()
     if output_format is HistoryFormat.json:
         sys.stdout.write(_history_json(canonical_url(url), entries))
-    elif console.is_terminal:
+    elif console is not None:
         _history_rich(canonical_url(url), entries, console)
     else:
         sys.stdout.write(_history_plain(entries))
