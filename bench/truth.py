@@ -45,7 +45,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, PARAGRAPH_EDIT, SPLIT_EDIT, CapturePair, capture_pair
+from capturegen import (
+    BODY_EDIT,
+    HEADLINE_EDIT,
+    IDENTICAL,
+    PARAGRAPH_EDIT,
+    PRINT_VIEW,
+    SPLIT_EDIT,
+    SYNDICATED,
+    TEMPLATE,
+    CapturePair,
+    capture_pair,
+)
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
 from variorum.compare.model import Change, Comparison
@@ -90,7 +101,7 @@ def _verdict(pair: CapturePair, comparison: Comparison, article_body: str) -> di
         "page": pair.page_id, "kind": pair.kind, "edit": pair.edit, "furniture": list(pair.furniture),
         "substantive": [(c.kind, c.significance, (c.old or "")[:70], (c.new or "")[:70]) for c in substantive],
     }
-    if pair.kind == IDENTICAL:
+    if pair.kind in (IDENTICAL, TEMPLATE):
         result["ok"] = not substantive
     elif pair.kind == HEADLINE_EDIT:
         result["ok"] = any(c.kind == "headline" and _squash(c.old) == _squash(pair.old_headline)
@@ -118,16 +129,17 @@ MORE_IDENTICAL = "identical, other furniture"
 
 
 def run_page(path: Path, url: str, article_body: str, more_identical: int = 0) -> list[dict[str, Any]]:
-    """The six pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
+    """The seven pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
     (the generator's seeds 1, 2, …)."""
     html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     page_id = path.name.split(".")[0][:12]
     results = []
     runs = [(IDENTICAL, None, 0), (HEADLINE_EDIT, False, 0), (HEADLINE_EDIT, True, 0), (BODY_EDIT, None, 0),
-            (SPLIT_EDIT, None, 0), (PARAGRAPH_EDIT, None, 0)]
+            (SPLIT_EDIT, None, 0), (PARAGRAPH_EDIT, None, 0), (TEMPLATE, None, 0)]
     runs += [(IDENTICAL, None, seed) for seed in range(1, more_identical + 1)]
     for kind, in_title, seed in runs:
-        pair = capture_pair(html, url, page_id, kind, seed=seed, headline_in_title=in_title)
+        pair = capture_pair(html, url, page_id, kind, seed=seed, headline_in_title=in_title,
+                            article_text=article_body if kind == TEMPLATE else None)
         if pair is None:
             continue
         try:
@@ -166,6 +178,7 @@ def main() -> None:
     print(f"{len(pages)} pages, {len(results)} capture pairs, {elapsed:.1f} s")
     for kind, label in ((IDENTICAL, "identical-text pairs reported substantive (false alarms)"),
                         (MORE_IDENTICAL, "more identical-text pairs, other furniture: false alarms"),
+                        (TEMPLATE, "same text in another template (print view, syndicated copy): false alarms"),
                         (HEADLINE_EDIT, "headline edits named `headline` with both headlines"),
                         (BODY_EDIT, "real body edits found"),
                         (SPLIT_EDIT, "paragraphs split with a sentence inserted: the sentence found"),
@@ -174,7 +187,7 @@ def main() -> None:
         good = sum(r["ok"] for r in group)
         if not group:
             continue
-        shown = len(group) - good if kind in (IDENTICAL, MORE_IDENTICAL) else good
+        shown = len(group) - good if kind in (IDENTICAL, MORE_IDENTICAL, TEMPLATE) else good
         share = shown / len(group) if group else 0.0
         print(f"  {label}: {shown} / {len(group)} ({share:.1%})")
         if kind == HEADLINE_EDIT:
@@ -182,7 +195,11 @@ def main() -> None:
                 sub = [r for r in group if r.get("edit") == edit]
                 print(f"    {edit}: {sum(r['ok'] for r in sub)} / {len(sub)};"
                       f" with other substantive changes: {sum(1 for r in sub if r.get('extra'))}")
-        if kind in (IDENTICAL, MORE_IDENTICAL):
+        if kind == TEMPLATE:
+            for edit in (PRINT_VIEW, SYNDICATED):
+                sub = [r for r in group if r.get("edit") == edit]
+                print(f"    {edit}: {sum(1 for r in sub if not r['ok'])} / {len(sub)}")
+        if kind in (IDENTICAL, MORE_IDENTICAL, TEMPLATE):
             causes = Counter(c[0] for r in group if not r["ok"] for c in r["substantive"])
             print(f"    substantive changes in them by kind: {dict(causes.most_common())}")
         if kind == BODY_EDIT:

@@ -19,7 +19,7 @@ from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_edit, furniture_kind_at
+from variorum.compare.furniture import furniture_edit, furniture_kind_at, same_byline
 from variorum.compare.metadata import metadata_changes
 from variorum.compare.model import (
     COSMETIC,
@@ -372,6 +372,10 @@ class _Comparer:
             return
         kind = self.a.blocks[i].kind
         whole = _WHOLE_BLOCK_KINDS.get(kind)
+        if kind == BYLINE and self.b.blocks[j].kind == BYLINE and same_byline(self.a.raw(i), self.b.raw(j)):
+            self.add("byline", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)),
+                     {"furniture": "byline", "differences": ["the same names"]})
+            return
         if whole is not None:
             self.add(*whole, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
             return

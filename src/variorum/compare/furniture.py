@@ -12,9 +12,19 @@ furniture, so that the comparison reports it as a cosmetic change:
 - ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos");
 - ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
 - ``label``: a word or two that is no sentence ("Related", "Advertisement");
+- ``address``: a site's address with a word or two ("nytimes.com", "Printed from nytimes.com: https://…"),
+  as print views and syndicated copies print where the article came from;
+- ``credit``: a republisher's credit to the source ("This story originally appeared on vox.com.",
+  "Republished with permission from …"). It is no part of the story as its source wrote it, and a copy of a
+  story on another site or in another template is the same story: reported, but as cosmetic;
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above or another teaser ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video";
   "Popular on IndieWire" over it).
+
+A byline carries furniture of its own that templates print differently: "By" or not, capitals, the date
+("By Associated Press November 19"), the author's social handle ("Natasha Turak@NatashaTurak"), separators
+("By Bill Hoppe | Special to the Pioneer Press"). Two bylines that name the same people once that is taken off
+are the same byline (:func:`same_byline`).
 
 Furniture also runs into the article's own paragraphs when a page is extracted as one block: an edit
 whose two sides read the same once the anchors of links to other pages and inline stamps are taken out
@@ -35,8 +45,8 @@ from variorum.text.segment import ends_sentence
 from variorum.text.tokens import unspaced_characters
 from variorum.text.urls import link_key, split_capture
 
-LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE = (
-    "links", "stamp", "media", "teaser", "archive", "label", "inline")
+LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE, ADDRESS, CREDIT = (
+    "links", "stamp", "media", "teaser", "archive", "label", "inline", "address", "credit")
 
 LINK_SHARE = 0.5
 """A block is a link list when at least this share of its non-space characters are link anchors."""
@@ -71,6 +81,20 @@ _MEDIA_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[^\s,|•·/()\[\]–—-]+")
+_ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
+MAX_ADDRESS_WORDS = 3
+"""Words beside a site's address in a line naming it: "Printed from", "Source:", "Read it at"."""
+_CREDIT_RE = re.compile(
+    r"^\W*(?:(?:this|the)\s+(?:story|article|report|post|piece|column|interview)\s+(?:was\s+|has\s+been\s+|is\s+)?"
+    r"(?:originally\s+|first\s+)?(?:appeared|published|posted|ran|written|produced|republished|reprinted)"
+    r"|originally\s+(?:published|appeared|posted)|first\s+(?:published|appeared)"
+    r"|(?:republished|reprinted|reproduced)\s+(?:here\s+)?(?:with|by|under)\s+(?:the\s+)?(?:permission|kind|arrangement|license|licence)"
+    r"|(?:distributed|syndicated)\s+by)\b",
+    re.IGNORECASE,
+)
+MAX_CREDIT_WORDS = 30
+"""A credit line is a sentence naming the source, sometimes with its date and a link: "This article was
+originally published on The Conversation. Read the original article." is eleven words."""
 
 
 def _words(text: str) -> list[str]:
@@ -119,6 +143,54 @@ def is_archive_banner(text: str) -> bool:
     if "://" not in text or len(text.split(None, MAX_BANNER_WORDS)) > MAX_BANNER_WORDS:
         return False
     return any(split_capture(word.strip("()[]<>\"'.,;"))[0] for word in text.split() if "://" in word)
+
+
+def is_address_line(text: str) -> bool:
+    """True for a line that names a site's address with at most :data:`MAX_ADDRESS_WORDS` other words.
+
+    >>> is_address_line("Printed from nytimes.com: https://www.nytimes.com/2019/11/19/a.html"), is_address_line("cbsnews.com")
+    (True, True)
+    >>> is_address_line("The full report is at example.gov."), is_address_line("Mr. Smith said no.")
+    (False, False)
+    """
+    rest, found = _ADDRESS_RE.subn(" ", text)
+    return found > 0 and len(_words(rest.replace(":", " "))) <= MAX_ADDRESS_WORDS and not any(
+        ch.isdigit() for ch in rest)
+
+
+def is_credit_line(text: str) -> bool:
+    """True for a republisher's credit to the story's source.
+
+    >>> is_credit_line("This story originally appeared on vox.com."), is_credit_line("Originally published at Wired.")
+    (True, True)
+    >>> is_credit_line("The story was first told by her grandmother, who lived in the village until 1944.")
+    False
+    """
+    return bool(_CREDIT_RE.match(text)) and len(text.split(None, MAX_CREDIT_WORDS)) <= MAX_CREDIT_WORDS
+
+
+_HANDLE_RE = re.compile(r"@\w+")
+_BY_WORDS = frozenset({"by", "and", "&"})
+
+
+def _byline_words(text: str) -> list[str]:
+    """A byline's words once its furniture is taken off: handles, dates and times, "By", case."""
+    rest = _STAMP_LEAD_RE.sub(" ", _HANDLE_RE.sub(" ", text))
+    return [word.casefold() for word in _words(rest)
+            if word and not _DATE_WORD_RE.match(word) and word.casefold() not in _BY_WORDS]
+
+
+def same_byline(old: str, new: str) -> bool:
+    """True when two bylines name the same people, whatever the templates printed around the names.
+
+    >>> same_byline("Natasha Turak@NatashaTurak", "Natasha Turak"), same_byline("VICTOR TANGERMANN, FUTURISM",
+    ...                                                                         "By Victor Tangermann, Futurism")
+    (True, True)
+    >>> same_byline("By Ann Lee and Bob Smith", "By Ann Lee"), same_byline("By Ann Lee", "By Anne Lee")
+    (False, False)
+    """
+    words = _byline_words(old)
+    return bool(words) and words == _byline_words(new)
 
 
 def _is_label(text: str) -> bool:
@@ -276,6 +348,10 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return ARCHIVE
     if is_media_label(text):
         return MEDIA
+    if is_address_line(text):
+        return ADDRESS
+    if is_credit_line(text):
+        return CREDIT
     if (block.kind == PARAGRAPH and _is_label(text)) or (block.kind == CAPTION and len(text.split()) <= MAX_LABEL_WORDS):
         return LABEL
     share = link_share(article, block)

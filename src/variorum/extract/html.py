@@ -77,6 +77,8 @@ _BYLINE_WORDS = 12
 _LINK_LIST_SHARE = 0.5
 _MIN_ALT_WORDS = 2
 _FIRST_PARAGRAPH_WORDS = 8
+_BOX_HEADING_WORDS = 10
+"""A sign-up box's heading is a short title ("Get the morning briefing", "Stay informed")."""
 """Alt text of one word is a file name or a label ("ez-comwrap-dmexco", "logo"), not a caption."""
 MIN_EXTRACTED_CHARS = 150
 """Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
@@ -306,15 +308,28 @@ def _page_captions(tree: lxml.html.HtmlElement) -> set[str]:
     return found
 
 
+def _drop_box_heading(before: list[_Block]) -> None:
+    """Drop the heading right before a call to action: a sign-up box's title ("Get the morning briefing"
+    over "Sign up for our newsletters…"), which says nothing of the article. A heading that ends a sentence,
+    or that some other block (a stamp, say) separates from the call, stays."""
+    if before and before[-1].tag == "head" and not before[-1].dropped:
+        heading = flat(before[-1].text)
+        if len(heading.split()) <= _BOX_HEADING_WORDS and not heading.endswith((".", "?", "!")):
+            before[-1].dropped = True
+
+
 def _judge(blocks: list[_Block], page_captions: set[str]) -> list[str]:
     """Mark furniture blocks as dropped and captions as captions; return the date stamps found."""
     stamps: list[str] = []
-    for block in blocks:
+    for number, block in enumerate(blocks):
         text = flat(block.text)
         if date_stamp(text) is not None:
             block.dropped = True
             stamps.append(text)
-        elif (is_bare_reference(text) or is_call_to_action(text) or is_media_label(text) or is_legal_notice(text)
+        elif is_call_to_action(text):
+            block.dropped = True
+            _drop_box_heading(blocks[:number])
+        elif (is_bare_reference(text) or is_media_label(text) or is_legal_notice(text)
               or is_link_block(text, [anchor for anchor, _ in block.links])):
             block.dropped = True
         elif text in page_captions:
