@@ -123,21 +123,32 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 
 def container_of_text(root: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement:
     """The element that holds the article whose text is known (a benchmark's ground truth): the one whose
-    content blocks are most text of the article and least other text — each block counting its words, for
-    when most of its word trigrams are the article's, against when not."""
+    blocks (and text written between them) are most text of the article and least other text — each piece
+    counting its words, for when most of its word trigrams are the article's, against when not."""
     known = _trigrams(text)
     scores: dict[lxml.html.HtmlElement, int] = {}
-    for element in root.iter(*_CONTENT_TAGS, "div"):
-        if element.tag == "div" and not _text_div(element):
+    inside: set[lxml.html.HtmlElement] = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style") or element.getparent() in inside:
+            inside.add(element)
             continue
-        grams = _trigrams(element.text_content())
-        weight = len(_flat(element.text_content()).split())
+        whole = element.tag in _CONTENT_TAGS or _text_div(element)
+        if whole:
+            inside.add(element)
+        piece = element.text_content() if whole else " ".join(
+            [element.text or "", *(child.tail or "" for child in element)])
+        weight = len(piece.split())
+        if not weight:
+            continue
+        grams = _trigrams(piece)
         score = weight if len(grams & known) * 2 >= len(grams) else -weight
-        for ancestor in element.iterancestors():
+        for ancestor in (element, *element.iterancestors()):
             scores[ancestor] = scores.get(ancestor, 0) + score
-    if not scores:
+    body = root.find("body")
+    candidates = {e: v for e, v in scores.items() if e is not body and e is not root}
+    if not candidates:
         return article_container(root)
-    return max(scores, key=lambda e: scores[e])
+    return max(candidates, key=lambda e: candidates[e])
 
 
 def _body_paragraphs(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -449,34 +460,86 @@ def _outside_template(element: lxml.html.HtmlElement, within: lxml.html.HtmlElem
     return False
 
 
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "br", "cite", "em", "i", "q", "small", "span", "strong", "sub", "sup",
+                          "time", "u"})
+
+
 def _text_div(element: lxml.html.HtmlElement) -> bool:
     """A ``<div>`` holding only text and inline markup: a paragraph written as a div."""
-    return element.tag == "div" and all(
-        isinstance(child.tag, str) and child.tag in ("a", "em", "strong", "b", "i", "span", "br", "sup", "sub")
-        for child in element) and bool(_flat(element.text_content()))
+    return element.tag == "div" and all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS
+                                        for child in element) and bool(_flat(element.text_content()))
+
+
+def _runs(element: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement | None, list[str | lxml.html.HtmlElement]]]:
+    """The runs of text written straight into ``element`` between line breaks (``<br><br>``) and blocks, as
+    pages without paragraph markup write an article: each run with the child it follows (None: the start)
+    and its pieces (text and inline elements)."""
+    runs: list[tuple[lxml.html.HtmlElement | None, list[str | lxml.html.HtmlElement]]] = []
+    after: lxml.html.HtmlElement | None = None
+    pieces: list[str | lxml.html.HtmlElement] = [element.text or ""]
+    breaks = 0
+    for child in element:
+        inline = isinstance(child.tag, str) and child.tag in _INLINE_TAGS and child.tag != "br"
+        if inline:
+            pieces.append(child)
+            breaks = 0
+        elif child.tag == "br" and breaks == 0:
+            breaks, pieces = 1, [*pieces, " "]
+            pieces.append(child.tail or "")
+            continue
+        if not inline:
+            runs.append((after, pieces))
+            after, pieces, breaks = child, [], 0
+        pieces.append(child.tail or "")
+    runs.append((after, pieces))
+    return [(a, p) for a, p in runs if _flat("".join(x if isinstance(x, str) else x.text_content() for x in p))]
+
+
+def _run_paragraph(pieces: list[str | lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    paragraph = lxml.html.Element("p")
+    for piece in pieces:
+        if isinstance(piece, str):
+            if len(paragraph):
+                paragraph[-1].tail = (paragraph[-1].tail or "") + piece
+            else:
+                paragraph.text = (paragraph.text or "") + piece
+        else:
+            inline = copy.deepcopy(piece)
+            inline.tail = None
+            paragraph.append(inline)
+    paragraph.text = (paragraph.text or "").lstrip()
+    return paragraph
 
 
 def article_blocks(container: lxml.html.HtmlElement, skipped: set[lxml.html.HtmlElement]
                    ) -> list[lxml.html.HtmlElement]:
-    """The article's own blocks in ``container`` as a reader sees them, outermost first: paragraphs (``<p>``
-    or a div of text), subheads, quotations, lists, figures and tables — not headlines (``<h1>``), not the
-    ``skipped`` elements (front matter shown apart), not what :func:`_outside_template` leaves out."""
-    blocks: list[lxml.html.HtmlElement] = []
+    """The article's own blocks in ``container`` as a reader sees them, outermost first: paragraphs (``<p>``,
+    a div of text, or text written between line breaks), subheads, quotations, lists, figures and tables —
+    not headlines (``<h1>``), not the ``skipped`` elements (front matter shown apart), not what
+    :func:`_outside_template` leaves out."""
+    order = {element: number for number, element in enumerate(container.iter())}
+    placed: list[tuple[float, lxml.html.HtmlElement]] = []
     taken: set[lxml.html.HtmlElement] = set()
     for element in container.iter():
         if not isinstance(element.tag, str) or element in skipped:
             continue
-        if element.tag not in _CONTENT_TAGS and not _text_div(element):
-            continue
         if any(a in taken or a in skipped for a in element.iterancestors()) or _outside_template(element, container):
             continue
-        if element.tag != "figure" and not _flat(element.text_content()):
-            continue
-        if element.tag == "figure" and element.find(".//img") is None and not _flat(element.text_content()):
-            continue
-        blocks.append(element)
-        taken.add(element)
-    return blocks
+        if element.tag in _CONTENT_TAGS or _text_div(element):
+            if element.tag != "figure" and not _flat(element.text_content()):
+                continue
+            if element.tag == "figure" and element.find(".//img") is None and not _flat(element.text_content()):
+                continue
+            placed.append((order[element], element))
+            taken.add(element)
+        elif element.tag not in _INLINE_TAGS and element.tag not in ("h1", "script", "style"):
+            for after, pieces in _runs(element):
+                if after is None:
+                    position = order[element] + 0.5
+                else:
+                    position = max(order.get(e, 0) for e in after.iter()) + 0.5
+                placed.append((position, _run_paragraph(pieces)))
+    return [element for _, element in sorted(placed, key=lambda item: item[0])]
 
 
 def _first_front(root: lxml.html.HtmlElement, test: Callable[[lxml.html.HtmlElement], bool], low: int, high: int,

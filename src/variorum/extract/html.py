@@ -123,6 +123,46 @@ def _text_divs_as_paragraphs(tree: lxml.html.HtmlElement) -> None:
             div.tag = "p"
 
 
+_FRAME_TAGS = frozenset({"div", "section", "center", "body"})
+
+
+def _frame_unmarked_article(tree: lxml.html.HtmlElement) -> None:
+    """Mark as an ``<article>`` the element holding most of the paragraphs' text, on a page where nothing
+    says where the article is (no ``<article>``, no ``<main>``, no class or id trafilatura reads as the
+    story's, as in a print view or a bare page): trafilatura then reads that element as the article, headings
+    and lists included, instead of picking up the page's loose paragraphs only — which left every subhead
+    out of a print view. The element is renamed (a ``<div>``, ``<section>``), or, when the paragraphs stand
+    right in the ``<body>``, wrapped in a new ``<article>``.
+
+    >>> tree = lxml.html.fromstring("<html><body><h1>Rain</h1><div class='x'><p>It rains.</p><h2>Why</h2>"
+    ...                             "<p>Clouds.</p></div></body></html>")
+    >>> _frame_unmarked_article(tree)
+    >>> lxml.html.tostring(tree.find("body"), encoding="unicode")
+    '<body><h1>Rain</h1><article class="x"><p>It rains.</p><h2>Why</h2><p>Clouds.</p></article></body>'
+    """
+    from trafilatura.xpaths import BODY_XPATH
+
+    if any(expression(tree) for expression in BODY_XPATH):
+        return
+    text: dict[lxml.html.HtmlElement, int] = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            text[parent] = text.get(parent, 0) + len(paragraph.text_content())
+    if not text:
+        return
+    frame = max(text, key=lambda element: text[element])
+    if frame.tag not in _FRAME_TAGS:
+        return
+    if frame.tag != "body":
+        frame.tag = "article"
+        return
+    article = lxml.html.Element("article")
+    article.text, frame.text = frame.text, None
+    article.extend(list(frame))
+    frame.append(article)
+
+
 @cache
 def _trafilatura() -> tuple[Callable[..., Any], Any]:
     """trafilatura's ``bare_extraction`` and our settings for it, loaded on first use (loading trafilatura
@@ -523,6 +563,7 @@ def article_from_html(
     _empty_blocks_as_breaks(pruned)
     _text_divs_as_paragraphs(pruned)
     prune_link_paragraphs(pruned)
+    _frame_unmarked_article(pruned)
     bare_extraction, config = _trafilatura()
     # Recall mode keeps trafilatura's own extraction over 1,500 characters instead of weighing it against its
     # readability fallback by counts (tables against paragraphs) that a page's furniture changes from one
