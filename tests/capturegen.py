@@ -470,6 +470,11 @@ def _text_div(element: lxml.html.HtmlElement) -> bool:
                                         for child in element) and bool(_flat(element.text_content()))
 
 
+def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
+    """True for an element with blocks inside (a ``<span>`` around the paragraphs, as some pages have)."""
+    return any(isinstance(e.tag, str) and (e.tag in _CONTENT_TAGS or e.tag == "div") for e in element.iterdescendants())
+
+
 def _runs(element: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement | None, list[str | lxml.html.HtmlElement]]]:
     """The runs of text written straight into ``element`` between line breaks (``<br><br>``) and blocks, as
     pages without paragraph markup write an article: each run with the child it follows (None: the start)
@@ -479,7 +484,7 @@ def _runs(element: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement | 
     pieces: list[str | lxml.html.HtmlElement] = [element.text or ""]
     breaks = 0
     for child in element:
-        inline = isinstance(child.tag, str) and child.tag in _INLINE_TAGS and child.tag != "br"
+        inline = isinstance(child.tag, str) and child.tag in _INLINE_TAGS and child.tag != "br" and not _holds_blocks(child)
         if inline:
             pieces.append(child)
             breaks = 0
@@ -532,7 +537,7 @@ def article_blocks(container: lxml.html.HtmlElement, skipped: set[lxml.html.Html
                 continue
             placed.append((order[element], element))
             taken.add(element)
-        elif element.tag not in _INLINE_TAGS and element.tag not in ("h1", "script", "style"):
+        elif element.tag not in ("h1", "script", "style") and (element.tag not in _INLINE_TAGS or _holds_blocks(element)):
             for after, pieces in _runs(element):
                 if after is None:
                     position = order[element] + 0.5
@@ -571,11 +576,11 @@ def _front_matter(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement
 
 
 def _metadata(original: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The page's metadata that names the article's authors and dates (``<meta>`` author, article:…), which a
-    print view or a syndication feed carries along with the text."""
-    return [copy.deepcopy(meta) for meta in original.xpath(
-        "//meta[@name='author' or @property='article:author' or @property='article:published_time' "
-        "or @name='date' or @property='og:title']")]
+    """The page's metadata about the article — ``<meta>`` authors, dates and titles, JSON-LD — which a print
+    view of the same site or a syndication feed carries along with the text."""
+    return [copy.deepcopy(element) for element in original.xpath(
+        "//meta[contains(@name, 'author') or contains(@property, 'author') or contains(@property, 'time') "
+        "or @name='date' or @property='og:title'] | //script[contains(@type, 'ld+json')]")]
 
 
 def _clean_copy(element: lxml.html.HtmlElement, base: str) -> lxml.html.HtmlElement:
