@@ -429,7 +429,11 @@ _TEMPLATE_DROPPED_TAGS = frozenset({"aside", "nav", "footer", "form", "button", 
 _TEMPLATE_DROPPED_WORDS = frozenset({"share", "sharing", "social", "related", "newsletter", "promo", "ad", "ads",
                                      "advertisement", "subscribe", "comments", "outbrain", "taboola"})
 _CLASS_WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "colspan", "rowspan"})
+_KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "colspan", "rowspan", "class"})
+"""What a block's markup keeps in another template: links, images, table spans, and the article body's own
+classes inside the block (a CMS carries its body's markup, its caption and credit spans, into its print view
+and its syndication feed); the block element's own class, ids, styles and data go."""
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _STANDFIRST_CLASSES = frozenset({"standfirst", "dek", "deck", "subtitle", "subheadline", "summary", "excerpt",
                                  "intro", "description"})
 _OTHER_SITES = (("The Daily Courier", "dailycourier.example"), ("Valley Herald", "valleyherald.example"),
@@ -448,6 +452,12 @@ def _class_words(element: lxml.html.HtmlElement) -> set[str]:
     return {w.lower() for w in _CLASS_WORD_RE.findall(f"{element.get('class') or ''} {element.get('id') or ''}")}
 
 
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    """True for an element the reader does not see (``hidden``, ``aria-hidden``, ``display: none``)."""
+    return (element.get("hidden") is not None or element.get("aria-hidden") == "true"
+            or bool(_HIDDEN_STYLE_RE.search(element.get("style") or "")))
+
+
 def _outside_template(element: lxml.html.HtmlElement, within: lxml.html.HtmlElement | None = None) -> bool:
     """True for an element no other template would carry: navigation, forms, share bars, ads, related
     boxes, comments — by its tag or its class, or an ancestor's up to ``within`` (else up to ``<body>``,
@@ -455,7 +465,8 @@ def _outside_template(element: lxml.html.HtmlElement, within: lxml.html.HtmlElem
     for node in (element, *element.iterancestors()):
         if node is within or node.tag in ("body", "html"):
             return node is not within and node.tag in _TEMPLATE_DROPPED_TAGS
-        if node.tag in _TEMPLATE_DROPPED_TAGS or not _class_words(node).isdisjoint(_TEMPLATE_DROPPED_WORDS):
+        if node.tag in _TEMPLATE_DROPPED_TAGS or not _class_words(node).isdisjoint(_TEMPLATE_DROPPED_WORDS) or _hidden(
+                node):
             return True
     return False
 
@@ -584,17 +595,19 @@ def _metadata(original: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def _clean_copy(element: lxml.html.HtmlElement, base: str) -> lxml.html.HtmlElement:
-    """A copy of ``element`` as another template prints it: classes, ids and styles gone, links absolute,
-    scripts and furniture inside it dropped, inline markup (links, emphasis) kept."""
+    """A copy of ``element`` as another template prints it: its own class, ids and styles gone, links
+    absolute, scripts, hidden elements and furniture inside it dropped, inline markup (links, emphasis) and
+    the classes inside it kept."""
     copied = copy.deepcopy(element)
     for inner in list(copied.iter()):
         if inner is not copied and isinstance(inner.tag, str) and inner.getparent() is not None and (
-                inner.tag in _TEMPLATE_DROPPED_TAGS or not _class_words(inner).isdisjoint(_TEMPLATE_DROPPED_WORDS)):
+                inner.tag in _TEMPLATE_DROPPED_TAGS or not _class_words(inner).isdisjoint(_TEMPLATE_DROPPED_WORDS)
+                or _hidden(inner)):
             inner.drop_tree()
     for inner in copied.iter():
         if not isinstance(inner.tag, str):
             continue
-        for name in [n for n in inner.attrib if n not in _KEPT_ATTRIBUTES]:
+        for name in [n for n in inner.attrib if n not in _KEPT_ATTRIBUTES or (inner is copied and n == "class")]:
             del inner.attrib[name]
         for name in ("href", "src"):
             value = inner.get(name)
