@@ -530,7 +530,8 @@ def _run_paragraph(pieces: list[str | lxml.html.HtmlElement]) -> lxml.html.HtmlE
 def article_blocks(container: lxml.html.HtmlElement, skipped: set[lxml.html.HtmlElement]
                    ) -> list[lxml.html.HtmlElement]:
     """The article's own blocks in ``container`` as a reader sees them, outermost first: paragraphs (``<p>``,
-    a div of text, or text written between line breaks), subheads, quotations, lists, figures and tables —
+    a div of text, or text written between line breaks), subheads, quotations, lists, figures, tables and
+    images with an alt text outside them (in a figure of their own) —
     not headlines (``<h1>``), not the ``skipped`` elements (front matter shown apart), not what
     :func:`_outside_template` leaves out."""
     order = {element: number for number, element in enumerate(container.iter())}
@@ -541,7 +542,11 @@ def article_blocks(container: lxml.html.HtmlElement, skipped: set[lxml.html.Html
             continue
         if any(a in taken or a in skipped for a in element.iterancestors()) or _outside_template(element, container):
             continue
-        if element.tag in _CONTENT_TAGS or _text_div(element):
+        if element.tag == "img" and len((element.get("alt") or "").split()) >= 2:  # an image outside a figure
+            figure = lxml.html.Element("figure")
+            figure.append(copy.deepcopy(element))
+            placed.append((order[element], figure))
+        elif element.tag in _CONTENT_TAGS or _text_div(element):
             if element.tag != "figure" and not _flat(element.text_content()):
                 continue
             if element.tag == "figure" and element.find(".//img") is None and not _flat(element.text_content()):
