@@ -57,6 +57,10 @@ _WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
 }
 _ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: ("standfirst", MINOR), CORRECTION: ("correction", MAJOR)}
 _LONG_PARAGRAPH_WORDS = 8
+_PLACED_BY_TEMPLATE = frozenset({HEADLINE, BYLINE, DATELINE, STANDFIRST, CAPTION})
+"""Blocks whose place among the paragraphs is the page template's choice, not the writer's: a byline under
+the headline or under the lead photo, a photo's caption before or after the paragraph it illustrates. Such a
+block moved is a cosmetic change (what it says is still compared)."""
 _CONTEXT_CHARS = 240
 _LAYOUT_CONTEXT_CHARS = 80
 _QUOTE_CHARS = set("'\"「」" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES
@@ -358,6 +362,12 @@ class _Comparer:
             self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
                      _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                      {"insert_at": self.insert_at[j], "edited": edited, "furniture": furniture})
+            return
+        if self.a.blocks[i].kind in _PLACED_BY_TEMPLATE and self.b.blocks[j].kind in _PLACED_BY_TEMPLATE:
+            self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
+                     _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     {"insert_at": self.insert_at[j], "edited": edited,
+                      "differences": ["placed elsewhere by the page's template"]})
             return
         self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                  {"insert_at": self.insert_at[j], "edited": edited})

@@ -169,28 +169,55 @@ def is_credit_line(text: str) -> bool:
     return bool(_CREDIT_RE.match(text)) and len(text.split(None, MAX_CREDIT_WORDS)) <= MAX_CREDIT_WORDS
 
 
-_HANDLE_RE = re.compile(r"@\w+")
-_BY_WORDS = frozenset({"by", "and", "&"})
+_HANDLE_RE = re.compile(r"\S*@\S+")  # a social handle or an e-mail address
+_GLUED_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[^\W\d])(?=\d)")  # "JamesStaff Writer", "Winter19"
+_BY_WORDS = frozenset({"by", "von", "par", "por", "di"})
+_CO_AUTHOR_RE = re.compile(r"^\W*(?:and|&|with|und|et|y|e)\b|^\s*[,;/]", re.IGNORECASE)
 
 
 def _byline_words(text: str) -> list[str]:
-    """A byline's words once its furniture is taken off: handles, dates and times, "By", case."""
-    rest = _STAMP_LEAD_RE.sub(" ", _HANDLE_RE.sub(" ", text))
-    return [word.casefold() for word in _words(rest)
-            if word and not _DATE_WORD_RE.match(word) and word.casefold() not in _BY_WORDS]
+    """A byline's words once its furniture is taken off: handles and e-mail addresses, dates and times, the
+    leading "By", case; words a template glued together are read apart."""
+    rest = _GLUED_RE.sub(" ", _STAMP_LEAD_RE.sub(" ", _HANDLE_RE.sub(" ", text)))
+    words = [word.casefold() for word in _words(rest) if word and not _DATE_WORD_RE.match(word)]
+    return words[1:] if words and words[0] in _BY_WORDS else words
 
 
 def same_byline(old: str, new: str) -> bool:
-    """True when two bylines name the same people, whatever the templates printed around the names.
+    """True when two bylines name the same people, whatever the templates printed around the names: one
+    byline's words open the other's, and what the longer adds is no other author ("By Ann Lee" → "By Ann
+    Lee, Staff Writer" is the same byline; "By Ann Lee" → "By Ann Lee and Bob Smith" is not).
 
     >>> same_byline("Natasha Turak@NatashaTurak", "Natasha Turak"), same_byline("VICTOR TANGERMANN, FUTURISM",
     ...                                                                         "By Victor Tangermann, Futurism")
     (True, True)
+    >>> same_byline("By Meg JamesStaff Writer", "By Meg James"), same_byline("Tom Davies", "Tom Davies Published 11:34 PM")
+    (True, True)
     >>> same_byline("By Ann Lee and Bob Smith", "By Ann Lee"), same_byline("By Ann Lee", "By Anne Lee")
     (False, False)
+    >>> same_byline("Ann Lee", "Ann Lee, Bob Smith")
+    False
     """
-    words = _byline_words(old)
-    return bool(words) and words == _byline_words(new)
+    old_words, new_words = _byline_words(old), _byline_words(new)
+    short, long_text = (old_words, new) if len(old_words) <= len(new_words) else (new_words, old)
+    longer = new_words if short is old_words else old_words
+    if not short or longer[:len(short)] != short:
+        return False
+    if len(longer) == len(short):
+        return True
+    return not _CO_AUTHOR_RE.match(_after_words(long_text, short))
+
+
+def _after_words(text: str, words: list[str]) -> str:
+    """What follows the byline words ``words`` in ``text`` (read as :func:`_byline_words` reads it)."""
+    glued = _GLUED_RE.sub(" ", _HANDLE_RE.sub(" ", text))
+    position = 0
+    for word in words:
+        found = glued.casefold().find(word, position)
+        if found < 0:
+            return ""
+        position = found + len(word)
+    return glued[position:]
 
 
 def _is_label(text: str) -> bool:
