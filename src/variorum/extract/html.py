@@ -109,18 +109,38 @@ _INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "br", "cite", "code", "data",
 def _text_divs_as_paragraphs(tree: lxml.html.HtmlElement) -> None:
     """Make a ``<div>`` that holds only text and inline elements a ``<p>``: sites that write paragraphs as
     divs (``<div class="zn-body__paragraph">The … after <a>CNBC reported</a> that …</div>``) lose the text
-    before the first link in some captures and not in others, as trafilatura reads such a div.
+    before the first link in some captures and not in others, as trafilatura reads such a div; with the
+    text inside a ``<span>``, the words before each link went and the next such div with them.
 
     >>> tree = lxml.html.fromstring("<div><div class='para'>Officials <a href='/r'>said</a> so.</div>"
-    ...                             "<div><p>A paragraph.</p></div><div><a href='/'>Home</a></div></div>")
+    ...                             "<div><p>A paragraph.</p></div><div><a href='/'>Home</a></div>"
+    ...                             "<div><span>The <a href='/b'>band</a> will tour all summer, from June on.</span></div></div>")
     >>> _text_divs_as_paragraphs(tree)
     >>> lxml.html.tostring(tree, encoding="unicode")
-    '<div><p class="para">Officials <a href="/r">said</a> so.</p><div><p>A paragraph.</p></div><div><a href="/">Home</a></div></div>'
+    '<div><p class="para">Officials <a href="/r">said</a> so.</p><div><p>A paragraph.</p></div><div><a href="/">Home</a></div><p><span>The <a href="/b">band</a> will tour all summer, from June on.</span></p></div>'
     """
     for div in tree.iter("div"):
-        if all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in div) and (
-                (div.text or "").strip() or any((child.tail or "").strip() for child in div)):
+        if not all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in div.iterdescendants()):
+            continue
+        if (div.text or "").strip() or any((child.tail or "").strip() for child in div):
             div.tag = "p"
+        elif len(div.text_content().split()) >= _WRAPPED_PARAGRAPH_WORDS and any(
+                _prose_outside_links(child) for child in div):
+            div.tag = "p"
+
+
+_WRAPPED_PARAGRAPH_WORDS = 8
+"""A div whose text is all inside an inline wrapper is a paragraph when it is a sentence long; a short
+wrapped label ("Loading...", "Comments (+)") stays a div, which trafilatura mostly leaves out."""
+
+
+def _prose_outside_links(element: lxml.html.HtmlElement) -> bool:
+    """True when ``element`` holds text outside links — its own, or inside an inline element that is no
+    link (``<div><span class="s1">The <a>band</a> will tour.</span></div>``, as pages written in a word
+    processor wrap each paragraph)."""
+    if element.tag != "a" and (element.text or "").strip():
+        return True
+    return any((child.tail or "").strip() or (child.tag != "a" and _prose_outside_links(child)) for child in element)
 
 
 _FRAME_TAGS = frozenset({"div", "section", "center", "body"})
