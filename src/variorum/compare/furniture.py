@@ -9,13 +9,14 @@ furniture, so that the comparison reports it as a cosmetic change:
 
 - ``links``: the block's text is mostly the anchors of links to other pages (teaser and related lists);
 - ``stamp``: the block is only a date and time, maybe after "Last updated", "Published", "Posted", …;
-- ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos");
+- ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos", "Back to
+  gallery", "Image 1 of 5");
 - ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
 - ``label``: a word or two that is no sentence ("Related", "Advertisement");
 - ``address``: a site's address with a word or two ("nytimes.com", "Printed from nytimes.com: https://…"),
   as print views and syndicated copies print where the article came from;
 - ``credit``: a republisher's credit to the source ("This story originally appeared on vox.com.",
-  "Republished with permission from …"). It is no part of the story as its source wrote it, and a copy of a
+  "Republished with permission from …"), or a photo's credit standing alone ("Photo: Meg Kinnard, AP"). It is no part of the story as its source wrote it, and a copy of a
   story on another site or in another template is the same story: reported, but as cosmetic;
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above or another teaser ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video";
@@ -77,9 +78,19 @@ _DATE_WORD_RE = re.compile(
 _MEDIA_RE = re.compile(
     r"^\W*(?:(?:view|see|watch|play|open|launch|browse|replay)\s+(?:the\s+|full\s+|all\s+|more\s+)?"
     r"(?:gallery|galleries|video|videos|photos?|slideshow|clip|images?|pictures?|live)\b"
-    r"|\d+\s+(?:photos|images|pictures|videos)\b)",
+    r"|\d+\s+(?:photos|images|pictures|videos)\b"
+    r"|back\s+to\s+(?:the\s+)?(?:gallery|slideshow|photos|video)\W*$"
+    r"|(?:(?:image|photo|picture|slide)\s+)?\d+\s*(?:of|/)\s*\d+\W*$)",
     re.IGNORECASE,
 )
+_PHOTO_CREDIT_RE = re.compile(
+    r"^\W*(?:(?:photo|image|picture|video|graphic|illustration)s?\s*(?:credit\s*)?(?::|by\b)|credit\s*:|©)"
+    r"|(?:[,/|(]|\s-)\s*(?:ap|afp|reuters|getty(?:\s+images)?|associated\s+press|epa|shutterstock|"
+    r"bloomberg|stf|pa(?:\s+images)?)\s*\)?\W*$",
+    re.IGNORECASE,
+)
+MAX_PHOTO_CREDIT_WORDS = 12
+"""A photo credit names a photographer and an agency: "Photo: Damian Dovarganes, AP" is four words."""
 _WORD_RE = re.compile(r"[^\s,|•·/()\[\]–—-]+")
 _ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
 MAX_ADDRESS_WORDS = 3
@@ -156,6 +167,18 @@ def is_address_line(text: str) -> bool:
     rest, found = _ADDRESS_RE.subn(" ", text)
     return found > 0 and len(_words(rest.replace(":", " "))) <= MAX_ADDRESS_WORDS and not any(
         ch.isdigit() for ch in rest)
+
+
+def is_photo_credit(text: str) -> bool:
+    """True for a photo's credit standing alone: "Photo: …", "Image by …", "© …", or a name and an agency.
+
+    >>> is_photo_credit("Photo: Damian Dovarganes, AP"), is_photo_credit("Al Goldis, Associated Press")
+    (True, True)
+    >>> is_photo_credit("The agency said it would publish its report on Friday, Reuters reported.")
+    False
+    """
+    return len(text.split(None, MAX_PHOTO_CREDIT_WORDS)) <= MAX_PHOTO_CREDIT_WORDS and not ends_sentence(
+        text.rstrip(")")) and bool(_PHOTO_CREDIT_RE.search(text))
 
 
 def is_credit_line(text: str) -> bool:
@@ -377,7 +400,7 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return MEDIA
     if is_address_line(text):
         return ADDRESS
-    if is_credit_line(text):
+    if is_credit_line(text) or is_photo_credit(text):
         return CREDIT
     if (block.kind == PARAGRAPH and _is_label(text)) or (block.kind == CAPTION and len(text.split()) <= MAX_LABEL_WORDS):
         return LABEL
