@@ -554,12 +554,9 @@ def article_blocks(container: lxml.html.HtmlElement, skipped: set[lxml.html.Html
             placed.append((order[element], element))
             taken.add(element)
         elif element.tag not in ("h1", "script", "style") and (element.tag not in _INLINE_TAGS or _holds_blocks(element)):
-            for after, pieces in _runs(element):
-                if after is None:
-                    position = order[element] + 0.5
-                else:
-                    position = max(order.get(e, 0) for e in after.iter()) + 0.5
-                placed.append((position, _run_paragraph(pieces)))
+            for after, pieces in _runs(element):  # after the element's start, or after the child it follows
+                last = order[element] if after is None else max(order.get(e, 0) for e in after.iter())
+                placed.append((last + 0.5, _run_paragraph(pieces)))
     return [element for _, element in sorted(placed, key=lambda item: item[0])]
 
 

@@ -195,7 +195,9 @@ def is_credit_line(text: str) -> bool:
 _HANDLE_RE = re.compile(r"\S*@\S+")  # a social handle or an e-mail address
 _GLUED_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[^\W\d])(?=\d)")  # "JamesStaff Writer", "Winter19"
 _BY_WORDS = frozenset({"by", "von", "par", "por", "di"})
-_CO_AUTHOR_RE = re.compile(r"^\W*(?:and|&|with|und|et|y|e)\b|^\s*[,;/]", re.IGNORECASE)
+_CO_AUTHOR_RE = re.compile(r"^\s*(?:(?:and|with|und|et|y|e)\b|[&,;/+])", re.IGNORECASE)
+"""What opens another author's name after a byline's names: "and", "&", a comma (which may open a title
+instead — "Ann Lee, Staff Writer" — but a byline that adds one stays a change)."""
 
 
 def _byline_words(text: str) -> list[str]:

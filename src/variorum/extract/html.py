@@ -120,13 +120,19 @@ def _text_divs_as_paragraphs(tree: lxml.html.HtmlElement) -> None:
     '<div><p class="para">Officials <a href="/r">said</a> so.</p><div><p>A paragraph.</p></div><div><a href="/">Home</a></div><p><span>The <a href="/b">band</a> will tour all summer, from June on.</span></p></div>'
     """
     for div in tree.iter("div"):
-        if not all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in div.iterdescendants()):
-            continue
-        if (div.text or "").strip() or any((child.tail or "").strip() for child in div):
+        if all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in div.iterdescendants()) and (
+                _has_own_text(div) or _wraps_a_paragraph(div)):
             div.tag = "p"
-        elif len(div.text_content().split()) >= _WRAPPED_PARAGRAPH_WORDS and any(
-                _prose_outside_links(child) for child in div):
-            div.tag = "p"
+
+
+def _has_own_text(element: lxml.html.HtmlElement) -> bool:
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
+
+
+def _wraps_a_paragraph(div: lxml.html.HtmlElement) -> bool:
+    """True when the div's text, all inside inline elements, is sentence-long and not only links."""
+    return len(div.text_content().split()) >= _WRAPPED_PARAGRAPH_WORDS and any(
+        _prose_outside_links(child) for child in div)
 
 
 _WRAPPED_PARAGRAPH_WORDS = 8
