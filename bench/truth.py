@@ -4,7 +4,7 @@ Each page of the article-extraction-benchmark (../shared/corpora/article-extract
 re-rendered as two web-archive captures by ``tests/capturegen.py``: links rewritten to each capture's
 timestamp (some originals with an explicit ``:80`` or the other scheme), the archive's toolbar, and
 furniture that differs between the captures ("Last Updated …" stamps, rotated related-story boxes, video
-and gallery teasers, a promo box in one capture only). Six pairs per page:
+and gallery teasers, a promo box in one capture only). Seven pairs per page:
 
 - ``identical``: nothing else changed — any substantive change reported is a false alarm; three more such
   pairs per page with other furniture drawn (``--more-identical``), counted apart so that the first line
@@ -24,6 +24,11 @@ and gallery teasers, a promo box in one capture only). Six pairs per page:
 - ``split``: a paragraph split at a sentence break with a new sentence opening its second piece — found when
   a substantive change shows the sentence, and counted apart when other substantive changes come with it (a
   sentence of the paragraph reported removed beside the new paragraph reported added, say).
+- ``template``: the same article read from two page templates — the first capture against a print view or a
+  syndicated copy on another site (``capturegen.template_copy``: the article's headline, byline, date,
+  standfirst and blocks, taken from the element that holds the benchmark's article text, in another page) —
+  any substantive change reported is a false alarm; counted apart for print views and syndicated copies.
+  Added after the other rows, which keep their meaning (the total of capture pairs grows by one a page).
 
 Each capture is written to a file and read exactly as ``variorum diff A.html B.html`` reads it.
 

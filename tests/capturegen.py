@@ -10,6 +10,19 @@ the page shows it — its ``<h1>``, moved before the article element when it was
 extractors keep as the article) — with or without the metadata titles (og:title, ``<title>``, JSON-LD), or a
 changed number, sentence or quotation in the body. Pages are never copied: pairs are made on the fly from the
 pages in ``../shared/corpora/article-extraction-benchmark`` (``bench/truth.py``) or a page a test writes.
+
+A ``TEMPLATE`` pair reads one article from two page templates, its text unchanged: the first capture as above,
+the second the article re-rendered (:func:`template_copy`) as a *print view* (minimal HTML, the headline in an
+``<h1>`` or ``<h2>``, byline and date, the body, maybe "Printed from example.com" and the address) or a
+*syndicated copy* on another site (that site's header and navigation, a "Most read" sidebar, a credit line to
+the source, a newsletter box among the paragraphs, a footer; paragraphs as ``<div>`` elements half the time;
+the other site's class names, in ``<header>``/``<nav>``/``<aside>``/``<footer>`` or in plain divs). The
+article is the page's: its headline, byline, date and standfirst, and the blocks of the element holding its
+text — paragraphs (``<p>``, divs of text, text between ``<br>`` line breaks), subheads, quotations, lists,
+figures with their captions, tables — with their inline markup and inner classes; in-article furniture
+(share bars, related boxes, ads, newsletter boxes, comments, hidden elements) and the page's own navigation
+stay behind. The credit line ("This story originally appeared on …") is the syndicating site's, not the
+story's: comparisons report it as cosmetic page furniture.
 """
 
 from __future__ import annotations
@@ -759,7 +772,9 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
     """Two archive captures of the page ``html`` (originally at ``url``), differing as ``kind`` says plus the
     ``furniture`` kinds (a random choice of :data:`FURNITURE_KINDS` by default). A headline edit is made in
     the ``<h1>`` and, if ``headline_in_title`` (by default for half the pages), in the metadata titles that
-    hold it (``<title>``, og:title, twitter:title, JSON-LD).
+    hold it (``<title>``, og:title, twitter:title, JSON-LD). For ``TEMPLATE`` the furniture is in the first
+    capture only and the second is :func:`template_copy` of the page (live or from an archive, half each),
+    whose article is the element holding ``article_text`` when the page's text is known.
     None when the page has nothing to edit for ``kind``."""
     rng = random.Random(f"{page_id}:{kind}:{seed}")
     original = lxml.html.document_fromstring(html)

@@ -19,7 +19,7 @@ from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_edit, furniture_kind_at, same_byline
+from variorum.compare.furniture import ONE_SIDED, furniture_edit, furniture_kind_at, same_byline
 from variorum.compare.metadata import metadata_changes
 from variorum.compare.model import (
     COSMETIC,
@@ -376,7 +376,7 @@ class _Comparer:
         if not in_place:
             self.moved(i, j, edited=True)
         furniture = self.furniture(self.a, i)
-        if furniture is not None and self.furniture(self.b, j) is not None:  # a new stamp, other teasers
+        if furniture not in (None, *ONE_SIDED) and self.furniture(self.b, j) is not None:  # a new stamp, teasers
             self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                      {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
             return

@@ -16,7 +16,8 @@ furniture, so that the comparison reports it as a cosmetic change:
 - ``address``: a site's address with a word or two ("nytimes.com", "Printed from nytimes.com: https://…"),
   as print views and syndicated copies print where the article came from;
 - ``credit``: a republisher's credit to the source ("This story originally appeared on vox.com.",
-  "Republished with permission from …"), or a photo's credit standing alone ("Photo: Meg Kinnard, AP"). It is no part of the story as its source wrote it, and a copy of a
+  "Republished with permission from …"), or a photo's credit in a paragraph of its own ("Photo: Meg Kinnard,
+  AP": a gallery's residue; as a caption it is the credit of a photo in the article, and stays a change); It is no part of the story as its source wrote it, and a copy of a
   story on another site or in another template is the same story: reported, but as cosmetic;
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above or another teaser ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video";
@@ -48,6 +49,9 @@ from variorum.text.urls import link_key, split_capture
 
 LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE, ADDRESS, CREDIT = (
     "links", "stamp", "media", "teaser", "archive", "label", "inline", "address", "credit")
+ONE_SIDED = frozenset({ADDRESS, CREDIT})
+"""Furniture only when one version lacks it: the same address or credit line in both, edited, is compared as
+text (another source, another address is a change; a new stamp or other teasers is not)."""
 
 LINK_SHARE = 0.5
 """A block is a link list when at least this share of its non-space characters are link anchors."""
@@ -402,7 +406,7 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return MEDIA
     if is_address_line(text):
         return ADDRESS
-    if is_credit_line(text) or is_photo_credit(text):
+    if is_credit_line(text) or (block.kind == PARAGRAPH and is_photo_credit(text)):  # a caption's credit is its photo's
         return CREDIT
     if (block.kind == PARAGRAPH and _is_label(text)) or (block.kind == CAPTION and len(text.split()) <= MAX_LABEL_WORDS):
         return LABEL
