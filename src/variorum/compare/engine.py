@@ -376,7 +376,7 @@ class _Comparer:
         if not in_place:
             self.moved(i, j, edited=True)
         furniture = self.furniture(self.a, i)
-        if furniture not in (None, *ONE_SIDED) and self.furniture(self.b, j) is not None:  # a new stamp, teasers
+        if furniture is not None and furniture not in ONE_SIDED and self.furniture(self.b, j) is not None:
             self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                      {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
             return

@@ -99,12 +99,14 @@ _WORD_RE = re.compile(r"[^\s,|•·/()\[\]–—-]+")
 _ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
 MAX_ADDRESS_WORDS = 3
 """Words beside a site's address in a line naming it: "Printed from", "Source:", "Read it at"."""
+_STORY = r"(?:story|article|report|post|piece|column|interview)"
 _CREDIT_RE = re.compile(
-    r"^\W*(?:(?:this|the)\s+(?:story|article|report|post|piece|column|interview)\s+(?:was\s+|has\s+been\s+|is\s+)?"
-    r"(?:originally\s+|first\s+)?(?:appeared|published|posted|ran|written|produced|republished|reprinted)"
-    r"|originally\s+(?:published|appeared|posted)|first\s+(?:published|appeared)"
-    r"|(?:republished|reprinted|reproduced)\s+(?:here\s+)?(?:with|by|under)\s+(?:the\s+)?(?:permission|kind|arrangement|license|licence)"
-    r"|(?:distributed|syndicated)\s+by)\b",
+    rf"^\W*(?:this\s+{_STORY}\s+(?:was\s+|has\s+been\s+|is\s+)?(?:originally\s+|first\s+)?"
+    r"(?:appeared|published|posted|ran|written|produced|republished|reprinted)\s+(?:on|in|at|by|with|for)"
+    rf"|the\s+{_STORY}\s+(?:was\s+)?(?:originally|first)\s+(?:appeared|published|posted|ran)"
+    r"|(?:originally|first)\s+(?:published|appeared|posted)\s+(?:on|in|at|by)"
+    r"|(?:republished|reprinted|reproduced)\s+(?:here\s+)?(?:with|by|under)\s+(?:the\s+)?"
+    r"(?:permission|kind|arrangement|license|licence))\b",
     re.IGNORECASE,
 )
 MAX_CREDIT_WORDS = 30
