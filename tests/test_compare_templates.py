@@ -185,7 +185,9 @@ def test_photo_credits(text: str, credit: bool) -> None:
 
 
 @pytest.mark.parametrize(("text", "label"), [
-    ("Back to Gallery", True), ("Image 3 of 5", True), ("1 of 6", True),
+    ("Back to Gallery", True), ("Image 3 of 5", True), ("1 of 6", True), ("1 - 5 of 36", True), ("of 6", True),
+    ("This slideshow requires JavaScript.", True), ("Media playback is unsupported on your device", True),
+    ("The new law requires JavaScript courses in every school, the minister said.", False),
     ("Back to the drawing board, the mayor said on Tuesday.", False), ("One of six victims was a child.", False),
 ])
 def test_gallery_navigation_is_a_media_label(text: str, label: bool) -> None:

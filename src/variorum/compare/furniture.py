@@ -10,7 +10,8 @@ furniture, so that the comparison reports it as a cosmetic change:
 - ``links``: the block's text is mostly the anchors of links to other pages (teaser and related lists);
 - ``stamp``: the block is only a date and time, maybe after "Last updated", "Published", "Posted", …;
 - ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos", "Back to
-  gallery", "Image 1 of 5");
+  gallery", "Image 1 of 5", "1 - 5 of 36") or the notice it leaves where its script does not run ("This
+  slideshow requires JavaScript.", "Media playback is unsupported on your device"), as in a print view;
 - ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
 - ``label``: a word or two that is no sentence ("Related", "Advertisement");
 - ``address``: a site's address with a word or two ("nytimes.com", "Printed from nytimes.com: https://…"),
@@ -84,7 +85,9 @@ _MEDIA_RE = re.compile(
     r"(?:gallery|galleries|video|videos|photos?|slideshow|clip|images?|pictures?|live)\b"
     r"|\d+\s+(?:photos|images|pictures|videos)\b"
     r"|back\s+to\s+(?:the\s+)?(?:gallery|slideshow|photos|video)\W*$"
-    r"|(?:(?:image|photo|picture|slide)\s+)?\d+\s*(?:of|/)\s*\d+\W*$)",
+    r"|(?:(?:image|photo|picture|slide)\s+)?(?:\d+\s*(?:[-–]\s*\d+\s*)?)?(?:of|/)\s*\d+\W*$"
+    r"|(?:this|the)\s+(?:slideshow|gallery|video|player|content|embed)\s+requires\s+javascript"
+    r"|(?:media\s+)?playback\s+(?:is\s+)?(?:unsupported|not\s+supported)\s+on\s+your\s+device)",
     re.IGNORECASE,
 )
 _PHOTO_CREDIT_RE = re.compile(
