@@ -601,12 +601,14 @@ def _front_matter(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement
     return front, [standfirst] if standfirst is not None else []
 
 
-def _metadata(original: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The page's metadata about the article — ``<meta>`` authors, dates and titles, JSON-LD — which a print
-    view of the same site or a syndication feed carries along with the text."""
+def _metadata(original: lxml.html.HtmlElement, same_site: bool) -> list[lxml.html.HtmlElement]:
+    """The page's metadata about the article — ``<meta>`` authors and dates, JSON-LD — which a print view of
+    the same site or a syndication feed carries along with the text; a print view keeps the site's og:title
+    and og:site_name too (another site writes its own)."""
+    titles = " or @property='og:title' or @property='og:site_name'" if same_site else ""
     return [copy.deepcopy(element) for element in original.xpath(
         "//meta[contains(@name, 'author') or contains(@property, 'author') or contains(@property, 'time') "
-        "or @name='date' or @property='og:title'] | //script[contains(@type, 'ld+json')]")]
+        f"or @name='date'{titles}] | //script[contains(@type, 'ld+json')]")]
 
 
 def _clean_copy(element: lxml.html.HtmlElement, base: str) -> lxml.html.HtmlElement:
@@ -703,6 +705,10 @@ def _syndicated(headline: str, front: list[lxml.html.HtmlElement], standfirst: l
     name, host = rng.choice(_OTHER_SITES)
     other = f"https://www.{host}"
     root, page = _new_page(f"{headline} | {name}")
+    for field, value in (("og:title", headline), ("og:site_name", name)):
+        meta = etree.SubElement(root.find("head"), "meta")
+        meta.set("property", field)
+        meta.set("content", value)
     sections = "".join(f'<li><a href="{other}/{s.lower()}/">{s}</a></li>' for s in rng.sample(_SECTIONS, 5))
     marked = rng.random() < 0.5  # the header and footer in <header>/<nav>/<footer>, or in divs
     page.append(_fragment(f'<{"header" if marked else "div"} class="site-header"><a href="{other}/">{name}</a>'
@@ -742,6 +748,21 @@ def _syndicated(headline: str, front: list[lxml.html.HtmlElement], standfirst: l
     return root
 
 
+def _shown_headline(root: lxml.html.HtmlElement, found: str) -> str:
+    """The headline the page shows: ``found`` (:func:`headline_of`) when an ``<h1>`` says it, else the first
+    ``<h1>`` outside furniture whose words are mostly in a metadata title, however short ("About bugs" under
+    the title "About bugs – Vortex Cannon Entertainment"), else ``found``."""
+    headings = [h for h in root.iter("h1") if not _outside_template(h)]
+    if any(_flat(h.text_content()) == found for h in headings):
+        return found
+    titles = [_words(t) for t in [*root.xpath("//meta[@property='og:title']/@content"), root.findtext(".//title") or ""]]
+    for heading in headings:
+        words = _words(heading.text_content())
+        if words and any(len(words & t) * 2 >= len(words) for t in titles):
+            return _flat(heading.text_content())
+    return found
+
+
 def template_copy(original: lxml.html.HtmlElement, url: str, rng: random.Random, article_text: str | None = None,
                   ) -> tuple[str, lxml.html.HtmlElement]:
     """The article of the page ``original`` re-rendered in another template, its text unchanged: a print
@@ -750,7 +771,7 @@ def template_copy(original: lxml.html.HtmlElement, url: str, rng: random.Random,
     (:func:`container_of_text`). Returns ``(which, the new page)``."""
     root = copy.deepcopy(original)
     container = container_of_text(root, article_text) if article_text else article_container(root)
-    headline = headline_of(root, url)
+    headline = _shown_headline(root, headline_of(root, url))
     front, standfirst = _front_matter(root, container)
     skipped = {*front, *standfirst}
     skipped |= {h for h in container.iter("h1", "h2", "h3") if _flat(h.text_content()) == headline}
@@ -758,7 +779,7 @@ def template_copy(original: lxml.html.HtmlElement, url: str, rng: random.Random,
     which = rng.choice([PRINT_VIEW, SYNDICATED])
     render = _print_view if which == PRINT_VIEW else _syndicated
     page = render(headline, front, standfirst, body, url, rng)
-    page.find("head").extend(_metadata(original))
+    page.find("head").extend(_metadata(original, which == PRINT_VIEW))
     return which, page
 
 
