@@ -189,6 +189,40 @@ def _frame_unmarked_article(tree: lxml.html.HtmlElement) -> None:
     frame.append(article)
 
 
+def _join_article_chunks(tree: lxml.html.HtmlElement) -> None:
+    """Join an article that the page splits into chunks — elements of one tag and class, each holding some of
+    its paragraphs, with ad rails between them (WIRED's ``article__body`` grids) — into the first chunk, the
+    element trafilatura reads as the article: it read the first chunk alone, and half the story went. Only
+    siblings or cousins join (the next story an endless page appends sits in an ``<article>`` of its own).
+
+    >>> tree = lxml.html.fromstring("<html><body><div class='story-body'><p>One.</p></div><div class='ad'>Ad"
+    ...                             "</div><div class='story-body'><p>Two.</p></div></body></html>")
+    >>> _join_article_chunks(tree)
+    >>> lxml.html.tostring(tree.find("body"), encoding="unicode")
+    '<body><div class="story-body"><p>One.</p><p>Two.</p></div><div class="ad">Ad</div></body>'
+    """
+    from trafilatura.xpaths import BODY_XPATH
+
+    first = next((found[0] for found in (expression(tree) for expression in BODY_XPATH) if found), None)
+    if first is None or not first.get("class"):
+        return
+    for chunk in list(tree.iter(first.tag)):
+        if chunk is first or chunk.get("class") != first.get("class") or chunk.find(".//p") is None:
+            continue
+        if not _cousins(first, chunk):
+            continue
+        first.extend(list(chunk))
+        chunk.drop_tree()
+
+
+def _cousins(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> bool:
+    """True when two elements share their parent or their grandparent."""
+    parent, other_parent = first.getparent(), other.getparent()
+    if parent is None or other_parent is None:
+        return False
+    return parent is other_parent or (parent.getparent() is not None and parent.getparent() is other_parent.getparent())
+
+
 @cache
 def _trafilatura() -> tuple[Callable[..., Any], Any]:
     """trafilatura's ``bare_extraction`` and our settings for it, loaded on first use (loading trafilatura
@@ -590,6 +624,7 @@ def article_from_html(
     _text_divs_as_paragraphs(pruned)
     prune_link_paragraphs(pruned)
     _frame_unmarked_article(pruned)
+    _join_article_chunks(pruned)
     bare_extraction, config = _trafilatura()
     # Recall mode keeps trafilatura's own extraction over 1,500 characters instead of weighing it against its
     # readability fallback by counts (tables against paragraphs) that a page's furniture changes from one
