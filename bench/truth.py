@@ -4,7 +4,7 @@ Each page of the article-extraction-benchmark (../shared/corpora/article-extract
 re-rendered as two web-archive captures by ``tests/capturegen.py``: links rewritten to each capture's
 timestamp (some originals with an explicit ``:80`` or the other scheme), the archive's toolbar, and
 furniture that differs between the captures ("Last Updated …" stamps, rotated related-story boxes, video
-and gallery teasers, a promo box in one capture only). Six pairs per page:
+and gallery teasers, a promo box in one capture only). Seven pairs per page:
 
 - ``identical``: nothing else changed — any substantive change reported is a false alarm; three more such
   pairs per page with other furniture drawn (``--more-identical``), counted apart so that the first line
@@ -24,6 +24,11 @@ and gallery teasers, a promo box in one capture only). Six pairs per page:
 - ``split``: a paragraph split at a sentence break with a new sentence opening its second piece — found when
   a substantive change shows the sentence, and counted apart when other substantive changes come with it (a
   sentence of the paragraph reported removed beside the new paragraph reported added, say).
+- ``template``: the same article read from two page templates — the first capture against a print view or a
+  syndicated copy on another site (``capturegen.template_copy``: the article's headline, byline, date,
+  standfirst and blocks, taken from the element that holds the benchmark's article text, in another page) —
+  any substantive change reported is a false alarm; counted apart for print views and syndicated copies.
+  Added after the other rows, which keep their meaning (the total of capture pairs grows by one a page).
 
 Each capture is written to a file and read exactly as ``variorum diff A.html B.html`` reads it.
 
@@ -45,7 +50,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from capturegen import BODY_EDIT, HEADLINE_EDIT, IDENTICAL, PARAGRAPH_EDIT, SPLIT_EDIT, CapturePair, capture_pair
+from capturegen import (
+    BODY_EDIT,
+    HEADLINE_EDIT,
+    IDENTICAL,
+    PARAGRAPH_EDIT,
+    PRINT_VIEW,
+    SPLIT_EDIT,
+    SYNDICATED,
+    TEMPLATE,
+    CapturePair,
+    capture_pair,
+)
 from variorum.cli.inputs import load_article
 from variorum.compare import compare
 from variorum.compare.model import Change, Comparison
@@ -90,7 +106,7 @@ def _verdict(pair: CapturePair, comparison: Comparison, article_body: str) -> di
         "page": pair.page_id, "kind": pair.kind, "edit": pair.edit, "furniture": list(pair.furniture),
         "substantive": [(c.kind, c.significance, (c.old or "")[:70], (c.new or "")[:70]) for c in substantive],
     }
-    if pair.kind == IDENTICAL:
+    if pair.kind in (IDENTICAL, TEMPLATE):
         result["ok"] = not substantive
     elif pair.kind == HEADLINE_EDIT:
         result["ok"] = any(c.kind == "headline" and _squash(c.old) == _squash(pair.old_headline)
@@ -118,16 +134,17 @@ MORE_IDENTICAL = "identical, other furniture"
 
 
 def run_page(path: Path, url: str, article_body: str, more_identical: int = 0) -> list[dict[str, Any]]:
-    """The six pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
+    """The seven pairs of one page, compared, and ``more_identical`` identical-text pairs with other furniture
     (the generator's seeds 1, 2, …)."""
     html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
     page_id = path.name.split(".")[0][:12]
     results = []
     runs = [(IDENTICAL, None, 0), (HEADLINE_EDIT, False, 0), (HEADLINE_EDIT, True, 0), (BODY_EDIT, None, 0),
-            (SPLIT_EDIT, None, 0), (PARAGRAPH_EDIT, None, 0)]
+            (SPLIT_EDIT, None, 0), (PARAGRAPH_EDIT, None, 0), (TEMPLATE, None, 0)]
     runs += [(IDENTICAL, None, seed) for seed in range(1, more_identical + 1)]
     for kind, in_title, seed in runs:
-        pair = capture_pair(html, url, page_id, kind, seed=seed, headline_in_title=in_title)
+        pair = capture_pair(html, url, page_id, kind, seed=seed, headline_in_title=in_title,
+                            article_text=article_body if kind == TEMPLATE else None)
         if pair is None:
             continue
         try:
@@ -166,6 +183,7 @@ def main() -> None:
     print(f"{len(pages)} pages, {len(results)} capture pairs, {elapsed:.1f} s")
     for kind, label in ((IDENTICAL, "identical-text pairs reported substantive (false alarms)"),
                         (MORE_IDENTICAL, "more identical-text pairs, other furniture: false alarms"),
+                        (TEMPLATE, "same text in another template (print view, syndicated copy): false alarms"),
                         (HEADLINE_EDIT, "headline edits named `headline` with both headlines"),
                         (BODY_EDIT, "real body edits found"),
                         (SPLIT_EDIT, "paragraphs split with a sentence inserted: the sentence found"),
@@ -174,7 +192,7 @@ def main() -> None:
         good = sum(r["ok"] for r in group)
         if not group:
             continue
-        shown = len(group) - good if kind in (IDENTICAL, MORE_IDENTICAL) else good
+        shown = len(group) - good if kind in (IDENTICAL, MORE_IDENTICAL, TEMPLATE) else good
         share = shown / len(group) if group else 0.0
         print(f"  {label}: {shown} / {len(group)} ({share:.1%})")
         if kind == HEADLINE_EDIT:
@@ -182,7 +200,11 @@ def main() -> None:
                 sub = [r for r in group if r.get("edit") == edit]
                 print(f"    {edit}: {sum(r['ok'] for r in sub)} / {len(sub)};"
                       f" with other substantive changes: {sum(1 for r in sub if r.get('extra'))}")
-        if kind in (IDENTICAL, MORE_IDENTICAL):
+        if kind == TEMPLATE:
+            for edit in (PRINT_VIEW, SYNDICATED):
+                sub = [r for r in group if r.get("edit") == edit]
+                print(f"    {edit}: {sum(1 for r in sub if not r['ok'])} / {len(sub)}")
+        if kind in (IDENTICAL, MORE_IDENTICAL, TEMPLATE):
             causes = Counter(c[0] for r in group if not r["ok"] for c in r["substantive"])
             print(f"    substantive changes in them by kind: {dict(causes.most_common())}")
         if kind == BODY_EDIT:

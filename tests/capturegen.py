@@ -10,6 +10,19 @@ the page shows it — its ``<h1>``, moved before the article element when it was
 extractors keep as the article) — with or without the metadata titles (og:title, ``<title>``, JSON-LD), or a
 changed number, sentence or quotation in the body. Pages are never copied: pairs are made on the fly from the
 pages in ``../shared/corpora/article-extraction-benchmark`` (``bench/truth.py``) or a page a test writes.
+
+A ``TEMPLATE`` pair reads one article from two page templates, its text unchanged: the first capture as above,
+the second the article re-rendered (:func:`template_copy`) as a *print view* (minimal HTML, the headline in an
+``<h1>`` or ``<h2>``, byline and date, the body, maybe "Printed from example.com" and the address) or a
+*syndicated copy* on another site (that site's header and navigation, a "Most read" sidebar, a credit line to
+the source, a newsletter box among the paragraphs, a footer; paragraphs as ``<div>`` elements half the time;
+the other site's class names, in ``<header>``/``<nav>``/``<aside>``/``<footer>`` or in plain divs). The
+article is the page's: its headline, byline, date and standfirst, and the blocks of the element holding its
+text — paragraphs (``<p>``, divs of text, text between ``<br>`` line breaks), subheads, quotations, lists,
+figures with their captions, tables — with their inline markup and inner classes; in-article furniture
+(share bars, related boxes, ads, newsletter boxes, comments, hidden elements) and the page's own navigation
+stay behind. The credit line ("This story originally appeared on …") is the syndicating site's, not the
+story's: comparisons report it as cosmetic page furniture.
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ import copy
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -25,7 +39,8 @@ import lxml.html
 from lxml import etree
 
 IDENTICAL, HEADLINE_EDIT, BODY_EDIT, SPLIT_EDIT = "identical", "headline", "body", "split"
-PARAGRAPH_EDIT = "paragraph"
+PARAGRAPH_EDIT, TEMPLATE = "paragraph", "template"
+PRINT_VIEW, SYNDICATED = "print view", "syndicated"
 FURNITURE_KINDS = ("stamp", "related", "video", "gallery", "promo", "toolbar")
 
 _TEASERS = (
@@ -47,14 +62,14 @@ class CapturePair:
     """Two captures of one page and what, if anything, really changed between them."""
 
     page_id: str
-    kind: str  # IDENTICAL, HEADLINE_EDIT, BODY_EDIT, SPLIT_EDIT or PARAGRAPH_EDIT
+    kind: str  # IDENTICAL, HEADLINE_EDIT, BODY_EDIT, SPLIT_EDIT, PARAGRAPH_EDIT or TEMPLATE
     old_html: str
     new_html: str
     furniture: tuple[str, ...]  # the furniture kinds that differ between the captures
     old_headline: str | None = None
     new_headline: str | None = None
     edit: str | None = None  # "number", "sentence" or "quote" for body edits; "h1 only"/"h1 and metadata";
-    # "split"; "paragraph_removed", "paragraph_added" or "paragraph_moved"
+    # "split"; "paragraph_removed", "paragraph_added" or "paragraph_moved"; PRINT_VIEW or SYNDICATED
     old_fragment: str | None = None
     new_fragment: str | None = None
     new_paragraph: str | None = None  # the edited paragraph's text in the new capture
@@ -112,6 +127,41 @@ def article_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         body = root.find("body")
         return body if body is not None else root
     return max(parents, key=lambda e: parents[e])
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[k:k + 3]) for k in range(max(1, len(words) - 2))}
+
+
+def container_of_text(root: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement:
+    """The element that holds the article whose text is known (a benchmark's ground truth): the one whose
+    blocks (and text written between them) are most text of the article and least other text — each piece
+    counting its words, for when most of its word trigrams are the article's, against when not."""
+    known = _trigrams(text)
+    scores: dict[lxml.html.HtmlElement, int] = {}
+    inside: set[lxml.html.HtmlElement] = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style") or element.getparent() in inside:
+            inside.add(element)
+            continue
+        whole = element.tag in _CONTENT_TAGS or _text_div(element)
+        if whole:
+            inside.add(element)
+        piece = element.text_content() if whole else " ".join(
+            [element.text or "", *(child.tail or "" for child in element)])
+        weight = len(piece.split())
+        if not weight:
+            continue
+        grams = _trigrams(piece)
+        score = weight if len(grams & known) * 2 >= len(grams) else -weight
+        for ancestor in (element, *element.iterancestors()):
+            scores[ancestor] = scores.get(ancestor, 0) + score
+    body = root.find("body")
+    candidates = {e: v for e, v in scores.items() if e is not body and e is not root}
+    if not candidates:
+        return article_container(root)
+    return max(candidates, key=lambda e: candidates[e])
 
 
 def _body_paragraphs(container: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -386,17 +436,366 @@ def edit_paragraphs(container: lxml.html.HtmlElement, rng: random.Random) -> tup
     return kind, text, previous.text_content(), text  # swapping the two moves either, the other staying
 
 
+_CONTENT_TAGS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "figure", "table", "pre"})
+_TEMPLATE_DROPPED_TAGS = frozenset({"aside", "nav", "footer", "form", "button", "script", "style", "noscript",
+                                    "iframe", "svg", "select", "template"})
+_TEMPLATE_DROPPED_WORDS = frozenset({"share", "sharing", "social", "related", "newsletter", "promo", "ad", "ads",
+                                     "advertisement", "subscribe", "comments", "outbrain", "taboola"})
+_CLASS_WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_KEPT_ATTRIBUTES = frozenset({"href", "src", "alt", "colspan", "rowspan", "class"})
+"""What a block's markup keeps in another template: links, images, table spans, and the article body's own
+classes inside the block (a CMS carries its body's markup, its caption and credit spans, into its print view
+and its syndication feed); the block element's own class, ids, styles and data go."""
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_STANDFIRST_CLASSES = frozenset({"standfirst", "dek", "deck", "subtitle", "subheadline", "summary", "excerpt",
+                                 "intro", "description"})
+_OTHER_SITES = (("The Daily Courier", "dailycourier.example"), ("Valley Herald", "valleyherald.example"),
+                ("News Nation Wire", "newsnationwire.example"), ("The Morning Ledger", "morningledger.example"))
+_SECTIONS = ("News", "Local", "Politics", "Business", "Sports", "Opinion", "Weather", "Obituaries")
+_PRINT_CLASSES = ("print-view", "printable", "article-print", "pf-content")
+_SYNDICATED_CLASSES = {  # the syndicating site's names for its boxes: some say what the box is, some do not
+    "sidebar": ("sidebar", "rail", "col-right", "most-read", "module-popular"),
+    "newsletter": ("newsletter-signup", "inline-module", "nl-box", "subscribe-box"),
+    "paragraph": ("story-text__para", "body-copy", "text-block", "par"),
+    "article": ("story-body", "content-main", "entry-content", "article__body"),
+}
+
+
+def _class_words(element: lxml.html.HtmlElement) -> set[str]:
+    return {w.lower() for w in _CLASS_WORD_RE.findall(f"{element.get('class') or ''} {element.get('id') or ''}")}
+
+
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    """True for an element the reader does not see (``hidden``, ``aria-hidden``, ``display: none``)."""
+    return (element.get("hidden") is not None or element.get("aria-hidden") == "true"
+            or bool(_HIDDEN_STYLE_RE.search(element.get("style") or "")))
+
+
+def _outside_template(element: lxml.html.HtmlElement, within: lxml.html.HtmlElement | None = None) -> bool:
+    """True for an element no other template would carry: navigation, forms, share bars, ads, related
+    boxes, comments — by its tag or its class, or an ancestor's up to ``within`` (else up to ``<body>``,
+    whose classes name the page's layout: ``has-sidebar``)."""
+    for node in (element, *element.iterancestors()):
+        if node is within or node.tag in ("body", "html"):
+            return node is not within and node.tag in _TEMPLATE_DROPPED_TAGS
+        if node.tag in _TEMPLATE_DROPPED_TAGS or not _class_words(node).isdisjoint(_TEMPLATE_DROPPED_WORDS) or _hidden(
+                node):
+            return True
+    return False
+
+
+_INLINE_TAGS = frozenset({"a", "abbr", "b", "br", "cite", "em", "i", "q", "small", "span", "strong", "sub", "sup",
+                          "time", "u"})
+
+
+def _text_div(element: lxml.html.HtmlElement) -> bool:
+    """A ``<div>`` holding only text and inline markup: a paragraph written as a div."""
+    return element.tag == "div" and all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS
+                                        for child in element) and bool(_flat(element.text_content()))
+
+
+def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
+    """True for an element with blocks inside (a ``<span>`` around the paragraphs, as some pages have)."""
+    return any(isinstance(e.tag, str) and (e.tag in _CONTENT_TAGS or e.tag == "div") for e in element.iterdescendants())
+
+
+def _runs(element: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement | None, list[str | lxml.html.HtmlElement]]]:
+    """The runs of text written straight into ``element`` between line breaks (``<br><br>``) and blocks, as
+    pages without paragraph markup write an article: each run with the child it follows (None: the start)
+    and its pieces (text and inline elements)."""
+    runs: list[tuple[lxml.html.HtmlElement | None, list[str | lxml.html.HtmlElement]]] = []
+    after: lxml.html.HtmlElement | None = None
+    pieces: list[str | lxml.html.HtmlElement] = [element.text or ""]
+    breaks = 0
+    for child in element:
+        inline = isinstance(child.tag, str) and child.tag in _INLINE_TAGS and child.tag != "br" and not _holds_blocks(child)
+        if inline:
+            pieces.append(child)
+            breaks = 0
+        elif child.tag == "br" and breaks == 0:
+            breaks, pieces = 1, [*pieces, " "]
+            pieces.append(child.tail or "")
+            continue
+        if not inline:
+            runs.append((after, pieces))
+            after, pieces, breaks = child, [], 0
+        pieces.append(child.tail or "")
+    runs.append((after, pieces))
+    return [(a, p) for a, p in runs if _flat("".join(x if isinstance(x, str) else x.text_content() for x in p))]
+
+
+def _run_paragraph(pieces: list[str | lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    paragraph = lxml.html.Element("p")
+    for piece in pieces:
+        if isinstance(piece, str):
+            if len(paragraph):
+                paragraph[-1].tail = (paragraph[-1].tail or "") + piece
+            else:
+                paragraph.text = (paragraph.text or "") + piece
+        else:
+            inline = copy.deepcopy(piece)
+            inline.tail = None
+            paragraph.append(inline)
+    paragraph.text = (paragraph.text or "").lstrip()
+    return paragraph
+
+
+def article_blocks(container: lxml.html.HtmlElement, skipped: set[lxml.html.HtmlElement]
+                   ) -> list[lxml.html.HtmlElement]:
+    """The article's own blocks in ``container`` as a reader sees them, outermost first: paragraphs (``<p>``,
+    a div of text, or text written between line breaks), subheads, quotations, lists, figures, tables and
+    images with an alt text outside them (in a figure of their own) —
+    not headlines (``<h1>``), not the ``skipped`` elements (front matter shown apart), not what
+    :func:`_outside_template` leaves out."""
+    order = {element: number for number, element in enumerate(container.iter())}
+    placed: list[tuple[float, lxml.html.HtmlElement]] = []
+    taken: set[lxml.html.HtmlElement] = set()
+    for element in container.iter():
+        if not isinstance(element.tag, str) or element in skipped:
+            continue
+        if any(a in taken or a in skipped for a in element.iterancestors()) or _outside_template(element, container):
+            continue
+        if element.tag == "img" and len((element.get("alt") or "").split()) >= 2:  # an image outside a figure
+            figure = lxml.html.Element("figure")
+            figure.append(copy.deepcopy(element))
+            placed.append((order[element], figure))
+        elif element.tag in _CONTENT_TAGS or _text_div(element):
+            if element.tag != "figure" and not _flat(element.text_content()):
+                continue
+            if element.tag == "figure" and element.find(".//img") is None and not _flat(element.text_content()):
+                continue
+            placed.append((order[element], element))
+            taken.add(element)
+        elif element.tag not in ("h1", "script", "style") and (element.tag not in _INLINE_TAGS or _holds_blocks(element)):
+            for after, pieces in _runs(element):  # after the element's start, or after the child it follows
+                last = order[element] if after is None else max(order.get(e, 0) for e in after.iter())
+                placed.append((last + 0.5, _run_paragraph(pieces)))
+    return [element for _, element in sorted(placed, key=lambda item: item[0])]
+
+
+def _first_front(root: lxml.html.HtmlElement, test: Callable[[lxml.html.HtmlElement], bool], low: int, high: int,
+                 before: lxml.html.HtmlElement | None = None) -> lxml.html.HtmlElement | None:
+    """The first element passing ``test`` whose text has ``low`` to ``high`` words, outside furniture (and
+    before the element ``before`` in the page, when given)."""
+    body = root.find("body")
+    for element in (body if body is not None else root).iter():
+        if element is before:
+            return None
+        if not isinstance(element.tag, str) or not test(element) or _outside_template(element):
+            continue
+        if low <= len(_flat(element.text_content()).split()) <= high:
+            return element
+    return None
+
+
+def _front_matter(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement
+                  ) -> tuple[list[lxml.html.HtmlElement], list[lxml.html.HtmlElement]]:
+    """The page's byline and date (each ``[]`` or one element) and its standfirst (before the article)."""
+    byline = _first_front(root, lambda e: e.get("rel") == "author" or (e.get("itemprop") or "") == "author"
+                          or not _class_words(e).isdisjoint({"byline", "author", "authors", "writer"}), 2, 16)
+    dated = _first_front(root, lambda e: e.tag == "time", 2, 10)
+    standfirst = _first_front(root, lambda e: e.tag in ("p", "div", "h2", "span")
+                              and not _class_words(e).isdisjoint(_STANDFIRST_CLASSES), 5, 80, container)
+    front = [e for e in (byline, dated) if e is not None]
+    front = [e for e in front if not any(a in front for a in e.iterancestors())]
+    return front, [standfirst] if standfirst is not None else []
+
+
+def _metadata(original: lxml.html.HtmlElement, same_site: bool) -> list[lxml.html.HtmlElement]:
+    """The page's metadata about the article — ``<meta>`` authors and dates, JSON-LD — which a print view of
+    the same site or a syndication feed carries along with the text; a print view keeps the site's og:title
+    and og:site_name too (another site writes its own)."""
+    titles = " or @property='og:title' or @property='og:site_name'" if same_site else ""
+    return [copy.deepcopy(element) for element in original.xpath(
+        "//meta[contains(@name, 'author') or contains(@property, 'author') or contains(@property, 'time') "
+        f"or @name='date'{titles}] | //script[contains(@type, 'ld+json')]")]
+
+
+def _clean_copy(element: lxml.html.HtmlElement, base: str) -> lxml.html.HtmlElement:
+    """A copy of ``element`` as another template prints it: its own class, ids and styles gone, links
+    absolute, scripts, hidden elements and furniture inside it dropped, inline markup (links, emphasis) and
+    the classes inside it kept."""
+    copied = copy.deepcopy(element)
+    for inner in list(copied.iter()):
+        if inner is not copied and isinstance(inner.tag, str) and inner.getparent() is not None and (
+                inner.tag in _TEMPLATE_DROPPED_TAGS or not _class_words(inner).isdisjoint(_TEMPLATE_DROPPED_WORDS)
+                or _hidden(inner)):
+            inner.drop_tree()
+    for inner in copied.iter():
+        if not isinstance(inner.tag, str):
+            continue
+        for name in [n for n in inner.attrib if n not in _KEPT_ATTRIBUTES or (inner is copied and n == "class")]:
+            del inner.attrib[name]
+        for name in ("href", "src"):
+            value = inner.get(name)
+            if value and not value.startswith(("#", "javascript:", "mailto:", "data:")):
+                inner.set(name, urljoin(base, value.strip()))
+    copied.tail = "\n"
+    return copied
+
+
+def _element(tag: str, text: str, css: str | None = None) -> lxml.html.HtmlElement:
+    element = lxml.html.Element(tag)
+    element.text = text
+    if css:
+        element.set("class", css)
+    element.tail = "\n"
+    return element
+
+
+def _front_line(element: lxml.html.HtmlElement, rng: random.Random) -> lxml.html.HtmlElement:
+    """The byline or the date, as another template marks it (``<time>`` for a date, a byline class)."""
+    text = _flat(element.text_content())
+    if element.tag == "time":
+        line = _element("time", text)
+        if element.get("datetime"):
+            line.set("datetime", element.get("datetime"))
+        return line
+    return _element(rng.choice(["p", "div", "span"]), text, rng.choice(["byline", "author", "story-byline"]))
+
+
+def _new_page(title: str) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement]:
+    """An empty page titled ``title``: its root and its ``<body>``."""
+    root = lxml.html.document_fromstring(
+        "<html><head><meta charset='utf-8'><title></title></head><body></body></html>")
+    root.find(".//title").text = title
+    return root, root.find("body")
+
+
+def _print_view(headline: str, front: list[lxml.html.HtmlElement], standfirst: list[lxml.html.HtmlElement],
+                body: list[lxml.html.HtmlElement], url: str, rng: random.Random) -> lxml.html.HtmlElement:
+    """The article as a print view prints it: the site's name, the headline in an ``<h1>`` or ``<h2>``, the
+    byline and date, the standfirst, the body — no navigation, no boxes — and maybe where it was printed
+    from."""
+    site = _site(url)
+    root, page = _new_page(f"{headline} | {site}" if rng.random() < 0.5 else headline)
+    holder = page
+    if rng.random() < 0.5:
+        holder = etree.SubElement(page, "div")
+        holder.set("class", rng.choice(_PRINT_CLASSES))
+    if rng.random() < 0.5:
+        holder.append(_element("div", site, "print-logo"))
+    holder.append(_element(rng.choice(["h1", "h2"]), headline))
+    for element in front:
+        holder.append(_front_line(element, rng))
+    for element in [*standfirst, *body]:
+        holder.append(_clean_copy(element, url))
+    if rng.random() < 0.7:
+        holder.append(_element("hr", ""))
+        if rng.random() < 0.5:
+            holder.append(_element("p", f"Printed from {site}"))
+            holder.append(_element("p", url))
+        else:
+            holder.append(_element("p", f"Printed from {site}: {url}", "print-url"))
+    return root
+
+
+def credit_line(source: str, rng: random.Random) -> str:
+    """A syndicating site's credit to the article's source."""
+    return rng.choice([f"This story originally appeared on {source}.", f"This article was originally published by "
+                       f"{source}.", f"Republished with permission from {source}.", "Reuters",
+                       f"Originally published at {source}."])
+
+
+def _syndicated(headline: str, front: list[lxml.html.HtmlElement], standfirst: list[lxml.html.HtmlElement],
+                body: list[lxml.html.HtmlElement], url: str, rng: random.Random) -> lxml.html.HtmlElement:
+    """The article as another site republishes it: that site's header and navigation, its "Most read"
+    sidebar, a credit to the source, a newsletter box among the paragraphs (sometimes), its footer; the
+    body's paragraphs as ``<div>`` elements half the time, every class name the other site's own."""
+    name, host = rng.choice(_OTHER_SITES)
+    other = f"https://www.{host}"
+    root, page = _new_page(f"{headline} | {name}")
+    for field, value in (("og:title", headline), ("og:site_name", name)):
+        meta = etree.SubElement(root.find("head"), "meta")
+        meta.set("property", field)
+        meta.set("content", value)
+    sections = "".join(f'<li><a href="{other}/{s.lower()}/">{s}</a></li>' for s in rng.sample(_SECTIONS, 5))
+    marked = rng.random() < 0.5  # the header and footer in <header>/<nav>/<footer>, or in divs
+    page.append(_fragment(f'<{"header" if marked else "div"} class="site-header"><a href="{other}/">{name}</a>'
+                          f'<{"nav" if marked else "div"} class="menu"><ul>{sections}</ul>'
+                          f'</{"nav" if marked else "div"}></{"header" if marked else "div"}>'))
+    article = etree.SubElement(etree.SubElement(page, "main"), rng.choice(["article", "div"]))
+    article.set("class", rng.choice(_SYNDICATED_CLASSES["article"]))
+    article.append(_element("h1", headline))
+    for element in front:
+        article.append(_front_line(element, rng))
+    credit = _element("p", credit_line(_site(url), rng), rng.choice(["credit", "source", "syndication-note"]))
+    if rng.random() < 0.5:
+        article.append(credit)
+    as_divs = rng.random() < 0.5
+    paragraph_class = rng.choice(_SYNDICATED_CLASSES["paragraph"])
+    copies = [_clean_copy(element, url) for element in [*standfirst, *body]]
+    for copied in copies:
+        if as_divs and copied.tag == "p":
+            copied.tag = "div"
+            copied.set("class", paragraph_class)
+        article.append(copied)
+    if credit.getparent() is None:
+        article.append(credit)
+    if rng.random() < 0.6 and len(copies) >= 3:
+        box = _fragment(f'<div class="{rng.choice(_SYNDICATED_CLASSES["newsletter"])}"><h4>Get the morning '
+                        f'briefing</h4><p>Sign up for {name} newsletters to get the top stories in your inbox.</p>'
+                        f'<a href="{other}/newsletters/">Sign up</a></div>')
+        copies[rng.randint(1, len(copies) - 1)].addprevious(box)
+    items = "".join(f'<li><a href="{other}/news/{re.sub(r"[^a-z]+", "-", t.lower())}/">{t}</a></li>'
+                    for t in rng.sample(_TEASERS, 5))
+    side = "aside" if marked else "div"
+    page.append(_fragment(f'<{side} class="{rng.choice(_SYNDICATED_CLASSES["sidebar"])}"><h3>Most read</h3>'
+                          f'<ol>{items}</ol></{side}>'))
+    foot = "footer" if marked else "div"
+    page.append(_fragment(f'<{foot} class="site-footer"><p>© 2016 {name}. All rights reserved.</p>'
+                          f'<a href="{other}/privacy/">Privacy</a> <a href="{other}/terms/">Terms</a></{foot}>'))
+    return root
+
+
+def _shown_headline(root: lxml.html.HtmlElement, found: str) -> str:
+    """The headline the page shows: ``found`` (:func:`headline_of`) when an ``<h1>`` says it, else the first
+    ``<h1>`` outside furniture whose words are mostly in a metadata title, however short ("About bugs" under
+    the title "About bugs – Vortex Cannon Entertainment"), else ``found``."""
+    headings = [h for h in root.iter("h1") if not _outside_template(h)]
+    if any(_flat(h.text_content()) == found for h in headings):
+        return found
+    titles = [_words(t) for t in [*root.xpath("//meta[@property='og:title']/@content"), root.findtext(".//title") or ""]]
+    for heading in headings:
+        words = _words(heading.text_content())
+        if words and any(len(words & t) * 2 >= len(words) for t in titles):
+            return _flat(heading.text_content())
+    return found
+
+
+def template_copy(original: lxml.html.HtmlElement, url: str, rng: random.Random, article_text: str | None = None,
+                  ) -> tuple[str, lxml.html.HtmlElement]:
+    """The article of the page ``original`` re-rendered in another template, its text unchanged: a print
+    view or a syndicated copy on another site (drawn from ``rng``). The article is the element
+    :func:`article_container` finds, or the one holding ``article_text`` when it is known
+    (:func:`container_of_text`). Returns ``(which, the new page)``."""
+    root = copy.deepcopy(original)
+    container = container_of_text(root, article_text) if article_text else article_container(root)
+    headline = _shown_headline(root, headline_of(root, url))
+    front, standfirst = _front_matter(root, container)
+    skipped = {*front, *standfirst}
+    skipped |= {h for h in container.iter("h1", "h2", "h3") if _flat(h.text_content()) == headline}
+    body = article_blocks(container, skipped)
+    which = rng.choice([PRINT_VIEW, SYNDICATED])
+    render = _print_view if which == PRINT_VIEW else _syndicated
+    page = render(headline, front, standfirst, body, url, rng)
+    page.find("head").extend(_metadata(original, which == PRINT_VIEW))
+    return which, page
+
+
 def _render(root: lxml.html.HtmlElement) -> str:
     return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
 def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
                  furniture: tuple[str, ...] | None = None, headline_in_title: bool | None = None,
-                 ) -> CapturePair | None:
+                 article_text: str | None = None) -> CapturePair | None:
     """Two archive captures of the page ``html`` (originally at ``url``), differing as ``kind`` says plus the
     ``furniture`` kinds (a random choice of :data:`FURNITURE_KINDS` by default). A headline edit is made in
     the ``<h1>`` and, if ``headline_in_title`` (by default for half the pages), in the metadata titles that
-    hold it (``<title>``, og:title, twitter:title, JSON-LD).
+    hold it (``<title>``, og:title, twitter:title, JSON-LD). For ``TEMPLATE`` the furniture is in the first
+    capture only and the second is :func:`template_copy` of the page (live or from an archive, half each),
+    whose article is the element holding ``article_text`` when the page's text is known.
     None when the page has nothing to edit for ``kind``."""
     rng = random.Random(f"{page_id}:{kind}:{seed}")
     original = lxml.html.document_fromstring(html)
@@ -416,6 +815,9 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
         in_metadata = _set_headline(new_root, new_container, old_headline, new_headline, with_title)
         pair_fields = {"old_headline": old_headline, "new_headline": new_headline,
                        "edit": "h1 and metadata" if in_metadata else "h1 only"}
+    elif kind == TEMPLATE:
+        which, new_root = template_copy(original, url, rng, article_text)
+        pair_fields = {"edit": which}
     elif kind in (BODY_EDIT, SPLIT_EDIT, PARAGRAPH_EDIT):
         edited = {BODY_EDIT: edit_body, SPLIT_EDIT: split_body, PARAGRAPH_EDIT: edit_paragraphs}[kind](new_container, rng)
         if edited is None:
@@ -423,9 +825,11 @@ def capture_pair(html: str, url: str, page_id: str, kind: str, seed: int = 0,
         pair_fields = {"edit": edited[0], "old_fragment": edited[1], "new_fragment": edited[2],
                        "new_paragraph": edited[3]}
     for name in furniture:
-        if name != "promo":  # a promo box appears in the newer capture only; the rest change content
+        if name != "promo" or kind == TEMPLATE:  # a promo box appears in the newer capture only
             _place(name, _furniture(name, url, rng), old_root, old_container, rng)
-        _place(name, _furniture(name, url, rng), new_root, new_container, rng)
+        if kind != TEMPLATE:  # the other template has furniture of its own
+            _place(name, _furniture(name, url, rng), new_root, new_container, rng)
     _rewrite_links(old_root, url, _timestamp(rng), None)
-    _rewrite_links(new_root, url, _timestamp(rng), rng)
+    if kind != TEMPLATE or rng.random() < 0.5:  # a print view or syndicated copy read live or from an archive
+        _rewrite_links(new_root, url, _timestamp(rng), rng)
     return CapturePair(page_id, kind, _render(old_root), _render(new_root), furniture, **pair_fields)

@@ -383,3 +383,25 @@ def test_a_block_reads_nested_text_in_order_and_apart_from_blocks_inside_it() ->
     tweet = etree.fromstring("<quote>pic.twitter.com/PQq<p>The agency said.</p>November 2019</quote>")
     assert _element_text(tweet).split("\n") == ["pic.twitter.com/PQq", "The agency said.", "November 2019"]
     assert _element_text(etree.fromstring("<row><cell>a</cell><cell>b<lb/>c</cell></row>")) == "a | b\nc"
+
+
+def _chunked_page(next_story: bool) -> str:
+    """WIRED's layout: the article's paragraphs in several ``article__body`` chunks with ad rails between;
+    with ``next_story``, the next article an endless page appends, in an ``<article>`` of its own."""
+    paragraphs = [f"Paragraph {n} of the story: the council met on Tuesday and voted on the budget for the "
+                  f"coming year, officials said." for n in range(8)]
+    chunks = "".join(
+        f"<div class='grid'><div class='article__body'>{''.join(f'<p>{p}</p>' for p in paragraphs[k:k + 2])}"
+        f"</div><div class='ad-rail'>Advertisement</div></div>" for k in range(0, 8, 2))
+    appended = ("<article><h1>Another story</h1><div class='grid'><div class='article__body'><p>The next story "
+                "on the endless page says something else entirely about the weather today.</p></div></div>"
+                "</article>") if next_story else ""
+    return (f"<html><body><article><h1>Council votes</h1><div class='chunks'>{chunks}</div></article>"
+            f"{appended}</body></html>")
+
+
+@pytest.mark.parametrize("next_story", [False, True])
+def test_an_article_split_into_chunks_is_read_whole_and_alone(next_story: bool) -> None:
+    article = article_from_html(_chunked_page(next_story))
+    texts = [article.block_text(b) for b in article.blocks if b.kind == "paragraph"]
+    assert [t.split(":")[0] for t in texts] == [f"Paragraph {n} of the story" for n in range(8)]

@@ -19,7 +19,7 @@ from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
 from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
 from variorum.compare.diff import word_edits
-from variorum.compare.furniture import furniture_edit, furniture_kind_at
+from variorum.compare.furniture import ONE_SIDED, furniture_edit, furniture_kind_at, same_byline
 from variorum.compare.metadata import metadata_changes
 from variorum.compare.model import (
     COSMETIC,
@@ -57,6 +57,10 @@ _WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
 }
 _ADDED_OR_REMOVED_KINDS = {**_WHOLE_BLOCK_KINDS, STANDFIRST: ("standfirst", MINOR), CORRECTION: ("correction", MAJOR)}
 _LONG_PARAGRAPH_WORDS = 8
+_PLACED_BY_TEMPLATE = frozenset({HEADLINE, BYLINE, DATELINE, STANDFIRST, CAPTION})
+"""Blocks whose place among the paragraphs is the page template's choice, not the writer's: a byline under
+the headline or under the lead photo, a photo's caption before or after the paragraph it illustrates. Such a
+block moved is a cosmetic change (what it says is still compared)."""
 _CONTEXT_CHARS = 240
 _LAYOUT_CONTEXT_CHARS = 80
 _QUOTE_CHARS = set("'\"「」" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES
@@ -359,6 +363,12 @@ class _Comparer:
                      _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                      {"insert_at": self.insert_at[j], "edited": edited, "furniture": furniture})
             return
+        if self.a.blocks[i].kind in _PLACED_BY_TEMPLATE and self.b.blocks[j].kind in _PLACED_BY_TEMPLATE:
+            self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
+                     _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     {"insert_at": self.insert_at[j], "edited": edited,
+                      "differences": ["placed elsewhere by the page's template"]})
+            return
         self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                  {"insert_at": self.insert_at[j], "edited": edited})
 
@@ -366,12 +376,16 @@ class _Comparer:
         if not in_place:
             self.moved(i, j, edited=True)
         furniture = self.furniture(self.a, i)
-        if furniture is not None and self.furniture(self.b, j) is not None:  # a new stamp, other teasers
+        if furniture is not None and furniture not in ONE_SIDED and self.furniture(self.b, j) is not None:
             self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
                      {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
             return
         kind = self.a.blocks[i].kind
         whole = _WHOLE_BLOCK_KINDS.get(kind)
+        if kind == BYLINE and self.b.blocks[j].kind == BYLINE and same_byline(self.a.raw(i), self.b.raw(j)):
+            self.add("byline", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)),
+                     {"furniture": "byline", "differences": ["the same names"]})
+            return
         if whole is not None:
             self.add(*whole, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j)))
             return

@@ -9,12 +9,25 @@ furniture, so that the comparison reports it as a cosmetic change:
 
 - ``links``: the block's text is mostly the anchors of links to other pages (teaser and related lists);
 - ``stamp``: the block is only a date and time, maybe after "Last updated", "Published", "Posted", …;
-- ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos");
+- ``media``: the block is a media widget's label ("View Gallery", "Play Video", "12 photos", "Back to
+  gallery", "Image 1 of 5", "1 - 5 of 36") or the notice it leaves where its script does not run ("This
+  slideshow requires JavaScript.", "Media playback is unsupported on your device"), as in a print view;
 - ``archive``: the web archive's own banner ("The Wayback Machine - http://web.archive.org/web/…");
 - ``label``: a word or two that is no sentence ("Related", "Advertisement");
+- ``address``: a site's address with a word or two ("nytimes.com", "Printed from nytimes.com: https://…"),
+  as print views and syndicated copies print where the article came from;
+- ``credit``: a republisher's credit to the source ("This story originally appeared on vox.com.",
+  "Republished with permission from …"), or a photo's credit in a paragraph of its own ("Photo: Meg Kinnard,
+  AP": a gallery's residue; as a caption it is the credit of a photo in the article, and stays a change); It is no part of the story as its source wrote it, and a copy of a
+  story on another site or in another template is the same story: reported, but as cosmetic;
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above or another teaser ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video";
   "Popular on IndieWire" over it).
+
+A byline carries furniture of its own that templates print differently: "By" or not, capitals, the date
+("By Associated Press November 19"), the author's social handle ("Natasha Turak@NatashaTurak"), separators
+("By Bill Hoppe | Special to the Pioneer Press"). Two bylines that name the same people once that is taken off
+are the same byline (:func:`same_byline`).
 
 Furniture also runs into the article's own paragraphs when a page is extracted as one block: an edit
 whose two sides read the same once the anchors of links to other pages and inline stamps are taken out
@@ -35,8 +48,11 @@ from variorum.text.segment import ends_sentence
 from variorum.text.tokens import unspaced_characters
 from variorum.text.urls import link_key, split_capture
 
-LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE = (
-    "links", "stamp", "media", "teaser", "archive", "label", "inline")
+LINKS, STAMP, MEDIA, TEASER, ARCHIVE, LABEL, INLINE, ADDRESS, CREDIT = (
+    "links", "stamp", "media", "teaser", "archive", "label", "inline", "address", "credit")
+ONE_SIDED = frozenset({ADDRESS, CREDIT})
+"""Furniture only when one version lacks it: the same address or credit line in both, edited, is compared as
+text (another source, another address is a change; a new stamp or other teasers is not)."""
 
 LINK_SHARE = 0.5
 """A block is a link list when at least this share of its non-space characters are link anchors."""
@@ -67,10 +83,38 @@ _DATE_WORD_RE = re.compile(
 _MEDIA_RE = re.compile(
     r"^\W*(?:(?:view|see|watch|play|open|launch|browse|replay)\s+(?:the\s+|full\s+|all\s+|more\s+)?"
     r"(?:gallery|galleries|video|videos|photos?|slideshow|clip|images?|pictures?|live)\b"
-    r"|\d+\s+(?:photos|images|pictures|videos)\b)",
+    r"|\d+\s+(?:photos|images|pictures|videos)\b"
+    r"|back\s+to\s+(?:the\s+)?(?:gallery|slideshow|photos|video)\W*$"
+    r"|(?:(?:image|photo|picture|slide)\s+)?(?:\d+\s*(?:[-–]\s*\d+\s*)?)?(?:of|/)\s*\d+\W*$"
+    r"|(?:this|the)\s+(?:slideshow|gallery|video|player|content|embed)\s+requires\s+javascript"
+    r"|(?:media\s+)?playback\s+(?:is\s+)?(?:unsupported|not\s+supported)\s+on\s+your\s+device)",
     re.IGNORECASE,
 )
+_PHOTO_CREDIT_RE = re.compile(
+    r"^\W*(?:(?:photo|image|picture|video|graphic|illustration)s?\s*(?:credit\s*)?(?::|by\b)|credit\s*:|©)"
+    r"|(?:[,/|(]|\s-)\s*(?:ap|afp|reuters|getty(?:\s+images)?|associated\s+press|epa|shutterstock|"
+    r"bloomberg|stf|pa(?:\s+images)?)\s*\)?\W*$",
+    re.IGNORECASE,
+)
+MAX_PHOTO_CREDIT_WORDS = 12
+"""A photo credit names a photographer and an agency: "Photo: Damian Dovarganes, AP" is four words."""
 _WORD_RE = re.compile(r"[^\s,|•·/()\[\]–—-]+")
+_ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:[a-z0-9-]+\.)+[a-z]{2,6}\b(?:/\S*)?", re.IGNORECASE)
+MAX_ADDRESS_WORDS = 3
+"""Words beside a site's address in a line naming it: "Printed from", "Source:", "Read it at"."""
+_STORY = r"(?:story|article|report|post|piece|column|interview)"
+_CREDIT_RE = re.compile(
+    rf"^\W*(?:this\s+{_STORY}\s+(?:was\s+|has\s+been\s+|is\s+)?(?:originally\s+|first\s+)?"
+    r"(?:appeared|published|posted|ran|written|produced|republished|reprinted)\s+(?:on|in|at|by|with|for)"
+    rf"|the\s+{_STORY}\s+(?:was\s+)?(?:originally|first)\s+(?:appeared|published|posted|ran)"
+    r"|(?:originally|first)\s+(?:published|appeared|posted)\s+(?:on|in|at|by)"
+    r"|(?:republished|reprinted|reproduced)\s+(?:here\s+)?(?:with|by|under)\s+(?:the\s+)?"
+    r"(?:permission|kind|arrangement|license|licence))\b",
+    re.IGNORECASE,
+)
+MAX_CREDIT_WORDS = 30
+"""A credit line is a sentence naming the source, sometimes with its date and a link: "This article was
+originally published on The Conversation. Read the original article." is eleven words."""
 
 
 def _words(text: str) -> list[str]:
@@ -119,6 +163,95 @@ def is_archive_banner(text: str) -> bool:
     if "://" not in text or len(text.split(None, MAX_BANNER_WORDS)) > MAX_BANNER_WORDS:
         return False
     return any(split_capture(word.strip("()[]<>\"'.,;"))[0] for word in text.split() if "://" in word)
+
+
+def is_address_line(text: str) -> bool:
+    """True for a line that names a site's address with at most :data:`MAX_ADDRESS_WORDS` other words.
+
+    >>> is_address_line("Printed from nytimes.com: https://www.nytimes.com/2019/11/19/a.html"), is_address_line("cbsnews.com")
+    (True, True)
+    >>> is_address_line("The full report is at example.gov."), is_address_line("Mr. Smith said no.")
+    (False, False)
+    """
+    rest, found = _ADDRESS_RE.subn(" ", text)
+    return found > 0 and len(_words(rest.replace(":", " "))) <= MAX_ADDRESS_WORDS and not any(
+        ch.isdigit() for ch in rest)
+
+
+def is_photo_credit(text: str) -> bool:
+    """True for a photo's credit standing alone: "Photo: …", "Image by …", "© …", or a name and an agency.
+
+    >>> is_photo_credit("Photo: Damian Dovarganes, AP"), is_photo_credit("Al Goldis, Associated Press")
+    (True, True)
+    >>> is_photo_credit("The agency said it would publish its report on Friday, Reuters reported.")
+    False
+    """
+    return len(text.split(None, MAX_PHOTO_CREDIT_WORDS)) <= MAX_PHOTO_CREDIT_WORDS and not ends_sentence(
+        text.rstrip(")")) and bool(_PHOTO_CREDIT_RE.search(text))
+
+
+def is_credit_line(text: str) -> bool:
+    """True for a republisher's credit to the story's source.
+
+    >>> is_credit_line("This story originally appeared on vox.com."), is_credit_line("Originally published at Wired.")
+    (True, True)
+    >>> is_credit_line("The story was first told by her grandmother, who lived in the village until 1944.")
+    False
+    """
+    return bool(_CREDIT_RE.match(text)) and len(text.split(None, MAX_CREDIT_WORDS)) <= MAX_CREDIT_WORDS
+
+
+_HANDLE_RE = re.compile(r"\S*@\S+")  # a social handle or an e-mail address
+_GLUED_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[^\W\d])(?=\d)")  # "JamesStaff Writer", "Winter19"
+_BY_WORDS = frozenset({"by", "von", "par", "por", "di"})
+_CO_AUTHOR_RE = re.compile(r"^\s*(?:(?:and|with|und|et|y|e)\b|[&,;/+])", re.IGNORECASE)
+"""What opens another author's name after a byline's names: "and", "&", a comma (which may open a title
+instead — "Ann Lee, Staff Writer" — but a byline that adds one stays a change)."""
+
+
+def _byline_words(text: str) -> list[str]:
+    """A byline's words once its furniture is taken off: handles and e-mail addresses, dates and times, the
+    leading "By", case; words a template glued together are read apart."""
+    rest = _GLUED_RE.sub(" ", _STAMP_LEAD_RE.sub(" ", _HANDLE_RE.sub(" ", text)))
+    words = [word.casefold() for word in _words(rest) if word and not _DATE_WORD_RE.match(word)]
+    return words[1:] if words and words[0] in _BY_WORDS else words
+
+
+def same_byline(old: str, new: str) -> bool:
+    """True when two bylines name the same people, whatever the templates printed around the names: one
+    byline's words open the other's, and what the longer adds is no other author ("By Ann Lee" → "By Ann
+    Lee, Staff Writer" is the same byline; "By Ann Lee" → "By Ann Lee and Bob Smith" is not).
+
+    >>> same_byline("Natasha Turak@NatashaTurak", "Natasha Turak"), same_byline("VICTOR TANGERMANN, FUTURISM",
+    ...                                                                         "By Victor Tangermann, Futurism")
+    (True, True)
+    >>> same_byline("By Meg JamesStaff Writer", "By Meg James"), same_byline("Tom Davies", "Tom Davies Published 11:34 PM")
+    (True, True)
+    >>> same_byline("By Ann Lee and Bob Smith", "By Ann Lee"), same_byline("By Ann Lee", "By Anne Lee")
+    (False, False)
+    >>> same_byline("Ann Lee", "Ann Lee, Bob Smith")
+    False
+    """
+    old_words, new_words = _byline_words(old), _byline_words(new)
+    short, long_text = (old_words, new) if len(old_words) <= len(new_words) else (new_words, old)
+    longer = new_words if short is old_words else old_words
+    if not short or longer[:len(short)] != short:
+        return False
+    if len(longer) == len(short):
+        return True
+    return not _CO_AUTHOR_RE.match(_after_words(long_text, short))
+
+
+def _after_words(text: str, words: list[str]) -> str:
+    """What follows the byline words ``words`` in ``text`` (read as :func:`_byline_words` reads it)."""
+    glued = _GLUED_RE.sub(" ", _HANDLE_RE.sub(" ", text))
+    position = 0
+    for word in words:
+        found = glued.casefold().find(word, position)
+        if found < 0:
+            return ""
+        position = found + len(word)
+    return glued[position:]
 
 
 def _is_label(text: str) -> bool:
@@ -276,6 +409,10 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return ARCHIVE
     if is_media_label(text):
         return MEDIA
+    if is_address_line(text):
+        return ADDRESS
+    if is_credit_line(text) or (block.kind == PARAGRAPH and is_photo_credit(text)):  # a caption's credit is its photo's
+        return CREDIT
     if (block.kind == PARAGRAPH and _is_label(text)) or (block.kind == CAPTION and len(text.split()) <= MAX_LABEL_WORDS):
         return LABEL
     share = link_share(article, block)

@@ -78,6 +78,8 @@ _BYLINE_WORDS = 12
 _LINK_LIST_SHARE = 0.5
 _MIN_ALT_WORDS = 2
 _FIRST_PARAGRAPH_WORDS = 8
+_BOX_HEADING_WORDS = 10
+"""A sign-up box's heading is a short title ("Get the morning briefing", "Stay informed")."""
 """Alt text of one word is a file name or a label ("ez-comwrap-dmexco", "logo"), not a caption."""
 MIN_EXTRACTED_CHARS = 150
 """Below this much text trafilatura's main extractor hands over to its fallbacks, whose output loses the
@@ -108,18 +110,118 @@ _INLINE_TAGS = frozenset({"a", "abbr", "b", "bdi", "br", "cite", "code", "data",
 def _text_divs_as_paragraphs(tree: lxml.html.HtmlElement) -> None:
     """Make a ``<div>`` that holds only text and inline elements a ``<p>``: sites that write paragraphs as
     divs (``<div class="zn-body__paragraph">The … after <a>CNBC reported</a> that …</div>``) lose the text
-    before the first link in some captures and not in others, as trafilatura reads such a div.
+    before the first link in some captures and not in others, as trafilatura reads such a div; with the
+    text inside a ``<span>``, the words before each link went and the next such div with them.
 
     >>> tree = lxml.html.fromstring("<div><div class='para'>Officials <a href='/r'>said</a> so.</div>"
-    ...                             "<div><p>A paragraph.</p></div><div><a href='/'>Home</a></div></div>")
+    ...                             "<div><p>A paragraph.</p></div><div><a href='/'>Home</a></div>"
+    ...                             "<div><span>The <a href='/b'>band</a> will tour all summer, from June on.</span></div></div>")
     >>> _text_divs_as_paragraphs(tree)
     >>> lxml.html.tostring(tree, encoding="unicode")
-    '<div><p class="para">Officials <a href="/r">said</a> so.</p><div><p>A paragraph.</p></div><div><a href="/">Home</a></div></div>'
+    '<div><p class="para">Officials <a href="/r">said</a> so.</p><div><p>A paragraph.</p></div><div><a href="/">Home</a></div><p><span>The <a href="/b">band</a> will tour all summer, from June on.</span></p></div>'
     """
     for div in tree.iter("div"):
-        if all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in div) and (
-                (div.text or "").strip() or any((child.tail or "").strip() for child in div)):
+        if all(isinstance(child.tag, str) and child.tag in _INLINE_TAGS for child in div.iterdescendants()) and (
+                _has_own_text(div) or _wraps_a_paragraph(div)):
             div.tag = "p"
+
+
+def _has_own_text(element: lxml.html.HtmlElement) -> bool:
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
+
+
+def _wraps_a_paragraph(div: lxml.html.HtmlElement) -> bool:
+    """True when the div's text, all inside inline elements, is sentence-long and not only links."""
+    return len(div.text_content().split()) >= _WRAPPED_PARAGRAPH_WORDS and any(
+        _prose_outside_links(child) for child in div)
+
+
+_WRAPPED_PARAGRAPH_WORDS = 8
+"""A div whose text is all inside an inline wrapper is a paragraph when it is a sentence long; a short
+wrapped label ("Loading...", "Comments (+)") stays a div, which trafilatura mostly leaves out."""
+
+
+def _prose_outside_links(element: lxml.html.HtmlElement) -> bool:
+    """True when ``element`` holds text outside links — its own, or inside an inline element that is no
+    link (``<div><span class="s1">The <a>band</a> will tour.</span></div>``, as pages written in a word
+    processor wrap each paragraph)."""
+    if element.tag != "a" and (element.text or "").strip():
+        return True
+    return any((child.tail or "").strip() or (child.tag != "a" and _prose_outside_links(child)) for child in element)
+
+
+_FRAME_TAGS = frozenset({"div", "section", "center", "body"})
+
+
+def _frame_unmarked_article(tree: lxml.html.HtmlElement) -> None:
+    """Mark as an ``<article>`` the element holding most of the paragraphs' text, on a page where nothing
+    says where the article is (no ``<article>``, no ``<main>``, no class or id trafilatura reads as the
+    story's, as in a print view or a bare page): trafilatura then reads that element as the article, headings
+    and lists included, instead of picking up the page's loose paragraphs only — which left every subhead
+    out of a print view. The element is renamed (a ``<div>``, ``<section>``), or, when the paragraphs stand
+    right in the ``<body>``, wrapped in a new ``<article>``.
+
+    >>> tree = lxml.html.fromstring("<html><body><h1>Rain</h1><div class='x'><p>It rains.</p><h2>Why</h2>"
+    ...                             "<p>Clouds.</p></div></body></html>")
+    >>> _frame_unmarked_article(tree)
+    >>> lxml.html.tostring(tree.find("body"), encoding="unicode")
+    '<body><h1>Rain</h1><article class="x"><p>It rains.</p><h2>Why</h2><p>Clouds.</p></article></body>'
+    """
+    from trafilatura.xpaths import BODY_XPATH
+
+    if any(expression(tree) for expression in BODY_XPATH):
+        return
+    text: dict[lxml.html.HtmlElement, int] = {}
+    for paragraph in tree.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            text[parent] = text.get(parent, 0) + len(paragraph.text_content())
+    if not text:
+        return
+    frame = max(text, key=lambda element: text[element])
+    if frame.tag not in _FRAME_TAGS:
+        return
+    if frame.tag != "body":
+        frame.tag = "article"
+        return
+    article = lxml.html.Element("article")
+    article.text, frame.text = frame.text, None
+    article.extend(list(frame))
+    frame.append(article)
+
+
+def _join_article_chunks(tree: lxml.html.HtmlElement) -> None:
+    """Join an article that the page splits into chunks — elements of one tag and class, each holding some of
+    its paragraphs, with ad rails between them (WIRED's ``article__body`` grids) — into the first chunk, the
+    element trafilatura reads as the article: it read the first chunk alone, and half the story went. Only
+    siblings or cousins join (the next story an endless page appends sits in an ``<article>`` of its own).
+
+    >>> tree = lxml.html.fromstring("<html><body><div class='story-body'><p>One.</p></div><div class='ad'>Ad"
+    ...                             "</div><div class='story-body'><p>Two.</p></div></body></html>")
+    >>> _join_article_chunks(tree)
+    >>> lxml.html.tostring(tree.find("body"), encoding="unicode")
+    '<body><div class="story-body"><p>One.</p><p>Two.</p></div><div class="ad">Ad</div></body>'
+    """
+    from trafilatura.xpaths import BODY_XPATH
+
+    first = next((found[0] for found in (expression(tree) for expression in BODY_XPATH) if found), None)
+    if first is None or not first.get("class"):
+        return
+    for chunk in list(tree.iter(first.tag)):
+        if chunk is first or chunk.get("class") != first.get("class") or chunk.find(".//p") is None:
+            continue
+        if not _cousins(first, chunk):
+            continue
+        first.extend(list(chunk))
+        chunk.drop_tree()
+
+
+def _cousins(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> bool:
+    """True when two elements share their parent or their grandparent."""
+    parent, other_parent = first.getparent(), other.getparent()
+    if parent is None or other_parent is None:
+        return False
+    return parent is other_parent or (parent.getparent() is not None and parent.getparent() is other_parent.getparent())
 
 
 @cache
@@ -307,15 +409,28 @@ def _page_captions(tree: lxml.html.HtmlElement) -> set[str]:
     return found
 
 
+def _drop_box_heading(before: list[_Block]) -> None:
+    """Drop the heading right before a call to action: a sign-up box's title ("Get the morning briefing"
+    over "Sign up for our newsletters…"), which says nothing of the article. A heading that ends a sentence,
+    or that some other block (a stamp, say) separates from the call, stays."""
+    if before and before[-1].tag == "head" and not before[-1].dropped:
+        heading = flat(before[-1].text)
+        if len(heading.split()) <= _BOX_HEADING_WORDS and not heading.endswith((".", "?", "!")):
+            before[-1].dropped = True
+
+
 def _judge(blocks: list[_Block], page_captions: set[str]) -> list[str]:
     """Mark furniture blocks as dropped and captions as captions; return the date stamps found."""
     stamps: list[str] = []
-    for block in blocks:
+    for number, block in enumerate(blocks):
         text = flat(block.text)
         if date_stamp(text) is not None:
             block.dropped = True
             stamps.append(text)
-        elif (is_bare_reference(text) or is_call_to_action(text) or is_media_label(text) or is_legal_notice(text)
+        elif is_call_to_action(text):
+            block.dropped = True
+            _drop_box_heading(blocks[:number])
+        elif (is_bare_reference(text) or is_media_label(text) or is_legal_notice(text)
               or is_link_block(text, [anchor for anchor, _ in block.links])):
             block.dropped = True
         elif text in page_captions:
@@ -510,6 +625,8 @@ def article_from_html(
     _empty_blocks_as_breaks(pruned)
     _text_divs_as_paragraphs(pruned)
     prune_link_paragraphs(pruned)
+    _frame_unmarked_article(pruned)
+    _join_article_chunks(pruned)
     bare_extraction, config = _trafilatura()
     # Recall mode keeps trafilatura's own extraction over 1,500 characters instead of weighing it against its
     # readability fallback by counts (tables against paragraphs) that a page's furniture changes from one
