@@ -33,7 +33,6 @@ from lxml import etree
 
 from variorum.article import Article
 from variorum.errors import InputError
-from variorum.extract.chunks import join_body_chunks
 from variorum.extract.front import UPDATED_STAMP_RE, FrontMatter, flat, iso_date, read_front_matter
 from variorum.extract.furniture import (
     class_words,
@@ -621,7 +620,6 @@ def article_from_html(
     url = metadata.get("url")
     pruned = copy.deepcopy(tree)
     prune_furniture(pruned)
-    join_body_chunks(pruned)
     _empty_blocks_as_breaks(pruned)
     _text_divs_as_paragraphs(pruned)
     prune_link_paragraphs(pruned)
