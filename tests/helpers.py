@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -20,6 +21,7 @@ from fastapi import FastAPI
 
 from variorum import Article
 from variorum.article import Link
+from variorum.compare.model import Comparison
 from variorum.store import HttpMeta, Store
 from variorum.track.record import record_fetch
 
@@ -171,3 +173,31 @@ def fill(store: Store) -> dict[str, int]:
         ids[name] = article.id
     ids["feed"] = feed.id
     return ids
+
+
+# A council story's paragraphs, for the pages the capture-pair tests build
+COUNCIL_PARAGRAPHS = [
+    ("The city council voted 7 to 2 on Tuesday to approve a budget of $48 million for the coming year, "
+    "ending weeks of debate over road repairs and library hours."),
+    ("“We listened to every neighborhood before we made a single cut,” said council president Maria Lopez, "
+    "who had pushed for the compromise since early October."),
+    ("The plan adds 12 police officers and restores Sunday hours at the main library, which had been closed "
+    "on weekends since the spring of last year."),
+    ("Opponents said the budget relies on an optimistic forecast of sales tax revenue that may not hold if "
+    "the regional economy slows next year, as some economists expect."),
+    ("Council member David Chen, one of the two votes against the plan, said he would propose amendments "
+    "in January to set aside more money for emergencies."),
+    ("The budget takes effect on January 1, and the council will review spending again at its meeting in "
+    "the spring, when updated revenue figures are due."),
+]
+
+
+def diff_capture_pair(pair: Any, tmp_path: Path) -> Comparison:
+    """Exactly what ``variorum diff A.html B.html`` compares for a ``capturegen.CapturePair``."""
+    from variorum.cli.inputs import load_article
+    from variorum.compare import compare
+
+    old, new = tmp_path / "a.html", tmp_path / "b.html"
+    old.write_text(pair.old_html, encoding="utf-8")
+    new.write_text(pair.new_html, encoding="utf-8")
+    return compare(load_article(str(old)), load_article(str(new)))

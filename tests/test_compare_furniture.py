@@ -17,34 +17,19 @@ from capturegen import (
     CapturePair,
     capture_pair,
 )
+from helpers import COUNCIL_PARAGRAPHS, diff_capture_pair
 from variorum.article import Article
-from variorum.cli.inputs import load_article
 from variorum.compare import compare
 from variorum.compare.furniture import LINKS, furniture_kind, is_media_label, is_stamp
 from variorum.compare.metadata import metadata_changes
-from variorum.compare.model import Comparison
 
 URL = "http://www.example-news.com/news/council-budget-vote/"
-PARAGRAPHS = [
-    ("The city council voted 7 to 2 on Tuesday to approve a budget of $48 million for the coming year, "
-    "ending weeks of debate over road repairs and library hours."),
-    ("“We listened to every neighborhood before we made a single cut,” said council president Maria Lopez, "
-    "who had pushed for the compromise since early October."),
-    ("The plan adds 12 police officers and restores Sunday hours at the main library, which had been closed "
-    "on weekends since the spring of last year."),
-    ("Opponents said the budget relies on an optimistic forecast of sales tax revenue that may not hold if "
-    "the regional economy slows next year, as some economists expect."),
-    ("Council member David Chen, one of the two votes against the plan, said he would propose amendments "
-    "in January to set aside more money for emergencies."),
-    ("The budget takes effect on January 1, and the council will review spending again at its meeting in "
-    "the spring, when updated revenue figures are due."),
-]
 
 
 def _page(headline: str = "Council approves budget after weeks of debate") -> str:
     body = "".join(
         f"<p>{p}</p>" if n != 2 else f'<p>{p} <a href="/news/library-hours/">Read the library plan</a>.</p>'
-        for n, p in enumerate(PARAGRAPHS))
+        for n, p in enumerate(COUNCIL_PARAGRAPHS))
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>" + headline + " | Example News</title>"
         f"<meta property='og:title' content='{headline}'></head><body>"
@@ -52,14 +37,6 @@ def _page(headline: str = "Council approves budget after weeks of debate") -> st
         f"<main><article><h1>{headline}</h1><p class='byline'>By Ann Lee</p>{body}</article></main>"
         "<footer>© Example News. All rights reserved.</footer></body></html>"
     )
-
-
-def _diff(pair: CapturePair, tmp_path: Path) -> Comparison:
-    """Exactly what ``variorum diff A.html B.html`` compares."""
-    old, new = tmp_path / "a.html", tmp_path / "b.html"
-    old.write_text(pair.old_html, encoding="utf-8")
-    new.write_text(pair.new_html, encoding="utf-8")
-    return compare(load_article(str(old)), load_article(str(new)))
 
 
 def _pair(kind: str, furniture: tuple[str, ...], **options: object) -> CapturePair:
@@ -72,12 +49,12 @@ def _pair(kind: str, furniture: tuple[str, ...], **options: object) -> CapturePa
 def test_furniture_that_moved_on_is_no_substantive_change(furniture: tuple[str, ...], tmp_path: Path) -> None:
     pair = _pair(IDENTICAL, furniture)
     assert pair.old_html != pair.new_html
-    result = _diff(pair, tmp_path)
+    result = diff_capture_pair(pair, tmp_path)
     assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
 
 
 def test_rewritten_archive_links_are_cosmetic_and_keep_their_originals(tmp_path: Path) -> None:
-    result = _diff(_pair(IDENTICAL, ()), tmp_path)
+    result = diff_capture_pair(_pair(IDENTICAL, ()), tmp_path)
     links = [c for c in result.changes if c.kind == "link"]
     assert links and not result.changed
     assert all(c.old and c.new and c.old.startswith("http://web.archive.org/web/2016") for c in links)
@@ -88,14 +65,14 @@ def test_rewritten_archive_links_are_cosmetic_and_keep_their_originals(tmp_path:
 def test_real_body_edits_are_found_among_furniture(seed: int, tmp_path: Path) -> None:
     pair = capture_pair(_page(), URL, "council", BODY_EDIT, seed=seed, furniture=FURNITURE_KINDS)
     assert pair is not None and pair.new_fragment
-    result = _diff(pair, tmp_path)
+    result = diff_capture_pair(pair, tmp_path)
     shown = [" ".join(filter(None, (c.old, c.new, c.context))) for c in result.substantive_changes]
     assert any(pair.new_fragment in text for text in shown), (pair.edit, pair.new_fragment, shown)
 
 
 def test_a_headline_edited_in_h1_and_title_is_one_major_headline_change(tmp_path: Path) -> None:
     pair = _pair(HEADLINE_EDIT, FURNITURE_KINDS, headline_in_title=True)
-    result = _diff(pair, tmp_path)
+    result = diff_capture_pair(pair, tmp_path)
     assert [(c.kind, c.significance) for c in result.substantive_changes] == [("headline", "major")]
     (change,) = result.substantive_changes
     assert (change.old, change.new) == (pair.old_headline, pair.new_headline)
@@ -187,9 +164,9 @@ def test_a_stamp_run_into_a_paragraph_is_cosmetic() -> None:
 
 def test_an_archive_banner_and_a_box_heading_are_furniture() -> None:
     banner = "The Wayback Machine - http://web.archive.org/web/20161124153000/http://x.org/a 24 captures"
-    old = Article.from_parts([("paragraph", banner), ("paragraph", PARAGRAPHS[0])])
+    old = Article.from_parts([("paragraph", banner), ("paragraph", COUNCIL_PARAGRAPHS[0])])
     new = Article.from_parts([("paragraph", banner.replace("24 captures", "7 captures")),
-                              ("paragraph", PARAGRAPHS[0]), ("paragraph", "Related")])
+                              ("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", "Related")])
     result = compare(old, new)
     assert not result.changed
     assert sorted(c.detail.get("furniture") for c in result.changes) == ["archive", "label"]
@@ -205,8 +182,8 @@ def test_a_new_time_in_a_stamp_before_the_first_sentence_is_cosmetic_a_date_in_t
 
 
 def test_a_share_icons_caption_in_one_capture_is_cosmetic() -> None:
-    old = Article.from_parts([("paragraph", PARAGRAPHS[0])])
-    new = Article.from_parts([("caption", "twitter"), ("paragraph", PARAGRAPHS[0])])
+    old = Article.from_parts([("paragraph", COUNCIL_PARAGRAPHS[0])])
+    new = Article.from_parts([("caption", "twitter"), ("paragraph", COUNCIL_PARAGRAPHS[0])])
     result = compare(old, new)
     assert not result.changed and [c.detail.get("furniture") for c in result.changes] == ["label"]
 
@@ -216,9 +193,9 @@ def test_a_teaser_run_in_with_only_its_label_linked_is_cosmetic(at_start: bool) 
     """"CBSN City council delays vote on budget": only "CBSN" is a link, the headline after it is not."""
     body = "Police said the driver was still inside. According to witnesses, the car then caught fire."
     teaser = "CBSN City council delays vote on budget"
-    old = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", body)])
+    old = Article.from_parts([("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", body)])
     glued = f"{teaser}{body}" if at_start else body.replace(" According", f" {teaser}According")
-    new = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", glued)],
+    new = Article.from_parts([("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", glued)],
                              links=[("CBSN", "http://web.archive.org/web/2016/http://www.cbsnews.com/video/x/")])
     result = compare(old, new)
     assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
@@ -229,14 +206,14 @@ def test_a_box_heading_over_a_run_in_teaser_in_one_capture_is_cosmetic_a_subhead
     """IndieWire's "Popular on IndieWire" over a video teaser ("CBSN …", only the label linked) in one capture
     only; a subheading added over a paragraph is still a change."""
     teaser = "CBSN City council delays vote on budget"
-    old = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1])])
-    new = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1]),
+    old = Article.from_parts([("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", COUNCIL_PARAGRAPHS[1])])
+    new = Article.from_parts([("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", COUNCIL_PARAGRAPHS[1]),
                               ("paragraph", "Popular on IndieWire"), ("paragraph", teaser)],
                              links=[("CBSN", "http://web.archive.org/web/2016/http://www.indiewire.com/video/x/")])
     result = compare(old, new)
     assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
-    subheading = Article.from_parts([("paragraph", PARAGRAPHS[0]), ("paragraph", "What the budget pays for"),
-                                     ("paragraph", PARAGRAPHS[1])])
+    subheading = Article.from_parts([("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", "What the budget pays for"),
+                                     ("paragraph", COUNCIL_PARAGRAPHS[1])])
     assert compare(old, subheading).changed
 
 
@@ -258,7 +235,7 @@ def test_a_headline_edited_in_the_h1_only_is_one_major_headline_change(seed: int
     pair = capture_pair(_page(), URL, "council", HEADLINE_EDIT, seed=seed, furniture=FURNITURE_KINDS,
                         headline_in_title=False)
     assert pair is not None and pair.edit == "h1 only"
-    result = _diff(pair, tmp_path)
+    result = diff_capture_pair(pair, tmp_path)
     assert [(c.kind, c.significance, c.old, c.new) for c in result.substantive_changes] == [
         ("headline", "major", pair.old_headline, pair.new_headline)]
 
@@ -310,7 +287,7 @@ def test_two_captures_of_a_real_page_read_alike(page_id: str, seed: int, kept: s
     html, url = corpus_page(page_id)
     pair = capture_pair(html, url, page_id, IDENTICAL, seed=seed)
     assert pair is not None
-    result = _diff(pair, tmp_path)
+    result = diff_capture_pair(pair, tmp_path)
     assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
     assert kept in result.a.text and kept in result.b.text
 
@@ -330,7 +307,7 @@ def test_a_headline_edit_on_a_real_page_is_the_only_substantive_change(page_id: 
     for in_title in (False, True):
         pair = capture_pair(html, url, page_id, HEADLINE_EDIT, headline_in_title=in_title)
         assert pair is not None
-        result = _diff(pair, tmp_path)
+        result = diff_capture_pair(pair, tmp_path)
         assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == [
             ("headline", pair.old_headline, pair.new_headline)]
 

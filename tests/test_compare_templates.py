@@ -10,8 +10,8 @@ import lxml.html
 import pytest
 
 from capturegen import PRINT_VIEW, SYNDICATED, TEMPLATE, CapturePair, capture_pair, credit_line
+from helpers import COUNCIL_PARAGRAPHS, diff_capture_pair
 from variorum.article import Article
-from variorum.cli.inputs import load_article
 from variorum.compare import compare
 from variorum.compare.furniture import (
     ADDRESS,
@@ -24,25 +24,10 @@ from variorum.compare.furniture import (
     is_photo_credit,
     same_byline,
 )
-from variorum.compare.model import Comparison
 from variorum.extract.html import article_from_html
 
 URL = "https://www.example-news.com/news/council-budget-vote/"
 HEADLINE = "Council approves budget after weeks of debate"
-PARAGRAPHS = [
-    ("The city council voted 7 to 2 on Tuesday to approve a budget of $48 million for the coming year, "
-     "ending weeks of debate over road repairs and library hours."),
-    ("“We listened to every neighborhood before we made a single cut,” said council president Maria Lopez, "
-     "who had pushed for the compromise since early October."),
-    ("The plan adds 12 police officers and restores Sunday hours at the main library, which had been closed "
-     "on weekends since the spring of last year."),
-    ("Opponents said the budget relies on an optimistic forecast of sales tax revenue that may not hold if "
-     "the regional economy slows next year, as some economists expect."),
-    ("Council member David Chen, one of the two votes against the plan, said he would propose amendments "
-     "in January to set aside more money for emergencies."),
-    ("The budget takes effect on January 1, and the council will review spending again at its meeting in "
-     "the spring, when updated revenue figures are due."),
-]
 SUBHEAD = "What the budget pays for"
 
 
@@ -50,7 +35,7 @@ def _page() -> str:
     """A news page: navigation, the headline, a byline and date, a photo with its caption, paragraphs with a
     link and emphasis, a subhead, a share bar and a related box inside the article, a footer."""
     body = []
-    for number, text in enumerate(PARAGRAPHS):
+    for number, text in enumerate(COUNCIL_PARAGRAPHS):
         if number == 2:
             body.append(f"<h2>{SUBHEAD}</h2>")
             text = text.replace("main library", '<a href="/news/library-hours/">main library</a>')
@@ -74,14 +59,6 @@ def _page() -> str:
     )
 
 
-def _diff(pair: CapturePair, tmp_path: Path) -> Comparison:
-    """Exactly what ``variorum diff A.html B.html`` compares."""
-    old, new = tmp_path / "a.html", tmp_path / "b.html"
-    old.write_text(pair.old_html, encoding="utf-8")
-    new.write_text(pair.new_html, encoding="utf-8")
-    return compare(load_article(str(old)), load_article(str(new)))
-
-
 def _pairs(which: str, count: int) -> list[CapturePair]:
     """The first ``count`` template pairs of the page that re-render it as ``which``."""
     found: list[CapturePair] = []
@@ -103,7 +80,7 @@ def _text(html: str) -> str:
 def test_a_template_copy_keeps_every_word_of_the_article_and_changes_the_page_around_it(which: str) -> None:
     for pair in _pairs(which, 4):
         text = _text(pair.new_html)
-        assert all(paragraph in text for paragraph in PARAGRAPHS)
+        assert all(paragraph in text for paragraph in COUNCIL_PARAGRAPHS)
         assert HEADLINE in text and SUBHEAD in text and "By Ann Lee" in text and "Council members vote" in text
         assert "Share on Facebook" not in text and "Storm knocks out power" not in text  # in-article furniture
         page = lxml.html.fromstring(pair.new_html)
@@ -117,14 +94,14 @@ def test_a_template_copy_keeps_every_word_of_the_article_and_changes_the_page_ar
 @pytest.mark.parametrize("which", [PRINT_VIEW, SYNDICATED])
 def test_the_same_article_in_another_template_is_no_substantive_change(which: str, tmp_path: Path) -> None:
     for pair in _pairs(which, 6):
-        result = _diff(pair, tmp_path)
+        result = diff_capture_pair(pair, tmp_path)
         assert not result.changed, [(c.kind, c.old, c.new) for c in result.substantive_changes]
 
 
 def test_an_edit_is_still_found_across_templates(tmp_path: Path) -> None:
     pair = _pairs(PRINT_VIEW, 1)[0]
     edited = pair.new_html.replace("12 police officers", "15 police officers")
-    result = _diff(CapturePair(pair.page_id, pair.kind, pair.old_html, edited, pair.furniture), tmp_path)
+    result = diff_capture_pair(CapturePair(pair.page_id, pair.kind, pair.old_html, edited, pair.furniture), tmp_path)
     assert [(c.kind, c.old, c.new) for c in result.substantive_changes] == [("number", "12", "15")]
 
 
@@ -195,10 +172,10 @@ def test_gallery_navigation_is_a_media_label(text: str, label: bool) -> None:
 
 
 def test_a_print_line_and_a_credit_in_one_version_only_are_cosmetic() -> None:
-    old = Article.from_parts([("headline", HEADLINE), ("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1])])
+    old = Article.from_parts([("headline", HEADLINE), ("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", COUNCIL_PARAGRAPHS[1])])
     new = Article.from_parts([("headline", HEADLINE), ("paragraph", "This story originally appeared on "
                                                                     "example-news.com."),
-                              ("paragraph", PARAGRAPHS[0]), ("paragraph", PARAGRAPHS[1]),
+                              ("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", COUNCIL_PARAGRAPHS[1]),
                               ("paragraph", "Printed from example-news.com")])
     result = compare(old, new)
     assert not result.changed
@@ -226,7 +203,7 @@ def test_bylines_naming_other_people(old: str, new: str) -> None:
 
 def test_a_byline_with_the_same_names_is_cosmetic_another_author_is_major() -> None:
     def version(byline: str) -> Article:
-        return Article.from_parts([("headline", HEADLINE), ("byline", byline), ("paragraph", PARAGRAPHS[0])])
+        return Article.from_parts([("headline", HEADLINE), ("byline", byline), ("paragraph", COUNCIL_PARAGRAPHS[0])])
 
     result = compare(version("By Ann Lee"), version("ANN LEE | Staff Writer"))
     assert not result.changed and [(c.kind, c.significance) for c in result.changes] == [("byline", "cosmetic")]
@@ -236,14 +213,14 @@ def test_a_byline_with_the_same_names_is_cosmetic_another_author_is_major() -> N
 
 def test_a_byline_or_caption_placed_elsewhere_is_a_cosmetic_move_a_paragraph_moved_is_not() -> None:
     old = Article.from_parts([("headline", HEADLINE), ("byline", "By Ann Lee"), ("caption", "The council chamber."),
-                              *[("paragraph", p) for p in PARAGRAPHS]])
-    new = Article.from_parts([("headline", HEADLINE), *[("paragraph", p) for p in PARAGRAPHS[:3]],
+                              *[("paragraph", p) for p in COUNCIL_PARAGRAPHS]])
+    new = Article.from_parts([("headline", HEADLINE), *[("paragraph", p) for p in COUNCIL_PARAGRAPHS[:3]],
                               ("caption", "The council chamber."), ("byline", "By Ann Lee"),
-                              *[("paragraph", p) for p in PARAGRAPHS[3:]]])
+                              *[("paragraph", p) for p in COUNCIL_PARAGRAPHS[3:]]])
     result = compare(old, new)
     assert not result.changed, [(c.kind, c.old) for c in result.substantive_changes]
     assert any(c.kind == "paragraph_moved" for c in result.changes)
-    swapped = [*PARAGRAPHS[:2], PARAGRAPHS[3], PARAGRAPHS[2], *PARAGRAPHS[4:]]
+    swapped = [*COUNCIL_PARAGRAPHS[:2], COUNCIL_PARAGRAPHS[3], COUNCIL_PARAGRAPHS[2], *COUNCIL_PARAGRAPHS[4:]]
     moved = compare(old, Article.from_parts([("headline", HEADLINE), ("byline", "By Ann Lee"),
                                              ("caption", "The council chamber."),
                                              *[("paragraph", p) for p in swapped]]))
@@ -257,31 +234,31 @@ def _print_page(body: str) -> bytes:
 
 def test_a_print_view_keeps_its_subheads() -> None:
     """A bare page with nothing marking the article: trafilatura alone keeps its loose paragraphs only."""
-    body = "".join(f"<p>{p}</p>" + (f"<h2>{SUBHEAD}</h2>" if n == 2 else "") for n, p in enumerate(PARAGRAPHS))
+    body = "".join(f"<p>{p}</p>" + (f"<h2>{SUBHEAD}</h2>" if n == 2 else "") for n, p in enumerate(COUNCIL_PARAGRAPHS))
     article = article_from_html(_print_page(body))
     texts = [article.block_text(b) for b in article.blocks]
-    assert SUBHEAD in texts and all(p in texts for p in PARAGRAPHS)
+    assert SUBHEAD in texts and all(p in texts for p in COUNCIL_PARAGRAPHS)
     bare = article_from_html(f"<html><body><h1>{HEADLINE}</h1>{body}</body></html>".encode())
     assert SUBHEAD in [bare.block_text(b) for b in bare.blocks]
 
 
 def test_paragraphs_wrapped_in_a_span_inside_a_div_keep_every_word() -> None:
-    linked = [p.replace("council", "<a href='/c'>council</a>", 1) for p in PARAGRAPHS]
+    linked = [p.replace("council", "<a href='/c'>council</a>", 1) for p in COUNCIL_PARAGRAPHS]
     body = "".join(f"<div class='body-copy'><span class='s1'>{p}</span></div>" for p in linked)
     page = (f"<html><body><main><div class='story-body'><h1>{HEADLINE}</h1>{body}</div></main></body></html>")
     article = article_from_html(page.encode())
-    assert [article.block_text(b) for b in article.blocks if b.kind == "paragraph"] == PARAGRAPHS
+    assert [article.block_text(b) for b in article.blocks if b.kind == "paragraph"] == COUNCIL_PARAGRAPHS
 
 
 def test_a_sign_up_box_heading_goes_with_its_call_to_action_a_subhead_stays() -> None:
     box = ("<div class='nl-box'><h4>Get the morning briefing</h4><p>Sign up for Example News newsletters to get "
            "the top stories in your inbox.</p><a href='/newsletters/'>Sign up</a></div>")
     body = "".join(f"<p>{p}</p>" + (box if n == 1 else "") + (f"<h2>{SUBHEAD}</h2>" if n == 3 else "")
-                   for n, p in enumerate(PARAGRAPHS))
+                   for n, p in enumerate(COUNCIL_PARAGRAPHS))
     article = article_from_html(f"<html><body><article><h1>{HEADLINE}</h1>{body}</article></body></html>".encode())
     texts = [article.block_text(b) for b in article.blocks]
     assert "Get the morning briefing" not in texts and not any("Sign up" in t for t in texts)
-    assert SUBHEAD in texts and all(p in texts for p in PARAGRAPHS)
+    assert SUBHEAD in texts and all(p in texts for p in COUNCIL_PARAGRAPHS)
 
 
 def test_media_label_kind() -> None:
