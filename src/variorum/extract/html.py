@@ -152,6 +152,14 @@ def _prose_outside_links(element: lxml.html.HtmlElement) -> bool:
 _FRAME_TAGS = frozenset({"div", "section", "center", "body"})
 
 
+def _trafilatura_article(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element trafilatura will read as the article: the first match of its own list of article
+    selectors (``trafilatura.xpaths.BODY_XPATH``), or None when none matches."""
+    from trafilatura.xpaths import BODY_XPATH
+
+    return next((found[0] for found in (expression(tree) for expression in BODY_XPATH) if found), None)
+
+
 def _frame_unmarked_article(tree: lxml.html.HtmlElement) -> None:
     """Mark as an ``<article>`` the element holding most of the paragraphs' text, on a page where nothing
     says where the article is (no ``<article>``, no ``<main>``, no class or id trafilatura reads as the
@@ -166,9 +174,7 @@ def _frame_unmarked_article(tree: lxml.html.HtmlElement) -> None:
     >>> lxml.html.tostring(tree.find("body"), encoding="unicode")
     '<body><h1>Rain</h1><article class="x"><p>It rains.</p><h2>Why</h2><p>Clouds.</p></article></body>'
     """
-    from trafilatura.xpaths import BODY_XPATH
-
-    if any(expression(tree) for expression in BODY_XPATH):
+    if _trafilatura_article(tree) is not None:
         return
     text: dict[lxml.html.HtmlElement, int] = {}
     for paragraph in tree.iter("p"):
@@ -201,9 +207,7 @@ def _join_article_chunks(tree: lxml.html.HtmlElement) -> None:
     >>> lxml.html.tostring(tree.find("body"), encoding="unicode")
     '<body><div class="story-body"><p>One.</p><p>Two.</p></div><div class="ad">Ad</div></body>'
     """
-    from trafilatura.xpaths import BODY_XPATH
-
-    first = next((found[0] for found in (expression(tree) for expression in BODY_XPATH) if found), None)
+    first = _trafilatura_article(tree)
     if first is None or not first.get("class"):
         return
     for chunk in list(tree.iter(first.tag)):
