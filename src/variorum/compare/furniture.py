@@ -18,8 +18,9 @@ furniture, so that the comparison reports it as a cosmetic change:
   as print views and syndicated copies print where the article came from;
 - ``credit``: a republisher's credit to the source ("This story originally appeared on vox.com.",
   "Republished with permission from …"), or a photo's credit in a paragraph of its own ("Photo: Meg Kinnard,
-  AP": a gallery's residue; as a caption it is the credit of a photo in the article, and stays a change); It is no part of the story as its source wrote it, and a copy of a
-  story on another site or in another template is the same story: reported, but as cosmetic;
+  AP", a gallery's residue; as a caption it is the credit of a photo in the article, and stays a change).
+  Neither is part of the story as its source wrote it, and a copy of a story on another site or in another
+  template is the same story: reported, but as cosmetic;
 - ``teaser``: a short line that is no sentence, with a link to another page or next to one of the
   above or another teaser ("CBSN Pope steps out to buy his own shoes", "CBSN" linked, under "Play Video";
   "Popular on IndieWire" over it).
