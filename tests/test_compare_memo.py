@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from variorum.article import Article
 from variorum.compare import compare
-from variorum.compare.engine import PairMemo, Version, compare_versions
+from variorum.compare.engine import PairMemo, compare_versions
+from variorum.compare.version import Version
 
 WORDS = ["The", "council", "said", "12", "14", "“we", "will", "fight”", "Maria", "Lopez", "not", "closed", ",", "library"]
 paragraph = st.lists(st.sampled_from(WORDS), min_size=3, max_size=12).map(lambda ws: " ".join(ws) + ".")
@@ -72,10 +73,10 @@ PIECES = ["a", "b", " ", "\n", "\r", "\t", "-", "\u2010", "\u00ad", "\u200b", "\
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=10).map("".join), min_size=1, max_size=6))
 def test_the_fold_memo_gives_what_fold_text_gives(texts):
     """A comparison folds a re-wrapped block through the fold of the same block with its line breaks made
-    spaces (compare/engine.py, ``_fold_memo``): never a different key than folding it afresh."""
-    from variorum.compare.engine import _fold_memo
+    spaces (compare/engine.py, ``fold_memo``): never a different key than folding it afresh."""
+    from variorum.compare.version import fold_memo
     from variorum.text.tokens import fold_text
 
-    fold_block = _fold_memo()
+    fold_block = fold_memo()
     for text in [*texts, *(t.replace("\n", " ") for t in texts), *(t.replace(" ", "\n") for t in texts)]:
         assert fold_block(text) == fold_text(text)

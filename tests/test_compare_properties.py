@@ -121,7 +121,8 @@ def test_the_layout_only_path_finds_what_the_full_comparison_finds(paragraphs, w
     """``compare`` answers re-wrapped and re-spaced texts without folding what a re-wrap leaves alone
     (``engine._layout_only``): every change, the similarity and the summary are those of the full comparison."""
     from variorum.article import Article
-    from variorum.compare.engine import Version, compare_versions
+    from variorum.compare.engine import compare_versions
+    from variorum.compare.version import Version
 
     original = join(paragraphs)
     if rewrite.startswith("wrap"):

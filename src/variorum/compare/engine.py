@@ -7,7 +7,6 @@ each edit classified (:mod:`.classify`), and the changes ranked by significance.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
@@ -17,7 +16,7 @@ from functools import cache, cached_property, partial
 
 from variorum.article import Article
 from variorum.compare.align import Alignment, Overlap, Pair, align_blocks
-from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_spans, quote_touching
+from variorum.compare.classify import EditSite, classify_edit, classify_link, find_speaker, quote_touching
 from variorum.compare.diff import word_edits
 from variorum.compare.furniture import ONE_SIDED, furniture_edit, furniture_kind_at, same_byline
 from variorum.compare.metadata import metadata_changes
@@ -34,6 +33,7 @@ from variorum.compare.model import (
     Span,
 )
 from variorum.compare.sequence import opcodes
+from variorum.compare.version import CONTEXT_CHARS, Version, fold_memo, plain_line_breaks
 from variorum.errors import InputError
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, STANDFIRST
 from variorum.text.normalize import (
@@ -48,8 +48,8 @@ from variorum.text.normalize import (
     SINGLE_GUILLEMETS,
     WORD_DASHES,
 )
-from variorum.text.segment import ends_sentence, sentence_spans
-from variorum.text.tokens import TokenRun, collapse_whitespace, fold, fold_text, unspaced_characters
+from variorum.text.segment import ends_sentence
+from variorum.text.tokens import TokenRun, collapse_whitespace, fold, fold_text
 
 # a front-matter block's kind → the kind and significance of a change to it as a whole
 _WHOLE_BLOCK_KINDS: dict[str, tuple[Kind, Significance]] = {
@@ -61,7 +61,6 @@ _PLACED_BY_TEMPLATE = frozenset({HEADLINE, BYLINE, DATELINE, STANDFIRST, CAPTION
 """Blocks whose place among the paragraphs is the page template's choice, not the writer's: a byline under
 the headline or under the lead photo, a photo's caption before or after the paragraph it illustrates. Such a
 block moved is a cosmetic change (what it says is still compared)."""
-_CONTEXT_CHARS = 240
 _LAYOUT_CONTEXT_CHARS = 80
 _QUOTE_CHARS = set("'\"「」" + APOSTROPHES + ACCENTS_AS_APOSTROPHES + DOUBLE_QUOTES + RARE_DOUBLE_QUOTES
                    + SINGLE_GUILLEMETS)
@@ -78,87 +77,6 @@ MAX_WORD_DIFF_CHARS = 1_500_000
 
 
 _collapse = collapse_whitespace
-
-
-class Version:
-    """One side of a comparison, prepared: the article, each block's folded text, and what is read from a
-    block on demand (sentences, quotations, word counts).
-
-    ``fold_block`` folds a block's (or a sentence's) text and ``word_counts`` remembers blocks' word counts by
-    folded text: a caller comparing many versions may pass a memoized fold and one shared dictionary.
-    """
-
-    def __init__(self, article: Article, fold_block: Callable[[str], str] = fold_text,
-                 word_counts: dict[str, int] | None = None) -> None:
-        self.article = article
-        self.text = article.text
-        self.blocks = list(article.blocks)
-        self.keys = [fold_block(self.text[b.start:b.end]) for b in self.blocks]
-        self._fold = fold_block
-        self.starts = [b.start for b in self.blocks]
-        self._quotes: dict[int, list[tuple[int, int]]] = {}
-        self._sentences: dict[int, list[Span]] = {}
-        self._word_counts = {} if word_counts is None else word_counts
-
-    def __getstate__(self) -> dict[str, object]:
-        """A pickled version folds with :func:`fold_text` (a comparison's memoized fold stays with it)."""
-        return {**self.__dict__, "_fold": fold_text}
-
-    def sentence_spans(self, index: int) -> list[Span]:
-        """The spans of a block's sentences (found once per block)."""
-        spans = self._sentences.get(index)
-        if spans is None:
-            block = self.blocks[index]
-            spans = self._sentences[index] = sentence_spans(self.text, block.start, block.end)
-        return spans
-
-    def sentences(self, index: int) -> tuple[list[Span], list[str]]:
-        """The spans of a block's sentences and their folded texts (folded by ``fold_block``: a sentence an
-        edited block kept is folded once for both versions)."""
-        spans = self.sentence_spans(index)
-        fold_sentence, text = self._fold, self.text
-        return spans, [fold_sentence(text[start:end]) for start, end in spans]
-
-    def raw(self, index: int) -> str:
-        block = self.blocks[index]
-        return self.text[block.start:block.end]
-
-    def span(self, index: int) -> Span:
-        block = self.blocks[index]
-        return block.start, block.end
-
-    def weight(self, index: int) -> int:
-        """A block's share of the similarity measure: its folded length plus one separator."""
-        return len(self.keys[index]) + 1
-
-    def quotes(self, index: int) -> list[tuple[int, int]]:
-        if index not in self._quotes:
-            block = self.blocks[index]
-            self._quotes[index] = quote_spans(self.text, block.start, block.end)
-        return self._quotes[index]
-
-    def word_count(self, index: int) -> int:
-        key = self.keys[index]
-        count = self._word_counts.get(key)
-        if count is None:
-            # A Chinese or Japanese word is two characters on average: each character counts half a word.
-            count = self._word_counts[key] = (sum(1 for word in key.split() if word[:1].isalnum())
-                                              + unspaced_characters(key) // 2)
-        return count
-
-    def context(self, index: int, span: Span) -> str:
-        """The sentence(s) of block ``index`` around ``span``, whitespace folded, trimmed around the change."""
-        block = self.blocks[index]
-        sentences = self.sentence_spans(index) or [(block.start, block.end)]
-        first = max(0, bisect_right(sentences, (span[0], -1)) - 2)  # sentences are sorted and disjoint
-        covering = [s for s in sentences[first:bisect_right(sentences, (span[1], len(self.text)))]
-                    if s[0] <= span[1] and span[0] <= s[1]] or sentences[:1]
-        start, end = covering[0][0], covering[-1][1]
-        if end - start > _CONTEXT_CHARS:
-            start = max(start, span[0] - _CONTEXT_CHARS // 2)
-            end = min(end, max(span[1], start) + _CONTEXT_CHARS // 2)
-            return "…" + _collapse(self.text[start:end]) + "…"
-        return _collapse(self.text[start:end])
 
 
 def _check_size(text: str, side: str) -> None:
@@ -360,16 +278,16 @@ class _Comparer:
         furniture = self.furniture(self.a, i)
         if furniture is not None and self.furniture(self.b, j) is not None:  # teasers shuffled around
             self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
-                     _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     _collapse(self.b.raw(j))[:CONTEXT_CHARS],
                      {"insert_at": self.insert_at[j], "edited": edited, "furniture": furniture})
             return
         if self.a.blocks[i].kind in _PLACED_BY_TEMPLATE and self.b.blocks[j].kind in _PLACED_BY_TEMPLATE:
             self.add("paragraph_moved", COSMETIC, self.a.span(i), self.b.span(j),
-                     _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                     _collapse(self.b.raw(j))[:CONTEXT_CHARS],
                      {"insert_at": self.insert_at[j], "edited": edited,
                       "differences": ["placed elsewhere by the page's template"]})
             return
-        self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+        self.add("paragraph_moved", MINOR, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:CONTEXT_CHARS],
                  {"insert_at": self.insert_at[j], "edited": edited})
 
     def edited_pair(self, i: int, j: int, in_place: bool) -> None:
@@ -377,7 +295,7 @@ class _Comparer:
             self.moved(i, j, edited=True)
         furniture = self.furniture(self.a, i)
         if furniture is not None and furniture not in ONE_SIDED and self.furniture(self.b, j) is not None:
-            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+            self.add("layout", COSMETIC, self.a.span(i), self.b.span(j), _collapse(self.b.raw(j))[:CONTEXT_CHARS],
                      {"furniture": furniture, "differences": [f"page furniture ({furniture})"]})
             return
         kind = self.a.blocks[i].kind
@@ -467,8 +385,8 @@ class _Comparer:
         them, classified by their first words."""
         old_text = self.a.text[old_region[0]:old_region[1]]
         new_text = self.b.text[new_region[0]:new_region[1]]
-        old_tokens = TokenRun(self.a.text, old_region[0], min(old_region[1], old_region[0] + _CONTEXT_CHARS))
-        new_tokens = TokenRun(self.b.text, new_region[0], min(new_region[1], new_region[0] + _CONTEXT_CHARS))
+        old_tokens = TokenRun(self.a.text, old_region[0], min(old_region[1], old_region[0] + CONTEXT_CHARS))
+        new_tokens = TokenRun(self.b.text, new_region[0], min(new_region[1], new_region[0] + CONTEXT_CHARS))
         found = classify_edit(old_tokens.tokens(0, len(old_tokens)), new_tokens.tokens(0, len(new_tokens)), None)
         context = self.b.context(j, new_region) if new_region[0] < new_region[1] else self.a.context(i, old_region)
         changes.append(Change(found.kind, found.significance, _collapse(old_text) or None, _collapse(new_text) or None,
@@ -503,7 +421,7 @@ class _Comparer:
         whole_span = whole_version.span(whole)
         parts_span = (first.start, last.end)
         old_span, new_span = (whole_span, parts_span) if kind == "paragraph_split" else (parts_span, whole_span)
-        context = _collapse(self.b.text[new_span[0]:new_span[1]])[:_CONTEXT_CHARS]
+        context = _collapse(self.b.text[new_span[0]:new_span[1]])[:CONTEXT_CHARS]
         detail = ChangeDetail(pieces=len(parts), at_sentence_boundary=at_sentence)
         if not at_sentence:
             detail["differences"] = ["paragraph break inside a sentence"]
@@ -527,7 +445,7 @@ class _Comparer:
         position = self.position_in_b[i]
         furniture = self.furniture(self.a, i)
         self.add(kind, COSMETIC if furniture else significance, self.a.span(i), (position, position),
-                 _collapse(self.a.raw(i))[:_CONTEXT_CHARS], {"furniture": furniture} if furniture else None)
+                 _collapse(self.a.raw(i))[:CONTEXT_CHARS], {"furniture": furniture} if furniture else None)
 
     def added(self, j: int) -> None:
         block_kind = self.b.blocks[j].kind
@@ -537,7 +455,7 @@ class _Comparer:
         point = self.insert_at[j]
         furniture = self.furniture(self.b, j)
         self.add(kind, COSMETIC if furniture else significance, (point, point), self.b.span(j),
-                 _collapse(self.b.raw(j))[:_CONTEXT_CHARS],
+                 _collapse(self.b.raw(j))[:CONTEXT_CHARS],
                  {"insert_at": point, "furniture": furniture} if furniture else {"insert_at": point})
 
     def links(self) -> None:
@@ -584,7 +502,7 @@ def compare(a: str | Article, b: str | Article) -> Comparison:
         article = cache(partial(Article.from_text, a))  # read only if the caller asks for the articles
         return Comparison(article, article, 1.0)
     old, new = _as_article(a, "version A"), _as_article(b, "version B")
-    fold_block = _fold_memo()  # a block found unchanged (or only re-wrapped) in B is folded once
+    fold_block = fold_memo()  # a block found unchanged (or only re-wrapped) in B is folded once
     layout_only = _layout_only(old, new, fold_block)
     if layout_only is not None:
         return layout_only
@@ -598,7 +516,7 @@ def _layout_only(old: Article, new: Article, fold_block: Callable[[str], str] = 
 
     It is what :func:`compare_versions` finds for them (its keys are equal, so every block stays in place):
     a block whose line breaks all follow a plain character folds like the same block with its line breaks
-    made spaces (see :func:`_fold_memo`), so two such blocks equal once their line breaks are spaces fold
+    made spaces (see :func:`fold_memo`), so two such blocks equal once their line breaks are spaces fold
     alike; any other pair of differing blocks is folded (by ``fold_block``, which the comparison that follows
     when they differ reuses) and compared."""
     a, b = old.text, new.text
@@ -612,7 +530,7 @@ def _layout_only(old: Article, new: Article, fold_block: Callable[[str], str] = 
         if old_raw == new_raw:
             continue
         rewrapped = (old_raw.replace("\n", " ") == new_raw.replace("\n", " ")
-                     and _plain_line_breaks(old_raw) and _plain_line_breaks(new_raw))
+                     and plain_line_breaks(old_raw) and plain_line_breaks(new_raw))
         if not rewrapped and fold_block(old_raw) != fold_block(new_raw):
             return None
         changed.append(index)
@@ -623,7 +541,7 @@ def _layout_only(old: Article, new: Article, fold_block: Callable[[str], str] = 
 def _layout_changes(old: Article, new: Article, changed: list[int]) -> list[Change]:
     """The cosmetic changes of :func:`_layout_only`'s blocks ``changed`` (a module-level function: a
     comparison is pickled to and from worker processes)."""
-    fold_block = _fold_memo()
+    fold_block = fold_memo()
     return _in_place(Version(old, fold_block), Version(new, fold_block), changed).layout_changes()
 
 
@@ -632,46 +550,6 @@ def _in_place(old: Version, new: Version, changed: list[int]) -> _Comparer:
     comparer = _Comparer(old, new, Alignment(pairs=[Pair(i, i, True, True) for i in range(len(old.blocks))]), None)
     comparer.layout_pairs = [(i, i) for i in changed]
     return comparer
-
-
-# A line break after any other character than these — printable ASCII but the hyphen, the Latin letters of
-# U+00C0–U+024F, curly quotes and the ellipsis, none of which folds into a hyphen — (a hyphen, a dash, a
-# carriage return, a combining mark, any other character) may join a hyphenated word when folded: such a
-# block is folded as it is. (The line break first, then the character before it: the regex engine scans for
-# the line break in C.)
-_UNPLAIN_LINE_BREAK_RE = re.compile("\n(?<![\t\x20-\x2c\x2e-\x7e\u00c0-\u024f\u2018\u2019\u201c\u201d\u2026]\n)")
-
-
-def _plain_line_breaks(text: str) -> bool:
-    """True when every line break of ``text`` follows a plain character (see :func:`_fold_memo`)."""
-    return "\n" not in text or not _UNPLAIN_LINE_BREAK_RE.search(text)
-
-
-def _fold_memo() -> Callable[[str], str]:
-    """:func:`fold_text` remembered for one comparison, by text and by text with its line breaks made spaces.
-
-    A block whose line breaks all follow a plain character (printable ASCII but the hyphen, a Latin letter,
-    a curly quote, an ellipsis) folds like the same block with each line break made a space: NFKC and the
-    quote and dash folding leave spaces and line breaks as they are and turn none of these characters into
-    a hyphen, so no wrapped hyphen is joined, and whitespace runs collapse alike. So a
-    paragraph re-wrapped in B is folded once, as the unchanged ones are.
-    """
-    folds: dict[str, str] = {}
-
-    def fold_block(text: str) -> str:
-        key = folds.get(text)
-        if key is not None:
-            return key
-        unwrapped = text.replace("\n", " ") if "\n" in text and _plain_line_breaks(text) else None
-        key = folds.get(unwrapped) if unwrapped is not None else None
-        if key is None:
-            key = fold_text(text)
-            if unwrapped is not None:
-                folds[unwrapped] = key
-        folds[text] = key
-        return key
-
-    return fold_block
 
 
 def compare_versions(old: Version, new: Version, *, memo: PairMemo | None = None,

@@ -44,8 +44,9 @@ from variorum.compare.collate.base import central_witness, read_witnesses
 from variorum.compare.collate.history import sentence_history
 from variorum.compare.collate.model import Collation, Reading, SentenceLife, VariantSite
 from variorum.compare.collate.sites import PASSAGE_KINDS, Event, piece, variant_sites
-from variorum.compare.engine import PairMemo, Version, compare_versions
+from variorum.compare.engine import PairMemo, compare_versions
 from variorum.compare.model import Change, Comparison
+from variorum.compare.version import Version
 from variorum.text.tokens import fold_text
 
 __all__ = ["Collation", "Reading", "SentenceLife", "VariantSite", "central_witness", "collate", "sentence_history"]
