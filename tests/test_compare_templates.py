@@ -182,6 +182,20 @@ def test_a_print_line_and_a_credit_in_one_version_only_are_cosmetic() -> None:
     assert sorted(str(c.detail.get("furniture")) for c in result.changes) == [ADDRESS, CREDIT]
 
 
+@pytest.mark.parametrize(("line", "url", "cosmetic"), [
+    ("https://www.example-news.com/news/council-budget-vote/", URL, True),  # the print view's own address
+    ("www.example-news.com", None, True),  # a site's address
+    ("http://amzn.to/2hXWcSP", URL, False),  # a link the article gives: part of what it says
+    ("https://www.other.org/reports/2016/budget.pdf", None, False),  # no address of its own to tell them apart
+])
+def test_a_link_line_is_furniture_only_when_it_names_the_article_or_a_site(line: str, url: str | None,
+                                                                         cosmetic: bool) -> None:
+    old = Article.from_parts([("headline", HEADLINE), ("paragraph", COUNCIL_PARAGRAPHS[0])], url=url)
+    new = Article.from_parts([("headline", HEADLINE), ("paragraph", COUNCIL_PARAGRAPHS[0]), ("paragraph", line)],
+                             url=url)
+    assert compare(old, new).changed is not cosmetic
+
+
 @pytest.mark.parametrize(("old", "new"), [
     ("Natasha Turak@NatashaTurak", "Natasha Turak"), ("VICTOR TANGERMANN, FUTURISM", "By Victor Tangermann, Futurism"),
     ("By Meg JamesStaff Writer", "By Meg James"), ("by Laura Winter19", "By Laura Winter"),

@@ -42,6 +42,7 @@ contains a link or a date is never furniture.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from variorum.article import Article, Block
 from variorum.text.frontmatter import BYLINE, CAPTION, CORRECTION, DATELINE, HEADLINE, PARAGRAPH
@@ -177,6 +178,24 @@ def is_address_line(text: str) -> bool:
     rest, found = _ADDRESS_RE.subn(" ", text)
     return found > 0 and len(_words(rest.replace(":", " "))) <= MAX_ADDRESS_WORDS and not any(
         ch.isdigit() for ch in rest)
+
+
+def _links_another_page(article: Article, text: str) -> bool:
+    """True when ``text`` is nothing but a link to a page of another site — a source or a product the
+    article points to ("http://amzn.to/2hXWcSP"), part of what it says — rather than a site's address or
+    the article's own (a print view prints where it came from). Without the article's address, any link to
+    a page is taken as the article's own words."""
+    rest, found = _ADDRESS_RE.subn(" ", text)
+    if not found or _words(rest.replace(":", " ")):
+        return False
+    own = urlsplit(split_capture(article.url)[1]).hostname if article.url else None
+    for address in _ADDRESS_RE.findall(text):
+        _, original = split_capture(address if "://" in address else f"http://{address}")
+        parts = urlsplit(original)
+        host = (parts.hostname or "").removeprefix("www.")
+        if parts.path.strip("/") and (own is None or host != own.removeprefix("www.")):
+            return True
+    return False
 
 
 def is_photo_credit(text: str) -> bool:
@@ -410,7 +429,7 @@ def furniture_kind(article: Article, block: Block) -> str | None:
         return ARCHIVE
     if is_media_label(text):
         return MEDIA
-    if is_address_line(text):
+    if is_address_line(text) and not _links_another_page(article, text):
         return ADDRESS
     if is_credit_line(text) or (block.kind == PARAGRAPH and is_photo_credit(text)):  # a caption's credit is its photo's
         return CREDIT
